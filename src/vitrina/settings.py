@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "ninja",
     "vitrina.core",
     "vitrina.channels",
+    "vitrina.catalog",
     "vitrina.api",
 ]
 
@@ -225,3 +226,5 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+
+# Networks and sandbox
