@@ -1,6 +1,6 @@
 """The channels registry over the API."""
 
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from vitrina.api.auth import membership_or_404
@@ -99,7 +99,7 @@ def channel_create(request, org_slug: str, payload: ChannelIn):
     channel = services.channel_create(
         organisation=membership.organisation, actor=request.auth, **fields
     )
-    return 201, channel_out(channel)
+    return Status(201, channel_out(channel))
 
 
 @router.get(
@@ -144,4 +144,4 @@ def channel_delete(request, org_slug: str, channel_id: int):
     services.channel_set_archived(
         channel=_channel(membership, channel_id), actor=request.auth, archived=True
     )
-    return 204, None
+    return Status(204, None)

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vitrina.channels.models import Channel
-from vitrina.channels.networks import KIND_HELP, Kind, Network, SecretKind
+from vitrina.channels.networks import KIND_HELP, Kind, Network
 from vitrina.core.forms import TimezoneField
 from vitrina.core.models import Library
 
@@ -92,7 +92,6 @@ class ChannelFilterForm(forms.Form):
 
 
 class SecretForm(forms.Form):
-    kind = forms.ChoiceField(choices=SecretKind.choices, widget=forms.HiddenInput)
     value = forms.CharField(
         label=_("Token"),
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),

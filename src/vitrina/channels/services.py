@@ -118,6 +118,7 @@ def channel_update(*, channel: Channel, actor: User | None, **fields) -> Channel
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    # Re-read: a bound form may already have written the new values onto the instance.
     channel = Channel.objects.select_for_update().get(pk=channel.pk)
     before = snapshot(channel, EDITABLE_FIELDS)
     for name, value in fields.items():

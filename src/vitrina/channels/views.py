@@ -84,7 +84,7 @@ def channel_detail(request, channel_id):
                     "kind": kind,
                     "label": SecretKind(kind).label,
                     "secret": secrets.get(kind),
-                    "form": SecretForm(initial={"kind": kind}, prefix=kind),
+                    "form": SecretForm(prefix=kind),
                 }
                 for kind in enterable
             ],

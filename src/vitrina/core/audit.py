@@ -9,12 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils.functional import Promise
 
 from vitrina.core.models import AuditEntry, Organisation, User
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, models.Model):
+    if isinstance(value, (models.Model, Promise)):
         return str(value)
     if isinstance(value, (list, tuple, set)):
         return [_plain(item) for item in value]
@@ -58,6 +59,6 @@ def audit_record(
         object_type=obj._meta.model_name if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:300] if obj is not None else "",
-        changes=changes or {},
+        changes={name: _plain(value) for name, value in (changes or {}).items()},
         ip_address=ip_address,
     )

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vitrina.core import throttle
@@ -75,11 +76,18 @@ class OrganisationForm(forms.ModelForm):
         fields = ["name", "kind", "timezone"]
 
 
+def _https_formfield(model_field, **kwargs):
+    if isinstance(model_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return model_field.formfield(**kwargs)
+
+
 class LibraryForm(forms.ModelForm):
     timezone = TimezoneField()
 
     class Meta:
         model = Library
+        formfield_callback = _https_formfield
         fields = [
             "name",
             "short_name",

@@ -72,6 +72,8 @@ def organisation_create(
 
 @transaction.atomic
 def organisation_update(*, organisation: Organisation, actor: User, **fields) -> Organisation:
+    # Re-read: a bound form may already have written the new values onto the instance.
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     before = snapshot(organisation, ORGANISATION_FIELDS)
     for name, value in fields.items():
         if name not in ORGANISATION_FIELDS:
@@ -135,6 +137,7 @@ def library_create(*, organisation: Organisation, actor: User | None, **fields) 
 
 @transaction.atomic
 def library_update(*, library: Library, actor: User, **fields) -> Library:
+    library = Library.objects.select_for_update().get(pk=library.pk)
     before = snapshot(library, LIBRARY_FIELDS)
     for name, value in fields.items():
         if name not in LIBRARY_FIELDS:
