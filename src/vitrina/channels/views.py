@@ -10,7 +10,12 @@ from django.views.decorators.http import require_POST
 from vitrina.channels import selectors, services
 from vitrina.channels.export import channels_workbook
 from vitrina.channels.forms import ChannelFilterForm, ChannelForm, SecretForm
-from vitrina.channels.networks import ENTERABLE_SECRETS, KINDS_BY_NETWORK, SecretKind
+from vitrina.channels.networks import (
+    ENTERABLE_SECRETS,
+    KINDS_BY_NETWORK,
+    SECRET_HELP,
+    SecretKind,
+)
 from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.selectors import library_list
@@ -83,6 +88,7 @@ def channel_detail(request, channel_id):
                 {
                     "kind": kind,
                     "label": SecretKind(kind).label,
+                    "help": SECRET_HELP.get((channel.network, kind), ""),
                     "secret": secrets.get(kind),
                     "form": SecretForm(prefix=kind),
                 }
