@@ -45,6 +45,11 @@ class Organisation(models.Model):
     timezone = models.CharField(
         _("time zone"), max_length=64, default="Europe/Moscow", validators=[validate_timezone]
     )
+    retry_window_hours = models.PositiveSmallIntegerField(
+        _("keep retrying a failed publication for, hours"),
+        default=6,
+        help_text=_("After this, a post the network keeps refusing is marked as failed."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
