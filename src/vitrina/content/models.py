@@ -69,6 +69,10 @@ class Tag(models.Model):
         return self.name
 
 
+def new_marker() -> str:
+    return uuid.uuid4().hex
+
+
 def media_path(instance, filename: str) -> str:
     return f"media/{instance.organisation_id}/{uuid.uuid4().hex}/{filename}"
 
@@ -168,7 +172,7 @@ class Variant(models.Model):
         max_length=20, choices=VariantState.choices, default=VariantState.DRAFT, db_index=True
     )
     # A stable id of this publication: VK's guid, and the key for reconciliation.
-    marker = models.CharField(max_length=40, default="", blank=True, db_index=True)
+    marker = models.CharField(max_length=40, default=new_marker, editable=False, db_index=True)
     external_id = models.CharField(max_length=100, blank=True)
     external_url = models.CharField(max_length=300, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
