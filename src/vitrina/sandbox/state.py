@@ -330,12 +330,39 @@ class World:
             post = self.add_post(account, text=text)
             post.date = now - (len(dynamics.HISTORY) - number) * 1.3 * dynamics.DAY
             if "Фото" in text or "выставк" in text or number % 3 == 0:
-                post.photos = [{"id": f"h{number}", "filename": "photo.jpg", "size": 184320}]
+                photo = {
+                    "id": 456239000 + number,
+                    "owner_id": -account.external_id
+                    if account.kind == "community"
+                    else account.external_id,
+                    "filename": "photo.jpg",
+                    "size": 184320,
+                    "date": post.date,
+                }
+                post.photos = [photo]
             if text.startswith("Опрос"):
                 post.poll = {
+                    "id": 600000000 + number,
                     "question": "Какие лекции вам интересны?",
                     "answers": ["История медицины", "Здоровый образ жизни", "Новые книги"],
                 }
+                if account.network == "vk":
+                    poll_id = post.poll["id"]
+                    self.polls[poll_id] = {
+                        "id": poll_id,
+                        "owner_id": -account.external_id
+                        if account.kind == "community"
+                        else account.external_id,
+                        "created": post.date,
+                        "question": post.poll["question"],
+                        "answers": [
+                            {"id": poll_id * 10 + i, "text": text}
+                            for i, text in enumerate(post.poll["answers"])
+                        ],
+                        "anonymous": True,
+                        "multiple": False,
+                        "end_date": 0,
+                    }
 
     # Simulated readers
 

@@ -48,8 +48,8 @@ def discussion_json(account) -> dict:
 def photo_sizes(photo: dict) -> list:
     return [
         {
-            "file_id": photo["id"] + suffix,
-            "file_unique_id": photo["id"][:16] + suffix,
+            "file_id": f"{photo['id']}{suffix}",
+            "file_unique_id": f"{photo['id']}"[:16] + suffix,
             "width": width,
             "height": int(width * 0.75),
             "file_size": photo["size"] * width // 1280,
@@ -69,12 +69,12 @@ def message_json(account, post) -> dict:
         message["photo"] = photo_sizes(post.photos[0])
         if post.text:
             message["caption"] = post.text
-    elif post.poll:
+    elif post.poll and "answers" in post.poll:
         poll = post.poll
         message["poll"] = {
             "id": str(poll["id"]),
             "question": poll["question"],
-            "options": [{"text": text, "voter_count": 0} for text in poll["answers"]],
+            "options": [{"text": str(text), "voter_count": 0} for text in poll["answers"]],
             "total_voter_count": 0,
             "is_closed": False,
             "is_anonymous": poll.get("anonymous", True),
@@ -225,9 +225,47 @@ def _channel_post(call: Call, **values):
             "date": int(call.world.now()),
             "text": text,
         }
+    if kind == "discussion":
+        return _discussion_reply(call, values.get("text", ""))
     call.throttle(str(call.account.external_id))
     post = call.world.add_post(call.account, **values)
     return message_json(call.account, post)
+
+
+def _discussion_reply(call: Call, text: str):
+    """An answer in the channel's discussion group lands as a comment under the post."""
+    account = call.account
+    raw = call.params.get("reply_parameters") or "{}"
+    number = int(json.loads(raw).get("message_id") or call.params.get("reply_to_message_id") or 0)
+    post = None
+    if number >= 20000:
+        post = next(
+            (p for p in account.posts if any(c["id"] == number - 20000 for c in p.comments)), None
+        )
+    elif number >= 10000:
+        post = account.post(number - 10000)
+    if post is None:
+        raise TgError(400, "Bad Request: message to be replied not found")
+    call.throttle(str(account.flags["discussion_id"]))
+    account.comment_seq += 1
+    comment = {
+        "id": account.comment_seq,
+        "reader_id": account.external_id,
+        "first_name": account.name,
+        "last_name": "",
+        "date": call.world.now(),
+        "text": text,
+        "by_owner": True,
+        "reply_to": number - 20000 if number >= 20000 else None,
+    }
+    post.comments.append(comment)
+    return {
+        "message_id": 20000 + comment["id"],
+        "sender_chat": chat_json(account),
+        "chat": discussion_json(account),
+        "date": int(comment["date"]),
+        "text": text,
+    }
 
 
 def get_me(call: Call):

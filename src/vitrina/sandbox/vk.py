@@ -270,6 +270,17 @@ def wall_get(call: Call):
     return {"count": len(posts), "items": items}
 
 
+def wall_get_by_id(call: Call):
+    items = []
+    for ref in filter(None, call.params.get("posts", "").split(",")):
+        owner, _, post_id = ref.partition("_")
+        account = call.world.by_external_id("vk", owner.lstrip("-"))
+        post = account.post(post_id) if account and post_id.isdigit() else None
+        if post is not None and post.date <= call.world.now():
+            items.append(post_json(call.world, account, post))
+    return {"items": items}
+
+
 def wall_delete(call: Call):
     account = call.account_for_owner(None)
     post = account.post(call.int("post_id", required=True))
@@ -637,6 +648,7 @@ def groups_delete_callback_server(call: Call):
 METHODS = {
     "wall.post": wall_post,
     "wall.get": wall_get,
+    "wall.getById": wall_get_by_id,
     "wall.delete": wall_delete,
     "wall.getComments": wall_get_comments,
     "wall.createComment": wall_create_comment,

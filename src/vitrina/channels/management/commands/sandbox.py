@@ -42,9 +42,8 @@ class Command(BaseCommand):
             settings.ok_rps = options["ok_rps"]
         if options["ok_daily_topics"]:
             settings.ok_daily_topics = options["ok_daily_topics"]
-        self.stdout.write(
-            f"Sandbox at http://{options['host']}:{options['port']}/sandbox/ (seed {options['seed']})"
-        )
+        address = f"http://{options['host']}:{options['port']}"
+        self.stdout.write(f"Sandbox at {address}/sandbox/ (seed {options['seed']})")
         serve(
             host=options["host"],
             port=options["port"],
