@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001
 """Every provider against the sandbox over real HTTP: publish, figures, readers, failures."""
 
 from datetime import UTC, date, datetime, timedelta

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from vitrina.channels.providers.ratelimit import LimitExceeded, Limiter, RedisLimiter
+from vitrina.channels.providers.ratelimit import Limiter, LimitExceeded, RedisLimiter
 
 REDIS_URL = os.environ.get("VITRINA_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 
