@@ -12,7 +12,6 @@ The last line is ``providers: key=value ...`` for collecting results.
 """
 
 import argparse
-import os
 import subprocess
 import sys
 import threading
@@ -20,13 +19,11 @@ import time
 
 import httpx
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
-
-from vitrina.channels.providers.base import Payload  # noqa: E402
-from vitrina.channels.providers.ok import signature  # noqa: E402
-from vitrina.channels.providers.ratelimit import Limiter  # noqa: E402
-from vitrina.sandbox.server import free_port  # noqa: E402
-from vitrina.sandbox.testing import SandboxClient  # noqa: E402
+from vitrina.channels.providers.base import Payload
+from vitrina.channels.providers.ok import signature
+from vitrina.channels.providers.ratelimit import Limiter
+from vitrina.sandbox.server import free_port
+from vitrina.sandbox.testing import SandboxClient
 
 ACCOUNTS = {
     "vk": "vk:medlib42",
@@ -42,8 +39,7 @@ SERVER = (
 
 def start_sandbox() -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = dict(os.environ, PYTHONPATH=os.path.join(os.path.dirname(__file__), "..", "src"))
-    process = subprocess.Popen([sys.executable, "-c", SERVER.format(port=port)], env=env)
+    process = subprocess.Popen([sys.executable, "-c", SERVER.format(port=port)])
     url = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
