@@ -249,7 +249,9 @@ VK_ID_CLIENT_ID = env("VK_ID_CLIENT_ID", "51800001" if SANDBOX_URL else "")
 # OK application (ok.ru/app/...): id, public key and secret key.
 OK_CLIENT_ID = env("OK_CLIENT_ID", "512000000001" if SANDBOX_URL else "")
 OK_APPLICATION_KEY = env("OK_APPLICATION_KEY", "CBAKLMNOPABCDEFGH" if SANDBOX_URL else "")
-OK_CLIENT_SECRET = env("OK_CLIENT_SECRET")
+OK_CLIENT_SECRET = env(
+    "OK_CLIENT_SECRET", "5A4D3C2B1A0F9E8D7C6B5A4938271605" if SANDBOX_URL else ""
+)
 
 # Requests a second per token, a little under each network's limit. OK publishes none.
 VK_USER_RPS = float(env("VK_USER_RPS", "2.7"))

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001
 """The sandbox driven by vk_api, a widely used VK client, to show it speaks VK's protocol.
 
 vk_api has VK's address built in; a requests session that sends ``api.vk.ru/method/...``

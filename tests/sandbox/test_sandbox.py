@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001
 """The sandbox on its own: accounts, networks' rules, the clock, faults, webhooks, state."""
 
 import json

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 (Russian text: Cyrillic letters are meant)
 """The emulated accounts the sandbox starts with.
 
 They match the demo organisation: the medical library's VK community and its librarian's

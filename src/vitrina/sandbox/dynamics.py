@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF003 (Russian text: Cyrillic letters are meant)
 """The seeded model behind the sandbox's figures and its simulated readers.
 
 Every figure is a pure function of the seed, the post and the moment asked about, so two runs

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 (Russian text: Cyrillic letters are meant)
 """The human page at ``/sandbox/``: what each emulated network holds, in Russian, so a
 librarian sees her post «appear on VK» while she learns the product offline."""
 

@@ -18,7 +18,12 @@ from .accounts import DEFAULT_ACCOUNTS
 NETWORKS = ("vk", "ok", "telegram", "max")
 
 # Admins of the default VK and OK accounts log in as these users.
-OK_APP = {"client_id": "512000000001", "application_key": "CBAKLMNOPABCDEFGH"}
+# The emulated OK application (fixed, so the demo's settings can name it).
+OK_APP = {
+    "client_id": "512000000001",
+    "application_key": "CBAKLMNOPABCDEFGH",
+    "secret": "5A4D3C2B1A0F9E8D7C6B5A4938271605",
+}
 
 
 @dataclass
@@ -142,7 +147,7 @@ class World:
         self.polls: dict[int, dict] = {}
         self.codes: dict[str, dict] = {}
         self.seq = 0
-        self.ok_app = dict(OK_APP, secret=derive(seed, "ok-app", length=32).upper())
+        self.ok_app = dict(OK_APP)
         self.vk_app = {"client_id": "51800001", "secret": derive(seed, "vk-app", length=20)}
         self.waiters: dict[str, asyncio.Event] = {}
         self.outbox: asyncio.Queue | None = None

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001
 """Every provider against the sandbox over real HTTP: publish, figures, readers, failures."""
 
 from datetime import UTC, date, datetime, timedelta

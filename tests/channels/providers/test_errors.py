@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001
 """Every error code of reference/networks.md becomes exactly one of the four errors.
 
 VK and OK codes travel through the sandbox (fault injection answers with the code, the

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001
 """VK ID with PKCE and OK authorisation codes, against the sandbox's OAuth servers."""
 
 from urllib.parse import parse_qs, urlsplit

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 (Russian text: Cyrillic letters are meant)
 """The one interface every network implements, its data types and its error model.
 
 Providers know nothing of Django models: a channel is handed over as a plain
@@ -200,6 +199,7 @@ class ConnectionReport:
     name: str = ""
     problems: list[str] = field(default_factory=list)
     missing_tokens: list[str] = field(default_factory=list)
+    auth_failed: bool = False  # a token was refused: the channel needs reconnecting
     details: dict = field(default_factory=dict)
 
     @property
@@ -392,7 +392,7 @@ def loads(response: httpx.Response, network: str):
 
 
 REGISTRY: dict[str, type[Provider]] = {}
-_instances: dict[str, Provider] = {}
+_instances: dict[tuple, Provider] = {}
 
 
 def register(cls: type[Provider]) -> type[Provider]:
@@ -401,9 +401,14 @@ def register(cls: type[Provider]) -> type[Provider]:
 
 
 def get_provider(network: str) -> Provider:
-    """The process-wide provider of a network, configured from Django settings."""
+    """The process-wide provider of a network, configured from Django settings (one per
+    address, so a changed setting — a test pointing at the sandbox — gets its own)."""
+    from django.conf import settings
+
     from . import max, ok, telegram, vk  # noqa: F401 (registers the networks)
 
-    if network not in _instances:
-        _instances[network] = REGISTRY[network].from_settings()
-    return _instances[network]
+    cls = REGISTRY[network]
+    key = (network, getattr(settings, cls.settings_name, ""))
+    if key not in _instances:
+        _instances[key] = cls.from_settings()
+    return _instances[key]

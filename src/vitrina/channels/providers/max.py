@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 (Russian text: Cyrillic letters are meant)
 """MAX Bot API: ``Authorization: <token>`` without "Bearer", millisecond timestamps, errors
 as ``{"code", "message"}`` with the HTTP status. An uploaded picture is processed for a
 moment; until then sending answers ``attachment.not.ready`` and the message is retried."""
@@ -246,8 +245,11 @@ class MaxProvider(Provider):
             chat = self.call(account, "GET", f"/chats/{account.external_id}")
             report.name = chat.get("title", "")
             report.followers = chat.get("participants_count")
-            report.details = {"bot": me.get("username")}
+            report.details = {"bot": me.get("username"), "id": str(chat["chat_id"])}
             report.can_post = report.can_read_stats = report.can_message = True
-        except (AuthExpired, Rejected) as exc:
+        except AuthExpired as exc:
+            report.auth_failed = True
+            report.problems.append(exc.message)
+        except Rejected as exc:
             report.problems.append(exc.message)
         return report

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 (Russian text: Cyrillic letters are meant)
 """Odnoklassniki: ``/fb.do`` with ``application_key``, ``format=json``, ``access_token`` and the
 request signature ``sig``. Errors come in the ``invocation-error`` header and the body.
 OK publishes no rate limits: Vitrina's are settings (``VITRINA_OK_RPS``)."""
@@ -309,10 +308,14 @@ class OkProvider(Provider):
             self.call(account, "users.getCurrentUser")
             self.topics(account, 1)
             report.can_post = True
+            report.details["id"] = account.external_id
             if self.is_group(account):
                 report.followers = self.followers(account)
                 report.can_read_stats = True
             report.details["messages"] = "Сообщения группы через API недоступны."
-        except (AuthExpired, Rejected) as exc:
+        except AuthExpired as exc:
+            report.auth_failed = True
+            report.problems.append(exc.message)
+        except Rejected as exc:
             report.problems.append(exc.message)
         return report

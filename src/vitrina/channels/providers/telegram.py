@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 (Russian text: Cyrillic letters are meant)
 """Telegram Bot API: ``/bot<token>/<method>``; the bot must be an admin of the channel.
 
 A caption takes 1024 characters: a longer text goes out as the photo(s) first and the text
@@ -317,9 +316,16 @@ class TelegramProvider(Provider):
             chat = self.call(account, "getChat", chat_id=account.external_id)
             report.name = chat.get("title", "")
             report.followers = self.followers(account)
-            report.details = {"bot": me.get("username"), "username": chat.get("username")}
+            report.details = {
+                "bot": me.get("username"),
+                "username": chat.get("username"),
+                "id": str(chat["id"]),
+            }
             report.can_post = report.can_message = True
-        except (AuthExpired, Rejected) as exc:
+        except AuthExpired as exc:
+            report.auth_failed = True
+            report.problems.append(exc.message)
+        except Rejected as exc:
             report.problems.append(exc.message)
         report.details["note"] = (
             "Telegram не даёт статистики канала: в отчётах будет только число подписчиков."

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 (Russian text: Cyrillic letters are meant)
 """VK: form-encoded calls to ``/method/<name>`` with ``v=5.199``.
 
 Posting, photo upload, polls and statistics need a *user* token of a community admin (VK ID
@@ -408,27 +407,41 @@ class VkProvider(Provider):
 
     def check_connection(self, account) -> ConnectionReport:
         report = ConnectionReport()
-        if account.tokens.get("user"):
+        if account.tokens.get("user") and account.kind == "profile":
+            try:
+                self.user(account, "wall.get", owner_id=account.external_id, count=1)
+                report.can_post = True
+                report.details["id"] = account.external_id
+            except AuthExpired as exc:
+                report.auth_failed = True
+                report.problems.append(exc.message)
+            except Rejected as exc:
+                report.problems.append(exc.message)
+        elif account.tokens.get("user"):
             try:
                 group = self.group(account, "user")
                 report.name = group.get("name", "")
                 report.followers = group.get("members_count")
-                report.can_post = bool(group.get("is_admin", account.kind == "profile"))
+                report.details["id"] = str(group["id"])
+                report.can_post = bool(group.get("is_admin"))
                 if not report.can_post:
                     report.problems.append(
                         "Ключ VK ID выдан пользователю, который не администратор сообщества."
                     )
-                if account.kind != "profile":
-                    today = int(time.time())
-                    self.user(
-                        account,
-                        "stats.get",
-                        group_id=account.external_id,
-                        timestamp_from=today - 86400,
-                        timestamp_to=today,
-                    )
-                    report.can_read_stats = True
-            except (AuthExpired, Rejected) as exc:
+                today = int(time.time())
+                self.call(
+                    "stats.get",
+                    account.tokens["user"],
+                    "user",
+                    group_id=group["id"],
+                    timestamp_from=today - 86400,
+                    timestamp_to=today,
+                )
+                report.can_read_stats = True
+            except AuthExpired as exc:
+                report.auth_failed = True
+                report.problems.append(exc.message)
+            except Rejected as exc:
                 report.problems.append(exc.message)
         else:
             report.missing_tokens.append("user")
@@ -443,8 +456,12 @@ class VkProvider(Provider):
                 group = self.group(account, "community")
                 report.name = report.name or group.get("name", "")
                 report.followers = report.followers or group.get("members_count")
+                report.details.setdefault("id", str(group["id"]))
                 report.can_message = True
-            except (AuthExpired, Rejected) as exc:
+            except AuthExpired as exc:
+                report.auth_failed = True
+                report.problems.append(exc.message)
+            except Rejected as exc:
                 report.problems.append(exc.message)
         else:
             report.missing_tokens.append("community")
