@@ -41,7 +41,7 @@ def test_a_due_variant_is_published_once(networks, connect, schedule, network):
 
 def test_future_and_draft_variants_are_not_claimed(networks, connect, schedule):
     channel = connect(Network.VK)
-    [future] = schedule([channel], at=timezone.now() + timedelta(hours=1))
+    schedule([channel], at=timezone.now() + timedelta(hours=1))
     [draft] = schedule([channel], text="Черновик")
     Variant.objects.filter(pk=draft.pk).update(state=VariantState.DRAFT)
     assert claim_due(claimer="test") == []
