@@ -29,6 +29,7 @@ from vitrina.channels.providers.base import (
     get_provider,
 )
 from vitrina.channels.providers.oauth import OkOAuth, TokenSet, VkIdOAuth
+from vitrina.core import crypto
 from vitrina.core.audit import audit_record
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.models import Membership, User
@@ -67,13 +68,27 @@ def provider_account(channel: Channel, *, refresh: bool = True) -> ProviderAccou
     """The channel as its provider sees it, with decrypted tokens (refreshed if due)."""
     if channel.network not in CONNECTABLE:
         raise ServiceError(_("Vitrina does not publish to this network."))
-    if refresh:
-        channel_refresh_token(channel=channel)
-    tokens = {}
-    for kind, name in TOKEN_NAMES[channel.network].items():
-        value = services.channel_secret_value(channel=channel, kind=kind)
-        if value:
-            tokens[name] = value
+    names = TOKEN_NAMES[channel.network]
+    # One read of every secret: publishing builds an account for each post it sends.
+    secrets = {
+        secret.kind: secret
+        for secret in ChannelSecret.objects.filter(
+            channel=channel, kind__in=[*names, SecretKind.USER_TOKEN]
+        )
+    }
+    user_secret = secrets.get(SecretKind.USER_TOKEN)
+    expiring = (
+        user_secret is not None
+        and user_secret.expires_at is not None
+        and (user_secret.expires_at - timezone.now() <= REFRESH_MARGIN)
+    )
+    if refresh and expiring and channel_refresh_token(channel=channel):
+        return provider_account(channel, refresh=False)
+    tokens = {
+        name: crypto.decrypt(secrets[kind].ciphertext)
+        for kind, name in names.items()
+        if kind in secrets
+    }
     if channel.network == Network.OK:
         tokens["application_key"] = settings.OK_APPLICATION_KEY
         tokens["application_secret_key"] = settings.OK_CLIENT_SECRET
