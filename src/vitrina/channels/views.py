@@ -10,7 +10,13 @@ from django.views.decorators.http import require_POST
 from vitrina.channels import selectors, services
 from vitrina.channels.export import channels_workbook
 from vitrina.channels.forms import ChannelFilterForm, ChannelForm, SecretForm
-from vitrina.channels.networks import ENTERABLE_SECRETS, KINDS_BY_NETWORK, Network, SecretKind
+from vitrina.channels.networks import (
+    ENTERABLE_SECRETS,
+    KINDS_BY_NETWORK,
+    SECRET_HELP,
+    Network,
+    SecretKind,
+)
 from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.selectors import library_list
@@ -90,6 +96,7 @@ def channel_detail_page(request, channel, report=None):
                 {
                     "kind": kind,
                     "label": SecretKind(kind).label,
+                    "help": SECRET_HELP.get((channel.network, kind), ""),
                     "secret": secrets.get(kind),
                     "form": SecretForm(prefix=kind),
                 }
