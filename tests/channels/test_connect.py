@@ -221,3 +221,17 @@ def test_authors_may_not_connect(client, networks, vk_channel, member_factory):
     client.force_login(author.user)
     assert client.post(path("connect-vk", vk_channel)).status_code == 403
     assert client.post(path("check", vk_channel)).status_code == 403
+
+
+def test_refresh_command(admin_client, networks, vk_channel):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    authorise(admin_client, path("connect-vk", vk_channel))
+    ChannelSecret.objects.filter(channel=vk_channel, kind=SecretKind.USER_TOKEN).update(
+        expires_at=timezone.now() + timedelta(minutes=1)
+    )
+    out = StringIO()
+    call_command("refresh_channel_tokens", stdout=out)
+    assert "Refreshed 1" in out.getvalue()
