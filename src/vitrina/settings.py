@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "ninja",
     "vitrina.core",
     "vitrina.channels",
+    "vitrina.content",
+    "vitrina.publishing",
     "vitrina.catalog",
     "vitrina.api",
 ]

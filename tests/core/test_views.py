@@ -204,7 +204,12 @@ def test_member_list_query_count_does_not_grow(
 def test_admin_changes_organisation_settings_and_it_is_audited(admin_client, organisation):
     response = admin_client.post(
         url("settings-home", organisation),
-        {"name": "ЦБС города Медногорска", "kind": "system", "timezone": "Asia/Yekaterinburg"},
+        {
+            "name": "ЦБС города Медногорска",
+            "kind": "system",
+            "timezone": "Asia/Yekaterinburg",
+            "retry_window_hours": "6",
+        },
     )
     assert response.status_code == 302
     organisation.refresh_from_db()
