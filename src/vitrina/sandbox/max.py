@@ -120,13 +120,8 @@ def chat_json(world, account) -> dict:
 
 class Call:
     def __init__(self, request, world, account, params, files):
-        self.request, self.world, self.account, self.params, self.files = (
-            request,
-            world,
-            account,
-            params,
-            files,
-        )
+        self.request, self.world, self.account = request, world, account
+        self.params, self.files = params, files
 
     def throttle(self, chat: str):
         world, settings = self.world, self.world.settings

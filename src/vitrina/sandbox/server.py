@@ -37,14 +37,18 @@ def serve(
     state_file: str | None = None,
     settings: Settings | None = None,
     log_level: str = "warning",
+    expired_tokens: list[str] = (),
 ):
-    """Serve the sandbox until interrupted."""
+    """Serve the sandbox until interrupted; ``expired_tokens`` lists networks whose tokens
+    start out expired (to rehearse reconnecting)."""
     app = create_app(
         seed=seed,
         faults=[parse_fault(f) for f in faults or []],
         settings=settings,
         state_file=state_file,
     )
+    for network in expired_tokens:
+        app.state.world.expire(network)
     uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
 
 

@@ -140,13 +140,8 @@ def update_json(account, event: dict) -> dict:
 
 class Call:
     def __init__(self, request, world, account, params, files):
-        self.request, self.world, self.account, self.params, self.files = (
-            request,
-            world,
-            account,
-            params,
-            files,
-        )
+        self.request, self.world, self.account = request, world, account
+        self.params, self.files = params, files
 
     def flag(self, name: str, default=False) -> bool:
         value = self.params.get(name)

@@ -68,13 +68,8 @@ class VkError(Exception):
 
 class Call:
     def __init__(self, request: Request, world, token, params: dict, files: dict):
-        self.request, self.world, self.token, self.params, self.files = (
-            request,
-            world,
-            token,
-            params,
-            files,
-        )
+        self.request, self.world, self.token = request, world, token
+        self.params, self.files = params, files
 
     def base(self) -> str:
         return str(self.request.base_url)
