@@ -351,6 +351,8 @@ def endpoint(handler, name: str):
                 result = await result
         except MaxError as exc:
             return fail(exc.status, exc.code, exc.message)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            return fail(400, "proto.payload", f"Invalid request: {exc}")
         if decision.action == "drop":
             return lost_answer()
         return Json(result)

@@ -359,6 +359,8 @@ async def method(request: Request):
         result = handler(Call(request, world, token, params, files))
     except OkError as exc:
         return fail(exc.code, exc.message)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        return fail(100, f"{MESSAGES[100]}: {exc}")
     if decision.action == "drop":
         return lost_answer()
     return Json(result)

@@ -482,6 +482,8 @@ async def method(request: Request):
             result = await result
     except TgError as exc:
         return fail(exc.code, exc.description, **exc.parameters)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        return fail(400, f"Bad Request: invalid parameters ({exc})")
     if decision.action == "drop":
         return lost_answer()
     return Json({"ok": True, "result": result})

@@ -726,6 +726,8 @@ async def method(request: Request):
         result = handler(Call(request, world, token, params, files))
     except VkError as exc:
         return error(exc.code, exc.message, params, name, **exc.extra)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        return error(100, f"{MESSAGES[100]}: {exc}", params, name)
     if decision.action == "drop":
         return lost_answer()
     return Json({"response": result})
