@@ -239,3 +239,22 @@ def test_refresh_command(admin_client, networks, vk_channel):
     out = StringIO()
     call_command("refresh_channel_tokens", stdout=out)
     assert "Refreshed 1" in out.getvalue()
+
+
+def test_api_checks_the_connection(client, networks, vk_channel, admin):
+    from vitrina.core.services import api_token_create
+
+    _token, raw = api_token_create(user=admin, name="check")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    url = f"/api/v1/organisations/{vk_channel.organisation.slug}/channels/{vk_channel.pk}/check"
+    empty = client.post(url, **headers).json()
+    assert empty["can_post"] is False and set(empty["missing_tokens"]) == {"user", "community"}
+    tokens = networks.accounts()["vk:medlib42"]["tokens"]
+    for kind, value in (
+        (SecretKind.USER_TOKEN, tokens["user"]),
+        (SecretKind.COMMUNITY_TOKEN, tokens["community"]),
+    ):
+        services.channel_secret_set(channel=vk_channel, kind=kind, value=value, actor=None)
+    full = client.post(url, **headers).json()
+    assert full["can_post"] and full["can_read_stats"] and full["can_message"]
+    assert full["connection_state"] == "connected" and full["problems"] == []
