@@ -74,12 +74,17 @@ def message_json(account, post) -> dict:
         message["poll"] = {
             "id": str(poll["id"]),
             "question": poll["question"],
-            "options": [{"text": str(text), "voter_count": 0} for text in poll["answers"]],
+            "options": [
+                {"text": str(text), "voter_count": 0, "persistent_id": str(index)}
+                for index, text in enumerate(poll["answers"])
+            ],
             "total_voter_count": 0,
             "is_closed": False,
             "is_anonymous": poll.get("anonymous", True),
             "type": "regular",
             "allows_multiple_answers": poll.get("multiple", False),
+            "allows_revoting": True,
+            "members_only": False,
         }
     else:
         message["text"] = post.text
