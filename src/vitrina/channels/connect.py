@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -32,8 +31,9 @@ from vitrina.channels.providers.oauth import OkOAuth, TokenSet, VkIdOAuth
 from vitrina.core import crypto
 from vitrina.core.audit import audit_record
 from vitrina.core.exceptions import ServiceError
-from vitrina.core.models import Membership, User
-from vitrina.core.roles import Role
+from vitrina.core.models import User
+from vitrina.core.notifications import members_with, notify
+from vitrina.core.roles import Permission
 
 logger = logging.getLogger(__name__)
 
@@ -192,34 +192,24 @@ def channels_refresh_expiring() -> int:
 
 @transaction.atomic
 def channel_needs_reconnect(*, channel: Channel, reason: str, actor: User | None = None):
-    """The network refused the channel's token: mark it and tell the administrators."""
+    """The network refused the channel's token: mark it and tell those who manage channels."""
     if channel.connection_state == ConnectionState.NEEDS_RECONNECT:
         return channel
     channel = services.channel_set_connection_state(
         channel=channel, state=ConnectionState.NEEDS_RECONNECT, actor=actor, reason=reason
     )
-    admins = Membership.objects.filter(
-        organisation=channel.organisation, role=Role.ADMIN, is_active=True
-    ).select_related("user")
-    recipients = [m.user.email for m in admins if m.user.email]
-    if recipients:
-        link = settings.SITE_URL + reverse(
+    text = _(
+        "%(network)s no longer accepts the access of the channel “%(name)s”: %(reason)s "
+        "Until it is reconnected, Vitrina does not publish there."
+    ) % {"network": channel.get_network_display(), "name": channel.name, "reason": reason}
+    notify(
+        users=members_with(channel.organisation, Permission.MANAGE_CHANNELS),
+        organisation=channel.organisation,
+        text=text,
+        url=reverse(
             "channels:detail", kwargs={"org": channel.organisation.slug, "channel_id": channel.pk}
-        )
-        subject = _("Reconnect the channel “%(name)s”") % {"name": channel.name}
-        body = _(
-            "%(network)s no longer accepts the access of the channel “%(name)s”: %(reason)s\n\n"
-            "Until it is reconnected, Vitrina does not publish there. Open the channel and "
-            "connect it again:\n%(link)s"
-        ) % {
-            "network": channel.get_network_display(),
-            "name": channel.name,
-            "reason": reason,
-            "link": link,
-        }
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        )
+        ),
+    )
     return channel
 
 
