@@ -19,10 +19,10 @@ import argparse
 import os
 import signal
 import statistics
-from collections import Counter
 import subprocess
 import sys
 import time
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
@@ -110,8 +110,8 @@ class Run:
     """The organisation, channels and sandbox accounts of one scenario."""
 
     def __init__(self, sandbox: str, channels: int):
-        from vitrina.channels.networks import Kind
         from vitrina.channels.models import Channel, ChannelSecret
+        from vitrina.channels.networks import Kind
         from vitrina.core import crypto
         from vitrina.core.models import Library, Organisation
 
@@ -208,9 +208,7 @@ def wait_until_settled(variant_ids, deadline: float, on_progress=None) -> None:
 
     settled = {"published", "failed", "needs_check", "needs_reconnect"}
     while time.time() < deadline:
-        open_count = (
-            Variant.objects.filter(pk__in=variant_ids).exclude(state__in=settled).count()
-        )
+        open_count = Variant.objects.filter(pk__in=variant_ids).exclude(state__in=settled).count()
         if on_progress:
             on_progress(len(variant_ids) - open_count)
         if open_count == 0:
@@ -224,7 +222,9 @@ def measure(run: Run, variant_ids: list[int]) -> dict:
     from vitrina.content.models import PublishAttempt, Variant
 
     variants = list(
-        Variant.objects.filter(pk__in=variant_ids).values("pk", "channel_id", "state", "scheduled_at")
+        Variant.objects.filter(pk__in=variant_ids).values(
+            "pk", "channel_id", "state", "scheduled_at"
+        )
     )
     confirmed = dict(
         PublishAttempt.objects.filter(
@@ -251,13 +251,11 @@ def measure(run: Run, variant_ids: list[int]) -> dict:
         for channel in run.channels
     )
     states = Counter(v["state"] for v in variants)
-    provoked = (
-        PublishAttempt.objects.filter(
-            variant_id__in=variant_ids,
-            outcome="rate_limited",
-            network_code__in=PROVOKED_CODES,
-        ).count()
-    )
+    provoked = PublishAttempt.objects.filter(
+        variant_id__in=variant_ids,
+        outcome="rate_limited",
+        network_code__in=PROVOKED_CODES,
+    ).count()
     outcomes = dict(
         PublishAttempt.objects.filter(variant_id__in=variant_ids)
         .values_list("outcome")
@@ -270,7 +268,7 @@ def measure(run: Run, variant_ids: list[int]) -> dict:
     def pct(p):
         if not lateness:
             return float("nan")
-        return lateness[min(len(lateness) - 1, int(round(p / 100 * (len(lateness) - 1))))]
+        return lateness[min(len(lateness) - 1, round(p / 100 * (len(lateness) - 1)))]
 
     return {
         "variants": len(variants),
