@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 -- Russian bibliographic text is meant to be Cyrillic
 import datetime
 
 import pytest

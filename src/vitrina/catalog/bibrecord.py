@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF002 -- Russian bibliographic text is meant to be Cyrillic
 """The catalogue's own description of a document, independent of where it came from.
 
 MARC21, RUSMARC, IRBIS, SRU and Koha readers all produce a ``BibRecord``; the ГОСТ formatter,
