@@ -107,7 +107,8 @@ def _add_person(record: BibRecord, subfields: Subfields, *, default: list | None
     person = person_from(subfields)
     if person is None:
         return
-    roles = set(values(subfields, "4"))
+    # IRBIS writes the relator code with its label ("340 ред."): the code is the first three.
+    roles = {value[:3] for value in values(subfields, "4")}
     if roles & EDITOR_CODES:
         record.editors.append(person)
     elif roles & COMPILER_CODES:
