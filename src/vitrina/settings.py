@@ -65,7 +65,7 @@ if not TOKEN_KEYS:
     if not DEMO_MODE:
         raise ImproperlyConfigured(
             "VITRINA_TOKEN_KEY is not set. Generate one with "
-            "`vitrina generate_token_key` and keep it safe: without it stored "
+            "`vitrina generate-token-key` and keep it safe: without it stored "
             "network tokens cannot be read."
         )
     TOKEN_KEYS = [_demo_secret("token_key", _fernet_key)]
@@ -95,7 +95,6 @@ MIDDLEWARE = [
     "vitrina.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "vitrina.core.middleware.UserLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,6 +1,17 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ChannelsConfig(AppConfig):
     name = "vitrina.channels"
     label = "channels"
+    verbose_name = _("Channels")
+
+    def ready(self):
+        from vitrina.core import navigation
+
+        navigation.register(
+            navigation.NavItem(
+                key="channels", label=_("Channels"), url_name="channels:list", order=600
+            )
+        )

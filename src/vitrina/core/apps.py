@@ -1,6 +1,20 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "vitrina.core"
     label = "core"
+    verbose_name = _("Organisations and people")
+
+    def ready(self):
+        from vitrina.core import navigation, rules, signals  # noqa: F401
+
+        navigation.register(
+            navigation.NavItem(
+                key="settings",
+                label=_("Settings"),
+                url_name="settings-home",
+                order=900,
+            )
+        )

@@ -1,0 +1,24 @@
+"""Bearer authentication with personal API tokens and the organisation gate of the API."""
+
+from ninja.security import HttpBearer
+
+from vitrina.api.errors import ApiError
+from vitrina.core.models import Membership
+from vitrina.core.selectors import membership_for
+from vitrina.core.services import api_token_authenticate
+
+
+class PersonalToken(HttpBearer):
+    def authenticate(self, request, token: str):
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+def membership_or_404(request, org_slug: str) -> Membership:
+    """The caller's membership in the organisation; unknown and foreign look the same."""
+    membership = membership_for(request.auth, org_slug)
+    if membership is None:
+        raise ApiError(404, "not_found", "No such organisation.")
+    return membership

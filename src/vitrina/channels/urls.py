@@ -1,0 +1,15 @@
+from django.urls import path
+
+from vitrina.channels import views
+
+app_name = "channels"
+
+urlpatterns = [
+    path("", views.channel_list, name="list"),
+    path("export.xlsx", views.channel_export, name="export"),
+    path("new/", views.channel_edit, name="create"),
+    path("<int:channel_id>/", views.channel_detail, name="detail"),
+    path("<int:channel_id>/edit/", views.channel_edit, name="edit"),
+    path("<int:channel_id>/archive/", views.channel_archive, name="archive"),
+    path("<int:channel_id>/token/", views.channel_secret, name="secret"),
+]

@@ -1,0 +1,159 @@
+"""Pages of the channels registry."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vitrina.channels import selectors, services
+from vitrina.channels.export import channels_workbook
+from vitrina.channels.forms import ChannelFilterForm, ChannelForm, SecretForm
+from vitrina.channels.networks import ENTERABLE_SECRETS, KINDS_BY_NETWORK, SecretKind
+from vitrina.core import rules
+from vitrina.core.exceptions import ServiceError
+from vitrina.core.selectors import library_list
+from vitrina.core.views.decorators import apply_service_error, require
+
+
+def _filters(request):
+    libraries = library_list(membership=request.membership)
+    form = ChannelFilterForm(request.GET or None, libraries=libraries)
+    filters = selectors.ChannelFilter()
+    if form.is_valid():
+        library = form.cleaned_data["library"]
+        filters = selectors.ChannelFilter(
+            library_id=library.pk if library else None,
+            network=form.cleaned_data["network"],
+            archived=form.cleaned_data["archived"],
+        )
+    return form, filters
+
+
+def channel_list(request):
+    form, filters = _filters(request)
+    channels = selectors.channel_list(membership=request.membership, filters=filters)
+    return render(
+        request,
+        "channels/channel_list.html",
+        {
+            "channels": channels,
+            "filter_form": form,
+            "filters": filters,
+            "can_manage": rules.can_manage_channels(request.membership),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def channel_export(request):
+    _form, filters = _filters(request)
+    channels = list(selectors.channel_list(membership=request.membership, filters=filters))
+    organisation = request.organisation
+    content = channels_workbook(
+        channels, title=_("Channels of %(organisation)s") % {"organisation": organisation.name}
+    )
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = f"channels-{organisation.slug}-{timezone.localdate():%Y-%m-%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _channel_or_404(request, channel_id):
+    channel = selectors.channel_get(membership=request.membership, pk=channel_id)
+    if channel is None:
+        raise Http404
+    return channel
+
+
+def channel_detail(request, channel_id):
+    channel = _channel_or_404(request, channel_id)
+    secrets = selectors.channel_secrets(channel)
+    enterable = ENTERABLE_SECRETS.get(channel.network, [])
+    return render(
+        request,
+        "channels/channel_detail.html",
+        {
+            "channel": channel,
+            "secret_rows": [
+                {
+                    "kind": kind,
+                    "label": SecretKind(kind).label,
+                    "secret": secrets.get(kind),
+                    "form": SecretForm(prefix=kind),
+                }
+                for kind in enterable
+            ],
+            "can_manage": rules.can_manage_channels(request.membership),
+        },
+    )
+
+
+@require(rules.can_manage_channels)
+def channel_edit(request, channel_id=None):
+    channel = _channel_or_404(request, channel_id) if channel_id else None
+    libraries = library_list(membership=request.membership)
+    form = ChannelForm(request.POST or None, instance=channel, libraries=libraries)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if channel is None:
+                channel = services.channel_create(
+                    organisation=request.organisation, actor=request.user, **form.cleaned_data
+                )
+                messages.success(request, _("The channel is in the registry."))
+            else:
+                services.channel_update(channel=channel, actor=request.user, **form.cleaned_data)
+                messages.success(request, _("Saved."))
+            return redirect("channels:detail", org=request.organisation.slug, channel_id=channel.pk)
+        except ServiceError as error:
+            apply_service_error(form, error)
+    return render(
+        request,
+        "channels/channel_form.html",
+        {"form": form, "channel": channel, "kinds_by_network": KINDS_BY_NETWORK},
+    )
+
+
+@require(rules.can_manage_channels)
+@require_POST
+def channel_archive(request, channel_id):
+    channel = _channel_or_404(request, channel_id)
+    archive = request.POST.get("action") != "restore"
+    try:
+        services.channel_set_archived(channel=channel, actor=request.user, archived=archive)
+        messages.success(
+            request,
+            _("The channel is archived.") if archive else _("The channel is restored."),
+        )
+    except ServiceError as error:
+        messages.error(request, error.message)
+    return redirect("channels:detail", org=request.organisation.slug, channel_id=channel.pk)
+
+
+@require(rules.can_manage_channels)
+@require_POST
+def channel_secret(request, channel_id):
+    channel = _channel_or_404(request, channel_id)
+    kind = request.POST.get("kind", "")
+    if kind not in ENTERABLE_SECRETS.get(channel.network, []):
+        raise Http404
+    if request.POST.get("action") == "remove":
+        services.channel_secret_clear(channel=channel, kind=kind, actor=request.user)
+        messages.success(request, _("The token is removed."))
+        return redirect("channels:detail", org=request.organisation.slug, channel_id=channel.pk)
+    form = SecretForm(request.POST, prefix=kind)
+    if form.is_valid():
+        try:
+            services.channel_secret_set(
+                channel=channel, kind=kind, value=form.cleaned_data["value"], actor=request.user
+            )
+            messages.success(request, _("The token is saved. It will not be shown again."))
+        except ServiceError as error:
+            messages.error(request, error.message)
+    else:
+        messages.error(request, _("Paste the token."))
+    return redirect("channels:detail", org=request.organisation.slug, channel_id=channel.pk)

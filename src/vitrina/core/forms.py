@@ -1,0 +1,190 @@
+import zoneinfo
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vitrina.core import throttle
+from vitrina.core.models import Library, Organisation, User
+from vitrina.core.roles import ROLE_HELP, Role
+
+COMMON_TIMEZONES = [
+    "Europe/Kaliningrad",
+    "Europe/Moscow",
+    "Europe/Samara",
+    "Asia/Yekaterinburg",
+    "Asia/Omsk",
+    "Asia/Novosibirsk",
+    "Asia/Novokuznetsk",
+    "Asia/Krasnoyarsk",
+    "Asia/Irkutsk",
+    "Asia/Yakutsk",
+    "Asia/Vladivostok",
+    "Asia/Sakhalin",
+    "Asia/Magadan",
+    "Asia/Kamchatka",
+]
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    others = sorted(zoneinfo.available_timezones() - set(COMMON_TIMEZONES))
+    return [(name, name) for name in COMMON_TIMEZONES] + [(name, name) for name in others]
+
+
+class TimezoneField(forms.ChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Time zone"))
+        super().__init__(choices=timezone_choices, **kwargs)
+
+
+class LibraryChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Library) -> str:
+        return obj.name
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked": _(
+            "Too many unsuccessful attempts. Sign-in is paused for a while; "
+            "try again later or reset your password."
+        ),
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        ip_address = self.request.META.get("REMOTE_ADDR") if self.request else None
+        if throttle.is_locked(username, ip_address):
+            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            throttle.register_failure(username, ip_address)
+            raise
+        throttle.clear_failures(username)
+        return cleaned
+
+
+class OrganisationForm(forms.ModelForm):
+    timezone = TimezoneField()
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "timezone"]
+
+
+def _https_formfield(model_field, **kwargs):
+    if isinstance(model_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return model_field.formfield(**kwargs)
+
+
+class LibraryForm(forms.ModelForm):
+    timezone = TimezoneField()
+
+    class Meta:
+        model = Library
+        formfield_callback = _https_formfield
+        fields = [
+            "name",
+            "short_name",
+            "parent",
+            "timezone",
+            "website_url",
+            "catalogue_url",
+            "elibrary_url",
+        ]
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        kwargs.setdefault("instance", Library(organisation=organisation))
+        super().__init__(*args, **kwargs)
+        parents = Library.objects.filter(organisation=organisation, archived_at__isnull=True)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].required = False
+        self.fields["name"].error_messages["required"] = _("Enter the library's name.")
+
+
+def _role_choices():
+    return [(role.value, f"{role.label} — {ROLE_HELP[role]}") for role in Role]
+
+
+class MembershipForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=_role_choices, widget=forms.RadioSelect)
+    libraries = LibraryChoiceField(
+        label=_("Limited to libraries"),
+        queryset=Library.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unchecked to give access to every library."),
+    )
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["libraries"].queryset = Library.objects.filter(
+            organisation=organisation, archived_at__isnull=True
+        ).order_by("name")
+
+
+class InvitationForm(MembershipForm):
+    email = forms.EmailField(
+        label=_("E-mail"),
+        error_messages={
+            "required": _("Enter the e-mail address to send the invitation to."),
+            "invalid": _("This does not look like an e-mail address."),
+        },
+    )
+    field_order = ["email", "role", "libraries"]
+
+
+class RegistrationForm(forms.Form):
+    full_name = forms.CharField(label=_("Your name"), max_length=200)
+    username = forms.RegexField(
+        label=_("User name"),
+        max_length=150,
+        regex=r"^[\w.@+-]+\Z",
+        error_messages={
+            "invalid": _("Use letters, digits and @ . + - _ only, without spaces."),
+        },
+    )
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This user name is taken."))
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The passwords do not match."))
+        elif first:
+            try:
+                password_validation.validate_password(first)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class ProfileForm(forms.ModelForm):
+    language = forms.ChoiceField(label=_("Interface language"), choices=settings.LANGUAGES)
+
+    class Meta:
+        model = User
+        fields = ["full_name", "email", "language"]
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. “report script”."),
+        error_messages={"required": _("Give the token a name.")},
+    )

@@ -1,0 +1,41 @@
+"""``vitrina demo``: migrate, load the demo organisations and serve them locally."""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from vitrina.core.models import User
+from vitrina.core.services import api_token_create
+from vitrina.demo.build import build_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisations and serve Vitrina on 127.0.0.1:8000 (demo mode only)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reset", action="store_true", help="Rebuild the demo from scratch.")
+        parser.add_argument("--no-serve", action="store_true", help="Load only, do not serve.")
+        parser.add_argument("--addr", default="127.0.0.1:8000")
+
+    def handle(self, *args, reset=False, no_serve=False, addr="127.0.0.1:8000", **options):
+        if not settings.DEMO_MODE:
+            raise CommandError("The demo runs only in demo mode: set VITRINA_DEMO=1.")
+        call_command("migrate", interactive=False, verbosity=0)
+        built = build_demo(reset=reset)
+        self.stdout.write(
+            "Demo organisations loaded." if built else "Demo organisations already loaded."
+        )
+        user = User.objects.get(username="demo")
+        user.api_tokens.filter(name="demo", revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        _token, raw = api_token_create(user=user, name="demo")
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Vitrina: http://{addr}/"))
+        self.stdout.write("Login: demo / demo")
+        self.stdout.write(f"API token: {raw}")
+        self.stdout.write(f"API docs: http://{addr}/api/v1/docs")
+        self.stdout.write("")
+        if not no_serve:
+            call_command("runserver", addr, use_reloader=False, use_threading=True)

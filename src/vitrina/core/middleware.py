@@ -1,0 +1,65 @@
+"""Request plumbing: the tenancy gate, the content security policy."""
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+
+from vitrina.core.selectors import membership_for
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+class ContentSecurityPolicyMiddleware:
+    """No inline scripts or styles anywhere: every script and style is a static file."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        return response
+
+
+class OrganisationMiddleware:
+    """Resolves the organisation of every ``/o/<org>/`` address, once, for all views.
+
+    A person who is not an active member gets a 404, exactly as for an organisation that
+    does not exist, so addresses cannot be used to learn which organisations exist.
+    Views then read ``request.organisation`` and ``request.membership``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.organisation = None
+        request.membership = None
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        slug = view_kwargs.pop("org", None)
+        if slug is None:
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        membership = membership_for(request.user, slug)
+        if membership is None:
+            raise Http404
+        request.membership = membership
+        request.organisation = membership.organisation
+        request.session["organisation"] = slug
+        return None

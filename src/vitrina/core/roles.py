@@ -1,0 +1,44 @@
+"""Roles of a membership and what each may do.
+
+One table decides every permission so that pages, the API and tasks agree.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    EDITOR = "editor", _("Editor")
+    AUTHOR = "author", _("Author")
+    REFERENCE = "reference", _("Reference librarian")
+    ANALYST = "analyst", _("Analyst")
+
+
+ROLE_HELP = {
+    Role.ADMIN: _("Everything, including people, roles and the audit log."),
+    Role.EDITOR: _("Manages channels, approves and schedules posts."),
+    Role.AUTHOR: _("Writes drafts and submits them for approval."),
+    Role.REFERENCE: _("Answers readers in the inbox and keeps reference inquiries."),
+    Role.ANALYST: _("Sees figures and reports, changes nothing."),
+}
+
+
+class Permission(models.TextChoices):
+    VIEW = "view"
+    MANAGE_ORGANISATION = "manage_organisation"
+    MANAGE_MEMBERS = "manage_members"
+    VIEW_AUDIT = "view_audit"
+    MANAGE_CHANNELS = "manage_channels"
+    MANAGE_LIBRARIES = "manage_libraries"
+
+
+_EVERYONE = {Permission.VIEW}
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    Role.ADMIN: set(Permission),
+    Role.EDITOR: _EVERYONE | {Permission.MANAGE_CHANNELS},
+    Role.AUTHOR: set(_EVERYONE),
+    Role.REFERENCE: set(_EVERYONE),
+    Role.ANALYST: set(_EVERYONE),
+}

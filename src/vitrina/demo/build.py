@@ -1,0 +1,36 @@
+"""Loads (or reloads) the whole demo in one transaction."""
+
+from django.conf import settings
+from django.db import transaction
+
+from vitrina.core.models import Organisation, User
+from vitrina.demo import organisations
+
+DEMO_SLUGS = (organisations.KNMB["slug"], organisations.MEDNOGORSK["slug"])
+DEMO_USERNAMES = [username for username, *_rest in organisations.PEOPLE]
+
+# Later modules append their loaders here; each takes the result of the previous steps.
+STEPS = []
+
+
+class DemoRefused(Exception):
+    pass
+
+
+def demo_exists() -> bool:
+    return Organisation.objects.filter(slug__in=DEMO_SLUGS).exists()
+
+
+@transaction.atomic
+def build_demo(*, reset: bool = False) -> dict | None:
+    if not settings.DEMO_MODE:
+        raise DemoRefused("The demo loads only in demo mode (VITRINA_DEMO=1).")
+    if demo_exists():
+        if not reset:
+            return None
+        Organisation.objects.filter(slug__in=DEMO_SLUGS).delete()
+        User.objects.filter(username__in=DEMO_USERNAMES).delete()
+    context = organisations.load()
+    for step in STEPS:
+        step(context)
+    return context

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from vitrina.api.api import api
+from vitrina.core.urls import account_urls, organisation_urls
+
+organisation_patterns = [
+    *organisation_urls,
+    path("channels/", include("vitrina.channels.urls")),
+    path("catalogue/", include("vitrina.catalog.urls")),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("o/<slug:org>/", include(organisation_patterns)),
+    *account_urls,
+]

@@ -1,0 +1,16 @@
+"""Settings for the test suite: production settings with test keys and fast hashing."""
+
+import os
+import tempfile
+
+os.environ.setdefault("VITRINA_SECRET_KEY", "tests-only-secret-key-" + "x" * 40)
+# A fixed Fernet key so that encrypted fixtures are reproducible; never used outside tests.
+os.environ.setdefault("VITRINA_TOKEN_KEY", "kVJ0b5Yk3p6m1lUu0vH4n9o8hY2q7c5Zx3a1s2d4f6g=")
+os.environ.setdefault("VITRINA_DATA_DIR", tempfile.mkdtemp(prefix="vitrina-tests-"))
+os.environ.setdefault("VITRINA_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+
+from vitrina.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

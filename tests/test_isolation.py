@@ -1,0 +1,182 @@
+"""Walks every address of the web interface and the API as a person of another
+organisation: nothing of organisation B may be read, listed, changed or guessed by A."""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.factories import ChannelFactory, LibraryFactory, MembershipFactory
+from vitrina.core.models import AuditEntry
+from vitrina.core.roles import Role
+from vitrina.core.services import api_token_create, invitation_create
+
+# Addresses that are public or personal by design, and why.
+PUBLIC_PREFIXES = (
+    "admin/",  # Django admin: staff only, staff are trusted operators of the installation
+    "static/",
+)
+PUBLIC_NAMES = {
+    "home",
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "password_change",
+    "password_change_done",
+    "profile",
+    "api-token-create",
+    "set-language",
+    "invitation-accept",  # reachable only with the secret token from the e-mail
+    "api-root",
+    "openapi-json",
+    "openapi-view",
+}
+PLACEHOLDER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
+
+
+def walk(patterns=None, prefix=""):
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from walk(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern):
+            yield route, entry.name
+
+
+@pytest.fixture
+def world(db):
+    """Organisation A with its admin, and organisation B full of things."""
+    attacker = MembershipFactory(role=Role.ADMIN)
+    victim = MembershipFactory(role=Role.ADMIN)
+    b = victim.organisation
+    library = LibraryFactory(organisation=b, name="Секретная библиотека Б")
+    channel = ChannelFactory(library=library, name="Секретный канал Б")
+    invitation, _link = invitation_create(
+        organisation=b, actor=victim.user, email="b@example.org", role=Role.AUTHOR
+    )
+    token, _raw = api_token_create(user=victim.user, name="B token")
+    AuditEntry.objects.create(
+        organisation=b, action="channel.changed", object_repr="Секретный канал Б"
+    )
+    _token, attacker_raw = api_token_create(user=attacker.user, name="A token")
+    return {
+        "attacker": attacker,
+        "attacker_token": attacker_raw,
+        "b_slug": b.slug,
+        "ids": {
+            "channel_id": channel.pk,
+            "library_id": library.pk,
+            "member_id": victim.pk,
+            "invitation_id": invitation.pk,
+            "token_id": token.pk,
+        },
+        "secrets": ["Секретная библиотека Б", "Секретный канал Б", "b@example.org"],
+    }
+
+
+def fill(route, values):
+    unknown = []
+
+    def substitute(match):
+        name = match.group("name")
+        if name not in values:
+            unknown.append(name)
+            return "x"
+        return str(values[name])
+
+    path = "/" + PLACEHOLDER.sub(substitute, route).replace("^", "").replace("$", "")
+    return path, unknown
+
+
+def scoped_routes():
+    for route, name in walk():
+        if route.startswith(PUBLIC_PREFIXES) or name in PUBLIC_NAMES:
+            continue
+        yield route, name
+
+
+def test_every_route_is_known_to_the_walk():
+    """A new route must be either scoped (walked below) or listed as public with a reason."""
+    known = {
+        "org",
+        "org_slug",
+        "channel_id",
+        "library_id",
+        "member_id",
+        "invitation_id",
+        "token_id",
+    }
+    for route, name in scoped_routes():
+        names = {m.group("name") for m in PLACEHOLDER.finditer(route)}
+        assert names <= known, f"{route} ({name}) has kwargs the isolation walk does not know"
+
+
+@pytest.mark.parametrize("as_member_of_a", [False, True], ids=["b-slug", "a-slug-b-ids"])
+def test_web_pages_never_show_another_organisations_objects(client, world, as_member_of_a):
+    client.force_login(world["attacker"].user)
+    slug = world["attacker"].organisation.slug if as_member_of_a else world["b_slug"]
+    walked = 0
+    for route, name in scoped_routes():
+        if route.startswith("api/"):
+            continue
+        if as_member_of_a and not any(key in route for key in world["ids"]):
+            continue  # A's own pages with no object id are A's business
+        path, unknown = fill(route, {"org": slug, **world["ids"]})
+        assert not unknown, route
+        for method in ("get", "post"):
+            response = getattr(client, method)(path)
+            assert response.status_code in {403, 404, 405}, (
+                f"{method.upper()} {path} ({name}) → {response.status_code}"
+            )
+            body = response.content.decode()
+            assert not any(secret in body for secret in world["secrets"]), f"{path} leaks"
+        walked += 1
+    assert walked >= (5 if as_member_of_a else 15)
+
+
+@pytest.mark.parametrize("as_member_of_a", [False, True], ids=["b-slug", "a-slug-b-ids"])
+def test_api_never_shows_another_organisations_objects(client, world, as_member_of_a):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {world['attacker_token']}"}
+    slug = world["attacker"].organisation.slug if as_member_of_a else world["b_slug"]
+    walked = 0
+    for route, name in scoped_routes():
+        if not route.startswith("api/"):
+            continue
+        if not PLACEHOLDER.search(route):
+            # The caller's own lists (e.g. their organisations): must not mention B at all.
+            body = client.get("/" + route, **headers).content.decode()
+            assert not any(secret in body for secret in world["secrets"]), f"{route} leaks"
+            assert world["b_slug"] not in body
+            continue
+        if as_member_of_a and not any(key in route for key in world["ids"]):
+            continue
+        path, unknown = fill(route, {"org_slug": slug, **world["ids"]})
+        assert not unknown, route
+        for method in ("get", "post", "patch", "put", "delete"):
+            response = getattr(client, method)(
+                path, {"name": "x"}, content_type="application/json", **headers
+            )
+            assert response.status_code in {400, 403, 404, 405}, (
+                f"{method.upper()} {path} → {response.status_code}"
+            )
+            if response.status_code == 400:
+                # Validation may run before the lookup; it must not have changed anything.
+                assert "error" in response.json()
+            body = response.content.decode()
+            assert not any(secret in body for secret in world["secrets"]), f"{path} leaks"
+        walked += 1
+    assert walked >= (2 if as_member_of_a else 4)
+    # Nothing of B changed.
+    from vitrina.channels.models import Channel
+
+    channel = Channel.objects.get(pk=world["ids"]["channel_id"])
+    assert channel.name == "Секретный канал Б" and not channel.is_archived
+
+
+def test_personal_routes_only_touch_ones_own_tokens(client, world):
+    client.force_login(world["attacker"].user)
+    response = client.post(f"/accounts/tokens/{world['ids']['token_id']}/revoke/")
+    assert response.status_code == 404
