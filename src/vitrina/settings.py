@@ -227,3 +227,10 @@ NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 
 # Networks and sandbox
+
+# Catalogue
+# Largest catalogue file accepted for import, and largest cover image taken from a link.
+CATALOG_IMPORT_MAX_BYTES = int(env("CATALOG_IMPORT_MAX_MB", "200")) * 1024 * 1024
+CATALOG_COVER_MAX_BYTES = int(env("CATALOG_COVER_MAX_MB", "5")) * 1024 * 1024
+# How far ahead the memorable-dates page looks.
+CATALOG_UPCOMING_DAYS = int(env("CATALOG_UPCOMING_DAYS", "90"))

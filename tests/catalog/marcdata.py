@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001
 """Build real MARC files with pymarc, in any of the encodings Russian exports use."""
 
 import xml.etree.ElementTree as ET

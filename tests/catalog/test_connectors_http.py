@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001
 import pytest
 
 from vitrina.catalog.connectors.koha import KohaClient, KohaError

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 -- Russian bibliographic text is meant to be Cyrillic
 import datetime
 
 import pytest

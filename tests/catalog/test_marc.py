@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001
 from pathlib import Path
 
 import pytest
@@ -112,7 +111,7 @@ def test_rusmarc_mapping_of_all_fields():
     assert bib.edition == "2-е издание"
     assert bib.url == "https://library.example/kardio"
     assert bib.isbn == "978-5-00000-009-0"
-    assert bib.source_ids == {"agency": "KNMB"}
+    assert bib.source_ids == {"agency": "KNMB", "entered": "20200101"}
     assert bib.control_number == "RU/KNMB/9"
     assert bib.responsibility == "Е. В. Шляхто"
     assert bib.resource_type == "text"

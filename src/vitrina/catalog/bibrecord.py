@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF002 -- Russian bibliographic text is meant to be Cyrillic
 """The catalogue's own description of a document, independent of where it came from.
 
 MARC21, RUSMARC, IRBIS, SRU and Koha readers all produce a ``BibRecord``; the ГОСТ formatter,
@@ -178,3 +177,31 @@ class BibRecord:
     def main_author(self) -> Person | None:
         """The heading person: the first author when there are one to three."""
         return self.authors[0] if 1 <= len(self.authors) <= 3 else None
+
+
+_PERSON_LISTS = ("authors", "editors", "compilers", "translators")
+
+
+def to_dict(record: BibRecord) -> dict:
+    """A JSON-ready form of the record: empty fields are left out to keep rows small."""
+    data = {}
+    for name, value in vars(record).items():
+        if name in _PERSON_LISTS:
+            value = [
+                {key: item for key, item in vars(person).items() if item not in ("", None)}
+                for person in value
+            ]
+        elif isinstance(value, datetime.date):
+            value = value.isoformat()
+        if value not in ("", None, [], {}):
+            data[name] = value
+    return data
+
+
+def from_dict(data: dict) -> BibRecord:
+    values = dict(data)
+    for name in _PERSON_LISTS:
+        values[name] = [Person(**person) for person in values.get(name, [])]
+    if values.get("accessed"):
+        values["accessed"] = datetime.date.fromisoformat(values["accessed"])
+    return BibRecord(**values)

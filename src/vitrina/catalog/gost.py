@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF002, RUF003 -- Russian bibliographic text is meant to be Cyrillic
 """Bibliographic descriptions by ГОСТ Р 7.0.100-2018, the form Russian book lists use.
 
 ``describe`` gives the full description for a list of literature; ``describe_short`` the

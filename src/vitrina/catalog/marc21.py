@@ -48,6 +48,11 @@ def from_fields(fields: Iterable[tuple[str, Subfields]], *, leader: str = "") ->
             record.control_number = first(subfields, "")
         elif tag == "003":
             record.source_ids.setdefault("agency", first(subfields, ""))
+        elif tag == "008" and first(subfields, "")[:6].isdigit():
+            # Date entered on file, YYMMDD; MARC21 began in the late 1960s.
+            entered = first(subfields, "")[:6]
+            century = "19" if int(entered[:2]) >= 68 else "20"
+            record.source_ids.setdefault("entered", century + entered)
         elif tag == "007" and first(subfields, "").startswith("c"):
             record.resource_type = ELECTRONIC
         elif tag == "020" and not record.isbn:

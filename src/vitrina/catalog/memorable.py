@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001
 """Memorable dates: anniversaries of people, events and books, and the days a year keeps.
 
 Pure Python so the calendar can be computed anywhere. Dates may be known to the day, the

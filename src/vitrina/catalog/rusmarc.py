@@ -62,6 +62,10 @@ def from_fields(fields: Iterable[tuple[str, Subfields]], *, leader: str = "") ->
             record.control_number = first(subfields, "")
         elif tag == "010" and not record.isbn:
             record.isbn = first(subfields, "a")
+        elif tag == "100":
+            entered = first(subfields, "a")[:8]
+            if entered.isdigit():
+                record.source_ids.setdefault("entered", entered)
         elif tag == "200":
             titles.extend(values(subfields, "a"))
             record.other_title.extend(values(subfields, "e"))
