@@ -3,7 +3,7 @@ import factory
 from tests.factories.core import OrganisationFactory
 from vitrina.catalog.bibrecord import BibRecord, Person
 from vitrina.catalog.models import ImportRun, MemorableDate, Record, Source
-from vitrina.catalog.services import record_values
+from vitrina.catalog.services import record_values, records_index
 
 
 class RecordFactory(factory.django.DjangoModelFactory):
@@ -25,7 +25,9 @@ class RecordFactory(factory.django.DjangoModelFactory):
             year="2020",
         )
         kwargs.update(record_values(bib, received_on=received_on))
-        return super()._create(model_class, *args, **kwargs)
+        record = super()._create(model_class, *args, **kwargs)
+        records_index(records=Record.objects.filter(pk=record.pk))
+        return record
 
 
 class ImportRunFactory(factory.django.DjangoModelFactory):

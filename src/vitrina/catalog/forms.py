@@ -70,6 +70,7 @@ class CoverFetchForm(forms.Form):
     url = forms.URLField(
         label=_("Address of the cover image"),
         required=False,
+        assume_scheme="https",
         help_text=_("Leave empty to use the record's own link."),
     )
 

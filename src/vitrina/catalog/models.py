@@ -51,9 +51,9 @@ class Record(models.Model):
     received_on = models.DateField(_("received"), null=True, blank=True)
     cover = models.FileField(_("cover"), upload_to="catalogue/covers/", blank=True)
     cover_type = models.CharField(max_length=40, blank=True)
-    # Words for search: plain text for PostgreSQL, stems for the SQLite fallback.
+    # Words for search: plain text for PostgreSQL; lower-case words, field-prefixed, elsewhere.
     search_document = models.TextField(blank=True)
-    search_stems = models.TextField(blank=True)
+    search_words = models.TextField(blank=True)
     # Filled on PostgreSQL only (``russian`` configuration) and indexed there with GIN.
     search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

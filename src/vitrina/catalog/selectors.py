@@ -1,7 +1,7 @@
 """Reads of the catalogue, always within the acting membership's organisation.
 
 Search understands Russian word forms: PostgreSQL matches with its ``russian`` text search
-configuration; other databases match the stems kept in ``Record.search_stems``.
+configuration; other databases match query stems against ``Record.search_words``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 
@@ -45,25 +45,20 @@ class RecordFilter:
     received_to: datetime.date | None = None
 
 
-POSTGRES_COLUMNS = {"": "search_document", "t": "title", "a": "authors", "s": "subjects_text"}
-
-
 def _words_match(records: QuerySet[Record], text: str, *, prefix: str = "") -> QuerySet[Record]:
     """Records with every word of ``text``, in any grammatical form, in one field or any.
 
-    ``prefix`` names the field: "" any, "t" title, "a" authors, "s" subjects.
+    ``prefix`` names the field: "" any, "t" title, "a" authors, "s" subjects. Searches of
+    any field use PostgreSQL's ``russian`` full-text search where it is available; searches
+    of one field, and all searches elsewhere, match query stems against stored words.
     """
-    if connection.vendor == "postgresql":
-        query = SearchQuery(text, config="russian", search_type="plain")
-        if not prefix:
-            return records.filter(search_vector=query)
-        column = POSTGRES_COLUMNS[prefix]
-        return records.annotate(
-            **{f"search_{prefix or 'all'}": SearchVector(column, config="russian")}
-        ).filter(**{f"search_{prefix or 'all'}": query})
+    if not prefix and connection.vendor == "postgresql":
+        return records.filter(
+            search_vector=SearchQuery(text, config="russian", search_type="plain")
+        )
     marker = f"{prefix}:" if prefix else ""
     for word_stem in stems(text):
-        records = records.filter(search_stems__contains=f" {marker}{word_stem}")
+        records = records.filter(search_words__contains=f" {marker}{word_stem}")
     return records
 
 

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +27,7 @@ from vitrina.catalog.bibrecord import BibRecord, to_dict
 from vitrina.catalog.covers import CoverError, fetch_cover
 from vitrina.catalog.marc import ENCODINGS, FLAVOURS, Entry, read_marc
 from vitrina.catalog.models import ImportRun, MemorableDate, Record, Source
-from vitrina.catalog.stemmer import field_document
+from vitrina.catalog.stemmer import search_words
 from vitrina.core.audit import audit_record
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.models import Organisation, User
@@ -48,7 +49,7 @@ RECORD_FIELDS = (
     "description",
     "received_on",
     "search_document",
-    "search_stems",
+    "search_words",
     "updated_at",
 )
 MARC_FORMAT = "marc"
@@ -114,7 +115,7 @@ def record_values(bib: BibRecord, *, received_on: datetime.date | None = None) -
         "received_on": received_on or _entered(bib),
         "subjects_text": "; ".join(bib.subjects)[:2000],
         "search_document": words,
-        "search_stems": field_document(
+        "search_words": search_words(
             words,
             fields={
                 "t": " ".join([bib.title, *bib.other_title, bib.volume_title]),
@@ -132,6 +133,12 @@ class ImportCounts:
     updated: int = 0
     failed: int = 0
     errors: list[dict] = field(default_factory=list)
+
+
+def records_index(*, records: QuerySet[Record]) -> None:
+    """Refresh the full-text vectors of ``records`` (PostgreSQL keeps them in a GIN index)."""
+    if connection.vendor == "postgresql":
+        records.update(search_vector=SearchVector("search_document", config="russian"))
 
 
 def _store_batch(
@@ -162,10 +169,11 @@ def _store_batch(
         unique_fields=["organisation", "source", "external_id"],
         update_fields=RECORD_FIELDS,
     )
-    if connection.vendor == "postgresql":
-        Record.objects.filter(
+    records_index(
+        records=Record.objects.filter(
             organisation=organisation, source=source, external_id__in=list(batch)
-        ).update(search_vector=SearchVector("search_document", config="russian"))
+        )
+    )
     counts.updated += len(existing)
     counts.created += len(batch) - len(existing)
 

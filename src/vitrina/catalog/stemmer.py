@@ -1,7 +1,8 @@
 """A Russian stemmer (the Snowball algorithm) for catalogue search without PostgreSQL.
 
-PostgreSQL searches with its own ``russian`` dictionary; on SQLite the catalogue keeps a
-column of stems made here, so «хирургии», «хирургия» and «хирургией» find each other.
+PostgreSQL searches with its own ``russian`` dictionary; elsewhere the catalogue keeps the
+words of each record and matches the stems of a query against their beginnings, so
+«хирургии», «хирургия» and «хирургией» find each other.
 """
 
 import re
@@ -105,18 +106,19 @@ def stems(text: str) -> list[str]:
     return [stem(word) for word in WORD.findall(text.lower())]
 
 
-def stem_document(text: str) -> str:
-    """Stems separated and surrounded by spaces, so `` stem`` matches a word's beginning."""
-    return " " + " ".join(dict.fromkeys(stems(text))) + " "
+def words(text: str) -> list[str]:
+    return [word.replace("ё", "е") for word in WORD.findall(text.lower())]
 
 
-def field_document(text: str, *, fields: dict[str, str]) -> str:
-    """All stems of ``text``, then each field's stems with its prefix (`` t:хирург``).
+def search_words(text: str, *, fields: dict[str, str]) -> str:
+    """The words of ``text``, then each field's words with its prefix (`` t:хирургия``).
 
-    One column then answers both «any word» and «a word in the title» with ``LIKE``, which
-    SQLite cannot do case-insensitively for Cyrillic on its own.
+    A query word matches when its stem begins a stored word: « хирург» finds «хирургия»
+    and «хирургией», « бакулев» finds «бакулев». One column answers both «any word» and
+    «a word in the title» with ``LIKE``, which SQLite cannot do case-insensitively for
+    Cyrillic on its own, so everything is stored in lower case.
     """
-    document = stem_document(text)
+    document = " " + " ".join(dict.fromkeys(words(text))) + " "
     for prefix, value in fields.items():
-        document += " ".join(f"{prefix}:{word}" for word in dict.fromkeys(stems(value))) + " "
+        document += " ".join(f"{prefix}:{word}" for word in dict.fromkeys(words(value))) + " "
     return document
