@@ -1,0 +1,186 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from tests.factories.catalog import ImportRunFactory, MemorableDateFactory, RecordFactory
+from vitrina.catalog.bibrecord import BibRecord, Person
+from vitrina.catalog.models import MemorableDate, Record
+from vitrina.core.roles import Role
+
+from .marcdata import iso2709, rusmarc_record
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, organisation, **kwargs):
+    return reverse(f"catalog:{name}", kwargs={"org": organisation.slug, **kwargs})
+
+
+@pytest.fixture
+def heart(organisation):
+    return RecordFactory(
+        organisation=organisation,
+        bib=BibRecord(
+            title="Хирургия сердца",
+            other_title=["избранные труды"],
+            authors=[Person("Бакулев", "А. Н.")],
+            places=["Москва"],
+            publishers=["Медицина"],
+            year="1967",
+            pages="432",
+        ),
+    )
+
+
+def test_navigation_has_the_catalogue(admin_client, organisation):
+    content = admin_client.get(url("list", organisation)).content.decode()
+    assert f'href="{url("list", organisation)}" aria-current="page">Каталог</a>' in content
+
+
+def test_list_and_search(admin_client, organisation, heart):
+    RecordFactory(organisation=organisation, bib=BibRecord(title="Фармакология"))
+    content = admin_client.get(url("list", organisation)).content.decode()
+    assert "Хирургия сердца" in content and "Фармакология" in content
+    assert "2 записи" in content
+    content = admin_client.get(url("list", organisation), {"q": "хирургии"}).content.decode()
+    assert "Хирургия сердца" in content and "Фармакология" not in content
+    content = admin_client.get(url("list", organisation), {"author": "Бакулева"}).content.decode()
+    assert "Хирургия сердца" in content
+    content = admin_client.get(url("list", organisation), {"q": "астрономия"}).content.decode()
+    assert "Ничего не найдено" in content
+
+
+def test_list_query_count(admin_client, organisation, django_assert_max_num_queries):
+    def queries(number):
+        for index in range(number):
+            RecordFactory(organisation=organisation, external_id=f"q{number}-{index}")
+        with django_assert_max_num_queries(12) as captured:
+            assert admin_client.get(url("list", organisation)).status_code == 200
+        return len(captured.captured_queries)
+
+    assert queries(2) == queries(40)
+
+
+def test_detail_shows_the_gost_description(admin_client, organisation, heart):
+    content = admin_client.get(url("detail", organisation, record_id=heart.pk)).content.decode()
+    assert (
+        "Бакулев, А. Н. Хирургия сердца : избранные труды / А. Н. Бакулев. — Москва : Медицина, "
+        "1967. — 432 с. — Текст : непосредственный." in content
+    )
+    assert "Бакулев А. Н. Хирургия сердца. — Москва, 1967" in content
+    assert url("cover", organisation, record_id=heart.pk) in content
+
+
+def test_generated_cover(admin_client, organisation, heart):
+    response = admin_client.get(url("cover", organisation, record_id=heart.pk))
+    assert response["Content-Type"] == "image/png"
+    assert Image.open(io.BytesIO(response.content)).size == (600, 900)
+
+
+def test_import_page_and_report(admin_client, organisation):
+    assert admin_client.get(url("import", organisation)).status_code == 200
+    good = iso2709(rusmarc_record(1, "Хирургия сердца", "Бакулев", "А. Н."), "cp1251")
+    upload = SimpleUploadedFile("export.iso", good + b"abcde" + good[5:])
+    response = admin_client.post(
+        url("import", organisation), {"file": upload, "encoding": "", "flavour": ""}
+    )
+    assert response.status_code == 302
+    report = admin_client.get(response["Location"]).content.decode()
+    assert "export.iso" in report
+    assert "the leader does not start with the record length" in report
+    assert Record.objects.filter(organisation=organisation).count() == 1
+    assert "export.iso" in admin_client.get(url("import", organisation)).content.decode()
+
+
+def test_import_with_an_override_and_received_date(admin_client, organisation):
+    data = iso2709(
+        rusmarc_record(1, "Детская хирургия", "Баиров", "Г. А.", charset="    "), "cp866"
+    )
+    admin_client.post(
+        url("import", organisation),
+        {
+            "file": SimpleUploadedFile("dos.iso", data),
+            "encoding": "cp866",
+            "flavour": "rusmarc",
+            "received_on": "2026-11-01",
+        },
+    )
+    record = Record.objects.get()
+    assert record.title == "Детская хирургия"
+    assert record.received_on.isoformat() == "2026-11-01"
+
+
+def test_empty_import_shows_the_reason(admin_client, organisation):
+    response = admin_client.post(
+        url("import", organisation), {"file": SimpleUploadedFile("empty.iso", b"   ")}
+    )
+    assert response.status_code == 200
+    assert "Файл пуст." in response.content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.AUTHOR, Role.ANALYST, Role.REFERENCE])
+def test_only_admins_and_editors_import(client, organisation, member_factory, heart, role):
+    client.force_login(member_factory(role=role).user)
+    assert client.get(url("list", organisation)).status_code == 200
+    assert client.get(url("detail", organisation, record_id=heart.pk)).status_code == 200
+    assert client.get(url("import", organisation)).status_code == 403
+    assert client.post(url("dates-starter", organisation)).status_code == 403
+    assert client.post(url("cover-fetch", organisation, record_id=heart.pk)).status_code == 403
+
+
+def test_editor_imports(client, organisation, member_factory):
+    client.force_login(member_factory(role=Role.EDITOR).user)
+    assert client.get(url("import", organisation)).status_code == 200
+
+
+def test_import_report_of_another_organisation_is_hidden(admin_client, organisation):
+    other = ImportRunFactory()
+    assert admin_client.get(url("import-detail", organisation, run_id=other.pk)).status_code == 404
+
+
+def test_dates_page_starter_set_and_upcoming(admin_client, organisation):
+    content = admin_client.get(url("dates", organisation)).content.decode()
+    assert "Добавьте стартовый календарь" in content
+    response = admin_client.post(url("dates-starter", organisation))
+    assert response.status_code == 302
+    assert MemorableDate.objects.filter(organisation=organisation).count() >= 200
+    content = admin_client.get(url("dates", organisation)).content.decode()
+    assert "Ближайшие 90 дней" in content
+    content = admin_client.get(
+        url("dates", organisation), {"q": "Туснолобова", "kind": "person"}
+    ).content.decode()
+    assert "23.05.1920" in content
+
+
+def test_dates_page_lists_a_round_anniversary(admin_client, organisation):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    MemorableDateFactory(
+        organisation=organisation,
+        title="Юбиляр",
+        year=today.year - 100,
+        month=today.month,
+        day=today.day,
+    )
+    content = admin_client.get(url("dates", organisation)).content.decode()
+    assert "100 лет со дня рождения:" in content and "Юбиляр" in content
+    assert "Юбилей" in content
+
+
+def test_dates_import(admin_client, organisation):
+    csv_text = (
+        "Тип;Название;Дата\nперсона;Бакулев Александр Николаевич;07.12.1890\nперсона;Ошибка;вчера\n"
+    )
+    response = admin_client.post(
+        url("dates-import", organisation),
+        {"file": SimpleUploadedFile("dates.csv", csv_text.encode("cp1251"))},
+        follow=True,
+    )
+    content = response.content.decode()
+    assert "Дат добавлено: 1, обновлено: 0, не прочитано: 1." in content
+    assert "Строка 3" in content
+    assert MemorableDate.objects.get(organisation=organisation).day == 7
