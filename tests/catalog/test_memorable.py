@@ -132,6 +132,8 @@ def test_kept_days_fixed_and_by_rule():
     ]
     assert found[0].highlighted
     assert DayRule(6, None, 6, 3).in_year(2026) == D(2026, 6, 21)
+    # 76 years is not a round anniversary of the day itself.
+    assert occurrences(entries[:1], D(2026, 4, 7), D(2026, 4, 7))[0].years is None
     assert DayRule(11, None, 6, -1).in_year(2026) == D(2026, 11, 29)
 
 

@@ -197,8 +197,10 @@ def occurrences(
             for year in range(start.year, end.year + 1):
                 day = entry.rule.in_year(year)
                 if start <= day <= end and (entry.since is None or year >= entry.since):
-                    years = year - entry.since if entry.since else None
-                    found.append(Occurrence(entry, KEPT_DAY, year, day, years or None))
+                    # A kept day's own anniversary is worth a line only when it is round.
+                    years = year - entry.since if entry.since else 0
+                    round_years = years if years > 0 and years % ROUND_EVERY == 0 else None
+                    found.append(Occurrence(entry, KEPT_DAY, year, day, round_years))
             continue
         what = BIRTH if entry.kind == PERSON else ANNIVERSARY
         found.extend(_anniversaries(entry, entry.date, what, start, end))
