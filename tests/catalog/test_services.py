@@ -72,6 +72,16 @@ def test_reimport_updates_instead_of_duplicating(organisation, admin):
     assert Record.objects.get(external_id="RU/KNMB/2").title == "Хирургия сердца. 2-е изд."
 
 
+def test_reimport_keeps_the_cover(organisation, admin):
+    run_import(organisation, admin, books_file())
+    Record.objects.filter(external_id="RU/KNMB/1").update(
+        cover="catalogue/covers/1.png", cover_type="image/png"
+    )
+    run_import(organisation, admin, books_file())
+    record = Record.objects.get(external_id="RU/KNMB/1")
+    assert (record.cover.name, record.cover_type) == ("catalogue/covers/1.png", "image/png")
+
+
 def test_other_organisations_keep_their_own_copies(organisation, admin):
     other = RecordFactory(external_id="RU/KNMB/1").organisation
     run = run_import(organisation, admin, books_file())
