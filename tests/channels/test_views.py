@@ -185,3 +185,21 @@ def test_list_query_count_is_constant(
         assert admin_client.get(url("list", organisation)).status_code == 200
     with django_assert_max_num_queries(10):
         assert admin_client.get(url("export", organisation)).status_code == 200
+
+
+def test_editor_edits_a_channel_and_the_change_is_audited(
+    client, organisation, library, channel, member_factory
+):
+    from vitrina.core.models import AuditEntry
+
+    editor = member_factory(role=Role.EDITOR).user
+    client.force_login(editor)
+    data = form_data(
+        library, name="Медногорский винил", url="https://vk.com/vinilius", kind=Kind.PUBLIC_PAGE
+    )
+    response = client.post(url("edit", organisation, channel_id=channel.pk), data)
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="channel.changed")
+    assert entry.actor == editor
+    assert entry.changes["kind"] == ["group", "public"]
+    assert entry.changes["subscribers"] == [None, 490]

@@ -199,3 +199,29 @@ def test_member_list_query_count_does_not_grow(
         member_factory(libraries=[library])
     with django_assert_max_num_queries(12):
         assert admin_client.get(url("member-list", organisation)).status_code == 200
+
+
+def test_admin_changes_organisation_settings_and_it_is_audited(admin_client, organisation):
+    response = admin_client.post(
+        url("settings-home", organisation),
+        {
+            "name": "ЦБС города Медногорска",
+            "kind": "system",
+            "timezone": "Asia/Yekaterinburg",
+            "retry_window_hours": "6",
+        },
+    )
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.timezone == "Asia/Yekaterinburg"
+    entry = AuditEntry.objects.get(action="organisation.changed")
+    assert entry.changes["timezone"] == ["Europe/Moscow", "Asia/Yekaterinburg"]
+
+
+def test_non_admins_see_settings_read_only(client, organisation, member_factory):
+    member = member_factory(role=Role.EDITOR)
+    client.force_login(member.user)
+    response = client.get(url("settings-home", organisation))
+    assert response.status_code == 200
+    assert "<form" not in response.content.decode().split("<main", 1)[1].split("</main>")[0]
+    assert client.post(url("settings-home", organisation), {"name": "x"}).status_code == 403

@@ -1,9 +1,17 @@
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from vitrina.api import channels, errors, organisations
 from vitrina.api.auth import PersonalToken
 
+
+class UnicodeJSONRenderer(JSONRenderer):
+    # Russian names stay readable in answers instead of escape sequences.
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=UnicodeJSONRenderer(),
     title="Vitrina API",
     version="1",
     description=(

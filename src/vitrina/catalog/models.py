@@ -82,7 +82,7 @@ class ImportRun(models.Model):
     class State(models.TextChoices):
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", _("Stopped by an error")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="catalogue_imports"

@@ -64,6 +64,13 @@ class ChannelForm(forms.ModelForm):
     def __init__(self, *args, libraries, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["library"].queryset = libraries
+        if not self.instance.pk:
+            libraries = list(libraries)
+            if len(libraries) == 1:
+                # One library: nothing to choose.
+                self.fields["library"].initial = libraries[0]
+            if libraries:
+                self.fields["timezone"].initial = libraries[0].timezone
         self.kind_help = [(Kind(kind).label, text) for kind, text in KIND_HELP.items()]
 
     def _post_clean(self):

@@ -12,7 +12,7 @@ class Channel(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="channels"
     )
     library = models.ForeignKey(
-        Library, on_delete=models.PROTECT, related_name="channels", verbose_name=_("library")
+        Library, on_delete=models.RESTRICT, related_name="channels", verbose_name=_("library")
     )
     network = models.CharField(_("network"), max_length=16, choices=Network.choices)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)

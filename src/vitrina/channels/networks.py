@@ -82,3 +82,24 @@ ENTERABLE_SECRETS: dict[str, list[str]] = {
     Network.TELEGRAM: [SecretKind.BOT_TOKEN],
     Network.MAX: [SecretKind.BOT_TOKEN],
 }
+
+# What each token is needed for, so the page can say plainly which one is missing.
+SECRET_HELP: dict[tuple[str, str], str] = {
+    (Network.VK, SecretKind.COMMUNITY_TOKEN): _(
+        "Needed for messages to the community and for receiving comments (Long Poll). "
+        "Created in the community's settings: Work with API → Access tokens."
+    ),
+    (Network.VK, SecretKind.USER_TOKEN): _(
+        "Needed for posting and for statistics: VK accepts these only with the token of a "
+        "community administrator."
+    ),
+    (Network.OK, SecretKind.USER_TOKEN): _(
+        "A token with the GROUP_CONTENT permission of a group administrator."
+    ),
+    (Network.TELEGRAM, SecretKind.BOT_TOKEN): _(
+        "From @BotFather. The bot must be an administrator of the channel."
+    ),
+    (Network.MAX, SecretKind.BOT_TOKEN): _(
+        "From the MAX platform for partners. The bot must be an administrator of the channel."
+    ),
+}

@@ -31,14 +31,18 @@ class Permission(models.TextChoices):
     VIEW_AUDIT = "view_audit"
     MANAGE_CHANNELS = "manage_channels"
     MANAGE_LIBRARIES = "manage_libraries"
+    WRITE_POSTS = "write_posts"
+    # Approve others' posts and publish without approval.
+    PUBLISH = "publish"
 
 
 _EVERYONE = {Permission.VIEW}
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.ADMIN: set(Permission),
-    Role.EDITOR: _EVERYONE | {Permission.MANAGE_CHANNELS},
-    Role.AUTHOR: set(_EVERYONE),
+    Role.EDITOR: _EVERYONE
+    | {Permission.MANAGE_CHANNELS, Permission.WRITE_POSTS, Permission.PUBLISH},
+    Role.AUTHOR: _EVERYONE | {Permission.WRITE_POSTS},
     Role.REFERENCE: set(_EVERYONE),
     Role.ANALYST: set(_EVERYONE),
 }

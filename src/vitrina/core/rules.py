@@ -44,3 +44,12 @@ def can_manage_libraries(membership: Membership | None) -> bool:
 
 def can_manage_organisation(membership: Membership | None) -> bool:
     return has_permission(membership, Permission.MANAGE_ORGANISATION)
+
+
+def can_write_posts(membership: Membership | None) -> bool:
+    return has_permission(membership, Permission.WRITE_POSTS)
+
+
+def can_publish(membership: Membership | None) -> bool:
+    """Approve posts and publish without approval (administrators and editors)."""
+    return has_permission(membership, Permission.PUBLISH)

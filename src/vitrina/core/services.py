@@ -34,7 +34,7 @@ LIBRARY_FIELDS = (
     "catalogue_url",
     "elibrary_url",
 )
-ORGANISATION_FIELDS = ("name", "kind", "timezone")
+ORGANISATION_FIELDS = ("name", "kind", "timezone", "retry_window_hours")
 
 
 def _hash(raw: str) -> str:

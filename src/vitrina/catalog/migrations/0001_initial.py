@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('filename', models.CharField(max_length=300, verbose_name='file')),
                 ('file_format', models.CharField(blank=True, max_length=20, verbose_name='format')),
                 ('encoding', models.CharField(blank=True, max_length=20, verbose_name='encoding')),
-                ('state', models.CharField(choices=[('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='running', max_length=16)),
+                ('state', models.CharField(choices=[('running', 'Running'), ('done', 'Done'), ('failed', 'Stopped by an error')], default='running', max_length=16)),
                 ('total', models.PositiveIntegerField(default=0, verbose_name='records in the file')),
                 ('created', models.PositiveIntegerField(default=0, verbose_name='added')),
                 ('updated', models.PositiveIntegerField(default=0, verbose_name='updated')),

@@ -1,6 +1,7 @@
 """Settings of an organisation: its details, libraries, people and the audit log."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,7 +22,7 @@ def settings_home(request):
     form = OrganisationForm(request.POST or None, instance=organisation) if can_edit else None
     if request.method == "POST":
         if not can_edit:
-            raise Http404
+            raise PermissionDenied
         if form.is_valid():
             services.organisation_update(
                 organisation=organisation, actor=request.user, **form.cleaned_data

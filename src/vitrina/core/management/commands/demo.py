@@ -1,5 +1,7 @@
 """``vitrina demo``: migrate, load the demo organisations and serve them locally."""
 
+import os
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -38,4 +40,7 @@ class Command(BaseCommand):
         self.stdout.write(f"API docs: http://{addr}/api/v1/docs")
         self.stdout.write("")
         if not no_serve:
+            settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+            # The demo is meant to run on Django's own server; its warning is for production.
+            os.environ.setdefault("DJANGO_RUNSERVER_HIDE_WARNING", "true")
             call_command("runserver", addr, use_reloader=False, use_threading=True)

@@ -1,0 +1,74 @@
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from vitrina.channels.models import Channel
+from vitrina.channels.networks import ConnectionState
+from vitrina.core.models import Library, Membership, Organisation
+from vitrina.demo.build import DemoRefused, build_demo
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_mode(settings):
+    settings.DEMO_MODE = True
+
+
+def test_demo_reproduces_the_seed_registries(demo_mode):
+    build_demo()
+    knmb = Organisation.objects.get(slug="knmb")
+    page = Channel.objects.get(organisation=knmb, url="https://vk.com/id547852393")
+    group = Channel.objects.get(organisation=knmb, url="https://vk.com/medlib42")
+    assert (page.subscribers, page.visits, page.posts_per_week) == (2025, 2239, Decimal("7"))
+    assert (group.subscribers, group.visits, group.posts_per_week) == (490, 1386, Decimal("4.5"))
+    assert page.created_on.isoformat() == group.created_on.isoformat() == "2019-06-06"
+    instagram = Channel.objects.get(organisation=knmb, name__icontains="instagram")
+    assert instagram.connection_state == ConnectionState.RECORD_ONLY
+
+    mednogorsk = Organisation.objects.get(slug="mednogorsk")
+    central = Library.objects.get(organisation=mednogorsk, name="Центральная городская библиотека")
+    assert {branch.name for branch in central.branches.all()} == {
+        "Центральная городская детская библиотека",
+        "Библиотека-филиал № 4",
+    }
+    ok_pages = Channel.objects.filter(organisation=mednogorsk, network="ok")
+    assert ok_pages.count() == 3
+    vinyl = Channel.objects.get(organisation=mednogorsk, url="https://vk.com/vinilius")
+    assert vinyl.library == central
+
+
+def test_demo_user_belongs_to_both_organisations(demo_mode):
+    build_demo()
+    assert Membership.objects.filter(user__username="demo", role="admin").count() == 2
+    limited = Membership.objects.get(user__username="branch4")
+    assert [library.name for library in limited.libraries.all()] == ["Библиотека-филиал № 4"]
+
+
+def test_demo_loads_once_and_resets_on_request(demo_mode):
+    assert build_demo() is not None
+    assert build_demo() is None
+    assert build_demo(reset=True) is not None
+    assert Organisation.objects.filter(slug="knmb").count() == 1
+
+
+def test_demo_is_refused_outside_demo_mode(settings):
+    settings.DEMO_MODE = False
+    with pytest.raises(DemoRefused):
+        build_demo()
+
+
+def test_demo_command_prints_login_and_a_working_api_token(demo_mode, client):
+    out = StringIO()
+    call_command("demo", no_serve=True, stdout=out)
+    text = out.getvalue()
+    assert "Login: demo / demo" in text
+    token = next(line for line in text.splitlines() if line.startswith("API token: ")).split(": ")[
+        1
+    ]
+    response = client.get(
+        "/api/v1/organisations/knmb/channels", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert response.status_code == 200 and response.json()["count"] == 3
