@@ -166,9 +166,15 @@ def test_dates_page_lists_a_round_anniversary(admin_client, organisation):
         month=today.month,
         day=today.day,
     )
+    MemorableDateFactory(
+        organisation=organisation, title="Год известен", year=today.year - 50, month=None, day=None
+    )
     content = admin_client.get(url("dates", organisation)).content.decode()
     assert "100 лет со дня рождения:" in content and "Юбиляр" in content
     assert "Юбилей" in content
+    dated, undated = content.split("Годовщины года, известные без точного дня")
+    assert "Юбиляр" in dated and "Год известен" not in dated
+    assert f"В течение {today.year} года" in undated and "Год известен" in undated
 
 
 def test_dates_import(admin_client, organisation):

@@ -146,13 +146,16 @@ def date_list(request):
     days = settings.CATALOG_UPCOMING_DAYS
     today = timezone.localdate()
     dates = selectors.memorable_date_list(membership=request.membership, kind=kind, q=q)
+    upcoming = selectors.memorable_date_upcoming(
+        membership=request.membership, today=today, days=days
+    )
     return render(
         request,
         "catalog/date_list.html",
         {
-            "upcoming": selectors.memorable_date_upcoming(
-                membership=request.membership, today=today, days=days
-            ),
+            "upcoming": [item for item in upcoming if item.date],
+            # Known to the year only: anniversaries of the year, listed apart.
+            "upcoming_years": [item for item in upcoming if not item.date],
             "days": days,
             "today": today,
             "page": _page(request, dates),
