@@ -10,6 +10,8 @@ from urllib.parse import parse_qs, urlparse
 from pymarc import record_to_xml_node
 
 SRW = "http://www.loc.gov/zing/srw/"
+# Titles of the sample records the doubles serve.
+TITLES = [f"Хирургия: выпуск {number}" for number in range(1, 8)] + ["Терапия"]
 
 
 class Double(ThreadingHTTPServer):

@@ -3,25 +3,8 @@ import pytest
 from vitrina.catalog.connectors.koha import KohaClient, KohaError
 from vitrina.catalog.connectors.sru import SruClient, SruError, parse_response
 
-from .http_doubles import koha_server, sru_server
-from .marcdata import marc21_record, rusmarc_record
-
-TITLES = [f"Хирургия: выпуск {number}" for number in range(1, 8)] + ["Терапия"]
-
-
-@pytest.fixture
-def records():
-    return [
-        marc21_record(number, title, "Бакулев, Александр Николаевич")
-        for number, title in enumerate(TITLES, start=1)
-    ]
-
-
-@pytest.fixture
-def sru(records):
-    server = sru_server(records)
-    yield server
-    server.stop()
+from .http_doubles import TITLES, sru_server
+from .marcdata import rusmarc_record
 
 
 def test_sru_search_returns_marcxml_records(sru):
@@ -65,27 +48,6 @@ def test_sru_rejects_what_is_not_sru():
         parse_response(b"<html><body>Service unavailable</body></html>")
     with pytest.raises(SruError):
         parse_response(b"not xml")
-
-
-@pytest.fixture
-def koha(records):
-    biblios = {
-        number: {
-            "marc": record,
-            "json": {
-                "biblio_id": number,
-                "title": record["245"]["a"].rstrip(" :"),
-                "subtitle": "роман",
-                "author": "Бакулев, А. Н.",
-                "publication_year": 2019,
-                "isbn": f"978-5-17-0{number:05d}-1",
-            },
-        }
-        for number, record in enumerate(records, start=1)
-    }
-    server = koha_server(biblios)
-    yield server
-    server.stop()
 
 
 def test_koha_biblio_by_id_with_basic_auth(koha):

@@ -58,7 +58,7 @@ def test_import_marc_file(organisation, admin):
         "Бакулев, А. Н. Хирургия сердца : учебник / А. Н. Бакулев."
     )
     entry = AuditEntry.objects.get(action="catalogue.imported")
-    assert entry.changes == {"created": 3, "updated": 0, "failed": 1}
+    assert entry.changes == {"source": "file", "created": 3, "updated": 0, "failed": 1}
 
 
 def test_reimport_updates_instead_of_duplicating(organisation, admin):

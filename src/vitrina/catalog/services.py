@@ -281,10 +281,34 @@ def record_import(
     if not data.strip():
         raise ServiceError(_("The file is empty."), field="file")
     file_format = detect_format(filename, data)
+    return _run_import(
+        organisation=organisation,
+        actor=actor,
+        label=filename,
+        file_format=file_format,
+        source=Source.FILE,
+        entries=_entries(file_format, data, encoding, flavour),
+        encoding=encoding or "",
+        received_on=received_on,
+    )
+
+
+def _run_import(
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    label: str,
+    file_format: str,
+    source: str,
+    entries: Iterable[Entry],
+    encoding: str = "",
+    received_on: datetime.date | None = None,
+) -> ImportRun:
+    """Store ``entries`` as one import with its report and audit entry."""
     run = ImportRun.objects.create(
         organisation=organisation,
         started_by=actor if actor is not None and actor.is_authenticated else None,
-        filename=PurePath(filename).name[:300],
+        filename=PurePath(label).name[:300] if source == Source.FILE else label[:300],
         file_format=file_format,
     )
     encodings: set[str] = set()
@@ -297,8 +321,8 @@ def record_import(
 
     counts = records_store(
         organisation=organisation,
-        source=Source.FILE,
-        entries=noting_encoding(_entries(file_format, data, encoding, flavour)),
+        source=source,
+        entries=noting_encoding(entries),
         received_on=received_on,
     )
     run.total, run.created, run.updated = counts.total, counts.created, counts.updated
@@ -313,12 +337,39 @@ def record_import(
         actor=actor,
         obj=run,
         changes={
+            "source": source,
             "created": run.created,
             "updated": run.updated,
             "failed": run.failed,
         },
     )
     return run
+
+
+@transaction.atomic
+def record_harvest(
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    source: str,
+    label: str,
+    entries: Iterable[Entry],
+) -> ImportRun:
+    """Store records read from a library system (IRBIS64, SRU, Koha) as one import.
+
+    ``entries`` come from the connectors' ``*_entries`` functions; records the system sent
+    before are updated, as with files.
+    """
+    if source not in {Source.IRBIS, Source.SRU, Source.KOHA}:
+        raise ServiceError(f"Unknown source: {source}")
+    return _run_import(
+        organisation=organisation,
+        actor=actor,
+        label=label,
+        file_format=source,
+        source=source,
+        entries=entries,
+    )
 
 
 @transaction.atomic

@@ -13,10 +13,12 @@ from __future__ import annotations
 import random
 import re
 import socket
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from vitrina.catalog import rusmarc
 from vitrina.catalog.bibrecord import BibRecord
+from vitrina.catalog.marc import Entry
 
 DEFAULT_PORT = 6666
 FIELD_SEPARATOR = "\x1f\x1e"
@@ -319,13 +321,30 @@ class IrbisClient:
 
     def fetch_bibrecords(
         self, expression: str, *, database: str | None = None, page_size: int = 100
-    ) -> list[BibRecord]:
-        """Every record a search finds, fetched page by page, as ``BibRecord`` objects."""
-        records: list[BibRecord] = []
+    ) -> Iterator[BibRecord]:
+        """Every record a search finds, fetched page by page, as ``BibRecord`` objects.
+
+        A record without its own control number (field 001) is known by database and MFN,
+        so that fetching it again updates it.
+        """
+        database = database or self.database
         first = 1
         while True:
             page = self.search_records(expression, database=database, first=first, limit=page_size)
-            records += [record.to_bibrecord() for record in page]
+            for record in page:
+                bib = record.to_bibrecord()
+                bib.control_number = bib.control_number or f"{database}:{record.mfn}"
+                yield bib
             if len(page) < page_size:
-                return records
+                return
             first += page_size
+
+
+def irbis_entries(
+    client: IrbisClient, expression: str, *, database: str | None = None, page_size: int = 100
+) -> Iterator[Entry]:
+    """Found records as entries for the catalogue's import service."""
+    for number, record in enumerate(
+        client.fetch_bibrecords(expression, database=database, page_size=page_size), start=1
+    ):
+        yield Entry(number=number, offset=0, record=record, encoding="utf-8", flavour="rusmarc")

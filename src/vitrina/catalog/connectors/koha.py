@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import httpx
 
 from vitrina.catalog.bibrecord import BibRecord, Person
-from vitrina.catalog.marc import Entry, read_marcxml
+from vitrina.catalog.marc import Entry, ReadError, read_marcxml
 
 MARCXML = "application/marcxml+xml"
 
@@ -166,3 +167,22 @@ class KohaClient:
 
     def close(self) -> None:
         self.http.close()
+
+
+def koha_entries(client: KohaClient, query: dict, *, per_page: int = 100) -> Iterator[Entry]:
+    """Every biblio a search finds, each read in full as MARCXML, for the import service."""
+    number = 0
+    page = 1
+    while True:
+        found = client.search(query, page=page, per_page=per_page)
+        for record in found.records:
+            number += 1
+            try:
+                entry = client.biblio(int(record.source_ids["koha"]))
+            except KohaError as error:
+                entry = Entry(number=number, offset=0, error=ReadError("koha", str(error)))
+            entry.number = number
+            yield entry
+        if len(found.records) < per_page or number >= found.total:
+            return
+        page += 1

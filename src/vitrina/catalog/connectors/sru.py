@@ -127,3 +127,12 @@ class SruClient:
 
     def close(self) -> None:
         self.http.close()
+
+
+def sru_entries(
+    client: SruClient, query: str, *, page_size: int = 50, limit: int | None = None
+) -> Iterator[Entry]:
+    """Every record the query finds, numbered across pages, for the import service."""
+    for number, entry in enumerate(client.iterate(query, page_size=page_size, limit=limit), 1):
+        entry.number = number
+        yield entry
