@@ -162,7 +162,20 @@ else:
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+# A task held by a worker that died comes back after this; the scheduler's sweep is faster.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+WORKER_CONCURRENCY = int(env("WORKER_CONCURRENCY", "16"))
+
+# Publishing: a claim not finished within the lease is given back and reconciled. It must
+# be longer than any single publish (uploads included) can take.
+PUBLISH_LEASE_SECONDS = int(env("PUBLISH_LEASE_SECONDS", "300"))
+PUBLISH_BATCH = int(env("PUBLISH_BATCH", "500"))
+PUBLISH_RECHECK_SECONDS = int(env("PUBLISH_RECHECK_SECONDS", "30"))
+SCHEDULER_INTERVAL_SECONDS = float(env("SCHEDULER_INTERVAL_SECONDS", "1"))
+EMBEDDED_PUBLISH_THREADS = int(env("EMBEDDED_PUBLISH_THREADS", "4"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
