@@ -45,3 +45,23 @@ def test_search_open_a_record_and_see_the_dates(page, live_server, demo):
     assert "Ближайшие 90 дней" in page.locator("#upcoming-heading").inner_text()
     assert page.locator("ul.upcoming li").count() > 0
     assert errors == []
+
+
+def test_import_a_file_and_read_the_report(page, live_server, demo, tmp_path):
+    from tests.catalog.marcdata import iso2709, rusmarc_record
+
+    good = iso2709(rusmarc_record(7, "Хирургия детского возраста", "Исаков", "Ю. Ф."), "cp1251")
+    path = tmp_path / "export.iso"
+    path.write_bytes(good + b"12x45" + good[5:])
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}/o/knmb/catalogue/import/")
+    page.get_by_label("Файл").set_input_files(str(path))
+    page.get_by_role("button", name="Импорт", exact=True).click()
+    page.wait_for_selector("#import-report")
+    page.wait_for_selector("text=Завершён")
+    report = page.locator("#import-report").inner_text()
+    assert "Повреждён маркер записи" in report
+    page.get_by_role("button", name="Открыть каталог").click()
+    page.get_by_label("Слова").fill("детского возраста")
+    page.get_by_role("button", name="Найти").click()
+    assert "Хирургия детского возраста" in page.locator("ol.records").inner_text()

@@ -81,34 +81,40 @@ def test_generated_cover(admin_client, organisation, heart):
     assert Image.open(io.BytesIO(response.content)).size == (600, 900)
 
 
-def test_import_page_and_report(admin_client, organisation):
+def test_import_page_and_report(admin_client, organisation, django_capture_on_commit_callbacks):
     assert admin_client.get(url("import", organisation)).status_code == 200
     good = iso2709(rusmarc_record(1, "Хирургия сердца", "Бакулев", "А. Н."), "cp1251")
     upload = SimpleUploadedFile("export.iso", good + b"abcde" + good[5:])
-    response = admin_client.post(
-        url("import", organisation), {"file": upload, "encoding": "", "flavour": ""}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            url("import", organisation), {"file": upload, "encoding": "", "flavour": ""}
+        )
     assert response.status_code == 302
     report = admin_client.get(response["Location"]).content.decode()
-    assert "export.iso" in report
+    assert "export.iso" in report and "Завершён" in report
+    assert "Повреждён маркер записи (первые 24 байта)." in report
     assert "the leader does not start with the record length" in report
+    assert "hx-trigger" not in report
     assert Record.objects.filter(organisation=organisation).count() == 1
     assert "export.iso" in admin_client.get(url("import", organisation)).content.decode()
 
 
-def test_import_with_an_override_and_received_date(admin_client, organisation):
+def test_import_with_an_override_and_received_date(
+    admin_client, organisation, django_capture_on_commit_callbacks
+):
     data = iso2709(
         rusmarc_record(1, "Детская хирургия", "Баиров", "Г. А.", charset="    "), "cp866"
     )
-    admin_client.post(
-        url("import", organisation),
-        {
-            "file": SimpleUploadedFile("dos.iso", data),
-            "encoding": "cp866",
-            "flavour": "rusmarc",
-            "received_on": "2026-11-01",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            url("import", organisation),
+            {
+                "file": SimpleUploadedFile("dos.iso", data),
+                "encoding": "cp866",
+                "flavour": "rusmarc",
+                "received_on": "2026-11-01",
+            },
+        )
     record = Record.objects.get()
     assert record.title == "Детская хирургия"
     assert record.received_on.isoformat() == "2026-11-01"
@@ -135,6 +141,16 @@ def test_only_admins_and_editors_import(client, organisation, member_factory, he
 def test_editor_imports(client, organisation, member_factory):
     client.force_login(member_factory(role=Role.EDITOR).user)
     assert client.get(url("import", organisation)).status_code == 200
+
+
+def test_a_running_import_polls_its_report(admin_client, organisation):
+    run = ImportRunFactory(organisation=organisation, state="running")
+    page = admin_client.get(url("import-detail", organisation, run_id=run.pk)).content.decode()
+    assert 'hx-trigger="every 2s"' in page and "Выполняется" in page
+    fragment = admin_client.get(
+        url("import-detail", organisation, run_id=run.pk), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert fragment.startswith('<section id="import-report"') and "<html" not in fragment
 
 
 def test_import_report_of_another_organisation_is_hidden(admin_client, organisation):

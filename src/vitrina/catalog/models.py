@@ -80,6 +80,7 @@ class Record(models.Model):
 
 class ImportRun(models.Model):
     class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting in the queue")
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Stopped by an error")
@@ -91,13 +92,16 @@ class ImportRun(models.Model):
     filename = models.CharField(_("file"), max_length=300)
     file_format = models.CharField(_("format"), max_length=20, blank=True)
     encoding = models.CharField(_("encoding"), max_length=20, blank=True)
-    state = models.CharField(max_length=16, choices=State.choices, default=State.RUNNING)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
     total = models.PositiveIntegerField(_("records in the file"), default=0)
     created = models.PositiveIntegerField(_("added"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
     failed = models.PositiveIntegerField(_("not read"), default=0)
     # [{"number": 3, "offset": 1024, "code": "leader", "reason": "..."}]
     errors = models.JSONField(default=list, blank=True)
+    # A queued upload waits here until its task reads it; it is deleted once imported.
+    file = models.FileField(upload_to="catalogue/imports/", blank=True)
+    options = models.JSONField(default=dict, blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

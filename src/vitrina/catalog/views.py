@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from vitrina.catalog import rules, selectors, services
@@ -24,6 +25,20 @@ from vitrina.core.exceptions import ServiceError
 from vitrina.core.views.decorators import apply_service_error, require
 
 PAGE_SIZE = 50
+# Why a record could not be read, by the reader's error code, for the import report.
+READ_ERRORS = {
+    "leader": _lazy("The leader (the first 24 bytes) is damaged."),
+    "directory": _lazy("The directory of fields is truncated or damaged."),
+    "truncated": _lazy("The record is cut short."),
+    "empty": _lazy("The record has no fields."),
+    "encoding": _lazy("The record has bytes that are not valid in the file's encoding."),
+    "damaged": _lazy("The record cannot be read."),
+    "xml": _lazy("The XML is malformed from this point on."),
+    "row": _lazy("The line has no title."),
+    "header": _lazy("The header row has no title column."),
+    "koha": _lazy("Koha did not give this record."),
+    "failed": _lazy("The import stopped with an error."),
+}
 
 
 def _page(request, items):
@@ -115,7 +130,7 @@ def record_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            run = services.record_import(
+            run = services.record_import_queue(
                 organisation=request.organisation,
                 actor=request.user,
                 filename=upload.name,
@@ -135,7 +150,14 @@ def import_detail(request, run_id):
     run = selectors.import_run_get(membership=request.membership, pk=run_id)
     if run is None:
         raise Http404
-    return render(request, "catalog/import_detail.html", {"run": run})
+    # While the import runs, the page asks for its report again (htmx) until it is done.
+    polled = request.headers.get("HX-Request") == "true"
+    template = "catalog/import_report.html" if polled else "catalog/import_detail.html"
+    errors = [
+        {**error, "message": READ_ERRORS.get(error.get("code"), error.get("reason", ""))}
+        for error in run.errors
+    ]
+    return render(request, template, {"run": run, "errors": errors})
 
 
 def date_list(request):
