@@ -283,3 +283,5 @@ CATALOG_IMPORT_MAX_BYTES = int(env("CATALOG_IMPORT_MAX_MB", "200")) * 1024 * 102
 CATALOG_COVER_MAX_BYTES = int(env("CATALOG_COVER_MAX_MB", "5")) * 1024 * 1024
 # How far ahead the memorable-dates page looks.
 CATALOG_UPCOMING_DAYS = int(env("CATALOG_UPCOMING_DAYS", "90"))
+# Covers are taken only from public addresses unless this allows the local network too.
+CATALOG_COVER_ALLOW_PRIVATE = env_bool("CATALOG_COVER_ALLOW_PRIVATE")

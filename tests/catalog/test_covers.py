@@ -99,14 +99,14 @@ def covers():
 
 
 def test_fetch_cover(covers):
-    cover = fetch_cover(f"{covers.url}/cover.jpg")
+    cover = fetch_cover(f"{covers.url}/cover.jpg", allow_private=True)
     assert (cover.content_type, cover.width, cover.height, cover.extension) == (
         "image/jpeg",
         200,
         300,
         "jpg",
     )
-    assert fetch_cover(f"{covers.url}/cover.png").extension == "png"
+    assert fetch_cover(f"{covers.url}/cover.png", allow_private=True).extension == "png"
 
 
 @pytest.mark.parametrize(
@@ -121,14 +121,23 @@ def test_fetch_cover(covers):
 )
 def test_fetch_cover_refuses(covers, path, reason):
     with pytest.raises(CoverError, match=reason):
-        fetch_cover(f"{covers.url}{path}")
+        fetch_cover(f"{covers.url}{path}", allow_private=True)
 
 
 def test_fetch_cover_size_limit(covers):
     with pytest.raises(CoverError, match="larger than"):
-        fetch_cover(f"{covers.url}/huge.png", max_bytes=2000)
+        fetch_cover(f"{covers.url}/huge.png", max_bytes=2000, allow_private=True)
 
 
 def test_fetch_cover_needs_a_web_address():
     with pytest.raises(CoverError):
         fetch_cover("file:///etc/passwd")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:9/cover.png", "http://10.0.0.5/cover.png", "http://[::1]/cover.png"],
+)
+def test_fetch_cover_refuses_the_local_network(url):
+    with pytest.raises(CoverError, match="not a public address"):
+        fetch_cover(url)

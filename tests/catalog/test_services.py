@@ -142,10 +142,13 @@ def test_import_refuses_bad_input(organisation, admin):
     assert not ImportRun.objects.exists()
 
 
-def test_cover_fetch(organisation, admin):
+def test_cover_fetch(organisation, admin, settings):
     server = Double(CoverHandler).start()
     try:
         record = RecordFactory(organisation=organisation)
+        with pytest.raises(ServiceError, match="not a public address"):
+            services.record_cover_fetch(record=record, actor=admin, url=f"{server.url}/cover.png")
+        settings.CATALOG_COVER_ALLOW_PRIVATE = True
         services.record_cover_fetch(record=record, actor=admin, url=f"{server.url}/cover.png")
         record.refresh_from_db()
         assert record.cover.name.endswith(".png") and record.cover_type == "image/png"

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import ipaddress
+import socket
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
@@ -138,17 +141,35 @@ class FetchedCover:
         return ALLOWED_TYPES[self.content_type]
 
 
+def _public_host(url: str) -> bool:
+    """Whether every address the URL's host resolves to is on the public internet."""
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (socket.gaierror, UnicodeError):
+        return False
+    return all(ipaddress.ip_address(address.split("%")[0]).is_global for address in addresses)
+
+
 def fetch_cover(
     url: str,
     *,
     client: httpx.Client | None = None,
     max_bytes: int = MAX_COVER_BYTES,
     timeout: float = 10.0,
+    allow_private: bool = False,
 ) -> FetchedCover:
-    """Download a cover image, refusing what is not an image, too large or a placeholder."""
+    """Download a cover image, refusing what is not an image, too large or a placeholder.
+
+    Addresses inside the server's own network are refused unless ``allow_private`` is set,
+    so that a link in a record cannot make the server fetch internal pages.
+    """
     if not url.startswith(("http://", "https://")):
         raise CoverError(f"not a web address: {url}")
-    http = client or httpx.Client(timeout=timeout, follow_redirects=True)
+    if not allow_private and not _public_host(url):
+        raise CoverError(f"not a public address: {url}")
+    # Redirects are not followed: each would need the same check of where it leads.
+    http = client or httpx.Client(timeout=timeout, follow_redirects=False)
     try:
         with http.stream("GET", url) as response:
             if response.status_code != 200:

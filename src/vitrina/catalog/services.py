@@ -470,7 +470,11 @@ def record_harvest(
 def record_cover_fetch(*, record: Record, actor: User | None, url: str = "") -> Record:
     """Download the cover from ``url`` (or the record's link) and keep it with the record."""
     try:
-        cover = fetch_cover(url or record.url, max_bytes=settings.CATALOG_COVER_MAX_BYTES)
+        cover = fetch_cover(
+            url or record.url,
+            max_bytes=settings.CATALOG_COVER_MAX_BYTES,
+            allow_private=settings.CATALOG_COVER_ALLOW_PRIVATE,
+        )
     except CoverError as error:
         raise ServiceError(
             _("The cover could not be taken: %(reason)s") % {"reason": error}, field="url"
