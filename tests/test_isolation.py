@@ -7,7 +7,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.factories import ChannelFactory, LibraryFactory, MembershipFactory
-from tests.factories.catalog import ImportRunFactory, RecordFactory
+from tests.factories.catalog import ImportRunFactory, MemorableDateFactory, RecordFactory
 from vitrina.catalog.bibrecord import BibRecord
 from vitrina.core.models import AuditEntry
 from vitrina.core.roles import Role
@@ -70,6 +70,7 @@ def world(db):
     _token, attacker_raw = api_token_create(user=attacker.user, name="A token")
     record = RecordFactory(organisation=b, bib=BibRecord(title="Секретная книга Б"))
     run = ImportRunFactory(organisation=b, filename="секретный-файл-б.iso")
+    memorable_date = MemorableDateFactory(organisation=b, title="Секретная дата Б")
     return {
         "attacker": attacker,
         "attacker_token": attacker_raw,
@@ -82,6 +83,7 @@ def world(db):
             "token_id": token.pk,
             "record_id": record.pk,
             "run_id": run.pk,
+            "date_id": memorable_date.pk,
         },
         "secrets": [
             "Секретная библиотека Б",
@@ -89,6 +91,7 @@ def world(db):
             "b@example.org",
             "Секретная книга Б",
             "секретный-файл-б.iso",
+            "Секретная дата Б",
         ],
     }
 
@@ -126,6 +129,7 @@ def test_every_route_is_known_to_the_walk():
         "token_id",
         "record_id",
         "run_id",
+        "date_id",
     }
     for route, name in scoped_routes():
         names = {m.group("name") for m in PLACEHOLDER.finditer(route)}

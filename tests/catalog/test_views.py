@@ -210,3 +210,60 @@ def test_dates_import(admin_client, organisation):
     assert "Дат добавлено: 1, обновлено: 0, не прочитано: 1." in content
     assert "Строка 3" in content
     assert MemorableDate.objects.get(organisation=organisation).day == 7
+
+
+def test_add_edit_and_delete_a_date(admin_client, organisation):
+    response = admin_client.post(
+        url("date-create", organisation),
+        {"kind": "person", "title": "Бакулев Александр Николаевич", "date": "07.12.1890",
+         "end": "31.03.1967", "description": "кардиохирург"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    date = MemorableDate.objects.get(organisation=organisation)
+    assert (date.year, date.month, date.day, date.end_year) == (1890, 12, 7, 1967)
+    page = admin_client.get(url("date-edit", organisation, date_id=date.pk)).content.decode()
+    assert 'value="07.12.1890"' in page
+    admin_client.post(
+        url("date-edit", organisation, date_id=date.pk),
+        {"kind": "person", "title": "Бакулев Александр Николаевич", "date": "1890"},
+    )
+    date.refresh_from_db()
+    assert (date.year, date.month, date.day, date.end_year) == (1890, None, None, None)
+    admin_client.post(url("date-delete", organisation, date_id=date.pk))
+    assert not MemorableDate.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"kind": "person", "title": "X", "date": "вчера"}, "Введите дату вида 07.12.1890"),
+        ({"kind": "person", "title": "X", "date": ""}, "Введите дату или хотя бы год."),
+        ({"kind": "day", "title": "X", "date": ""}, "Введите день и месяц, например 07.04."),
+        ({"kind": "person", "title": "Дубль", "date": "1900"}, "уже есть дата с таким названием"),
+    ],
+)
+def test_date_form_errors(admin_client, organisation, data, message):
+    MemorableDateFactory(organisation=organisation, title="Дубль")
+    response = admin_client.post(url("date-create", organisation), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_a_day_kept_by_a_rule_keeps_it(admin_client, organisation):
+    date = MemorableDateFactory(
+        organisation=organisation, kind="day", title="День медицинского работника",
+        year=None, month=None, day=None, rule_month=6, rule_weekday=6, rule_nth=3,
+    )  # fmt: skip
+    admin_client.post(
+        url("date-edit", organisation, date_id=date.pk),
+        {"kind": "day", "title": "День медицинского работника", "date": "", "description": "x"},
+    )
+    date.refresh_from_db()
+    assert (date.rule_month, date.rule_weekday, date.rule_nth, date.description) == (6, 6, 3, "x")
+
+
+def test_authors_cannot_edit_dates(client, organisation, member_factory):
+    date = MemorableDateFactory(organisation=organisation)
+    client.force_login(member_factory(role=Role.AUTHOR).user)
+    assert client.get(url("date-edit", organisation, date_id=date.pk)).status_code == 403
+    assert client.post(url("date-delete", organisation, date_id=date.pk)).status_code == 403

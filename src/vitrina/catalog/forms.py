@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from vitrina.catalog import memorable
 from vitrina.catalog.models import MemorableDate
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -90,3 +91,56 @@ class DateImportForm(forms.Form):
             "or a Wikidata JSON export."
         ),
     )
+
+
+class MemorableDateForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=MemorableDate.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    date = forms.CharField(
+        label=_("Date"),
+        required=False,
+        max_length=20,
+        help_text=_(
+            "07.12.1890, or 1890 when only the year is known; for a day of the year 07.04."
+        ),
+    )
+    end = forms.CharField(
+        label=_("Date of death"), required=False, max_length=20, help_text=_("For a person.")
+    )
+    since = forms.IntegerField(
+        label=_("Kept since"), required=False, min_value=1, max_value=2100,
+        help_text=_("For a day of the year: the year it was first kept."),
+    )  # fmt: skip
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, rule_kept: bool = False, **kwargs):
+        # A day kept by a rule (the third Sunday of June) keeps it when the date is left empty.
+        self.rule_kept = rule_kept
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        kind, text = data.get("kind"), (data.get("date") or "").strip()
+        data["parsed_date"] = data["parsed_rule"] = data["parsed_end"] = None
+        try:
+            if kind == memorable.DAY:
+                if text:
+                    data["parsed_rule"] = memorable.parse_day_rule(text)
+                elif not self.rule_kept:
+                    self.add_error("date", _("Enter the day and month, for example 07.04."))
+            elif kind:
+                if not text:
+                    self.add_error("date", _("Enter the date or at least the year."))
+                else:
+                    data["parsed_date"] = memorable.PartialDate.parse(text)
+        except ValueError:
+            self.add_error("date", _("Enter a date such as 07.12.1890 or a year such as 1890."))
+        end = (data.get("end") or "").strip()
+        if end:
+            try:
+                data["parsed_end"] = memorable.PartialDate.parse(end)
+            except ValueError:
+                self.add_error("end", _("Enter a date such as 07.12.1890 or a year such as 1890."))
+        return data

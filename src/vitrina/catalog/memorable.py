@@ -314,7 +314,7 @@ def _date_value(value) -> PartialDate | None:
     return PartialDate.parse(str(value))
 
 
-def _day_rule(value) -> DayRule:
+def parse_day_rule(value) -> DayRule:
     if isinstance(value, datetime.datetime | datetime.date):
         return DayRule(month=value.month, day=value.day)
     text = str(value).strip()
@@ -350,7 +350,7 @@ def _entry_from_row(row: list, columns: dict[str, int]) -> MemorableDate:
             kind=kind,
             title=str(cell("title") or ""),
             description=str(cell("description") or ""),
-            rule=_day_rule(date_cell),
+            rule=parse_day_rule(date_cell),
             since=int(since) if since not in (None, "") else None,
             tags=[tag.strip() for tag in str(tags).split(",") if tag.strip()] if tags else [],
         )

@@ -120,6 +120,10 @@ def memorable_date_list(
     return dates.order_by("title")
 
 
+def memorable_date_get(*, membership: Membership, pk: int) -> MemorableDate | None:
+    return MemorableDate.objects.filter(organisation=membership.organisation, pk=pk).first()
+
+
 def memorable_date_upcoming(
     *, membership: Membership, today: datetime.date, days: int
 ) -> list[memorable.Occurrence]:

@@ -29,7 +29,7 @@ from vitrina.catalog.covers import CoverError, fetch_cover
 from vitrina.catalog.marc import ENCODINGS, FLAVOURS, Entry, read_marc
 from vitrina.catalog.models import ImportRun, MemorableDate, Record, Source
 from vitrina.catalog.stemmer import search_words
-from vitrina.core.audit import audit_record
+from vitrina.core.audit import audit_record, diff_fields, snapshot
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.models import Organisation, User
 
@@ -556,6 +556,75 @@ def memorable_dates_store(
     MemorableDate.objects.bulk_create(new, batch_size=BATCH_SIZE)
     result.created = len(new)
     return result
+
+
+DATE_FIELDS = (
+    "kind", "title", "description", "year", "month", "day", "end_year", "end_month",
+    "end_day", "rule_month", "rule_day", "rule_weekday", "rule_nth", "since",
+)  # fmt: skip
+
+
+def _date_entry_check(*, organisation: Organisation, entry: memorable.MemorableDate, pk=None):
+    duplicate = MemorableDate.objects.filter(
+        organisation=organisation, kind=entry.kind, title=entry.title.strip()
+    ).exclude(pk=pk)
+    if duplicate.exists():
+        raise ServiceError(_("The calendar already has a date with this title."), field="title")
+
+
+@transaction.atomic
+def memorable_date_create(
+    *, organisation: Organisation, actor: User | None, entry: memorable.MemorableDate
+) -> MemorableDate:
+    _date_entry_check(organisation=organisation, entry=entry)
+    date = MemorableDate.objects.create(
+        organisation=organisation,
+        kind=entry.kind,
+        title=entry.title.strip()[:300],
+        **_date_columns(entry),
+    )
+    audit_record(
+        action="catalogue.date_created",
+        organisation=organisation,
+        actor=actor,
+        obj=date,
+        changes=diff_fields({}, snapshot(date, DATE_FIELDS)),
+    )
+    return date
+
+
+@transaction.atomic
+def memorable_date_update(
+    *, date: MemorableDate, actor: User | None, entry: memorable.MemorableDate
+) -> MemorableDate:
+    _date_entry_check(organisation=date.organisation, entry=entry, pk=date.pk)
+    before = snapshot(date, DATE_FIELDS)
+    date.kind, date.title = entry.kind, entry.title.strip()[:300]
+    for name, value in _date_columns(entry).items():
+        setattr(date, name, value)
+    date.save()
+    changes = diff_fields(before, snapshot(date, DATE_FIELDS))
+    if changes:
+        audit_record(
+            action="catalogue.date_changed",
+            organisation=date.organisation,
+            actor=actor,
+            obj=date,
+            changes=changes,
+        )
+    return date
+
+
+@transaction.atomic
+def memorable_date_delete(*, date: MemorableDate, actor: User | None) -> None:
+    audit_record(
+        action="catalogue.date_deleted",
+        organisation=date.organisation,
+        actor=actor,
+        obj=date,
+        changes=diff_fields(snapshot(date, DATE_FIELDS), {}),
+    )
+    date.delete()
 
 
 @transaction.atomic

@@ -12,6 +12,9 @@ urlpatterns = [
     path("import/", views.record_import, name="import"),
     path("imports/<int:run_id>/", views.import_detail, name="import-detail"),
     path("dates/", views.date_list, name="dates"),
+    path("dates/new/", views.date_edit, name="date-create"),
+    path("dates/<int:date_id>/", views.date_edit, name="date-edit"),
+    path("dates/<int:date_id>/delete/", views.date_delete, name="date-delete"),
     path("dates/import/", views.date_import, name="dates-import"),
     path("dates/starter/", views.date_starter_set, name="dates-starter"),
 ]

@@ -10,17 +10,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from vitrina.catalog import rules, selectors, services
+from vitrina.catalog import memorable, rules, selectors, services
 from vitrina.catalog.bibrecord import from_dict
 from vitrina.catalog.covers import render_cover
 from vitrina.catalog.forms import (
     CoverFetchForm,
     DateFilterForm,
     DateImportForm,
+    MemorableDateForm,
     RecordImportForm,
     RecordSearchForm,
 )
 from vitrina.catalog.gost import describe_short
+from vitrina.catalog.models import MemorableDate
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.views.decorators import apply_service_error, require
 
@@ -226,4 +228,70 @@ def date_starter_set(request):
     messages.success(
         request, _("Dates added from the starter calendar: %(count)s.") % {"count": created}
     )
+    return redirect("catalog:dates", org=request.organisation.slug)
+
+
+def _date_or_404(request, date_id):
+    date = selectors.memorable_date_get(membership=request.membership, pk=date_id)
+    if date is None:
+        raise Http404
+    return date
+
+
+def _initial(date) -> dict:
+    if date is None:
+        return {"kind": MemorableDate.Kind.PERSON}
+    text = date.date_display
+    if date.kind == MemorableDate.Kind.DAY and date.rule_day:
+        text = f"{date.rule_day:02d}.{date.rule_month:02d}"
+    return {
+        "kind": date.kind,
+        "title": date.title,
+        "date": text,
+        "end": date.end_display,
+        "since": date.since,
+        "description": date.description,
+    }
+
+
+@require(rules.can_manage_catalogue)
+def date_edit(request, date_id=None):
+    date = _date_or_404(request, date_id) if date_id else None
+    rule_kept = bool(date and date.kind == MemorableDate.Kind.DAY and date.rule_weekday is not None)
+    form = MemorableDateForm(request.POST or None, initial=_initial(date), rule_kept=rule_kept)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        rule = data["parsed_rule"]
+        if rule is None and rule_kept and data["kind"] == MemorableDate.Kind.DAY:
+            rule = date.to_entry().rule
+        entry = memorable.MemorableDate(
+            kind=data["kind"],
+            title=data["title"],
+            description=data["description"],
+            date=data["parsed_date"],
+            end=data["parsed_end"] if data["kind"] == MemorableDate.Kind.PERSON else None,
+            rule=rule,
+            since=data["since"] if data["kind"] == MemorableDate.Kind.DAY else None,
+            tags=list(date.tags) if date else [],
+        )
+        try:
+            if date is None:
+                services.memorable_date_create(
+                    organisation=request.organisation, actor=request.user, entry=entry
+                )
+            else:
+                services.memorable_date_update(date=date, actor=request.user, entry=entry)
+            messages.success(request, _("Saved."))
+            return redirect("catalog:dates", org=request.organisation.slug)
+        except ServiceError as error:
+            apply_service_error(form, error)
+    return render(request, "catalog/date_form.html", {"form": form, "date": date})
+
+
+@require(rules.can_manage_catalogue)
+@require_POST
+def date_delete(request, date_id):
+    date = _date_or_404(request, date_id)
+    services.memorable_date_delete(date=date, actor=request.user)
+    messages.success(request, _("The date is deleted."))
     return redirect("catalog:dates", org=request.organisation.slug)
