@@ -28,7 +28,6 @@ MARC21 = "marc21"
 RUSMARC = "rusmarc"
 FLAVOURS = (MARC21, RUSMARC)
 RECORD_END = b"\x1d"
-FIELD_END = b"\x1e"
 CHUNK_SIZE = 1 << 20
 SAMPLE_RECORDS = 50
 # The letters that make up about two thirds of Russian text: a wrong code page turns them
@@ -246,6 +245,7 @@ def read_chunk(
             raw = _decode_chunk(chunk, encoding)
             entry.record, entry.flavour = to_bibrecord(raw, flavour)
         except Exception as exc:
+            # Whatever is wrong with one record is reported; it never stops the file.
             entry.error = _classify(exc)
     return entry
 

@@ -43,8 +43,14 @@ def person_from(subfields: Subfields) -> Person | None:
 
 
 def charset_from_100(value: str) -> str:
-    """The encoding named by a 100 $a value, or "" when it names none we read."""
-    return CHARSET_CODES.get(value[26:28], "") if len(value) >= 28 else ""
+    """The encoding named by a 100 $a value, or "" when it names none we read.
+
+    The value starts with the date the record was entered (YYYYMMDD); a field 100 that does
+    not (MARC21's main entry, say) names no character set.
+    """
+    if len(value) < 28 or not value[:8].isdigit():
+        return ""
+    return CHARSET_CODES.get(value[26:28], "")
 
 
 def year_from(text: str) -> str:
