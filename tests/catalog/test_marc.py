@@ -254,3 +254,13 @@ def test_committed_fixture_files():
         entries = read(stream)
     assert [entry.record.title for entry in entries] == ["Мастер и Маргарита", "Собачье сердце"]
     assert entries[0].record.authors[0].forenames == "Михаил Афанасьевич"
+
+
+def test_character_set_of_field_100():
+    from vitrina.catalog.rusmarc import charset_from_100
+
+    assert charset_from_100("20200101d2000    k  y0rusy89      ca") == "cp1251"
+    assert charset_from_100("20200101d2000    k  y0rusy79      ca") == "cp866"
+    assert charset_from_100("20200101d2000    k  y0rusy50      ca") == "utf-8"
+    # A MARC21 main entry that happens to have the digits in place names no character set.
+    assert charset_from_100("Иванов, Иван, 1950-2050 год 50") == ""
