@@ -267,3 +267,30 @@ def test_authors_cannot_edit_dates(client, organisation, member_factory):
     client.force_login(member_factory(role=Role.AUTHOR).user)
     assert client.get(url("date-edit", organisation, date_id=date.pk)).status_code == 403
     assert client.post(url("date-delete", organisation, date_id=date.pk)).status_code == 403
+
+
+def test_export_a_list_of_literature(admin_client, organisation, heart):
+    from docx import Document
+
+    RecordFactory(
+        organisation=organisation,
+        bib=BibRecord(title="Анатомия человека", authors=[Person("Сапин", "М. Р.")], year="2020"),
+    )
+    RecordFactory(bib=BibRecord(title="Хирургия другой организации"))
+    response = admin_client.get(url("export-docx", organisation))
+    assert response["Content-Disposition"].endswith('.docx"')
+    paragraphs = [p.text for p in Document(io.BytesIO(response.content)).paragraphs]
+    assert paragraphs[0] == "Список литературы"
+    assert paragraphs[2:] == [
+        "1. Бакулев, А. Н. Хирургия сердца : избранные труды / А. Н. Бакулев. — Москва : "
+        "Медицина, 1967. — 432 с. — Текст : непосредственный.",
+        "2. Сапин, М. Р. Анатомия человека / М. Р. Сапин. — 2020. — Текст : непосредственный.",
+    ]
+    text = admin_client.get(url("export-text", organisation), {"q": "хирургии"}).content.decode()
+    assert text == "1. Бакулев А. Н. Хирургия сердца. — Москва, 1967\n"
+
+
+def test_list_offers_the_exports(admin_client, organisation, heart):
+    content = admin_client.get(url("list", organisation), {"q": "сердца"}).content.decode()
+    assert f"{url('export-docx', organisation)}?q=%D1%81%D0%B5%D1%80%D0%B4%D1%86%D0%B0" in content
+    assert "Текст для поста" in content

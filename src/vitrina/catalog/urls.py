@@ -6,6 +6,8 @@ app_name = "catalog"
 
 urlpatterns = [
     path("", views.record_list, name="list"),
+    path("export.docx", views.record_export, {"file_format": "docx"}, name="export-docx"),
+    path("export.txt", views.record_export, {"file_format": "txt"}, name="export-text"),
     path("<int:record_id>/", views.record_detail, name="detail"),
     path("<int:record_id>/cover.png", views.record_cover, name="cover"),
     path("<int:record_id>/cover/fetch/", views.record_cover_fetch, name="cover-fetch"),

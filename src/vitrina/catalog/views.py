@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from vitrina.catalog import memorable, rules, selectors, services
 from vitrina.catalog.bibrecord import from_dict
+from vitrina.catalog.booklist import booklist_docx, booklist_text
 from vitrina.catalog.covers import render_cover
 from vitrina.catalog.forms import (
     CoverFetchForm,
@@ -70,6 +71,35 @@ def record_list(request):
             "can_manage": rules.can_manage_catalogue(request.membership),
         },
     )
+
+
+EXPORT_LIMIT = 1000
+
+
+def record_export(request, file_format):
+    """The found records as a list of literature: DOCX to print or text for a post."""
+    form = RecordSearchForm(request.GET or None)
+    filters = selectors.RecordFilter(**form.cleaned_data) if form.is_valid() else None
+    records = selectors.record_list(membership=request.membership, filters=filters)
+    records = records.only("title", "description", "data")[:EXPORT_LIMIT]
+    today = timezone.localdate()
+    filename = f"literature-{request.organisation.slug}-{today:%Y-%m-%d}"
+    if file_format == "docx":
+        content = booklist_docx(
+            [record.description for record in records],
+            title=_("List of literature"),
+            note=request.organisation.name,
+        )
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.docx"'
+        return response
+    text = booklist_text([describe_short(from_dict(record.data)) for record in records])
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}.txt"'
+    return response
 
 
 def _record_or_404(request, record_id):
