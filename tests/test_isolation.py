@@ -7,6 +7,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.factories import ChannelFactory, LibraryFactory, MembershipFactory
+from tests.factories.catalog import ImportRunFactory, MemorableDateFactory, RecordFactory
+from vitrina.catalog.bibrecord import BibRecord
 from vitrina.core.models import AuditEntry
 from vitrina.core.roles import Role
 from vitrina.core.services import api_token_create, invitation_create
@@ -66,6 +68,9 @@ def world(db):
         organisation=b, action="channel.changed", object_repr="Секретный канал Б"
     )
     _token, attacker_raw = api_token_create(user=attacker.user, name="A token")
+    record = RecordFactory(organisation=b, bib=BibRecord(title="Секретная книга Б"))
+    run = ImportRunFactory(organisation=b, filename="секретный-файл-б.iso")
+    memorable_date = MemorableDateFactory(organisation=b, title="Секретная дата Б")
     return {
         "attacker": attacker,
         "attacker_token": attacker_raw,
@@ -76,8 +81,18 @@ def world(db):
             "member_id": victim.pk,
             "invitation_id": invitation.pk,
             "token_id": token.pk,
+            "record_id": record.pk,
+            "run_id": run.pk,
+            "date_id": memorable_date.pk,
         },
-        "secrets": ["Секретная библиотека Б", "Секретный канал Б", "b@example.org"],
+        "secrets": [
+            "Секретная библиотека Б",
+            "Секретный канал Б",
+            "b@example.org",
+            "Секретная книга Б",
+            "секретный-файл-б.iso",
+            "Секретная дата Б",
+        ],
     }
 
 
@@ -112,6 +127,9 @@ def test_every_route_is_known_to_the_walk():
         "member_id",
         "invitation_id",
         "token_id",
+        "record_id",
+        "run_id",
+        "date_id",
     }
     for route, name in scoped_routes():
         names = {m.group("name") for m in PLACEHOLDER.finditer(route)}
