@@ -52,7 +52,8 @@ MAX_INLINE_TOTAL = 0.4
 
 def backoff(failures: int) -> timedelta:
     """30 s, 1 min, 2 min … up to 30 min, with jitter so retries do not arrive together."""
-    seconds = min(30 * 2 ** max(failures - 1, 0), 1800)
+    base = settings.PUBLISH_BACKOFF_SECONDS
+    seconds = min(base * 2 ** max(failures - 1, 0), 60 * base)
     return timedelta(seconds=seconds * random.uniform(0.8, 1.2))
 
 

@@ -11,6 +11,7 @@ from vitrina.channels.models import Channel
 from vitrina.core.models import User
 from vitrina.core.services import api_token_create
 from vitrina.demo.build import build_demo
+from vitrina.publishing.scheduler import Scheduler
 from vitrina.sandbox.demo import connect_channels, start_for_demo
 
 
@@ -52,6 +53,9 @@ class Command(BaseCommand):
         if not no_serve:
             if settings.SANDBOX_URL and not no_sandbox and start_for_demo():
                 self.stdout.write(f"Networks' sandbox: {settings.SANDBOX_URL}/sandbox/")
+            # Scheduled posts go out from this process: the embedded default needs no workers.
+            Scheduler(embedded=True).start_thread()
+            self.stdout.write("Publishing scheduler: running in this process")
             settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
             # The demo is meant to run on Django's own server; its warning is for production.
             os.environ.setdefault("DJANGO_RUNSERVER_HIDE_WARNING", "true")
