@@ -6,7 +6,18 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.factories import ChannelFactory, LibraryFactory, MembershipFactory
+from tests.factories import (
+    ChannelFactory,
+    LibraryFactory,
+    MembershipFactory,
+    PostFactory,
+    RubricFactory,
+    SeriesFactory,
+    SlotFactory,
+    VariantFactory,
+)
+from tests.images import image_bytes
+from vitrina.content.services import media_upload
 from vitrina.core.models import AuditEntry
 from vitrina.core.roles import Role
 from vitrina.core.services import api_token_create, invitation_create
@@ -62,6 +73,12 @@ def world(db):
         organisation=b, action="channel.changed", object_repr="Секретный канал Б"
     )
     _token, attacker_raw = api_token_create(user=attacker.user, name="A token")
+    rubric = RubricFactory(organisation=b, name="Секретная рубрика Б")
+    series = SeriesFactory(organisation=b, name="Секретный проект Б")
+    post = PostFactory(organisation=b, library=library, text="Секретный пост Б", rubric=rubric)
+    variant = VariantFactory(post=post, channel=channel)
+    slot = SlotFactory(channel=channel)
+    asset = media_upload(organisation=b, actor=victim.user, data=image_bytes(), name="b.png")
     return {
         "attacker": attacker,
         "attacker_token": attacker_raw,
@@ -72,8 +89,21 @@ def world(db):
             "member_id": victim.pk,
             "invitation_id": invitation.pk,
             "token_id": token.pk,
+            "post_id": post.pk,
+            "variant_id": variant.pk,
+            "rubric_id": rubric.pk,
+            "series_id": series.pk,
+            "slot_id": slot.pk,
+            "asset_id": asset.pk,
         },
-        "secrets": ["Секретная библиотека Б", "Секретный канал Б", "b@example.org"],
+        "secrets": [
+            "Секретная библиотека Б",
+            "Секретный канал Б",
+            "b@example.org",
+            "Секретный пост Б",
+            "Секретная рубрика Б",
+            "Секретный проект Б",
+        ],
     }
 
 
@@ -108,6 +138,12 @@ def test_every_route_is_known_to_the_walk():
         "member_id",
         "invitation_id",
         "token_id",
+        "post_id",
+        "variant_id",
+        "rubric_id",
+        "series_id",
+        "slot_id",
+        "asset_id",
     }
     for route, name in scoped_routes():
         names = {m.group("name") for m in PLACEHOLDER.finditer(route)}
@@ -174,6 +210,10 @@ def test_api_never_shows_another_organisations_objects(client, world, as_member_
 
     channel = Channel.objects.get(pk=world["ids"]["channel_id"])
     assert channel.name == "Секретный канал Б" and not channel.is_archived
+    from vitrina.content.models import Post
+
+    post = Post.objects.get(pk=world["ids"]["post_id"])
+    assert post.text == "Секретный пост Б" and post.variants.get().state == "draft"
 
 
 def test_personal_routes_only_touch_ones_own_tokens(client, world):

@@ -8,6 +8,7 @@ organisation_patterns = [
     *organisation_urls,
     path("channels/", include("vitrina.channels.urls")),
     path("catalogue/", include("vitrina.catalog.urls")),
+    path("", include("vitrina.content.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,835 @@
+"""Writes for posts, their variants, media, rubrics, series, slots and recurring posts.
+
+Every state change goes to the audit log and tells the people concerned. Editing a
+scheduled post is safe until the publishing engine claims it: the engine moves a variant
+from ``scheduled`` to ``publishing`` with a conditional UPDATE, and every write here locks
+the variants and changes only those still in an editable state.
+"""
+
+import os
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vitrina.channels.models import Channel
+from vitrina.content import images
+from vitrina.content.checks import (
+    POLL_MAX_ANSWERS,
+    POLL_MIN_ANSWERS,
+    check_variant,
+    utm_text,
+)
+from vitrina.content.models import (
+    MediaAsset,
+    Post,
+    PostingSlot,
+    PostMedia,
+    Recurrence,
+    Rubric,
+    Series,
+    Tag,
+    Variant,
+)
+from vitrina.content.states import EDITABLE, VariantState
+from vitrina.core import rules
+from vitrina.core.audit import audit_record, diff_fields, snapshot
+from vitrina.core.exceptions import Conflict, ServiceError
+from vitrina.core.models import Library, Membership, Organisation, User
+from vitrina.core.notifications import members_with, notify
+from vitrina.core.roles import Permission
+
+
+def _being_published() -> Conflict:
+    return Conflict(_("The post is already being published; it cannot be changed."))
+
+
+# ---------------------------------------------------------------- rubrics, series, tags
+
+RUBRIC_FIELDS = ("name", "colour", "target_per_week", "description", "utm_campaign")
+SERIES_FIELDS = ("name", "rubric", "starts_on", "ends_on", "description")
+
+
+def _check_name(model, organisation, name, exclude_pk=None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError(_("Enter the name."), field="name")
+    # Compared in Python: SQLite folds the case of Latin letters only.
+    others = model.objects.filter(organisation=organisation).exclude(pk=exclude_pk)
+    if any(other.casefold() == name.casefold() for other in others.values_list("name", flat=True)):
+        raise Conflict(_("“%(name)s” already exists.") % {"name": name}, field="name")
+    return name
+
+
+@transaction.atomic
+def rubric_save(
+    *, organisation: Organisation, actor: User | None, rubric: Rubric | None = None, **fields
+) -> Rubric:
+    creating = rubric is None
+    rubric = rubric or Rubric(organisation=organisation)
+    before = {} if creating else snapshot(rubric, RUBRIC_FIELDS)
+    for name, value in fields.items():
+        if name not in RUBRIC_FIELDS:
+            raise ServiceError(f"Unknown field: {name}")
+        setattr(rubric, name, value)
+    rubric.name = _check_name(Rubric, organisation, rubric.name, rubric.pk)
+    colour = (rubric.colour or "").strip().lower()
+    if len(colour) != 7 or not colour.startswith("#"):
+        raise ServiceError(_("Choose a colour such as #1f5f8b."), field="colour")
+    rubric.colour = colour
+    rubric.save()
+    changes = diff_fields(before, snapshot(rubric, RUBRIC_FIELDS))
+    if changes:
+        audit_record(
+            action="rubric.created" if creating else "rubric.changed",
+            organisation=organisation,
+            actor=actor,
+            obj=rubric,
+            changes=changes,
+        )
+    return rubric
+
+
+@transaction.atomic
+def series_save(
+    *, organisation: Organisation, actor: User | None, series: Series | None = None, **fields
+) -> Series:
+    creating = series is None
+    series = series or Series(organisation=organisation)
+    before = {} if creating else snapshot(series, SERIES_FIELDS)
+    for name, value in fields.items():
+        if name not in SERIES_FIELDS:
+            raise ServiceError(f"Unknown field: {name}")
+        setattr(series, name, value)
+    series.name = _check_name(Series, organisation, series.name, series.pk)
+    if series.rubric_id and series.rubric.organisation_id != organisation.pk:
+        raise ServiceError(_("Choose a rubric of this organisation."), field="rubric")
+    if series.starts_on and series.ends_on and series.ends_on < series.starts_on:
+        raise ServiceError(_("The end comes before the start."), field="ends_on")
+    series.save()
+    changes = diff_fields(before, snapshot(series, SERIES_FIELDS))
+    if changes:
+        audit_record(
+            action="series.created" if creating else "series.changed",
+            organisation=organisation,
+            actor=actor,
+            obj=series,
+            changes=changes,
+        )
+    return series
+
+
+def tags_from_names(*, organisation: Organisation, names: list[str]) -> list[Tag]:
+    tags = []
+    known = {tag.name.casefold(): tag for tag in Tag.objects.filter(organisation=organisation)}
+    for raw in names:
+        name = raw.strip().lstrip("#").strip()[:60]
+        if not name:
+            continue
+        tag = known.get(name.casefold())
+        if tag is None:
+            tag = known[name.casefold()] = Tag.objects.create(organisation=organisation, name=name)
+        if tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+# ---------------------------------------------------------------- media
+
+
+@transaction.atomic
+def media_upload(
+    *, organisation: Organisation, actor: User | None, data: bytes, name: str, alt_text: str = ""
+) -> MediaAsset:
+    """Adds a picture to the organisation's library; the same picture twice is kept once."""
+    converted = images.convert_image(data, name=name)
+    existing = MediaAsset.objects.filter(organisation=organisation, sha256=converted.sha256).first()
+    if existing is not None:
+        return existing
+    base = os.path.splitext(os.path.basename(name))[0][:80] or "image"
+    asset = MediaAsset(
+        organisation=organisation,
+        original_name=os.path.basename(name)[:255] or base,
+        content_type=converted.content_type,
+        width=converted.width,
+        height=converted.height,
+        size=len(converted.content),
+        sha256=converted.sha256,
+        alt_text=alt_text[:500],
+        uploaded_by=actor,
+    )
+    asset.file.save(f"{base}.{converted.extension}", ContentFile(converted.content), save=False)
+    asset.save()
+    audit_record(action="media.uploaded", organisation=organisation, actor=actor, obj=asset)
+    return asset
+
+
+@transaction.atomic
+def media_describe(*, asset: MediaAsset, actor: User | None, alt_text: str) -> MediaAsset:
+    before = asset.alt_text
+    asset.alt_text = (alt_text or "").strip()[:500]
+    asset.save(update_fields=["alt_text"])
+    if before != asset.alt_text:
+        audit_record(
+            action="media.described",
+            organisation=asset.organisation,
+            actor=actor,
+            obj=asset,
+            changes={"alt_text": [before, asset.alt_text]},
+        )
+    return asset
+
+
+# ---------------------------------------------------------------- posts
+
+POST_FIELDS = (
+    "library",
+    "title",
+    "text",
+    "rubric",
+    "series",
+    "link_url",
+    "add_utm",
+    "poll_question",
+    "poll_answers",
+    "poll_anonymous",
+    "poll_multiple",
+    "poll_ends_at",
+    "scheduled_at",
+)
+
+
+def post_url(post: Post) -> str:
+    return reverse("content:post", kwargs={"org": post.organisation.slug, "post_id": post.pk})
+
+
+def _sites(post: Post) -> list[str]:
+    library = post.library
+    if library is None:
+        return []
+    return [library.website_url, library.catalogue_url, library.elibrary_url]
+
+
+def variant_text_for(post: Post, channel: Channel) -> str:
+    """The post's text as this channel gets it: links to the library's sites marked."""
+    if not post.add_utm:
+        return post.text
+    campaign = ""
+    if post.rubric_id:
+        campaign = post.rubric.utm_campaign or post.rubric.name
+    return utm_text(
+        post.text, sites=_sites(post), network=channel.network, campaign=campaign.strip()
+    )
+
+
+def _validate_post(post: Post, *, channels: list[Channel]) -> None:
+    organisation_id = post.organisation_id
+    for name in ("library", "rubric", "series"):
+        related = getattr(post, name)
+        if related is not None and related.organisation_id != organisation_id:
+            raise ServiceError(_("Choose from this organisation."), field=name)
+    for channel in channels:
+        if channel.organisation_id != organisation_id:
+            raise ServiceError(_("Choose channels of this organisation."), field="channels")
+    post.text = (post.text or "").replace("\r\n", "\n")
+    post.poll_question = (post.poll_question or "").strip()
+    answers = [str(answer).strip() for answer in (post.poll_answers or []) if str(answer).strip()]
+    post.poll_answers = answers
+    if post.poll_question or answers:
+        if not post.poll_question:
+            raise ServiceError(_("Write the poll question."), field="poll_question")
+        if not POLL_MIN_ANSWERS <= len(answers) <= POLL_MAX_ANSWERS:
+            raise ServiceError(
+                _("A poll needs from %(min)s to %(max)s answers.")
+                % {"min": POLL_MIN_ANSWERS, "max": POLL_MAX_ANSWERS},
+                field="poll_answers",
+            )
+        if len({answer.lower() for answer in answers}) != len(answers):
+            raise ServiceError(_("The poll answers repeat."), field="poll_answers")
+        if post.poll_ends_at and post.poll_ends_at <= timezone.now():
+            raise ServiceError(_("The poll must end in the future."), field="poll_ends_at")
+
+
+def _locked_variants(post: Post) -> list[Variant]:
+    return list(Variant.objects.select_for_update().filter(post=post).select_related("channel"))
+
+
+def _refuse_if_publishing(variants: list[Variant]) -> None:
+    if any(variant.state == VariantState.PUBLISHING for variant in variants):
+        raise _being_published()
+
+
+def _sync_media(post: Post, media: list[MediaAsset]) -> None:
+    for asset in media:
+        if asset.organisation_id != post.organisation_id:
+            raise ServiceError(_("Choose pictures of this organisation."), field="media")
+    PostMedia.objects.filter(post=post).delete()
+    PostMedia.objects.bulk_create(
+        PostMedia(post=post, asset=asset, position=index) for index, asset in enumerate(media)
+    )
+
+
+@transaction.atomic
+def post_create(
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    channels: list[Channel],
+    media: list[MediaAsset] = (),
+    tags: list[str] = (),
+    source: str = Post.Source.EDITOR,
+    guest_name: str = "",
+    **fields,
+) -> Post:
+    unknown = set(fields) - set(POST_FIELDS)
+    if unknown:
+        raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    post = Post(
+        organisation=organisation,
+        author=actor,
+        source=source,
+        guest_name=guest_name,
+        **fields,
+    )
+    _validate_post(post, channels=channels)
+    post.save()
+    post.tags.set(tags_from_names(organisation=organisation, names=list(tags)))
+    _sync_media(post, list(media))
+    Variant.objects.bulk_create(
+        Variant(
+            post=post,
+            channel=channel,
+            text=variant_text_for(post, channel),
+            scheduled_at=post.scheduled_at,
+        )
+        for channel in dict.fromkeys(channels)
+    )
+    audit_record(
+        action="post.created",
+        organisation=organisation,
+        actor=actor,
+        obj=post,
+        changes={
+            "channels": [None, [channel.name for channel in channels]],
+            "scheduled_at": [None, post.scheduled_at],
+        },
+    )
+    return post
+
+
+@transaction.atomic
+def post_update(
+    *,
+    post: Post,
+    actor: User | None,
+    channels: list[Channel] | None = None,
+    media: list[MediaAsset] | None = None,
+    tags: list[str] | None = None,
+    **fields,
+) -> Post:
+    """Changes the post and every variant that may still change; refuses once publishing."""
+    unknown = set(fields) - set(POST_FIELDS)
+    if unknown:
+        raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    variants = _locked_variants(post)
+    _refuse_if_publishing(variants)
+    editable = [variant for variant in variants if variant.state in EDITABLE]
+    if variants and not editable:
+        raise Conflict(_("Every variant of this post is already published or cancelled."))
+    before = snapshot(post, POST_FIELDS)
+    for name, value in fields.items():
+        setattr(post, name, value)
+    current_channels = [variant.channel for variant in variants]
+    _validate_post(post, channels=channels if channels is not None else current_channels)
+    post.save()
+    if tags is not None:
+        post.tags.set(tags_from_names(organisation=post.organisation, names=list(tags)))
+    if media is not None:
+        _sync_media(post, list(media))
+    removed, added = [], []
+    if channels is not None:
+        wanted = {channel.pk: channel for channel in channels}
+        for variant in variants:
+            if variant.channel_id in wanted:
+                continue
+            if variant.state in EDITABLE:
+                removed.append(variant.channel.name)
+                if variant.attempts.exists():
+                    variant.state = VariantState.CANCELLED
+                    variant.save(update_fields=["state", "updated_at"])
+                else:
+                    variant.delete()
+        have = {variant.channel_id for variant in variants}
+        for channel in channels:
+            if channel.pk not in have:
+                added.append(channel.name)
+                initial = VariantState.DRAFT
+                states = {v.state for v in editable}
+                if len(states) == 1:
+                    initial = next(iter(states))
+                Variant.objects.create(
+                    post=post,
+                    channel=channel,
+                    text=variant_text_for(post, channel),
+                    scheduled_at=post.scheduled_at,
+                    state=initial,
+                )
+    kept = {channel.pk for channel in channels} if channels is not None else None
+    for variant in editable:
+        if kept is not None and variant.channel_id not in kept:
+            continue
+        update = {"scheduled_at": post.scheduled_at}
+        if not variant.customised:
+            update["text"] = variant_text_for(post, variant.channel)
+        Variant.objects.filter(pk=variant.pk, state__in=EDITABLE).update(
+            updated_at=timezone.now(), **update
+        )
+    changes = diff_fields(before, snapshot(post, POST_FIELDS))
+    if added:
+        changes["channels_added"] = [None, added]
+    if removed:
+        changes["channels_removed"] = [removed, None]
+    if changes or media is not None:
+        audit_record(
+            action="post.changed",
+            organisation=post.organisation,
+            actor=actor,
+            obj=post,
+            changes=changes,
+        )
+    return post
+
+
+@transaction.atomic
+def variant_update(*, variant: Variant, actor: User | None, text: str) -> Variant:
+    """The text of one channel's variant, edited apart from the post."""
+    variant = (
+        Variant.objects.select_for_update().select_related("post", "channel").get(pk=variant.pk)
+    )
+    if variant.state == VariantState.PUBLISHING:
+        raise _being_published()
+    if variant.state not in EDITABLE:
+        raise Conflict(
+            _("This variant is %(state)s; it cannot be changed.")
+            % {"state": variant.get_state_display().lower()}
+        )
+    text = (text or "").replace("\r\n", "\n")
+    copy = variant_text_for(variant.post, variant.channel)
+    before = variant.text
+    variant.text = text if text.strip() else copy
+    variant.customised = variant.text != copy
+    updated = Variant.objects.filter(pk=variant.pk, state__in=EDITABLE).update(
+        text=variant.text, customised=variant.customised, updated_at=timezone.now()
+    )
+    if not updated:
+        raise _being_published()
+    if before != variant.text:
+        audit_record(
+            action="variant.changed",
+            organisation=variant.post.organisation,
+            actor=actor,
+            obj=variant,
+            changes={"text": [before, variant.text]},
+        )
+    return variant
+
+
+def post_problems(post: Post) -> dict[str, list[str]]:
+    """What each channel would refuse, by channel name; empty when the post may go out."""
+    media_count = post.media_items.count()
+    problems = {}
+    for variant in post.variants.select_related("channel"):
+        found = check_variant(
+            network=variant.channel.network,
+            text=variant.effective_text,
+            media_count=media_count,
+            poll_question=post.poll_question,
+            poll_answers=post.poll_answers,
+        )
+        if found:
+            problems[variant.channel.name] = found
+    return problems
+
+
+def _check_ready(post: Post, variants: list[Variant]) -> None:
+    if not variants:
+        raise ServiceError(_("Choose at least one channel."), field="channels")
+    problems = post_problems(post)
+    if problems:
+        name, found = next(iter(problems.items()))
+        raise ServiceError(f"{name}: {found[0]}")
+    if post.scheduled_at and post.scheduled_at < timezone.now() - timedelta(minutes=5):
+        raise ServiceError(
+            _("The publication time has passed; choose another."), field="scheduled_at"
+        )
+
+
+def _move(
+    variants: list[Variant], *, from_states: set, to_state: str, scheduled_at=None
+) -> list[Variant]:
+    """Moves the variants that are still in one of ``from_states``; returns those moved."""
+    moved = []
+    now = timezone.now()
+    for variant in variants:
+        if variant.state not in from_states:
+            continue
+        update = {"state": to_state, "updated_at": now}
+        if to_state == VariantState.SCHEDULED:
+            update.update(scheduled_at=scheduled_at or now, next_attempt_at=None)
+        if Variant.objects.filter(pk=variant.pk, state=variant.state).update(**update):
+            variant.state = to_state
+            moved.append(variant)
+    return moved
+
+
+def _tell(post: Post, users, text: str, actor: User | None) -> None:
+    notify(
+        users=[user for user in users if user is not None and user != actor],
+        organisation=post.organisation,
+        text=text,
+        url=post_url(post),
+    )
+
+
+@transaction.atomic
+def post_submit(*, post: Post, actor: User | None, membership: Membership) -> Post:
+    """An author sends the post for approval; an editor's post is scheduled at once."""
+    if not rules.can_write_posts(membership):
+        raise ServiceError(_("Your role may not write posts."), code="forbidden")
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    variants = _locked_variants(post)
+    _refuse_if_publishing(variants)
+    _check_ready(post, variants)
+    start = {VariantState.DRAFT, VariantState.CANCELLED}
+    if rules.can_publish(membership):
+        moved = _move(
+            variants,
+            from_states=start | {VariantState.PENDING_APPROVAL},
+            to_state=VariantState.SCHEDULED,
+            scheduled_at=post.scheduled_at,
+        )
+        action = "post.scheduled"
+    else:
+        moved = _move(variants, from_states=start, to_state=VariantState.PENDING_APPROVAL)
+        action = "post.submitted"
+    if not moved:
+        raise Conflict(_("Nothing to send: the post is already submitted or scheduled."))
+    post.approval_comment = ""
+    post.save(update_fields=["approval_comment", "updated_at"])
+    audit_record(
+        action=action,
+        organisation=post.organisation,
+        actor=actor,
+        obj=post,
+        changes={"channels": [None, [variant.channel.name for variant in moved]]},
+    )
+    if action == "post.submitted":
+        _tell(
+            post,
+            members_with(post.organisation, Permission.PUBLISH),
+            _("A post awaits approval: %(post)s") % {"post": post},
+            actor,
+        )
+    return post
+
+
+@transaction.atomic
+def post_approve(*, post: Post, actor: User | None, membership: Membership) -> Post:
+    if not rules.can_publish(membership):
+        raise ServiceError(_("Only editors approve posts."), code="forbidden")
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    variants = _locked_variants(post)
+    _check_ready(post, [v for v in variants if v.state == VariantState.PENDING_APPROVAL])
+    moved = _move(
+        variants,
+        from_states={VariantState.PENDING_APPROVAL},
+        to_state=VariantState.SCHEDULED,
+        scheduled_at=post.scheduled_at,
+    )
+    if not moved:
+        raise Conflict(_("The post is not awaiting approval."))
+    post.approval_comment = ""
+    post.save(update_fields=["approval_comment", "updated_at"])
+    audit_record(action="post.approved", organisation=post.organisation, actor=actor, obj=post)
+    _tell(post, [post.author], _("Your post is approved: %(post)s") % {"post": post}, actor)
+    return post
+
+
+@transaction.atomic
+def post_return(*, post: Post, actor: User | None, membership: Membership, comment: str) -> Post:
+    if not rules.can_publish(membership):
+        raise ServiceError(_("Only editors approve posts."), code="forbidden")
+    comment = (comment or "").strip()
+    if not comment:
+        raise ServiceError(_("Say what to change."), field="comment")
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    variants = _locked_variants(post)
+    moved = _move(
+        variants, from_states={VariantState.PENDING_APPROVAL}, to_state=VariantState.DRAFT
+    )
+    if not moved:
+        raise Conflict(_("The post is not awaiting approval."))
+    post.approval_comment = comment
+    post.save(update_fields=["approval_comment", "updated_at"])
+    audit_record(
+        action="post.returned",
+        organisation=post.organisation,
+        actor=actor,
+        obj=post,
+        changes={"comment": [None, comment]},
+    )
+    _tell(
+        post,
+        [post.author],
+        _("Your post is returned: %(comment)s") % {"comment": comment},
+        actor,
+    )
+    return post
+
+
+@transaction.atomic
+def post_unschedule(*, post: Post, actor: User | None) -> Post:
+    """Back to a draft, as long as the engine has not claimed it."""
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    variants = _locked_variants(post)
+    _refuse_if_publishing(variants)
+    moved = _move(
+        variants,
+        from_states={VariantState.SCHEDULED, VariantState.PENDING_APPROVAL},
+        to_state=VariantState.DRAFT,
+    )
+    if not moved:
+        raise Conflict(_("The post is not scheduled."))
+    audit_record(action="post.unscheduled", organisation=post.organisation, actor=actor, obj=post)
+    return post
+
+
+@transaction.atomic
+def post_cancel(*, post: Post, actor: User | None) -> Post:
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    variants = _locked_variants(post)
+    _refuse_if_publishing(variants)
+    moved = _move(variants, from_states=set(EDITABLE), to_state=VariantState.CANCELLED)
+    if not moved:
+        raise Conflict(_("Nothing to cancel."))
+    audit_record(
+        action="post.cancelled",
+        organisation=post.organisation,
+        actor=actor,
+        obj=post,
+        changes={"channels": [[variant.channel.name for variant in moved], None]},
+    )
+    _tell(post, [post.author], _("The post is cancelled: %(post)s") % {"post": post}, actor)
+    return post
+
+
+@transaction.atomic
+def post_reschedule(*, post: Post, actor: User | None, scheduled_at: datetime) -> Post:
+    """A new time (from the calendar); refused once any variant is being published."""
+    if scheduled_at is None or timezone.is_naive(scheduled_at):
+        raise ServiceError(_("Choose the date and time."), field="scheduled_at")
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    variants = _locked_variants(post)
+    _refuse_if_publishing(variants)
+    movable = [v for v in variants if v.state in EDITABLE]
+    if variants and not movable:
+        raise Conflict(_("The post is already published; its time cannot change."))
+    if scheduled_at < timezone.now() - timedelta(minutes=5) and any(
+        v.state == VariantState.SCHEDULED for v in movable
+    ):
+        raise ServiceError(
+            _("The publication time has passed; choose another."), field="scheduled_at"
+        )
+    before = post.scheduled_at
+    post.scheduled_at = scheduled_at
+    post.save(update_fields=["scheduled_at", "updated_at"])
+    for variant in movable:
+        if not Variant.objects.filter(pk=variant.pk, state__in=EDITABLE).update(
+            scheduled_at=scheduled_at, updated_at=timezone.now()
+        ):
+            raise _being_published()
+    audit_record(
+        action="post.rescheduled",
+        organisation=post.organisation,
+        actor=actor,
+        obj=post,
+        changes={"scheduled_at": [before, scheduled_at]},
+    )
+    return post
+
+
+@transaction.atomic
+def post_delete(*, post: Post, actor: User | None) -> None:
+    """Deletes a post that never went out (published ones are deleted from the network)."""
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    variants = _locked_variants(post)
+    _refuse_if_publishing(variants)
+    if any(
+        variant.state in {VariantState.PUBLISHED, VariantState.NEEDS_CHECK} for variant in variants
+    ):
+        raise Conflict(
+            _("The post is on a network: delete it from the network first."), code="published"
+        )
+    audit_record(action="post.deleted", organisation=post.organisation, actor=actor, obj=post)
+    post.delete()
+
+
+# ---------------------------------------------------------------- slots and recurrences
+
+
+@transaction.atomic
+def slot_add(*, channel: Channel, actor: User | None, weekday: int, at: time) -> PostingSlot:
+    if weekday not in range(7):
+        raise ServiceError(_("Choose the day of the week."), field="weekday")
+    slot, created = PostingSlot.objects.get_or_create(
+        channel=channel, weekday=weekday, time=at.replace(second=0, microsecond=0)
+    )
+    if not created:
+        raise Conflict(_("This slot already exists."), field="time")
+    audit_record(
+        action="slot.added",
+        organisation=channel.organisation,
+        actor=actor,
+        obj=channel,
+        changes={"slot": [None, str(slot)]},
+    )
+    return slot
+
+
+@transaction.atomic
+def slot_remove(*, slot: PostingSlot, actor: User | None) -> None:
+    audit_record(
+        action="slot.removed",
+        organisation=slot.channel.organisation,
+        actor=actor,
+        obj=slot.channel,
+        changes={"slot": [str(slot), None]},
+    )
+    slot.delete()
+
+
+def next_free_slot(*, channels: list[Channel], after: datetime | None = None) -> datetime | None:
+    """The earliest slot of these channels in the next four weeks not taken by a post."""
+    after = after or timezone.now()
+    slots = list(PostingSlot.objects.filter(channel__in=channels).select_related("channel"))
+    if not slots:
+        return None
+    horizon = after + timedelta(days=28)
+    taken = set(
+        Variant.objects.filter(
+            channel__in=channels,
+            scheduled_at__gte=after,
+            scheduled_at__lte=horizon,
+        )
+        .exclude(state__in=[VariantState.CANCELLED, VariantState.DELETED])
+        .values_list("channel_id", "scheduled_at")
+    )
+    candidates = []
+    for slot in slots:
+        zone = ZoneInfo(slot.channel.timezone)
+        local_day = after.astimezone(zone).date()
+        for offset in range(29):
+            day = local_day + timedelta(days=offset)
+            if day.weekday() != slot.weekday:
+                continue
+            moment = datetime.combine(day, slot.time, tzinfo=zone)
+            if moment <= after:
+                continue
+            if (slot.channel_id, moment) not in taken:
+                candidates.append(moment)
+                break
+    if not candidates:
+        return None
+    return min(candidates).astimezone(ZoneInfo("UTC"))
+
+
+MAX_OCCURRENCES = 60
+
+
+def occurrences(*, weekday: int, at: time, starts_on: date, ends_on: date, zone: str):
+    day = starts_on + timedelta(days=(weekday - starts_on.weekday()) % 7)
+    while day <= ends_on:
+        yield datetime.combine(day, at, tzinfo=ZoneInfo(zone))
+        day += timedelta(days=7)
+
+
+@transaction.atomic
+def recurrence_create(
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    membership: Membership,
+    channels: list[Channel],
+    library: Library | None,
+    title: str,
+    text: str,
+    rubric: Rubric | None,
+    weekday: int,
+    at: time,
+    starts_on: date,
+    ends_on: date,
+) -> Recurrence:
+    """Creates the weekly posts up to the end date, each an ordinary post one may edit."""
+    if not rules.can_write_posts(membership):
+        raise ServiceError(_("Your role may not write posts."), code="forbidden")
+    if not channels:
+        raise ServiceError(_("Choose at least one channel."), field="channels")
+    if ends_on < starts_on:
+        raise ServiceError(_("The end comes before the start."), field="ends_on")
+    zone = library.timezone if library else organisation.timezone
+    moments = [
+        moment
+        for moment in occurrences(
+            weekday=weekday, at=at, starts_on=starts_on, ends_on=ends_on, zone=zone
+        )
+        if moment > timezone.now()
+    ]
+    if not moments:
+        raise ServiceError(_("No such day between these dates."), field="ends_on")
+    if len(moments) > MAX_OCCURRENCES:
+        raise ServiceError(
+            _("At most %(count)s posts at once; choose a nearer end date.")
+            % {"count": MAX_OCCURRENCES},
+            field="ends_on",
+        )
+    recurrence = Recurrence.objects.create(
+        organisation=organisation,
+        library=library,
+        title=title.strip() or text[:60],
+        text=text,
+        rubric=rubric,
+        weekday=weekday,
+        time=at,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=actor,
+    )
+    recurrence.channels.set(channels)
+    for moment in moments:
+        post = post_create(
+            organisation=organisation,
+            actor=actor,
+            channels=channels,
+            source=Post.Source.RECURRING,
+            library=library,
+            title=recurrence.title,
+            text=text,
+            rubric=rubric,
+            scheduled_at=moment,
+        )
+        post.recurrence = recurrence
+        post.save(update_fields=["recurrence"])
+        post_submit(post=post, actor=actor, membership=membership)
+    audit_record(
+        action="recurrence.created",
+        organisation=organisation,
+        actor=actor,
+        obj=recurrence,
+        changes={"posts": [None, len(moments)]},
+    )
+    return recurrence
