@@ -51,7 +51,9 @@ def _scoped_posts(membership: Membership) -> QuerySet[Post]:
     return posts
 
 
-def post_list(*, membership: Membership, filters: PostFilter | None = None) -> QuerySet[Post]:
+def post_list(
+    *, membership: Membership, filters: PostFilter | None = None, with_attempts: bool = False
+) -> QuerySet[Post]:
     filters = filters or PostFilter()
     posts = _scoped_posts(membership)
     if filters.library_id:
@@ -73,14 +75,14 @@ def post_list(*, membership: Membership, filters: PostFilter | None = None) -> Q
         posts = posts.filter(scheduled_at__lt=filters.end)
     if filters.query:
         posts = posts.filter(Q(title__icontains=filters.query) | Q(text__icontains=filters.query))
+    variants = Variant.objects.select_related("channel").order_by("channel__name")
+    if with_attempts:
+        variants = variants.prefetch_related(
+            Prefetch("attempts", queryset=PublishAttempt.objects.order_by("started_at"))
+        )
     return (
         posts.select_related("rubric", "library", "author", "series")
-        .prefetch_related(
-            Prefetch(
-                "variants",
-                queryset=Variant.objects.select_related("channel").order_by("channel__name"),
-            )
-        )
+        .prefetch_related(Prefetch("variants", queryset=variants))
         .order_by("-scheduled_at", "-created_at")
     )
 
