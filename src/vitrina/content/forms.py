@@ -67,8 +67,12 @@ class PostForm(forms.Form):
     text = forms.CharField(
         label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 10})
     )
-    rubric = NamedChoice(label=_("Rubric"), queryset=Rubric.objects.none(), required=False)
-    series = NamedChoice(label=_("Series"), queryset=Series.objects.none(), required=False)
+    rubric = NamedChoice(
+        label=_("Rubric"), queryset=Rubric.objects.none(), required=False, empty_label=_("None")
+    )
+    series = NamedChoice(
+        label=_("Series"), queryset=Series.objects.none(), required=False, empty_label=_("None")
+    )
     tags = forms.CharField(
         label=_("Tags"),
         required=False,

@@ -208,10 +208,19 @@ def post_url(post: Post) -> str:
 
 
 def _sites(post: Post) -> list[str]:
-    library = post.library
-    if library is None:
-        return []
-    return [library.website_url, library.catalogue_url, library.elibrary_url]
+    """The library's own sites; for a post of the whole organisation, those of every library."""
+    if post.library_id:
+        libraries = [post.library]
+    else:
+        libraries = Library.objects.filter(organisation_id=post.organisation_id).only(
+            "website_url", "catalogue_url", "elibrary_url"
+        )
+    return [
+        url
+        for library in libraries
+        for url in (library.website_url, library.catalogue_url, library.elibrary_url)
+        if url
+    ]
 
 
 def variant_text_for(post: Post, channel: Channel) -> str:
@@ -469,6 +478,13 @@ def _check_ready(post: Post, variants: list[Variant]) -> None:
         )
 
 
+def _publish_time(post: Post) -> None:
+    """A post scheduled with no time goes out at once: the calendar shows it now."""
+    if post.scheduled_at is None:
+        post.scheduled_at = timezone.now()
+        post.save(update_fields=["scheduled_at", "updated_at"])
+
+
 def _move(
     variants: list[Variant], *, from_states: set, to_state: str, scheduled_at=None
 ) -> list[Variant]:
@@ -507,6 +523,7 @@ def post_submit(*, post: Post, actor: User | None, membership: Membership) -> Po
     _check_ready(post, variants)
     start = {VariantState.DRAFT, VariantState.CANCELLED}
     if rules.can_publish(membership):
+        _publish_time(post)
         moved = _move(
             variants,
             from_states=start | {VariantState.PENDING_APPROVAL},
@@ -544,6 +561,7 @@ def post_approve(*, post: Post, actor: User | None, membership: Membership) -> P
         raise ServiceError(_("Only editors approve posts."), code="forbidden")
     post = Post.objects.select_for_update().get(pk=post.pk)
     variants = _locked_variants(post)
+    _publish_time(post)
     _check_ready(post, [v for v in variants if v.state == VariantState.PENDING_APPROVAL])
     moved = _move(
         variants,

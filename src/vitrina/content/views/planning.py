@@ -42,6 +42,8 @@ def calendar(request):
                 "locale": request.LANGUAGE_CODE,
                 "messages": {"failed": _("The post could not be moved.")},
                 "buttons": {
+                    "prev": "‹",
+                    "next": "›",
                     "today": _("today"),
                     "month": _("month"),
                     "week": _("week"),

@@ -35,6 +35,8 @@
         right: "dayGridMonth,timeGridWeek,listMonth"
       },
       buttonText: config.buttons,
+      buttonIcons: false,
+      eventDisplay: "block",
       allDayText: config.buttons.allDay,
       noEventsText: config.buttons.noEvents,
       eventTimeFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
