@@ -41,6 +41,10 @@ PUBLIC_NAMES = {
     "api-token-create",
     "set-language",
     "invitation-accept",  # reachable only with the secret token from the e-mail
+    # OAuth answers: act only for the channel named by the state kept in the caller's own
+    # session, after checking the caller's membership again (404 otherwise).
+    "oauth-vk-callback",
+    "oauth-ok-callback",
     "api-root",
     "openapi-json",
     "openapi-view",

@@ -162,7 +162,20 @@ else:
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+# A task held by a worker that died comes back after this; the scheduler's sweep is faster.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+WORKER_CONCURRENCY = int(env("WORKER_CONCURRENCY", "16"))
+
+# Publishing: a claim not finished within the lease is given back and reconciled. It must
+# be longer than any single publish (uploads included) can take.
+PUBLISH_LEASE_SECONDS = int(env("PUBLISH_LEASE_SECONDS", "300"))
+PUBLISH_BATCH = int(env("PUBLISH_BATCH", "500"))
+PUBLISH_RECHECK_SECONDS = int(env("PUBLISH_RECHECK_SECONDS", "30"))
+SCHEDULER_INTERVAL_SECONDS = float(env("SCHEDULER_INTERVAL_SECONDS", "1"))
+EMBEDDED_PUBLISH_THREADS = int(env("EMBEDDED_PUBLISH_THREADS", "4"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -229,3 +242,37 @@ NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 
 # Networks and sandbox
+# Where the networks are. With VITRINA_SANDBOX_URL set (the demo sets it) every network
+# defaults to the local sandbox; an explicit VITRINA_<NETWORK>_..._URL always wins.
+SANDBOX_URL = env("SANDBOX_URL", "http://127.0.0.1:8765" if DEMO_MODE else "").rstrip("/")
+
+
+def _network_url(name: str, real: str, sandbox_path: str) -> str:
+    return env(name, f"{SANDBOX_URL}{sandbox_path}" if SANDBOX_URL else real).rstrip("/")
+
+
+VK_API_URL = _network_url("VK_API_URL", "https://api.vk.com", "/vk")
+VK_OAUTH_URL = _network_url("VK_OAUTH_URL", "https://id.vk.com", "/vkid")
+OK_API_URL = _network_url("OK_API_URL", "https://api.ok.ru", "/ok")
+OK_OAUTH_URL = _network_url("OK_OAUTH_URL", "https://connect.ok.ru", "/ok/connect")
+TELEGRAM_API_URL = _network_url("TELEGRAM_API_URL", "https://api.telegram.org", "/telegram")
+MAX_API_URL = _network_url("MAX_API_URL", "https://platform-api2.max.ru", "/max")
+NETWORK_TIMEOUT = float(env("NETWORK_TIMEOUT", "30"))
+
+# VK ID application (id.vk.com → "My apps"); PKCE needs no client secret.
+VK_ID_CLIENT_ID = env("VK_ID_CLIENT_ID", "51800001" if SANDBOX_URL else "")
+# OK application (ok.ru/app/...): id, public key and secret key.
+OK_CLIENT_ID = env("OK_CLIENT_ID", "512000000001" if SANDBOX_URL else "")
+OK_APPLICATION_KEY = env("OK_APPLICATION_KEY", "CBAKLMNOPABCDEFGH" if SANDBOX_URL else "")
+OK_CLIENT_SECRET = env(
+    "OK_CLIENT_SECRET", "5A4D3C2B1A0F9E8D7C6B5A4938271605" if SANDBOX_URL else ""
+)
+
+# Requests a second per token, a little under each network's limit. OK publishes none.
+VK_USER_RPS = float(env("VK_USER_RPS", "2.7"))
+VK_COMMUNITY_RPS = float(env("VK_COMMUNITY_RPS", "18"))
+OK_RPS = float(env("OK_RPS", "4.5"))
+TELEGRAM_CHAT_RPS = float(env("TELEGRAM_CHAT_RPS", "0.95"))
+TELEGRAM_BOT_RPS = float(env("TELEGRAM_BOT_RPS", "27"))
+MAX_CHAT_RPS = float(env("MAX_CHAT_RPS", "1.8"))
+MAX_BOT_RPS = float(env("MAX_BOT_RPS", "27"))

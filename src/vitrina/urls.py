@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from vitrina.api.api import api
+from vitrina.channels import connect_views
 from vitrina.core.urls import account_urls, organisation_urls
 
 organisation_patterns = [
@@ -15,5 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("o/<slug:org>/", include(organisation_patterns)),
+    # Fixed addresses registered with VK ID and OK as the apps' redirect URIs.
+    path("oauth/vk/callback/", connect_views.oauth_vk_callback, name="oauth-vk-callback"),
+    path("oauth/ok/callback/", connect_views.oauth_ok_callback, name="oauth-ok-callback"),
     *account_urls,
 ]

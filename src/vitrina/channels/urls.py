@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vitrina.channels import views
+from vitrina.channels import connect_views, views
 
 app_name = "channels"
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("<int:channel_id>/edit/", views.channel_edit, name="edit"),
     path("<int:channel_id>/archive/", views.channel_archive, name="archive"),
     path("<int:channel_id>/token/", views.channel_secret, name="secret"),
+    path("<int:channel_id>/check/", connect_views.channel_check, name="check"),
+    path("<int:channel_id>/connect/vk/", connect_views.channel_connect_vk, name="connect-vk"),
+    path("<int:channel_id>/connect/ok/", connect_views.channel_connect_ok, name="connect-ok"),
 ]

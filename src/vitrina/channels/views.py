@@ -14,12 +14,16 @@ from vitrina.channels.networks import (
     ENTERABLE_SECRETS,
     KINDS_BY_NETWORK,
     SECRET_HELP,
+    Network,
     SecretKind,
 )
 from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.selectors import library_list
 from vitrina.core.views.decorators import apply_service_error, require
+
+# Networks connected through their own authorisation page rather than a pasted token.
+OAUTH_NETWORKS = {Network.VK, Network.OK}
 
 
 def _filters(request):
@@ -76,7 +80,11 @@ def _channel_or_404(request, channel_id):
 
 
 def channel_detail(request, channel_id):
-    channel = _channel_or_404(request, channel_id)
+    return channel_detail_page(request, _channel_or_404(request, channel_id))
+
+
+def channel_detail_page(request, channel, report=None):
+    """The channel's page; ``report`` is the outcome of a connection check just made."""
     secrets = selectors.channel_secrets(channel)
     enterable = ENTERABLE_SECRETS.get(channel.network, [])
     return render(
@@ -95,6 +103,8 @@ def channel_detail(request, channel_id):
                 for kind in enterable
             ],
             "can_manage": rules.can_manage_channels(request.membership),
+            "report": report,
+            "oauth_network": channel.network if channel.network in OAUTH_NETWORKS else "",
         },
     )
 

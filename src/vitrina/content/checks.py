@@ -1,45 +1,37 @@
 """What each network accepts, checked the same way on the server and in the composer."""
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.utils.translation import gettext as _
 
 from vitrina.channels.networks import Network
+from vitrina.channels.providers.base import Limits, get_provider
 
-
-@dataclass(frozen=True)
-class Limits:
-    text: int
-    caption: int | None
-    media: int
-    polls: bool
-    poll_question: int = 0
-    poll_options: int = 0
-    poll_option_length: int = 0
-    links: bool = True
-
-
-# The networks' own figures, as the providers declare them.
-LIMITS = {
-    Network.VK: Limits(16384, None, 10, True, 255, 10, 100),
-    Network.OK: Limits(20000, None, 10, True, 255, 20, 100),
-    Network.TELEGRAM: Limits(4096, 1024, 10, True, 300, 12, 100),
-    Network.MAX: Limits(4000, None, 10, False),
-}
+# The networks Vitrina publishes to; their limits are the providers' own.
+PUBLISHABLE = (Network.VK, Network.OK, Network.TELEGRAM, Network.MAX)
 
 POLL_MIN_ANSWERS = 2
 POLL_MAX_ANSWERS = 10
 
 
 def limits_for(network: str) -> Limits | None:
-    return LIMITS.get(network)
+    if network not in PUBLISHABLE:
+        return None
+    return get_provider(network).limits
 
 
 def limits_table() -> dict[str, dict]:
     """For the composer's live counters (passed to the page with json_script)."""
-    return {network: asdict(limits) for network, limits in LIMITS.items()}
+    return {
+        network.value: {
+            key: value
+            for key, value in asdict(limits_for(network)).items()
+            if isinstance(value, (int, bool, type(None)))
+        }
+        for network in PUBLISHABLE
+    }
 
 
 def check_variant(

@@ -20,6 +20,7 @@ from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.selectors import library_get, library_list
 from vitrina.core.views.decorators import apply_service_error, require
+from vitrina.publishing import services as publishing
 
 
 def post_or_404(request, post_id):
@@ -412,8 +413,6 @@ def variant_action(request, post_id, variant_id):
     action = request.POST.get("action", "")
     if action not in {"retry", "published", "not_published", "delete_from_network"}:
         raise Http404
-    from vitrina.publishing import services as publishing
-
     try:
         if action == "retry":
             publishing.variant_retry(variant=variant, actor=request.user)

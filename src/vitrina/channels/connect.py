@@ -1,0 +1,246 @@
+"""Connecting channels to their networks.
+
+Builds the providers' view of a channel from the registry and its encrypted tokens, stores
+what an OAuth flow returns, checks what works, refreshes user tokens before they expire and,
+when a network stops accepting a channel's token, marks it for reconnecting and tells the
+organisation's administrators.
+"""
+
+import json
+import logging
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vitrina.channels import services
+from vitrina.channels.models import Channel, ChannelSecret
+from vitrina.channels.networks import CONNECTABLE, ConnectionState, Kind, Network, SecretKind
+from vitrina.channels.providers.base import (
+    AuthExpired,
+    ConnectionReport,
+    ProviderAccount,
+    ProviderError,
+    get_provider,
+)
+from vitrina.channels.providers.oauth import OkOAuth, TokenSet, VkIdOAuth
+from vitrina.core.audit import audit_record
+from vitrina.core.exceptions import ServiceError
+from vitrina.core.models import Membership, User
+from vitrina.core.roles import Role
+
+logger = logging.getLogger(__name__)
+
+# Which stored secret is which provider token, per network.
+TOKEN_NAMES = {
+    Network.VK: {
+        SecretKind.USER_TOKEN: "user",
+        SecretKind.COMMUNITY_TOKEN: "community",
+        SecretKind.WEBHOOK_SECRET: "webhook_secret",
+    },
+    Network.OK: {SecretKind.USER_TOKEN: "access_token"},
+    Network.TELEGRAM: {SecretKind.BOT_TOKEN: "bot", SecretKind.WEBHOOK_SECRET: "webhook_secret"},
+    Network.MAX: {SecretKind.BOT_TOKEN: "bot", SecretKind.WEBHOOK_SECRET: "webhook_secret"},
+}
+# User tokens are refreshed when they have less than this left.
+REFRESH_MARGIN = timedelta(minutes=15)
+
+
+def provider_kind(channel: Channel) -> str:
+    if channel.kind == Kind.PROFILE:
+        return "profile"
+    return {Network.VK: "community", Network.OK: "group"}.get(channel.network, "channel")
+
+
+def _account_name(channel: Channel) -> str:
+    """The account's part of its address: ``vk.com/medlib42`` → ``medlib42``."""
+    path = urlsplit(channel.url or "").path.strip("/")
+    return path.split("/")[-1] if path else ""
+
+
+def provider_account(channel: Channel, *, refresh: bool = True) -> ProviderAccount:
+    """The channel as its provider sees it, with decrypted tokens (refreshed if due)."""
+    if channel.network not in CONNECTABLE:
+        raise ServiceError(_("Vitrina does not publish to this network."))
+    if refresh:
+        channel_refresh_token(channel=channel)
+    tokens = {}
+    for kind, name in TOKEN_NAMES[channel.network].items():
+        value = services.channel_secret_value(channel=channel, kind=kind)
+        if value:
+            tokens[name] = value
+    if channel.network == Network.OK:
+        tokens["application_key"] = settings.OK_APPLICATION_KEY
+        tokens["application_secret_key"] = settings.OK_CLIENT_SECRET
+    external_id = channel.external_id
+    name = _account_name(channel)
+    if not external_id and channel.network == Network.TELEGRAM and name:
+        external_id = f"@{name}"
+    elif not external_id and channel.network == Network.VK:
+        external_id = name  # VK takes a screen name until the check learns the number
+    extra = {"kind": provider_kind(channel), "username": name}
+    return ProviderAccount(channel.network, external_id, tokens, extra)
+
+
+def _redirect_uri(name: str) -> str:
+    return settings.SITE_URL + reverse(name)
+
+
+def vk_oauth() -> VkIdOAuth:
+    return VkIdOAuth(
+        settings.VK_OAUTH_URL, settings.VK_ID_CLIENT_ID, _redirect_uri("oauth-vk-callback")
+    )
+
+
+def ok_oauth() -> OkOAuth:
+    return OkOAuth(
+        settings.OK_OAUTH_URL,
+        settings.OK_API_URL,
+        settings.OK_CLIENT_ID,
+        settings.OK_CLIENT_SECRET,
+        _redirect_uri("oauth-ok-callback"),
+    )
+
+
+def _expiry(tokens: TokenSet) -> datetime | None:
+    return datetime.fromtimestamp(tokens.expires_at, UTC) if tokens.expires_at else None
+
+
+@transaction.atomic
+def channel_store_oauth_tokens(*, channel: Channel, tokens: TokenSet, actor: User | None):
+    """Keep what an authorisation returned: the access token with its expiry and the
+    refresh grant (the refresh token and, for VK ID, the device it was issued to)."""
+    services.channel_secret_set(
+        channel=channel,
+        kind=SecretKind.USER_TOKEN,
+        value=tokens.access_token,
+        actor=actor,
+        expires_at=_expiry(tokens),
+    )
+    if tokens.refresh_token:
+        grant = {"refresh_token": tokens.refresh_token, "device_id": tokens.device_id}
+        services.channel_secret_set(
+            channel=channel,
+            kind=SecretKind.REFRESH_TOKEN,
+            value=json.dumps(grant, separators=(",", ":")),
+            actor=actor,
+        )
+
+
+def channel_refresh_token(*, channel: Channel, force: bool = False) -> bool:
+    """Refresh the user token if it expires soon; True when a new one was stored."""
+    if channel.network not in (Network.VK, Network.OK):
+        return False
+    secret = ChannelSecret.objects.filter(channel=channel, kind=SecretKind.USER_TOKEN).first()
+    if secret is None or secret.expires_at is None:
+        return False
+    if not force and secret.expires_at - timezone.now() > REFRESH_MARGIN:
+        return False
+    raw = services.channel_secret_value(channel=channel, kind=SecretKind.REFRESH_TOKEN)
+    if not raw:
+        if secret.expires_at <= timezone.now():
+            channel_needs_reconnect(channel=channel, reason=_("The access token has expired."))
+        return False
+    grant = json.loads(raw)
+    try:
+        if channel.network == Network.VK:
+            tokens = vk_oauth().refresh(grant["refresh_token"], grant.get("device_id", ""))
+        else:
+            tokens = ok_oauth().refresh(grant["refresh_token"])
+    except AuthExpired as error:
+        channel_needs_reconnect(channel=channel, reason=error.message)
+        return False
+    except ProviderError as error:
+        logger.warning("refreshing the token of channel %s failed: %s", channel.pk, error.message)
+        return False
+    if not tokens.refresh_token:
+        tokens.refresh_token = grant["refresh_token"]
+    tokens.device_id = tokens.device_id or grant.get("device_id", "")
+    channel_store_oauth_tokens(channel=channel, tokens=tokens, actor=None)
+    return True
+
+
+def channels_refresh_expiring() -> int:
+    """Refresh every user token that expires soon (run it every few minutes)."""
+    due = ChannelSecret.objects.filter(
+        kind=SecretKind.USER_TOKEN,
+        expires_at__lte=timezone.now() + REFRESH_MARGIN,
+        channel__archived_at__isnull=True,
+    ).select_related("channel")
+    return sum(channel_refresh_token(channel=secret.channel) for secret in due)
+
+
+@transaction.atomic
+def channel_needs_reconnect(*, channel: Channel, reason: str, actor: User | None = None):
+    """The network refused the channel's token: mark it and tell the administrators."""
+    if channel.connection_state == ConnectionState.NEEDS_RECONNECT:
+        return channel
+    channel = services.channel_set_connection_state(
+        channel=channel, state=ConnectionState.NEEDS_RECONNECT, actor=actor, reason=reason
+    )
+    admins = Membership.objects.filter(
+        organisation=channel.organisation, role=Role.ADMIN, is_active=True
+    ).select_related("user")
+    recipients = [m.user.email for m in admins if m.user.email]
+    if recipients:
+        link = settings.SITE_URL + reverse(
+            "channels:detail", kwargs={"org": channel.organisation.slug, "channel_id": channel.pk}
+        )
+        subject = _("Reconnect the channel “%(name)s”") % {"name": channel.name}
+        body = _(
+            "%(network)s no longer accepts the access of the channel “%(name)s”: %(reason)s\n\n"
+            "Until it is reconnected, Vitrina does not publish there. Open the channel and "
+            "connect it again:\n%(link)s"
+        ) % {
+            "network": channel.get_network_display(),
+            "name": channel.name,
+            "reason": reason,
+            "link": link,
+        }
+        transaction.on_commit(
+            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        )
+    return channel
+
+
+def channel_check_connection(*, channel: Channel, actor: User | None) -> ConnectionReport:
+    """Ask the network what works with the stored tokens; keep the verdict on the channel."""
+    account = provider_account(channel)
+    report = get_provider(channel.network).check_connection(account)
+    with transaction.atomic():
+        channel = Channel.objects.select_for_update().get(pk=channel.pk)
+        fields = []
+        learned = report.details.get("id")
+        if learned and not channel.external_id and channel.network in (Network.VK, Network.MAX):
+            channel.external_id = str(learned)
+            fields.append("external_id")
+        if report.followers is not None:
+            channel.subscribers = report.followers
+            channel.stats_updated_at = timezone.now()
+            fields += ["subscribers", "stats_updated_at"]
+        if fields:
+            channel.save(update_fields=[*fields, "updated_at"])
+        audit_record(
+            action="channel.connection_checked",
+            organisation=channel.organisation,
+            actor=actor,
+            obj=channel,
+            changes={
+                "can_post": [None, report.can_post],
+                "can_read_stats": [None, report.can_read_stats],
+                "can_message": [None, report.can_message],
+                "problems": [None, report.problems],
+            },
+        )
+        if report.auth_failed and not report.can_post:
+            channel_needs_reconnect(channel=channel, reason=" ".join(report.problems), actor=actor)
+        elif report.can_post:
+            services.channel_set_connection_state(
+                channel=channel, state=ConnectionState.CONNECTED, actor=actor
+            )
+    return report

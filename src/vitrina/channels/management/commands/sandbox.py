@@ -1,0 +1,55 @@
+"""``vitrina sandbox``: serve the local emulators of VK, OK, Telegram and MAX."""
+
+from django.core.management.base import BaseCommand
+
+from vitrina.sandbox.server import serve
+from vitrina.sandbox.state import Settings
+
+
+class Command(BaseCommand):
+    help = "Serve the sandbox: local emulators of the VK, OK, Telegram and MAX APIs."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8765)
+        parser.add_argument("--seed", type=int, default=42, help="same seed, same world")
+        parser.add_argument(
+            "--fault",
+            action="append",
+            default=[],
+            metavar="NETWORK[:METHOD]:key=value,...",
+            help="inject a fault, e.g. vk:wall.post:error_rate=0.1,latency_ms=200 "
+            "(keys: error_rate, error, latency_ms, timeout_rate, timeout_seconds, "
+            "drop_rate, count, longpoll_failed)",
+        )
+        parser.add_argument("--state-file", help="keep the state in this JSON file")
+        parser.add_argument(
+            "--no-limits", action="store_true", help="do not enforce rate limits and daily caps"
+        )
+        parser.add_argument(
+            "--no-readers", action="store_true", help="no simulated comments and messages"
+        )
+        parser.add_argument("--ok-rps", type=float, help="OK flood limit per token (unverified)")
+        parser.add_argument(
+            "--ok-daily-topics", type=int, help="OK topics a day per group (unverified)"
+        )
+
+    def handle(self, *args, **options):
+        settings = Settings(
+            enforce_limits=not options["no_limits"], readers=not options["no_readers"]
+        )
+        if options["ok_rps"]:
+            settings.ok_rps = options["ok_rps"]
+        if options["ok_daily_topics"]:
+            settings.ok_daily_topics = options["ok_daily_topics"]
+        address = f"http://{options['host']}:{options['port']}"
+        self.stdout.write(f"Sandbox at {address}/sandbox/ (seed {options['seed']})")
+        serve(
+            host=options["host"],
+            port=options["port"],
+            seed=options["seed"],
+            faults=options["fault"],
+            state_file=options["state_file"],
+            settings=settings,
+            log_level="info",
+        )

@@ -1,0 +1,1 @@
+"""Network providers: one module per network behind the interface in ``base``."""

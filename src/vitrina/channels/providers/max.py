@@ -1,0 +1,255 @@
+"""MAX Bot API: ``Authorization: <token>`` without "Bearer", millisecond timestamps, errors
+as ``{"code", "message"}`` with the HTTP status. An uploaded picture is processed for a
+moment; until then sending answers ``attachment.not.ready`` and the message is retried."""
+
+import hmac
+import json
+import time
+from datetime import UTC, date, datetime
+
+from .base import (
+    AuthExpired,
+    ConnectionReport,
+    DayStats,
+    InboundEvent,
+    Limits,
+    Payload,
+    PostStats,
+    Provider,
+    ProviderError,
+    Published,
+    RateLimited,
+    Rejected,
+    ReplyTarget,
+    Transient,
+    WebhookResult,
+    loads,
+    register,
+    same_text,
+)
+
+CODES = {
+    "chat.denied": "MAX запретил действие: бот не администратор канала или читатель закрыл диалог.",
+    "chat.not.found": "Канал MAX не найден: проверьте его идентификатор.",
+    "not.found": "MAX не нашёл объект запроса.",
+    "proto.payload": "MAX отклонил содержимое сообщения.",
+    "attachment.invalid": "MAX не принял вложение.",
+    "attachment.not.ready": "Фото ещё обрабатывается в MAX: публикация будет повторена.",
+}
+
+
+def max_error(status: int, body: dict) -> ProviderError:
+    code = body.get("code", "") if isinstance(body, dict) else ""
+    message = body.get("message", "") if isinstance(body, dict) else ""
+    if status == 401:
+        return AuthExpired(
+            "Ключ бота MAX недействителен: подключите канал заново.", code=code, network="max"
+        )
+    if status == 429:
+        return RateLimited(1.0, f"MAX: {message}", code=code, network="max")
+    if status >= 500 or code == "attachment.not.ready":
+        return Transient(CODES.get(code, f"MAX: {message}"), code=code or status, network="max")
+    text = CODES.get(code, f"MAX отказал: {message}")
+    if code == "proto.payload" and message:
+        text = f"{text} ({message})"
+    return Rejected(code or status, text, network="max")
+
+
+@register
+class MaxProvider(Provider):
+    network = "max"
+    title = "MAX"
+    default_url = "https://platform-api2.max.ru"
+    settings_name = "MAX_API_URL"
+    limits = Limits(
+        text=4000,
+        caption=None,
+        media=10,
+        polls=False,
+        comments=False,
+        account_stats=True,
+        notes=("В MAX нет опросов.", "Статистика: подписчики и просмотры сообщений канала."),
+    )
+    attachment_retries = 20
+    attachment_pause = 0.15
+
+    @classmethod
+    def default_rates(cls) -> dict:
+        # 2 messages a second into one chat; about 30 requests a second overall (unverified).
+        return {"chat_rps": 1.8, "bot_rps": 27.0}
+
+    def call(self, account, method: str, path: str, *, write=False, chat=None, **kwargs):
+        token = account.tokens.get("bot")
+        if not token:
+            raise AuthExpired("Нет ключа бота MAX.", code="no_bot_token", network="max")
+        if chat is not None:
+            self.throttle(token, chat, rate=self.rates["chat_rps"], burst=1)
+        self.throttle(token, rate=self.rates["bot_rps"], burst=20)
+        headers = {"Authorization": token}
+        response = self.send(
+            method, f"{self.base_url}{path}", headers=headers, write=write, **kwargs
+        )
+        body = loads(response, self.network)
+        if response.status_code >= 400:
+            raise max_error(response.status_code, body)
+        return body
+
+    def upload(self, account, photo) -> dict:
+        target = self.call(account, "POST", "/uploads", params={"type": "image"})
+        files = {"data": (photo.filename, photo.content, photo.content_type)}
+        response = self.send("POST", target["url"], files=files)
+        body = loads(response, self.network)
+        if response.status_code >= 400:
+            raise max_error(response.status_code, body)
+        return {
+            "type": "image",
+            "payload": body if "token" not in body else {"token": body["token"]},
+        }
+
+    def publish(self, account, payload: Payload) -> Published:
+        self.check_payload(payload)
+        text = payload.text
+        if payload.link and payload.link not in text:
+            text = f"{text}\n\n{payload.link}".strip()
+        if len(text) > self.limits.text:
+            raise Rejected("text_too_long", "Текст длиннее 4000 знаков — MAX его не примет.")
+        attachments = [self.upload(account, photo) for photo in payload.photos]
+        body = {"text": text, "attachments": attachments, "notify": True}
+        chat = str(account.external_id)
+        for attempt in range(self.attachment_retries + 1):
+            try:
+                result = self.call(
+                    account,
+                    "POST",
+                    "/messages",
+                    write=True,
+                    chat=chat,
+                    params={"chat_id": chat},
+                    json=body,
+                )
+                break
+            except Transient as exc:
+                if exc.code != "attachment.not.ready" or attempt == self.attachment_retries:
+                    raise
+                time.sleep(self.attachment_pause * (1 + attempt // 5))
+        message = result["message"]
+        return Published(message["body"]["mid"], message.get("url", ""), raw=result)
+
+    def recent(self, account, count=100) -> list[dict]:
+        result = self.call(
+            account, "GET", "/messages", params={"chat_id": account.external_id, "count": count}
+        )
+        return result.get("messages", [])
+
+    def find_published(self, account, payload, since=None):
+        for message in self.recent(account, 50):
+            if since and message["timestamp"] < since.timestamp() * 1000 - 60000:
+                continue
+            if same_text(message["body"].get("text", ""), payload.text):
+                when = datetime.fromtimestamp(message["timestamp"] / 1000, UTC)
+                return Published(
+                    message["body"]["mid"], message.get("url", ""), message, published_at=when
+                )
+        return None
+
+    def delete(self, account, external_id):
+        self.call(account, "DELETE", "/messages", params={"message_id": external_id})
+
+    def fetch_account_stats(self, account, day_from, day_to):
+        """Subscribers today and, per day, the views of the messages published that day."""
+        chat = self.call(account, "GET", f"/chats/{account.external_id}")
+        views: dict[date, int] = {}
+        for message in self.recent(account):
+            day = datetime.fromtimestamp(message["timestamp"] / 1000, UTC).date()
+            if day_from <= day <= day_to:
+                views[day] = views.get(day, 0) + message.get("stat", {}).get("views", 0)
+        today = date.today()
+        if day_from <= today <= day_to:
+            views.setdefault(today, 0)
+        return [
+            DayStats(
+                day=day,
+                views=value,
+                followers=chat.get("participants_count") if day == today else None,
+            )
+            for day, value in sorted(views.items())
+        ]
+
+    def fetch_post_stats(self, account, external_ids):
+        wanted = set(external_ids)
+        return [
+            PostStats(m["body"]["mid"], views=m.get("stat", {}).get("views"))
+            for m in self.recent(account)
+            if m["body"]["mid"] in wanted
+        ]
+
+    def fetch_updates(self, account, cursor, timeout: float = 0):
+        params = {"timeout": int(timeout), "types": "message_created"}
+        if cursor:
+            params["marker"] = cursor
+        result = self.call(account, "GET", "/updates", params=params, timeout=timeout + 10)
+        events = [e for e in map(self.event, result.get("updates", [])) if e]
+        marker = result.get("marker")
+        return events, str(marker) if marker is not None else (cursor or "")
+
+    @staticmethod
+    def event(update: dict) -> InboundEvent | None:
+        if update.get("update_type") != "message_created":
+            return None
+        message = update["message"]
+        sender = message.get("sender", {})
+        return InboundEvent(
+            kind="message",
+            external_id=message["body"]["mid"],
+            thread=str(sender.get("user_id", "")),
+            text=message["body"].get("text", ""),
+            author_id=str(sender.get("user_id", "")),
+            author_name=sender.get("name", ""),
+            created_at=datetime.fromtimestamp(message["timestamp"] / 1000, UTC),
+            raw=update,
+        )
+
+    def parse_webhook(self, account, headers, body: bytes) -> WebhookResult:
+        secret = account.tokens.get("webhook_secret", "")
+        if secret and not hmac.compare_digest(secret, headers.get("X-Max-Bot-Api-Secret", "")):
+            return WebhookResult([], 403, "bad secret")
+        try:
+            update = json.loads(body)
+        except ValueError:
+            return WebhookResult([], 400, "bad request")
+        event = self.event(update)
+        return WebhookResult([event] if event else [], 200, "ok")
+
+    def subscribe(self, account, url: str, secret: str):
+        body = {"url": url, "secret": secret, "update_types": ["message_created"]}
+        self.call(account, "POST", "/subscriptions", json=body)
+
+    def reply(self, account, target: ReplyTarget, text: str) -> str:
+        if target.kind != "message":
+            raise Rejected("comments_unsupported", "В MAX бот не может отвечать на комментарии.")
+        result = self.call(
+            account,
+            "POST",
+            "/messages",
+            write=True,
+            chat=target.thread,
+            params={"user_id": target.thread},
+            json={"text": text},
+        )
+        return result["message"]["body"]["mid"]
+
+    def check_connection(self, account) -> ConnectionReport:
+        report = ConnectionReport()
+        try:
+            me = self.call(account, "GET", "/me")
+            chat = self.call(account, "GET", f"/chats/{account.external_id}")
+            report.name = chat.get("title", "")
+            report.followers = chat.get("participants_count")
+            report.details = {"bot": me.get("username"), "id": str(chat["chat_id"])}
+            report.can_post = report.can_read_stats = report.can_message = True
+        except AuthExpired as exc:
+            report.auth_failed = True
+            report.problems.append(exc.message)
+        except Rejected as exc:
+            report.problems.append(exc.message)
+        return report

@@ -1,0 +1,333 @@
+"""Telegram Bot API: ``/bot<token>/<method>``; the bot must be an admin of the channel.
+
+A caption takes 1024 characters: a longer text goes out as the photo(s) first and the text
+as a message right after. The Bot API gives no channel statistics beyond the subscriber
+count and no way to list a channel's posts, so a post whose answer was lost cannot be
+checked — ``find_published`` says so instead of guessing.
+"""
+
+import hmac
+import json
+from datetime import UTC, date, datetime
+
+from .base import (
+    AuthExpired,
+    ConnectionReport,
+    DayStats,
+    InboundEvent,
+    Limits,
+    Payload,
+    Provider,
+    ProviderError,
+    Published,
+    RateLimited,
+    Rejected,
+    ReplyTarget,
+    Transient,
+    Unverifiable,
+    WebhookResult,
+    loads,
+    register,
+)
+
+DESCRIPTIONS = {
+    "message is too long": "Текст длиннее 4096 знаков — Telegram его не примет.",
+    "message caption is too long": "Подпись к фото длиннее 1024 знаков.",
+    "chat not found": "Канал не найден: проверьте идентификатор канала.",
+    "message text is empty": "Пустое сообщение.",
+    "wrong file identifier": "Telegram не принял файл фотографии.",
+    "poll": "Telegram отклонил опрос: вопрос до 300 знаков, от 2 до 12 вариантов до 100 знаков.",
+    "can't initiate conversation": "Читатель ещё не писал боту — бот не может написать первым.",
+    "message to delete not found": "Сообщение для удаления не найдено.",
+    "webhook is active": "Для бота включён вебхук: получение обновлений опросом недоступно.",
+    "group chat was upgraded": "Группа стала супергруппой: обновите идентификатор чата.",
+}
+LOST_BOT = ("kicked", "not a member", "not enough rights", "have no rights", "deactivated")
+
+
+def tg_error(body: dict, status: int) -> ProviderError:
+    code = int(body.get("error_code", status))
+    description = body.get("description", "")
+    parameters = body.get("parameters") or {}
+    if code == 429:
+        retry = float(parameters.get("retry_after", 1))
+        return RateLimited(retry, f"Telegram: {description}", code=code, network="telegram")
+    if code == 401 or (code == 403 and any(t in description for t in LOST_BOT)):
+        return AuthExpired(
+            "Бот Telegram потерял доступ к каналу (ключ отозван или бот не администратор): "
+            "подключите канал заново.",
+            code=code,
+            network="telegram",
+        )
+    if code >= 500:
+        return Transient(f"Telegram: {description}", code=code, network="telegram")
+    lowered = description.lower()
+    message = next(
+        (text for key, text in DESCRIPTIONS.items() if key in lowered),
+        f"Telegram отказал: {description}",
+    )
+    if parameters.get("migrate_to_chat_id"):
+        message = f"{message} Новый идентификатор: {parameters['migrate_to_chat_id']}."
+    return Rejected(code, message, network="telegram")
+
+
+@register
+class TelegramProvider(Provider):
+    network = "telegram"
+    title = "Telegram"
+    default_url = "https://api.telegram.org"
+    settings_name = "TELEGRAM_API_URL"
+    limits = Limits(
+        text=4096,
+        caption=1024,
+        media=10,
+        polls=True,
+        poll_question=300,
+        poll_options=12,
+        poll_option_length=100,
+        post_stats=False,
+        verifiable=False,
+        notes=(
+            "Bot API не даёт статистики канала: доступно только число подписчиков.",
+            "Нельзя проверить, вышла ли публикация, если ответ Telegram потерялся.",
+        ),
+    )
+
+    @classmethod
+    def default_rates(cls) -> dict:
+        # About one message a second into a chat and 30 a second per bot.
+        return {"chat_rps": 0.95, "bot_rps": 27.0}
+
+    def call(self, account, method: str, *, write=False, files=None, chat=None, **params):
+        token = account.tokens.get("bot")
+        if not token:
+            raise AuthExpired("Нет ключа бота Telegram.", code="no_bot_token", network="telegram")
+        if chat is not None:
+            self.throttle(token, chat, rate=self.rates["chat_rps"], burst=2)
+        self.throttle(token, rate=self.rates["bot_rps"], burst=20)
+        params = {k: v for k, v in params.items() if v is not None}
+        url = f"{self.base_url}/bot{token}/{method}"
+        if files:
+            data = {
+                k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v)
+                for k, v in params.items()
+            }
+            response = self.send("POST", url, data=data, files=files, write=write)
+        else:
+            extra = {"timeout": params["timeout"] + 10} if method == "getUpdates" else {}
+            response = self.send("POST", url, json=params, write=write, **extra)
+        body = loads(response, self.network)
+        if not body.get("ok"):
+            raise tg_error(body, response.status_code)
+        return body["result"]
+
+    def post_url(self, account, message_id) -> str:
+        username = account.extra.get("username")
+        if username:
+            return f"https://t.me/{username}/{message_id}"
+        chat = str(account.external_id).removeprefix("-100")
+        return f"https://t.me/c/{chat}/{message_id}"
+
+    def publish(self, account, payload: Payload) -> Published:
+        self.check_payload(payload)
+        chat = account.external_id
+        text = payload.text
+        if payload.link and payload.link not in text:
+            text = f"{text}\n\n{payload.link}".strip()
+        if len(text) > self.limits.text:
+            raise Rejected("text_too_long", DESCRIPTIONS["message is too long"], network="telegram")
+        messages = []
+        caption = text if len(text) <= self.limits.caption else ""
+        if len(payload.photos) == 1:
+            photo = payload.photos[0]
+            messages.append(
+                self.call(
+                    account,
+                    "sendPhoto",
+                    write=True,
+                    chat=chat,
+                    files={"photo": (photo.filename, photo.content, photo.content_type)},
+                    chat_id=chat,
+                    caption=caption or None,
+                )
+            )
+        elif payload.photos:
+            media = [
+                {"type": "photo", "media": f"attach://photo{i}"} for i in range(len(payload.photos))
+            ]
+            if caption:
+                media[0]["caption"] = caption
+            files = {
+                f"photo{i}": (p.filename, p.content, p.content_type)
+                for i, p in enumerate(payload.photos)
+            }
+            messages.extend(
+                self.call(
+                    account,
+                    "sendMediaGroup",
+                    write=True,
+                    chat=chat,
+                    files=files,
+                    chat_id=chat,
+                    media=media,
+                )
+            )
+        if text and not (payload.photos and caption):
+            messages.append(
+                self.call(account, "sendMessage", write=True, chat=chat, chat_id=chat, text=text)
+            )
+        if payload.poll:
+            poll = payload.poll
+            messages.append(
+                self.call(
+                    account,
+                    "sendPoll",
+                    write=True,
+                    chat=chat,
+                    chat_id=chat,
+                    question=poll.question,
+                    options=[{"text": a} for a in poll.answers],
+                    is_anonymous=True,
+                    allows_multiple_answers=poll.multiple,
+                    close_date=int(poll.end_date.timestamp()) if poll.end_date else None,
+                )
+            )
+        main = messages[-1] if (text and not caption) else messages[0]
+        ids = [str(m["message_id"]) for m in messages]
+        main_id = str(main["message_id"])
+        return Published(
+            main_id,
+            self.post_url(account, main_id),
+            raw={"messages": messages},
+            related_ids=[i for i in ids if i != main_id],
+        )
+
+    def find_published(self, account, payload, since=None):
+        raise Unverifiable(
+            "Telegram не позволяет проверить, вышла ли публикация: посмотрите канал и "
+            "отметьте результат вручную.",
+            network="telegram",
+        )
+
+    def delete(self, account, external_id):
+        self.call(
+            account, "deleteMessage", chat_id=account.external_id, message_id=int(external_id)
+        )
+
+    def followers(self, account) -> int:
+        return int(self.call(account, "getChatMemberCount", chat_id=account.external_id))
+
+    def fetch_account_stats(self, account, day_from, day_to):
+        """Only today's subscriber count: the Bot API has no channel statistics."""
+        today = date.today()
+        if not day_from <= today <= day_to:
+            return []
+        return [DayStats(day=today, followers=self.followers(account))]
+
+    def fetch_post_stats(self, account, external_ids):
+        return []
+
+    def fetch_updates(self, account, cursor, timeout: float = 0):
+        offset = int(cursor) if cursor else None
+        updates = self.call(
+            account,
+            "getUpdates",
+            offset=offset,
+            timeout=int(timeout),
+            allowed_updates=["message", "channel_post"],
+        )
+        events = [e for e in map(self.event, updates) if e]
+        new_cursor = str(updates[-1]["update_id"] + 1) if updates else (cursor or "")
+        return events, new_cursor
+
+    @staticmethod
+    def event(update: dict) -> InboundEvent | None:
+        message = update.get("message")
+        if not message or "text" not in message:
+            return None
+        author = message.get("from", {})
+        name = " ".join(filter(None, [author.get("first_name"), author.get("last_name")]))
+        common = {
+            "text": message["text"],
+            "author_id": str(author.get("id", "")),
+            "author_name": name,
+            "created_at": datetime.fromtimestamp(message["date"], UTC),
+        }
+        origin = (message.get("reply_to_message") or {}).get("forward_origin") or {}
+        if message["chat"]["type"] == "private":
+            return InboundEvent(
+                kind="message",
+                external_id=f"m{message['chat']['id']}_{message['message_id']}",
+                thread=str(message["chat"]["id"]),
+                raw=dict(update, reply_message_id=message["message_id"]),
+                **common,
+            )
+        if origin.get("type") == "channel":
+            return InboundEvent(
+                kind="comment",
+                external_id=f"c{message['chat']['id']}_{message['message_id']}",
+                thread=str(origin["message_id"]),
+                raw=dict(
+                    update,
+                    reply_chat_id=message["chat"]["id"],
+                    reply_message_id=message["message_id"],
+                ),
+                **common,
+            )
+        return None
+
+    def parse_webhook(self, account, headers, body: bytes) -> WebhookResult:
+        secret = account.tokens.get("webhook_secret", "")
+        given = headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if secret and not hmac.compare_digest(secret, given):
+            return WebhookResult([], 403, "bad secret")
+        try:
+            update = json.loads(body)
+        except ValueError:
+            return WebhookResult([], 400, "bad request")
+        event = self.event(update)
+        return WebhookResult([event] if event else [], 200, "ok")
+
+    def reply(self, account, target: ReplyTarget, text: str) -> str:
+        if len(text) > self.limits.text:
+            raise Rejected("text_too_long", DESCRIPTIONS["message is too long"], network="telegram")
+        chat = target.extra.get("reply_chat_id", target.thread)
+        reply = target.extra.get("reply_message_id")
+        message = self.call(
+            account,
+            "sendMessage",
+            write=True,
+            chat=chat,
+            chat_id=chat,
+            text=text,
+            reply_parameters={"message_id": reply, "allow_sending_without_reply": True}
+            if reply
+            else None,
+        )
+        return str(message["message_id"])
+
+    def set_webhook(self, account, url: str, secret: str):
+        self.call(account, "setWebhook", url=url, secret_token=secret, allowed_updates=["message"])
+
+    def check_connection(self, account) -> ConnectionReport:
+        report = ConnectionReport()
+        try:
+            me = self.call(account, "getMe")
+            chat = self.call(account, "getChat", chat_id=account.external_id)
+            report.name = chat.get("title", "")
+            report.followers = self.followers(account)
+            report.details = {
+                "bot": me.get("username"),
+                "username": chat.get("username"),
+                "id": str(chat["id"]),
+            }
+            report.can_post = report.can_message = True
+        except AuthExpired as exc:
+            report.auth_failed = True
+            report.problems.append(exc.message)
+        except Rejected as exc:
+            report.problems.append(exc.message)
+        report.details["note"] = (
+            "Telegram не даёт статистики канала: в отчётах будет только число подписчиков."
+        )
+        return report

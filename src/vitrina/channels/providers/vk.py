@@ -1,0 +1,484 @@
+"""VK: form-encoded calls to ``/method/<name>`` with ``v=5.199``.
+
+Posting, photo upload, polls and statistics need a *user* token of a community admin (VK ID
+OAuth); messages, comments and Bots Long Poll need the *community* token. ``guid`` makes a
+repeated ``wall.post`` return the first post instead of a second one.
+"""
+
+import json
+import time
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
+
+from .base import (
+    AuthExpired,
+    ConnectionReport,
+    DayStats,
+    InboundEvent,
+    Limits,
+    Payload,
+    PostStats,
+    Provider,
+    ProviderAccount,
+    ProviderError,
+    Published,
+    RateLimited,
+    Rejected,
+    ReplyTarget,
+    Transient,
+    WebhookResult,
+    loads,
+    register,
+    same_text,
+    stable_id,
+)
+
+VERSION = "5.199"
+
+# What a librarian reads when VK refuses something for good.
+REJECTIONS = {
+    3: "ВКонтакте не знает такого метода.",
+    7: "Нет прав на это действие: проверьте, что вы администратор сообщества.",
+    14: "ВКонтакте просит ввести капчу: откройте сообщество в браузере и повторите позже.",
+    15: "Доступ запрещён: у ключа нет нужных прав (возможно, нужен ключ другого типа).",
+    100: "ВКонтакте отклонил параметры запроса.",
+    203: "Нет доступа к сообществу: ключ выдан не его администратором.",
+    210: "Нет доступа к записи на стене.",
+    212: "Нет доступа к комментариям записи.",
+    213: "Комментарии к записи закрыты.",
+    214: "ВКонтакте запретил публикацию на стене сообщества.",
+    219: "Недавно опубликована рекламная запись — ВКонтакте временно не даёт публиковать.",
+    222: "В этом сообществе запрещены ссылки в записях.",
+    250: "Нет доступа к опросу.",
+    251: "Опрос не найден.",
+    901: "Читатель не разрешил сообществу писать ему сообщения.",
+    902: "Читатель ограничил круг тех, кто может писать ему сообщения.",
+    914: "Сообщение слишком длинное: ВКонтакте принимает до 9000 знаков.",
+}
+DAILY_CAP = "Достигнут дневной лимит публикаций сообщества (50 в сутки)"
+AUTH = {
+    5: "Ключ доступа ВКонтакте недействителен или истёк: подключите канал заново.",
+    17: "ВКонтакте требует подтвердить вход: подключите канал заново через VK ID.",
+    27: "Ключ сообщества не подходит для этого действия: нужен ключ администратора (VK ID).",
+}
+RATE = {6: 1.0, 9: 60.0, 29: 3600.0}
+TRANSIENT = {1: "Неизвестная ошибка ВКонтакте", 10: "Внутренняя ошибка сервера ВКонтакте"}
+
+
+def vk_error(error: dict) -> ProviderError:
+    """The one error a VK error object becomes."""
+    code = int(error.get("error_code", 1))
+    text = error.get("error_msg", "")
+    if code in RATE:
+        return RateLimited(RATE[code], f"ВКонтакте: {text}", code=code, network="vk")
+    if code in AUTH:
+        return AuthExpired(AUTH[code], code=code, network="vk")
+    if code in TRANSIENT:
+        return Transient(TRANSIENT[code], code=code, network="vk")
+    if code == 214 and "50 posts" in text:
+        return Rejected(code, DAILY_CAP, network="vk")
+    message = REJECTIONS.get(code, f"ВКонтакте отказал: {text} (код {code})")
+    if code == 100 and text:
+        message = f"{message} ({text})"
+    return Rejected(code, message, network="vk")
+
+
+@register
+class VkProvider(Provider):
+    network = "vk"
+    title = "ВКонтакте"
+    default_url = "https://api.vk.com"
+    settings_name = "VK_API_URL"
+    limits = Limits(
+        text=16384,
+        caption=None,
+        media=10,
+        polls=True,
+        poll_question=255,
+        poll_options=10,
+        poll_option_length=100,
+        notes=(
+            "Публикация и статистика — ключом администратора (VK ID), сообщения и "
+            "комментарии — ключом сообщества.",
+            "Не больше 50 записей в сутки в одном сообществе.",
+        ),
+    )
+
+    @classmethod
+    def default_rates(cls) -> dict:
+        # VK allows 3/s per user token and 20/s per community token; stay under both.
+        return {"user_rps": 2.7, "community_rps": 18.0}
+
+    # Calls
+
+    def call(self, method: str, token: str, kind: str, *, write: bool = False, **params):
+        rate = self.rates["user_rps"] if kind == "user" else self.rates["community_rps"]
+        self.throttle(token, rate=rate, burst=2 if kind == "user" else 10)
+        data = {k: v for k, v in params.items() if v is not None}
+        data.update(v=VERSION, access_token=token)
+        response = self.send("POST", f"{self.base_url}/method/{method}", data=data, write=write)
+        body = loads(response, self.network)
+        if "error" in body:
+            raise vk_error(body["error"])
+        return body["response"]
+
+    def user(self, account: ProviderAccount, method: str, **params):
+        token = account.tokens.get("user")
+        if not token:
+            raise AuthExpired(
+                "Нет ключа администратора ВКонтакте: подключите канал через VK ID.",
+                code="no_user_token",
+                network="vk",
+            )
+        return self.call(method, token, "user", **params)
+
+    def community(self, account: ProviderAccount, method: str, **params):
+        token = account.tokens.get("community")
+        if not token:
+            raise AuthExpired(
+                "Нет ключа сообщества ВКонтакте: добавьте его в настройках канала.",
+                code="no_community_token",
+                network="vk",
+            )
+        return self.call(method, token, "community", **params)
+
+    @staticmethod
+    def owner_id(account: ProviderAccount) -> int:
+        number = int(account.external_id)
+        return number if account.kind == "profile" else -abs(number)
+
+    def post_url(self, account, post_id) -> str:
+        return f"https://vk.com/wall{self.owner_id(account)}_{post_id}"
+
+    # Publishing
+
+    def upload_photo(self, account: ProviderAccount, photo) -> str:
+        group = {} if account.kind == "profile" else {"group_id": account.external_id}
+        server = self.user(account, "photos.getWallUploadServer", **group)
+        files = {"photo": (photo.filename, photo.content, photo.content_type)}
+        uploaded = loads(self.send("POST", server["upload_url"], files=files), self.network)
+        if uploaded.get("photo") in (None, "", "[]"):
+            raise Rejected("upload", "ВКонтакте не принял файл фотографии.", network="vk")
+        saved = self.user(
+            account,
+            "photos.saveWallPhoto",
+            photo=uploaded["photo"],
+            server=uploaded["server"],
+            hash=uploaded["hash"],
+            caption=photo.alt or None,
+            **group,
+        )
+        return f"photo{saved[0]['owner_id']}_{saved[0]['id']}"
+
+    def create_poll(self, account: ProviderAccount, poll) -> str:
+        created = self.user(
+            account,
+            "polls.create",
+            question=poll.question,
+            is_anonymous=int(poll.anonymous),
+            is_multiple=int(poll.multiple),
+            end_date=int(poll.end_date.timestamp()) if poll.end_date else None,
+            owner_id=self.owner_id(account),
+            add_answers=json.dumps(poll.answers, ensure_ascii=False),
+        )
+        return f"poll{created['owner_id']}_{created['id']}"
+
+    def publish(self, account: ProviderAccount, payload: Payload) -> Published:
+        self.check_payload(payload)
+        attachments = [self.upload_photo(account, photo) for photo in payload.photos]
+        if payload.poll:
+            attachments.append(self.create_poll(account, payload.poll))
+        if payload.link:
+            attachments.append(payload.link)
+        if len(attachments) > self.limits.media:
+            raise Rejected("too_many_attachments", "Не больше 10 вложений в записи ВКонтакте.")
+        result = self.user(
+            account,
+            "wall.post",
+            write=True,
+            owner_id=self.owner_id(account),
+            from_group=None if account.kind == "profile" else 1,
+            message=payload.text or None,
+            attachments=",".join(attachments) or None,
+            guid=payload.marker,
+        )
+        post_id = str(result["post_id"])
+        return Published(post_id, self.post_url(account, post_id), raw=result)
+
+    def find_published(self, account, payload, since=None):
+        """Recent wall posts with the same text (a retry with the same ``guid`` is safe too)."""
+        wall = self.user(account, "wall.get", owner_id=self.owner_id(account), count=100)
+        for item in wall["items"]:
+            if since and item["date"] < since.timestamp() - 60:
+                break
+            if same_text(item.get("text", ""), payload.text):
+                post_id = str(item["id"])
+                when = datetime.fromtimestamp(item["date"], UTC)
+                return Published(post_id, self.post_url(account, post_id), item, published_at=when)
+        return None
+
+    def delete(self, account, external_id):
+        self.user(account, "wall.delete", owner_id=self.owner_id(account), post_id=external_id)
+
+    # Figures
+
+    def fetch_account_stats(self, account, day_from: date, day_to: date) -> list[DayStats]:
+        if account.kind == "profile":
+            raise Rejected(
+                "stats_unavailable",
+                "ВКонтакте даёт статистику только сообществам, не личным страницам.",
+                network="vk",
+            )
+        start = datetime.combine(day_from, datetime.min.time(), UTC)
+        end = datetime.combine(day_to + timedelta(days=1), datetime.min.time(), UTC)
+        periods = self.user(
+            account,
+            "stats.get",
+            group_id=account.external_id,
+            timestamp_from=int(start.timestamp()),
+            timestamp_to=int(end.timestamp()),
+            interval="day",
+        )
+        followers = self.followers(account)
+        days = []
+        for period in sorted(periods, key=lambda p: p["period_from"]):
+            visitors = period.get("visitors", {})
+            reach = period.get("reach", {})
+            activity = period.get("activity", {})
+            day = datetime.fromtimestamp(period["period_from"], UTC).date()
+            days.append(
+                DayStats(
+                    day=day,
+                    followers=followers if day == day_to or day == date.today() else None,
+                    views=visitors.get("views"),
+                    visitors=visitors.get("visitors"),
+                    reach=reach.get("reach"),
+                    likes=activity.get("likes"),
+                    comments=activity.get("comments"),
+                    reposts=activity.get("copies"),
+                    subscribed=activity.get("subscribed"),
+                    unsubscribed=activity.get("unsubscribed"),
+                )
+            )
+        return days
+
+    def followers(self, account) -> int | None:
+        token = account.tokens.get("user") or account.tokens.get("community")
+        kind = "user" if account.tokens.get("user") else "community"
+        groups = self.call(
+            "groups.getById", token, kind, group_id=account.external_id, fields="members_count"
+        )
+        return groups["groups"][0].get("members_count")
+
+    def fetch_post_stats(self, account, external_ids) -> list[PostStats]:
+        owner = self.owner_id(account)
+        stats = {}
+        for start in range(0, len(external_ids), 30):
+            chunk = external_ids[start : start + 30]
+            posts = self.user(
+                account, "wall.getById", posts=",".join(f"{owner}_{i}" for i in chunk)
+            )
+            for item in posts.get("items", posts) if isinstance(posts, dict) else posts:
+                stats[str(item["id"])] = PostStats(
+                    external_id=str(item["id"]),
+                    views=item.get("views", {}).get("count"),
+                    likes=item.get("likes", {}).get("count"),
+                    comments=item.get("comments", {}).get("count"),
+                    reposts=item.get("reposts", {}).get("count"),
+                )
+            if account.kind != "profile":
+                reach = self.user(
+                    account, "stats.getPostReach", owner_id=owner, post_ids=",".join(chunk)
+                )
+                for item in reach:
+                    if str(item["post_id"]) in stats:
+                        stats[str(item["post_id"])].reach = item.get("reach_total")
+        return [stats[i] for i in map(str, external_ids) if i in stats]
+
+    # Readers
+
+    def fetch_updates(self, account, cursor, timeout: float = 0):
+        """Bots Long Poll. The cursor keeps server, key and ts between calls."""
+        state = json.loads(cursor) if cursor else self.long_poll_server(account)
+        for _attempt in range(3):
+            params = {
+                "act": "a_check",
+                "key": state["key"],
+                "ts": state["ts"],
+                "wait": int(timeout),
+            }
+            response = self.send(
+                "GET", state["server"], params=params, timeout=max(10.0, timeout + 10)
+            )
+            body = loads(response, self.network)
+            failed = body.get("failed")
+            if failed == 1:
+                state["ts"] = body["ts"]
+            elif failed in (2, 3):
+                fresh = self.long_poll_server(account)
+                state.update(key=fresh["key"], server=fresh["server"])
+                if failed == 3:
+                    state["ts"] = fresh["ts"]
+            else:
+                state["ts"] = body["ts"]
+                events = [e for e in map(self.event, body.get("updates", [])) if e]
+                return events, json.dumps(state)
+        raise Transient("Long Poll ВКонтакте не отдаёт события", network="vk")
+
+    def long_poll_server(self, account) -> dict:
+        server = self.community(account, "groups.getLongPollServer", group_id=account.external_id)
+        return {"server": server["server"], "key": server["key"], "ts": server["ts"]}
+
+    @staticmethod
+    def event(update: dict) -> InboundEvent | None:
+        obj = update.get("object", {})
+        if update.get("type") == "message_new":
+            message = obj.get("message", obj)
+            return InboundEvent(
+                kind="message",
+                external_id=f"m{message['id']}",
+                thread=str(message["peer_id"]),
+                text=message.get("text", ""),
+                author_id=str(message["from_id"]),
+                created_at=datetime.fromtimestamp(message["date"], UTC),
+                raw=update,
+            )
+        if update.get("type") == "wall_reply_new":
+            return InboundEvent(
+                kind="comment",
+                external_id=f"c{obj['post_id']}_{obj['id']}",
+                thread=str(obj["post_id"]),
+                text=obj.get("text", ""),
+                author_id=str(obj["from_id"]),
+                created_at=datetime.fromtimestamp(obj["date"], UTC),
+                reply_to=str(obj["parents_stack"][-1]) if obj.get("parents_stack") else None,
+                raw=dict(update, reply_comment_id=obj["id"]),
+            )
+        return None
+
+    def parse_webhook(self, account, headers, body: bytes) -> WebhookResult:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return WebhookResult([], 400, "bad request")
+        if str(data.get("group_id")) != str(account.external_id):
+            return WebhookResult([], 403, "wrong group")
+        if data.get("type") == "confirmation":
+            return WebhookResult([], 200, account.extra.get("confirmation_code", ""))
+        secret = account.tokens.get("webhook_secret", "")
+        if secret and data.get("secret") != secret:
+            return WebhookResult([], 403, "bad secret")
+        event = self.event(data)
+        return WebhookResult([event] if event else [], 200, "ok")
+
+    def reply(self, account, target: ReplyTarget, text: str) -> str:
+        if target.kind == "message":
+            if len(text) > 9000:
+                raise Rejected(914, REJECTIONS[914], network="vk")
+            message_id = self.community(
+                account,
+                "messages.send",
+                write=True,
+                peer_id=target.thread,
+                random_id=stable_id(target.thread, target.reply_to, text),
+                message=text,
+            )
+            return str(message_id)
+        reply_to = target.extra.get("reply_comment_id")
+        result = self.community(
+            account,
+            "wall.createComment",
+            write=True,
+            owner_id=self.owner_id(account),
+            post_id=target.thread,
+            from_group=account.external_id,
+            message=text,
+            reply_to_comment=reply_to,
+        )
+        return str(result["comment_id"])
+
+    def confirmation_code(self, account) -> str:
+        result = self.community(
+            account, "groups.getCallbackConfirmationCode", group_id=account.external_id
+        )
+        return result["code"]
+
+    # Connection
+
+    def check_connection(self, account) -> ConnectionReport:
+        report = ConnectionReport()
+        if account.tokens.get("user") and account.kind == "profile":
+            try:
+                self.user(account, "wall.get", owner_id=account.external_id, count=1)
+                report.can_post = True
+                report.details["id"] = account.external_id
+            except AuthExpired as exc:
+                report.auth_failed = True
+                report.problems.append(exc.message)
+            except Rejected as exc:
+                report.problems.append(exc.message)
+        elif account.tokens.get("user"):
+            try:
+                group = self.group(account, "user")
+                report.name = group.get("name", "")
+                report.followers = group.get("members_count")
+                report.details["id"] = str(group["id"])
+                report.can_post = bool(group.get("is_admin"))
+                if not report.can_post:
+                    report.problems.append(
+                        "Ключ VK ID выдан пользователю, который не администратор сообщества."
+                    )
+                today = int(time.time())
+                self.call(
+                    "stats.get",
+                    account.tokens["user"],
+                    "user",
+                    group_id=group["id"],
+                    timestamp_from=today - 86400,
+                    timestamp_to=today,
+                )
+                report.can_read_stats = True
+            except AuthExpired as exc:
+                report.auth_failed = True
+                report.problems.append(exc.message)
+            except Rejected as exc:
+                report.problems.append(exc.message)
+        else:
+            report.missing_tokens.append("user")
+            report.problems.append(
+                "Нет ключа администратора (VK ID): публикация и статистика недоступны. "
+                "Подключите ВКонтакте через VK ID."
+            )
+        if account.kind == "profile":
+            return report
+        if account.tokens.get("community"):
+            try:
+                group = self.group(account, "community")
+                report.name = report.name or group.get("name", "")
+                report.followers = report.followers or group.get("members_count")
+                report.details.setdefault("id", str(group["id"]))
+                report.can_message = True
+            except AuthExpired as exc:
+                report.auth_failed = True
+                report.problems.append(exc.message)
+            except Rejected as exc:
+                report.problems.append(exc.message)
+        else:
+            report.missing_tokens.append("community")
+            report.problems.append(
+                "Нет ключа сообщества: сообщения и комментарии читателей не будут приходить. "
+                "Создайте ключ в настройках сообщества («Работа с API») и вставьте его."
+            )
+        return report
+
+    def group(self, account, kind: str) -> dict:
+        token = account.tokens[kind]
+        result = self.call(
+            "groups.getById", token, kind, group_id=account.external_id, fields="members_count"
+        )
+        return result["groups"][0]
+
+
+def group_from_url(url: str) -> str:
+    """``https://vk.com/medlib42`` → ``medlib42`` (a screen name or ``club123``)."""
+    return urlsplit(url if "//" in url else f"https://{url}").path.strip("/").split("/")[0]

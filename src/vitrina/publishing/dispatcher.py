@@ -1,0 +1,62 @@
+"""Finding due variants and handing them out, so that each runs in exactly one place.
+
+A claim is a conditional update SCHEDULED → PUBLISHING with a fresh claim id; on
+PostgreSQL the candidate rows are read with ``FOR UPDATE SKIP LOCKED`` so that several
+schedulers never wait on or take the same rows. The executor refuses to run a variant whose
+claim id is not its own, so a claim that was swept and handed out again is never run twice.
+"""
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from vitrina.content.models import Variant
+from vitrina.content.states import VariantState
+
+
+def _due(now):
+    return Q(state=VariantState.SCHEDULED) & (
+        Q(next_attempt_at__isnull=False, next_attempt_at__lte=now)
+        | Q(next_attempt_at__isnull=True, scheduled_at__lte=now)
+    )
+
+
+def claim_due(*, now=None, limit: int = 500, claimer: str = "") -> list[tuple[int, str]]:
+    """Claim up to ``limit`` due variants; returns ``(variant id, claim id)`` pairs."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        candidates = Variant.objects.filter(_due(now)).order_by("scheduled_at", "id")
+        if connection.features.has_select_for_update_skip_locked:
+            candidates = candidates.select_for_update(skip_locked=True)
+        ids = list(candidates.values_list("id", flat=True)[:limit])
+        if not ids:
+            return []
+        claim = f"{claimer or 'scheduler'}:{uuid.uuid4().hex[:12]}"
+        # The state condition makes the claim safe where rows cannot be locked (SQLite):
+        # a variant edited or claimed in between simply drops out.
+        Variant.objects.filter(pk__in=ids, state=VariantState.SCHEDULED).update(
+            state=VariantState.PUBLISHING, claimed_by=claim, claimed_at=now
+        )
+        claimed = Variant.objects.filter(pk__in=ids, claimed_by=claim).values_list("id", flat=True)
+        return [(variant_id, claim) for variant_id in claimed]
+
+
+def sweep_stale(*, now=None) -> int:
+    """Give claims back whose worker has not finished within the lease (it died or hangs).
+
+    The lease is longer than any single publish can take, so a live worker is never swept;
+    the next run reconciles through the network before publishing again.
+    """
+    now = now or timezone.now()
+    lease = timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
+    return Variant.objects.filter(state=VariantState.PUBLISHING, claimed_at__lt=now - lease).update(
+        state=VariantState.SCHEDULED, claimed_by="", next_attempt_at=now
+    )
+
+
+def due_count(*, now=None) -> int:
+    return Variant.objects.filter(_due(now or timezone.now())).count()

@@ -1,0 +1,105 @@
+"""The scheduler loop: sweep stale claims, claim what is due, hand it to workers.
+
+In production one ``vitrina scheduler`` process runs the loop and hands variants to Celery
+workers (``vitrina worker``) through the broker. In the embedded default the same loop runs
+in a thread of the web process and publishes with a small pool of threads.
+"""
+
+import logging
+import os
+import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import close_old_connections
+from django.utils import timezone
+
+from vitrina.publishing.dispatcher import claim_due, sweep_stale
+from vitrina.publishing.engine import publish_variant
+from vitrina.publishing.models import SchedulerHeartbeat
+
+logger = logging.getLogger(__name__)
+
+
+def scheduler_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class Scheduler:
+    def __init__(
+        self, *, embedded: bool, interval: float | None = None, workers: int | None = None
+    ):
+        self.embedded = embedded
+        self.interval = interval or settings.SCHEDULER_INTERVAL_SECONDS
+        self.name = scheduler_name()
+        self.stopping = threading.Event()
+        self.pool = (
+            ThreadPoolExecutor(workers or settings.EMBEDDED_PUBLISH_THREADS, "vitrina-publish")
+            if embedded
+            else None
+        )
+
+    def tick(self) -> int:
+        """One round; returns how many variants were handed out."""
+        now = timezone.now()
+        swept = sweep_stale(now=now)
+        if swept:
+            logger.warning("Gave back %s stale publishing claims", swept)
+        handed = 0
+        while True:
+            claimed = claim_due(now=now, limit=settings.PUBLISH_BATCH, claimer=self.name)
+            for variant_id, claim in claimed:
+                self._hand_out(variant_id, claim)
+            handed += len(claimed)
+            if len(claimed) < settings.PUBLISH_BATCH:
+                break
+        SchedulerHeartbeat.objects.update_or_create(name=self.name, defaults={"seen_at": now})
+        return handed
+
+    def _hand_out(self, variant_id: int, claim: str) -> None:
+        if self.pool is not None:
+            self.pool.submit(_run_in_thread, variant_id, claim, self.name)
+        else:
+            from vitrina.publishing.tasks import publish_variant_task
+
+            publish_variant_task.delay(variant_id, claim)
+
+    def run_forever(self) -> None:
+        logger.info(
+            "Scheduler %s started (%s)", self.name, "embedded" if self.embedded else "queue"
+        )
+        while not self.stopping.is_set():
+            try:
+                self.tick()
+            except Exception:
+                logger.exception("Scheduler round failed; trying again")
+            finally:
+                close_old_connections()
+            self.stopping.wait(self.interval)
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+
+    def start_thread(self) -> threading.Thread:
+        thread = threading.Thread(target=self.run_forever, name="vitrina-scheduler", daemon=True)
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
+def _run_in_thread(variant_id: int, claim: str, worker: str) -> None:
+    try:
+        publish_variant(variant_id, claim, worker=worker)
+    except Exception:
+        logger.exception("Publishing variant %s failed", variant_id)
+    finally:
+        close_old_connections()
+
+
+def scheduler_alive(max_age_seconds: int = 120) -> bool:
+    """Whether any scheduler has run lately; pages warn when none has."""
+    cutoff = timezone.now() - timedelta(seconds=max_age_seconds)
+    return SchedulerHeartbeat.objects.filter(seen_at__gte=cutoff).exists()

@@ -1,0 +1,153 @@
+"""The control endpoint under ``/sandbox/control``: accounts and their tokens, the clock,
+settings, fault injection, readers' events and a reset."""
+
+import json
+from dataclasses import asdict, fields, replace
+
+from starlette.requests import Request
+from starlette.routing import Route
+
+from .common import Json, world_of
+from .faults import Fault
+from .state import NETWORKS, Settings, World
+
+PROFILE_URLS = {
+    "vk": "https://vk.com/{screen_name}",
+    "ok": "https://ok.ru/{screen_name}",
+    "telegram": "https://t.me/{screen_name}",
+    "max": "https://max.ru/{screen_name}",
+}
+
+
+def account_json(world, account) -> dict:
+    tokens = {k: v for k, v in account.tokens.items() if k not in ("user_id",)}
+    return {
+        "key": account.key,
+        "network": account.network,
+        "kind": account.kind,
+        "name": account.name,
+        "screen_name": account.screen_name,
+        "external_id": account.external_id,
+        "url": PROFILE_URLS[account.network].format(screen_name=account.screen_name),
+        "admin_user_id": int(account.tokens.get("user_id", 0)) or None,
+        "members": world.members(account),
+        "posts": len(account.live_posts()),
+        "tokens": tokens,
+        "flags": {k: v for k, v in account.flags.items() if k != "lp_key"},
+    }
+
+
+async def _json(request: Request):
+    body = await request.body()
+    return json.loads(body) if body else {}
+
+
+async def accounts(request: Request):
+    world = world_of(request)
+    if request.method == "POST":
+        data = await _json(request)
+        if data.get("network") not in NETWORKS:
+            return Json({"error": f"network must be one of {', '.join(NETWORKS)}"}, 400)
+        try:
+            account = world.add_account(data)
+        except (ValueError, TypeError) as exc:
+            return Json({"error": str(exc)}, 400)
+        return Json(account_json(world, account), 201)
+    return Json([account_json(world, a) for a in world.accounts.values()])
+
+
+async def apps(request: Request):
+    world = world_of(request)
+    return Json({"vk_id": world.vk_app, "ok": world.ok_app})
+
+
+async def clock(request: Request):
+    world = world_of(request)
+    if request.method == "POST":
+        data = await _json(request)
+        world.advance(float(data.get("advance_seconds", 0)))
+    return Json({"now": world.now(), "offset": world.offset})
+
+
+async def settings(request: Request):
+    world = world_of(request)
+    if request.method == "POST":
+        data = await _json(request)
+        names = {f.name for f in fields(Settings)}
+        unknown = set(data) - names
+        if unknown:
+            return Json({"error": f"unknown settings: {', '.join(sorted(unknown))}"}, 400)
+        for name, value in data.items():
+            setattr(world.settings, name, type(getattr(world.settings, name))(value))
+        world.buckets.clear()
+    return Json(asdict(world.settings))
+
+
+async def faults(request: Request):
+    world, registry = world_of(request), request.app.state.faults
+    if request.method == "DELETE":
+        registry.reset()
+    elif request.method == "POST":
+        data = await _json(request)
+        expire = data.pop("expire_tokens", None)
+        if expire:
+            expire = expire if isinstance(expire, dict) else {}
+            world.expire(expire.get("network"), expire.get("token"))
+        try:
+            for rule in data.get("rules", [data] if data else []):
+                registry.add(Fault.from_dict(rule))
+        except (TypeError, ValueError) as exc:
+            return Json({"error": str(exc)}, 400)
+    return Json({"rules": registry.describe()})
+
+
+async def events(request: Request):
+    """Make a reader write now: ``{"account": key, "kind": "message"|"comment", "text"...}``."""
+    world = world_of(request)
+    data = await _json(request)
+    account = world.accounts.get(data.get("account", ""))
+    if account is None:
+        return Json({"error": "account not found"}, 404)
+    author = {
+        "reader_id": int(data.get("reader_id", 123456789)),
+        "first_name": data.get("first_name", "Анна"),
+        "last_name": data.get("last_name", "Кузнецова"),
+    }
+    text = data.get("text") or "Здравствуйте! Можно продлить книги?"
+    if data.get("kind", "message") == "comment":
+        post = account.post(data.get("post_id")) if data.get("post_id") else None
+        post = post or (account.live_posts() or [None])[-1]
+        if post is None:
+            return Json({"error": "the account has no posts to comment"}, 400)
+        account.comment_seq += 1
+        comment = dict(author, id=account.comment_seq, date=world.now(), text=text)
+        post.comments.append(comment)
+        world.push(account, "comment", world.now(), post_id=post.id, comment=comment)
+        return Json({"comment_id": comment["id"], "post_id": post.id}, 201)
+    message = world.receive_message(account, author, text)
+    return Json({"message_id": message["id"]}, 201)
+
+
+async def reset(request: Request):
+    state = request.app.state
+    world = World(seed=state.world.seed, settings=replace(state.initial_settings))
+    state.delivery.attach(world)
+    state.world = world
+    state.faults.reset()
+    return Json({"reset": True, "accounts": len(world.accounts)})
+
+
+async def deliveries(request: Request):
+    return Json(list(request.app.state.delivery.log))
+
+
+routes = [
+    Route("/sandbox/control/accounts", accounts, methods=["GET", "POST"]),
+    Route("/sandbox/control/apps", apps, methods=["GET"]),
+    Route("/sandbox/control/clock", clock, methods=["GET", "POST"]),
+    Route("/sandbox/control/settings", settings, methods=["GET", "POST"]),
+    Route("/sandbox/control/faults", faults, methods=["GET", "POST", "DELETE"]),
+    Route("/sandbox/control/events", events, methods=["POST"]),
+    Route("/sandbox/control/reset", reset, methods=["POST"]),
+    Route("/sandbox/control/deliveries", deliveries, methods=["GET"]),
+]

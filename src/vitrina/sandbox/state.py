@@ -1,0 +1,469 @@
+"""The sandbox's world: accounts, tokens, posts, readers' events and the clock.
+
+Everything lives in memory and is touched only from the server's event loop, so no locks are
+needed. The clock is real time plus an offset that tests move forward instead of sleeping.
+"""
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import dynamics
+from .accounts import DEFAULT_ACCOUNTS
+
+NETWORKS = ("vk", "ok", "telegram", "max")
+
+# Admins of the default VK and OK accounts log in as these users.
+# The emulated OK application (fixed, so the demo's settings can name it).
+OK_APP = {
+    "client_id": "512000000001",
+    "application_key": "CBAKLMNOPABCDEFGH",
+    "secret": "5A4D3C2B1A0F9E8D7C6B5A4938271605",
+}
+
+
+@dataclass
+class Settings:
+    """Knobs of the emulation; the OK figures are not published by OK, hence configurable."""
+
+    enforce_limits: bool = True
+    vk_daily_posts: int = 50
+    vk_user_rps: float = 3.0
+    vk_community_rps: float = 20.0
+    ok_rps: float = 5.0
+    ok_daily_topics: int = 100
+    telegram_chat_rps: float = 1.0
+    telegram_chat_burst: int = 3
+    telegram_bot_rps: float = 30.0
+    max_chat_rps: float = 2.0
+    max_rps: float = 30.0
+    max_processing_seconds: float = 0.3
+    readers: bool = True
+    longpoll_max_wait: float = 25.0
+
+
+@dataclass
+class Token:
+    value: str
+    network: str
+    kind: str  # user, community, bot, access
+    subject: str  # VK/OK user id, or the account key for community and bot tokens
+    expires_at: float | None = None
+    refresh: str | None = None
+    scope: str = ""
+
+
+@dataclass
+class Post:
+    id: int
+    date: float
+    text: str = ""
+    photos: list = field(default_factory=list)
+    poll: dict | None = None
+    link: str | None = None
+    guid: str | None = None
+    people: bool = False
+    deleted: bool = False
+    author: str = "owner"
+    comments: list = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Account:
+    key: str
+    network: str
+    kind: str
+    name: str
+    screen_name: str
+    external_id: int
+    members: int
+    growth_per_day: float
+    created: float
+    admin_user_id: int | None = None
+    tokens: dict = field(default_factory=dict)
+    posts: list = field(default_factory=list)
+    dialogs: dict = field(default_factory=dict)  # peer id (str) -> list of messages
+    events: list = field(default_factory=list)  # {"seq", "time", "kind", ...}
+    event_seq: int = 0
+    reader_count: int = 0
+    next_reader_at: float = 0.0
+    webhook: dict | None = None
+    flags: dict = field(default_factory=dict)  # links_forbidden, comments_closed
+    post_seq: int = 0
+    guids: dict = field(default_factory=dict)
+    sent: dict = field(default_factory=dict)  # messages.send random_id -> message id
+    message_seq: int = 0
+    comment_seq: int = 0
+
+    def post(self, post_id) -> Post | None:
+        for post in reversed(self.posts):
+            if str(post.id) == str(post_id) and not post.deleted:
+                return post
+        return None
+
+    def live_posts(self):
+        return [p for p in self.posts if not p.deleted]
+
+
+class Bucket:
+    """A token bucket on the monotonic clock: rate per second, burst as capacity."""
+
+    __slots__ = ("burst", "level", "rate", "stamp")
+
+    def __init__(self, rate: float, burst: float):
+        self.rate, self.burst = rate, burst
+        self.level, self.stamp = burst, time.monotonic()
+
+    def take(self) -> float:
+        """0 when allowed, else the seconds until a token is free."""
+        now = time.monotonic()
+        self.level = min(self.burst, self.level + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.level >= 1:
+            self.level -= 1
+            return 0.0
+        return (1 - self.level) / self.rate
+
+
+def derive(seed, *parts, length=32) -> str:
+    return hashlib.sha256(":".join(str(p) for p in (seed, *parts)).encode()).hexdigest()[:length]
+
+
+class World:
+    def __init__(self, seed: int = 42, settings: Settings | None = None):
+        self.seed = seed
+        self.settings = settings or Settings()
+        self.offset = 0.0
+        self.accounts: dict[str, Account] = {}
+        self.tokens: dict[str, Token] = {}
+        self.buckets: dict[tuple, Bucket] = {}
+        self.uploads: dict[str, dict] = {}
+        self.photos: dict[str, dict] = {}
+        self.polls: dict[int, dict] = {}
+        self.codes: dict[str, dict] = {}
+        self.seq = 0
+        self.ok_app = dict(OK_APP)
+        self.vk_app = {"client_id": "51800001", "secret": derive(seed, "vk-app", length=20)}
+        self.waiters: dict[str, asyncio.Event] = {}
+        self.outbox: asyncio.Queue | None = None
+        self.started = self.now()
+        for spec in DEFAULT_ACCOUNTS:
+            self.add_account(spec, history=True)
+
+    # The clock
+
+    def now(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float):
+        self.offset += max(0.0, float(seconds))
+        for account in self.accounts.values():
+            self.catch_up(account)
+
+    def next_id(self) -> int:
+        self.seq += 1
+        return self.seq
+
+    # Accounts and tokens
+
+    def add_account(self, spec: dict, history: bool = False) -> Account:
+        network = spec["network"]
+        number = len([a for a in self.accounts.values() if a.network == network]) + 1
+        kind = spec.get("kind") or {"vk": "community", "ok": "group"}.get(network, "channel")
+        external_id = spec.get("external_id") or self._new_external_id(network, number)
+        screen_name = spec.get("screen_name") or f"{network}{abs(int(external_id))}"
+        key = f"{network}:{screen_name}"
+        if key in self.accounts:
+            raise ValueError(f"account {key} exists")
+        now = self.now()
+        account = Account(
+            key=key,
+            network=network,
+            kind=kind,
+            name=spec.get("name") or f"Библиотека №{number}",
+            screen_name=screen_name,
+            external_id=int(external_id),
+            members=int(spec.get("members", 300)),
+            growth_per_day=float(spec.get("growth_per_day", 1.0)),
+            created=now - (30 * dynamics.DAY if history else 0),
+            admin_user_id=spec.get("admin_user_id"),
+            flags=dict(spec.get("flags", {})),
+        )
+        if network == "vk" and kind == "community" and not account.admin_user_id:
+            account.admin_user_id = 600000000 + int(dynamics.unit(self.seed, key) * 1e8)
+        if network == "ok" and kind == "group" and not account.admin_user_id:
+            account.admin_user_id = 570000000000 + int(dynamics.unit(self.seed, key) * 1e9)
+        account.next_reader_at = now + dynamics.next_reader_gap(self.seed, key, 0)
+        self.accounts[key] = account
+        self._issue_tokens(account)
+        if history:
+            self._history(account)
+        return account
+
+    def _new_external_id(self, network: str, number: int) -> int:
+        base = {"vk": 230000000, "ok": 70000002000000, "telegram": -1002000000000}
+        if network == "max":
+            return -71000000000 - number
+        return base[network] + (number * 7919 if network != "telegram" else -number * 7919)
+
+    def _issue_tokens(self, account: Account):
+        seed, key = self.seed, account.key
+        if account.network == "vk":
+            user_id = account.admin_user_id or account.external_id
+            user = "vk1.a." + derive(seed, "vk-user", user_id, length=64)
+            self.tokens[user] = Token(user, "vk", "user", str(user_id))
+            account.tokens["user"] = user
+            account.tokens["user_id"] = str(user_id)
+            if account.kind == "community":
+                community = "vk1.a." + derive(seed, "vk-community", key, length=64)
+                self.tokens[community] = Token(community, "vk", "community", key)
+                account.tokens["community"] = community
+        elif account.network == "ok":
+            user_id = account.admin_user_id or account.external_id
+            access = "tkn1" + derive(seed, "ok-access", user_id, length=60)
+            self.tokens[access] = Token(access, "ok", "access", str(user_id), scope="GROUP_CONTENT")
+            account.tokens.update(
+                access_token=access,
+                application_key=self.ok_app["application_key"],
+                application_secret_key=self.ok_app["secret"],
+                user_id=str(user_id),
+            )
+        elif account.network == "telegram":
+            bot_id = 7000000000 + int(dynamics.unit(seed, key, "bot") * 9e8)
+            bot = f"{bot_id}:AA" + derive(seed, "tg-bot", key, length=33)
+            self.tokens[bot] = Token(bot, "telegram", "bot", key)
+            account.tokens["bot"] = bot
+            account.flags.setdefault("bot_id", bot_id)
+            account.flags.setdefault("discussion_id", account.external_id - 1)
+        else:
+            bot = derive(seed, "max-bot", key, length=48)
+            self.tokens[bot] = Token(bot, "max", "bot", key)
+            account.tokens["bot"] = bot
+            account.flags.setdefault("bot_id", 9000000 + int(dynamics.unit(seed, key) * 1e6))
+
+    def issue_user_token(self, network: str, user_id: str, ttl: float, scope: str = "") -> Token:
+        value = ("vk1.a." if network == "vk" else "tkn1") + derive(
+            self.seed, "oauth", network, user_id, self.next_id(), length=64
+        )
+        refresh = derive(self.seed, "refresh", value, length=48)
+        token = Token(value, network, "user" if network == "vk" else "access", str(user_id))
+        token.expires_at = self.now() + ttl
+        token.refresh, token.scope = refresh, scope
+        self.tokens[value] = token
+        return token
+
+    def token(self, value: str | None) -> tuple[Token | None, str]:
+        """The token and '' if valid, else None and 'invalid' or 'expired'."""
+        token = self.tokens.get(value or "")
+        if token is None:
+            return None, "invalid"
+        if token.expires_at is not None and token.expires_at <= self.now():
+            return None, "expired"
+        return token, ""
+
+    def expire(self, network: str | None = None, value: str | None = None):
+        for token in self.tokens.values():
+            if (value and token.value == value) or (not value and network in (None, token.network)):
+                token.expires_at = self.now() - 1
+
+    def by_external_id(self, network: str, external_id) -> Account | None:
+        for account in self.accounts.values():
+            if account.network == network and (
+                str(account.external_id) == str(external_id)
+                or account.screen_name == str(external_id)
+            ):
+                return account
+        return None
+
+    def user_accounts(self, network: str, user_id: str) -> list[Account]:
+        return [
+            a
+            for a in self.accounts.values()
+            if a.network == network and str(a.admin_user_id or a.external_id) == str(user_id)
+        ]
+
+    # Rate limits
+
+    def throttle(self, scope: tuple, rate: float, burst: float | None = None) -> float:
+        if not self.settings.enforce_limits:
+            return 0.0
+        bucket = self.buckets.get(scope)
+        if bucket is None:
+            bucket = self.buckets[scope] = Bucket(rate, burst or max(1.0, rate))
+        return bucket.take()
+
+    # Posts and figures
+
+    def add_post(self, account: Account, **values) -> Post:
+        account.post_seq += 1
+        post = Post(id=values.pop("id", None) or account.post_seq, date=self.now(), **values)
+        post.people = dynamics.about_people(post.text)
+        account.posts.append(post)
+        return post
+
+    def members(self, account: Account, at: float | None = None) -> int:
+        at = self.now() if at is None else at
+        return dynamics.members_at(
+            self.seed,
+            account.key,
+            account.members,
+            account.growth_per_day,
+            account.created,
+            at,
+        )
+
+    def figures(self, account: Account, post: Post, at: float | None = None) -> dict:
+        at = self.now() if at is None else at
+        audience = self.members(account, post.date)
+        figures = dynamics.post_figures(self.seed, account.key, post, audience, at)
+        figures["comments"] = sum(1 for c in post.comments if c["date"] <= at)
+        return figures
+
+    def posts_today(self, account: Account) -> int:
+        since = self.now() - dynamics.DAY
+        return sum(1 for p in account.posts if p.date > since and p.author == "owner")
+
+    def _history(self, account: Account):
+        """Ten days of past posts so walls, figures and stats are not empty at start."""
+        now = self.now()
+        for number, text in enumerate(dynamics.HISTORY):
+            post = self.add_post(account, text=text)
+            post.date = now - (len(dynamics.HISTORY) - number) * 1.3 * dynamics.DAY
+            if "Фото" in text or "выставк" in text or number % 3 == 0:
+                photo = {
+                    "id": 456239000 + number,
+                    "owner_id": -account.external_id
+                    if account.kind == "community"
+                    else account.external_id,
+                    "filename": "photo.jpg",
+                    "size": 184320,
+                    "date": post.date,
+                }
+                post.photos = [photo]
+            if text.startswith("Опрос"):
+                post.poll = {
+                    "id": 600000000 + number,
+                    "question": "Какие лекции вам интересны?",
+                    "answers": ["История медицины", "Здоровый образ жизни", "Новые книги"],
+                }
+                if account.network == "vk":
+                    poll_id = post.poll["id"]
+                    self.polls[poll_id] = {
+                        "id": poll_id,
+                        "owner_id": -account.external_id
+                        if account.kind == "community"
+                        else account.external_id,
+                        "created": post.date,
+                        "question": post.poll["question"],
+                        "answers": [
+                            {"id": poll_id * 10 + i, "text": text}
+                            for i, text in enumerate(post.poll["answers"])
+                        ],
+                        "anonymous": True,
+                        "multiple": False,
+                        "end_date": 0,
+                    }
+
+    # Simulated readers
+
+    def catch_up(self, account: Account, limit: int = 2000):
+        if not self.settings.readers:
+            return
+        now = self.now()
+        done = 0
+        while account.next_reader_at <= now and done < limit:
+            moment = account.next_reader_at
+            recent = [
+                p for p in account.live_posts() if moment - 7 * dynamics.DAY < p.date < moment
+            ]
+            event = dynamics.reader_event(
+                self.seed, account.key, account.reader_count, bool(recent)
+            )
+            account.reader_count += 1
+            account.next_reader_at = moment + dynamics.next_reader_gap(
+                self.seed, account.key, account.reader_count
+            )
+            self._reader_event(account, event, moment, recent)
+            done += 1
+
+    def _reader_event(self, account: Account, event: dict, moment: float, recent: list):
+        author = {k: event[k] for k in ("reader_id", "first_name", "last_name")}
+        if event["kind"] == "comment":
+            post = recent[int(event["pick"] * len(recent)) % len(recent)]
+            account.comment_seq += 1
+            comment = dict(author, id=account.comment_seq, date=moment, text=event["text"])
+            post.comments.append(comment)
+            self.push(account, "comment", moment, post_id=post.id, comment=comment)
+        else:
+            self.receive_message(account, author, event["text"], moment, topic=event["topic"])
+
+    def receive_message(self, account: Account, author: dict, text: str, moment=None, **extra):
+        moment = self.now() if moment is None else moment
+        account.message_seq += 1
+        message = dict(author, id=account.message_seq, date=moment, text=text, incoming=True)
+        account.dialogs.setdefault(str(author["reader_id"]), []).append(message)
+        self.push(account, "message", moment, message=message, **extra)
+        return message
+
+    def push(self, account: Account, kind: str, moment: float, **data):
+        account.event_seq += 1
+        event = dict(data, seq=account.event_seq, time=moment, kind=kind)
+        account.events.append(event)
+        del account.events[:-1000]
+        waiter = self.waiters.pop(account.key, None)
+        if waiter:
+            waiter.set()
+        if account.webhook and self.outbox is not None:
+            self.outbox.put_nowait((account.key, event))
+
+    async def wait_events(self, account: Account, after: int, timeout: float) -> list:
+        self.catch_up(account)
+        events = [e for e in account.events if e["seq"] > after]
+        if events or timeout <= 0:
+            return events
+        waiter = self.waiters.setdefault(account.key, asyncio.Event())
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(waiter.wait(), min(timeout, self.settings.longpoll_max_wait))
+        self.catch_up(account)
+        return [e for e in account.events if e["seq"] > after]
+
+    # Persistence
+
+    def dump(self) -> dict:
+        return {
+            "seed": self.seed,
+            "offset": self.offset,
+            "seq": self.seq,
+            "settings": asdict(self.settings),
+            "accounts": [
+                dict(asdict(a), posts=[asdict(p) for p in a.posts]) for a in self.accounts.values()
+            ],
+            "tokens": [asdict(t) for t in self.tokens.values()],
+            "photos": self.photos,
+            "polls": {str(k): v for k, v in self.polls.items()},
+        }
+
+    @classmethod
+    def load(cls, data: dict) -> "World":
+        world = cls(seed=data["seed"], settings=Settings(**data.get("settings", {})))
+        world.offset, world.seq = data.get("offset", 0.0), data.get("seq", 0)
+        world.accounts = {}
+        for raw in data["accounts"]:
+            posts = [Post(**p) for p in raw.pop("posts")]
+            account = Account(**raw)
+            account.posts = posts
+            world.accounts[account.key] = account
+        world.tokens = {t["value"]: Token(**t) for t in data["tokens"]}
+        world.photos = data.get("photos", {})
+        world.polls = {int(k): v for k, v in data.get("polls", {}).items()}
+        return world
+
+    def save(self, path: Path):
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.dump(), ensure_ascii=False))
+        tmp.replace(path)

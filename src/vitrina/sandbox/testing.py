@@ -1,0 +1,76 @@
+"""Helpers for tests, end-to-end runs and benchmarks that drive the sandbox over HTTP."""
+
+import httpx
+
+from vitrina.channels.providers.base import ProviderAccount
+from vitrina.channels.providers.ratelimit import Limiter
+
+from .server import SandboxServer
+
+API_PATHS = {"vk": "/vk", "ok": "/ok", "telegram": "/telegram", "max": "/max"}
+
+
+class SandboxClient:
+    """The control endpoint, plus providers and accounts wired to this sandbox."""
+
+    def __init__(self, url: str):
+        self.url = url.rstrip("/")
+        self.http = httpx.Client(base_url=self.url, timeout=30)
+
+    def reset(self):
+        self.http.post("/sandbox/control/reset").raise_for_status()
+
+    def accounts(self) -> dict[str, dict]:
+        return {a["key"]: a for a in self.http.get("/sandbox/control/accounts").json()}
+
+    def create_account(self, **spec) -> dict:
+        response = self.http.post("/sandbox/control/accounts", json=spec)
+        response.raise_for_status()
+        return response.json()
+
+    def fault(self, **rule):
+        self.http.post("/sandbox/control/faults", json=rule).raise_for_status()
+
+    def clear_faults(self):
+        self.http.delete("/sandbox/control/faults").raise_for_status()
+
+    def expire_tokens(self, network: str | None = None, token: str | None = None):
+        body = {"expire_tokens": {"network": network, "token": token}}
+        self.http.post("/sandbox/control/faults", json=body).raise_for_status()
+
+    def advance(self, seconds: float):
+        self.http.post("/sandbox/control/clock", json={"advance_seconds": seconds})
+
+    def settings(self, **values) -> dict:
+        response = self.http.post("/sandbox/control/settings", json=values)
+        response.raise_for_status()
+        return response.json()
+
+    def reader_writes(self, account_key: str, text: str, kind: str = "message", **extra) -> dict:
+        body = {"account": account_key, "text": text, "kind": kind, **extra}
+        response = self.http.post("/sandbox/control/events", json=body)
+        response.raise_for_status()
+        return response.json()
+
+    def api_url(self, network: str) -> str:
+        return self.url + API_PATHS[network]
+
+    def provider(self, network: str, **kwargs):
+        from vitrina.channels.providers import max, ok, telegram, vk  # noqa: F401
+        from vitrina.channels.providers.base import REGISTRY
+
+        kwargs.setdefault("limiter", Limiter())
+        return REGISTRY[network](self.api_url(network), **kwargs)
+
+    def account(self, key: str, **overrides) -> ProviderAccount:
+        """A ``ProviderAccount`` for an emulated account, as Vitrina would store it."""
+        data = self.accounts()[key]
+        tokens = {k: v for k, v in data["tokens"].items() if v}
+        extra = {"kind": data["kind"], "username": data["screen_name"]}
+        extra.update(overrides.pop("extra", {}))
+        tokens.update(overrides.pop("tokens", {}))
+        return ProviderAccount(data["network"], str(data["external_id"]), tokens, extra)
+
+
+def start_sandbox(seed: int = 42) -> SandboxServer:
+    return SandboxServer(seed=seed).start()
