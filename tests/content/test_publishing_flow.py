@@ -70,6 +70,9 @@ def test_composed_post_goes_out_and_is_deleted_from_the_network(
     vk_variant.refresh_from_db()
     assert vk_variant.state == VariantState.DELETED
     assert posts_on(networks, vk) == 0
+    # The whole post: deleted from every network it is still on.
+    client.post(f"/o/{organisation.slug}/posts/{post.pk}/action/", {"action": "delete_everywhere"})
+    assert post.variants.get(channel=telegram).state == VariantState.DELETED
 
 
 def test_retry_and_check_buttons_call_the_engine(client, organisation, member_factory, channel):

@@ -323,11 +323,13 @@ def post_detail(request, post_id):
                 VariantState.PUBLISHING,
             },
             "editable": not variants or bool(states & set(EDITABLE)),
+            "can_delete_everywhere": VariantState.PUBLISHED in states
+            and VariantState.PUBLISHING not in states,
         },
     )
 
 
-ACTIONS = {"submit", "approve", "return", "unschedule", "cancel", "delete"}
+ACTIONS = {"submit", "approve", "return", "unschedule", "cancel", "delete", "delete_everywhere"}
 
 
 @require(rules.can_write_posts)
@@ -369,9 +371,27 @@ def post_action(request, post_id):
             services.post_delete(post=post, actor=request.user)
             messages.success(request, _("The post is deleted."))
             return redirect("content:posts", org=org)
+        elif action == "delete_everywhere":
+            if not rules.can_publish(membership):
+                raise ServiceError(_("Only editors delete published posts."), code="forbidden")
+            _delete_everywhere(request, post)
     except ServiceError as error:
         messages.error(request, error.message)
     return redirect("content:post", org=org, post_id=post.pk)
+
+
+def _delete_everywhere(request, post) -> None:
+    """Removes the post from every network it is on and cancels it where it is not yet."""
+    deleted = 0
+    for variant in post.variants.all():
+        if variant.state == VariantState.PUBLISHED:
+            publishing.variant_delete_from_network(variant=variant, actor=request.user)
+            deleted += 1
+    if any(variant.state in EDITABLE for variant in post.variants.all()):
+        services.post_cancel(post=post, actor=request.user)
+    messages.success(
+        request, _("The post is deleted from the networks: %(count)s.") % {"count": deleted}
+    )
 
 
 def _may_manage(request, post) -> None:
