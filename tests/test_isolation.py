@@ -17,7 +17,7 @@ from tests.factories import (
     VariantFactory,
 )
 from tests.images import image_bytes
-from vitrina.content.services import media_upload
+from vitrina.content.services import media_upload, template_save, text_block_save
 from vitrina.core.models import AuditEntry
 from vitrina.core.roles import Role
 from vitrina.core.services import api_token_create, invitation_create
@@ -41,6 +41,7 @@ PUBLIC_NAMES = {
     "api-token-create",
     "set-language",
     "invitation-accept",  # reachable only with the secret token from the e-mail
+    "guest-post",  # reachable only with the secret one-time token an editor hands out
     # OAuth answers: act only for the channel named by the state kept in the caller's own
     # session, after checking the caller's membership again (404 otherwise).
     "oauth-vk-callback",
@@ -83,6 +84,12 @@ def world(db):
     variant = VariantFactory(post=post, channel=channel)
     slot = SlotFactory(channel=channel)
     asset = media_upload(organisation=b, actor=victim.user, data=image_bytes(), name="b.png")
+    template = template_save(
+        organisation=b, actor=victim.user, name="Секретный шаблон Б", text="Текст шаблона"
+    )
+    block = text_block_save(
+        organisation=b, actor=victim.user, name="Секретный блок Б", text="Текст блока"
+    )
     return {
         "attacker": attacker,
         "attacker_token": attacker_raw,
@@ -99,6 +106,8 @@ def world(db):
             "series_id": series.pk,
             "slot_id": slot.pk,
             "asset_id": asset.pk,
+            "template_id": template.pk,
+            "block_id": block.pk,
         },
         "secrets": [
             "Секретная библиотека Б",
@@ -107,6 +116,8 @@ def world(db):
             "Секретный пост Б",
             "Секретная рубрика Б",
             "Секретный проект Б",
+            "Секретный шаблон Б",
+            "Секретный блок Б",
         ],
     }
 
@@ -148,6 +159,8 @@ def test_every_route_is_known_to_the_walk():
         "series_id",
         "slot_id",
         "asset_id",
+        "template_id",
+        "block_id",
     }
     for route, name in scoped_routes():
         names = {m.group("name") for m in PLACEHOLDER.finditer(route)}

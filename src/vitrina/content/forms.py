@@ -296,3 +296,67 @@ class PostFilterForm(forms.Form):
         self.fields["channel"].label_from_instance = lambda obj: obj.name
         self.fields["rubric"].queryset = rubrics
         self.fields["state"].choices = [("", _("All states")), *states]
+
+
+class TemplateForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    rubric = NamedChoice(
+        label=_("Rubric"), queryset=Rubric.objects.none(), required=False, empty_label=_("None")
+    )
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, rubrics, **kwargs):
+        super().__init__(*args, prefix="template", **kwargs)
+        self.fields["rubric"].queryset = rubrics
+
+
+class TextBlockForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="block", **kwargs)
+
+
+class GuestLinkForm(forms.Form):
+    note = forms.CharField(
+        label=_("For whom"),
+        max_length=200,
+        help_text=_("For example: a reader, Ivan Petrov, about the book club"),
+        error_messages={"required": _("Say whom the link is for.")},
+    )
+    library = NamedChoice(
+        label=_("Library"),
+        queryset=Library.objects.none(),
+        required=False,
+        empty_label=_("The whole organisation"),
+    )
+
+    def __init__(self, *args, libraries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["library"].queryset = libraries
+
+
+class GuestPostForm(forms.Form):
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=200,
+        error_messages={"required": _("Introduce yourself.")},
+    )
+    text = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=16000,
+        error_messages={"required": _("Write the text.")},
+    )
+    images = MultipleFileField(label=_("Pictures"), required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Content plan (XLSX or CSV)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        error_messages={"required": _("Choose the file of the plan.")},
+    )
+    images = MultipleFileField(label=_("Pictures named in the plan"), required=False)
+    schedule = forms.BooleanField(label=_("Schedule the posts at once"), required=False)

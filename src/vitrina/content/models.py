@@ -294,3 +294,64 @@ class Recurrence(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Template(models.Model):
+    """A starting text for a rubric's posts, with placeholders filled on saving."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="post_templates"
+    )
+    rubric = models.ForeignKey(
+        Rubric, on_delete=models.CASCADE, null=True, blank=True, related_name="templates"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TextBlock(models.Model):
+    """A reusable piece of text: an address, opening hours, a sign-off with hashtags."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="text_blocks"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GuestLink(models.Model):
+    """A one-time address at which a guest writes a post without an account."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="guest_links"
+    )
+    library = models.ForeignKey(Library, on_delete=models.SET_NULL, null=True, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    note = models.CharField(_("for whom"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    post = models.ForeignKey(
+        Post, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.note

@@ -12,6 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from vitrina.channels.models import Channel
 from vitrina.channels.selectors import channel_list
 from vitrina.content.models import (
+    GuestLink,
     MediaAsset,
     Post,
     PostingSlot,
@@ -21,6 +22,8 @@ from vitrina.content.models import (
     Rubric,
     Series,
     Tag,
+    Template,
+    TextBlock,
     Variant,
 )
 from vitrina.core.models import Membership
@@ -187,3 +190,17 @@ def post_state(post: Post) -> str:
         if state in states:
             return state
     return "draft"
+
+
+def template_list(*, membership: Membership) -> QuerySet[Template]:
+    return Template.objects.filter(organisation=membership.organisation).select_related("rubric")
+
+
+def text_block_list(*, membership: Membership) -> QuerySet[TextBlock]:
+    return TextBlock.objects.filter(organisation=membership.organisation)
+
+
+def guest_link_list(*, membership: Membership) -> QuerySet[GuestLink]:
+    return GuestLink.objects.filter(organisation=membership.organisation).select_related(
+        "library", "created_by", "post"
+    )[:100]

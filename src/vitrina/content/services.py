@@ -6,7 +6,9 @@ from ``scheduled`` to ``publishing`` with a conditional UPDATE, and every write 
 the variants and changes only those still in an editable state.
 """
 
+import hashlib
 import os
+import secrets
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -25,6 +27,7 @@ from vitrina.content.checks import (
     utm_text,
 )
 from vitrina.content.models import (
+    GuestLink,
     MediaAsset,
     Post,
     PostingSlot,
@@ -33,6 +36,8 @@ from vitrina.content.models import (
     Rubric,
     Series,
     Tag,
+    Template,
+    TextBlock,
     Variant,
 )
 from vitrina.content.states import EDITABLE, VariantState
@@ -305,6 +310,7 @@ def post_create(
         **fields,
     )
     _validate_post(post, channels=channels)
+    post.text = fill_placeholders(post.text, post)
     post.save()
     post.tags.set(tags_from_names(organisation=organisation, names=list(tags)))
     _sync_media(post, list(media))
@@ -355,6 +361,7 @@ def post_update(
         setattr(post, name, value)
     current_channels = [variant.channel for variant in variants]
     _validate_post(post, channels=channels if channels is not None else current_channels)
+    post.text = fill_placeholders(post.text, post)
     post.save()
     if tags is not None:
         post.tags.set(tags_from_names(organisation=post.organisation, names=list(tags)))
@@ -851,3 +858,185 @@ def recurrence_create(
         changes={"posts": [None, len(moments)]},
     )
     return recurrence
+
+
+# ---------------------------------------------------------------- templates and text blocks
+
+PLACEHOLDERS = {
+    "{библиотека}": lambda post: post.library.name if post.library else post.organisation.name,
+    "{сайт}": lambda post: post.library.website_url if post.library else "",
+    "{каталог}": lambda post: post.library.catalogue_url if post.library else "",
+    "{электронная библиотека}": lambda post: post.library.elibrary_url if post.library else "",
+    "{рубрика}": lambda post: post.rubric.name if post.rubric else "",
+    "{проект}": lambda post: post.series.name if post.series else "",
+    "{дата}": lambda post: (
+        post.scheduled_at.astimezone(
+            ZoneInfo(post.library.timezone if post.library else post.organisation.timezone)
+        ).strftime("%d.%m.%Y")
+        if post.scheduled_at
+        else ""
+    ),
+}
+
+
+def fill_placeholders(text: str, post: Post) -> str:
+    """Replaces the template placeholders ({библиотека}, {дата}, {сайт}…) for this post."""
+    for placeholder, value in PLACEHOLDERS.items():
+        if placeholder in text:
+            text = text.replace(placeholder, value(post) or "")
+    return text
+
+
+@transaction.atomic
+def template_save(
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    template: Template | None = None,
+    name: str,
+    text: str,
+    rubric: Rubric | None = None,
+) -> Template:
+    if not (name or "").strip():
+        raise ServiceError(_("Enter the name."), field="name")
+    if not (text or "").strip():
+        raise ServiceError(_("Write the text."), field="text")
+    if rubric is not None and rubric.organisation_id != organisation.pk:
+        raise ServiceError(_("Choose a rubric of this organisation."), field="rubric")
+    creating = template is None
+    template = template or Template(organisation=organisation)
+    template.name, template.text, template.rubric = name.strip(), text, rubric
+    template.save()
+    audit_record(
+        action="template.created" if creating else "template.changed",
+        organisation=organisation,
+        actor=actor,
+        obj=template,
+    )
+    return template
+
+
+@transaction.atomic
+def text_block_save(
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    block: TextBlock | None = None,
+    name: str,
+    text: str,
+) -> TextBlock:
+    if not (name or "").strip():
+        raise ServiceError(_("Enter the name."), field="name")
+    if not (text or "").strip():
+        raise ServiceError(_("Write the text."), field="text")
+    creating = block is None
+    block = block or TextBlock(organisation=organisation)
+    block.name, block.text = name.strip(), text
+    block.save()
+    audit_record(
+        action="text_block.created" if creating else "text_block.changed",
+        organisation=organisation,
+        actor=actor,
+        obj=block,
+    )
+    return block
+
+
+@transaction.atomic
+def template_delete(*, obj: Template | TextBlock, actor: User | None) -> None:
+    audit_record(
+        action=f"{obj._meta.model_name}.deleted",
+        organisation=obj.organisation,
+        actor=actor,
+        obj=obj,
+    )
+    obj.delete()
+
+
+# ---------------------------------------------------------------- guest posts
+
+GUEST_LINK_DAYS = 14
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def guest_link_create(
+    *, organisation: Organisation, actor: User | None, note: str, library: Library | None = None
+) -> tuple[GuestLink, str]:
+    """A one-time link; the token is returned once and only its hash is kept."""
+    note = (note or "").strip()
+    if not note:
+        raise ServiceError(_("Say whom the link is for."), field="note")
+    if library is not None and library.organisation_id != organisation.pk:
+        raise ServiceError(_("Choose from this organisation."), field="library")
+    token = secrets.token_urlsafe(24)
+    link = GuestLink.objects.create(
+        organisation=organisation,
+        library=library,
+        note=note[:200],
+        token_hash=_token_hash(token),
+        created_by=actor,
+        expires_at=timezone.now() + timedelta(days=GUEST_LINK_DAYS),
+    )
+    audit_record(action="guest_link.created", organisation=organisation, actor=actor, obj=link)
+    return link, token
+
+
+def guest_link_for(token: str) -> GuestLink | None:
+    """The unused, unexpired link of this token, or None."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        GuestLink.objects.filter(
+            token_hash=_token_hash(token), used_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .select_related("organisation", "library")
+        .first()
+    )
+
+
+@transaction.atomic
+def guest_post_submit(
+    *, token: str, name: str, text: str, images: list[tuple[str, bytes]] = ()
+) -> Post:
+    """The guest's text arrives as a draft for the editors to review; the link is spent."""
+    link = guest_link_for(token)
+    if link is None:
+        raise ServiceError(_("This link has been used or has expired."), code="gone")
+    link = GuestLink.objects.select_for_update().get(pk=link.pk)
+    if link.used_at is not None:
+        raise ServiceError(_("This link has been used or has expired."), code="gone")
+    name, text = (name or "").strip(), (text or "").strip()
+    if not name:
+        raise ServiceError(_("Introduce yourself."), field="name")
+    if not text:
+        raise ServiceError(_("Write the text."), field="text")
+    media = [
+        media_upload(organisation=link.organisation, actor=None, data=data, name=filename)
+        for filename, data in images
+    ]
+    post = post_create(
+        organisation=link.organisation,
+        actor=None,
+        channels=[],
+        media=media,
+        source=Post.Source.GUEST,
+        guest_name=name[:200],
+        library=link.library,
+        title=_("Guest post: %(name)s") % {"name": name[:100]},
+        text=text,
+    )
+    link.used_at = timezone.now()
+    link.post = post
+    link.save(update_fields=["used_at", "post"])
+    audit_record(action="guest_post.received", organisation=link.organisation, actor=None, obj=post)
+    notify(
+        users=members_with(link.organisation, Permission.PUBLISH),
+        organisation=link.organisation,
+        text=_("A guest post arrived from %(name)s") % {"name": name[:100]},
+        url=post_url(post),
+    )
+    return post

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vitrina.content.views import media, planning, posts, rubrics
+from vitrina.content.views import media, planning, posts, rubrics, tools
 
 app_name = "content"
 
@@ -30,6 +30,13 @@ urlpatterns = [
     path("media/upload/", media.media_upload, name="media-upload"),
     path("media/<int:asset_id>/", media.media_edit, name="media-edit"),
     path("media/<int:asset_id>/file/", media.media_file, name="media-file"),
+    path("posts/import/", tools.plan_import, name="import"),
+    path("posts/autosave/", posts.post_autosave, name="autosave"),
+    path("posts/<int:post_id>/autosave/", posts.post_autosave, name="post-autosave"),
+    path("templates/", tools.template_list, name="templates"),
+    path("templates/<int:template_id>/delete/", tools.template_delete, name="template-delete"),
+    path("text-blocks/<int:block_id>/delete/", tools.text_block_delete, name="block-delete"),
+    path("guest-links/", tools.guest_links, name="guest-links"),
     path("rubrics/", rubrics.rubric_list, name="rubrics"),
     path("rubrics/new/", rubrics.rubric_edit, name="rubric-create"),
     path("rubrics/<int:rubric_id>/", rubrics.rubric_edit, name="rubric-edit"),

@@ -5,8 +5,9 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -195,11 +196,29 @@ def post_edit(request, post_id=None):
                 "pollAnswers": _("more answers than the network allows: "),
                 "links": _("links: "),
                 "uploadFailed": _("The file could not be uploaded."),
+                "saved": _("Draft saved at "),
+                "notSaved": _("The draft is not saved."),
             },
             "networks": {
                 channel.pk: channel.network for channel in form.fields["channels"].queryset
             },
             "can_publish": rules.can_publish(request.membership),
+            "snippets": {
+                "templates": [
+                    {"id": t.pk, "name": t.name, "rubric": t.rubric_id, "text": t.text}
+                    for t in selectors.template_list(membership=request.membership)
+                ],
+                "blocks": [
+                    {"id": b.pk, "name": b.name, "text": b.text}
+                    for b in selectors.text_block_list(membership=request.membership)
+                ],
+            },
+            "autosave_url": reverse(
+                "content:post-autosave",
+                kwargs={"org": request.organisation.slug, "post_id": post.pk},
+            )
+            if post
+            else reverse("content:autosave", kwargs={"org": request.organisation.slug}),
         },
     )
 
@@ -256,6 +275,45 @@ def _save(request, post, form, media_assets):
         media=media_assets,
         tags=data["tags"],
         **fields,
+    )
+
+
+@require(rules.can_write_posts)
+@require_POST
+def post_autosave(request, post_id=None):
+    """The composer saves a draft by itself while one types (pictures are uploaded apart)."""
+    post = post_or_404(request, post_id) if post_id else None
+    zone = _post_zone(request, request.POST)
+    with timezone.override(ZoneInfo(zone)):
+        form = _composer_form(request, post, request.POST)
+        if not form.is_valid():
+            errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+            return JsonResponse(
+                {
+                    "error": {
+                        "code": "invalid",
+                        "message": _("The draft is not saved: check the form."),
+                        "details": errors,
+                    }
+                },
+                status=400,
+            )
+        try:
+            post = _save(request, post, form, _chosen_media(request, post))
+        except ServiceError as error:
+            return JsonResponse(
+                {"error": {"code": error.code, "message": error.message}}, status=error.status
+            )
+    slug = request.organisation.slug
+    return JsonResponse(
+        {
+            "post_id": post.pk,
+            "edit_url": reverse("content:post-edit", kwargs={"org": slug, "post_id": post.pk}),
+            "autosave_url": reverse(
+                "content:post-autosave", kwargs={"org": slug, "post_id": post.pk}
+            ),
+            "saved_at": timezone.localtime(timezone.now(), ZoneInfo(zone)).strftime("%H:%M"),
+        }
     )
 
 

@@ -191,6 +191,79 @@
       update();
     });
 
+    // Templates and text blocks.
+    var snippets = json("composer-snippets");
+    function pick(list, id) {
+      for (var i = 0; i < list.length; i++) if (String(list[i].id) === id) return list[i];
+      return null;
+    }
+    var templatePicker = document.getElementById("template-picker");
+    if (templatePicker) {
+      templatePicker.addEventListener("change", function () {
+        var item = pick(snippets.templates || [], templatePicker.value);
+        if (!item) return;
+        text.value = text.value.trim() ? text.value.replace(/\s*$/, "") + "\n\n" + item.text : item.text;
+        var rubric = document.getElementById("id_rubric");
+        if (rubric && item.rubric && !rubric.value) rubric.value = String(item.rubric);
+        templatePicker.value = "";
+        text.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+    }
+    var blockPicker = document.getElementById("block-picker");
+    if (blockPicker) {
+      blockPicker.addEventListener("change", function () {
+        var item = pick(snippets.blocks || [], blockPicker.value);
+        if (!item) return;
+        var start = text.selectionStart || text.value.length;
+        var end = text.selectionEnd || start;
+        text.value = text.value.slice(0, start) + item.text + text.value.slice(end);
+        blockPicker.value = "";
+        text.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+    }
+
+    // Drafts save themselves a few seconds after one stops typing.
+    var status = document.getElementById("autosave-status");
+    var timer = null;
+    var saving = false;
+    function autosave() {
+      if (saving || !text.value.trim()) return;
+      saving = true;
+      var body = new FormData(form);
+      body.delete("upload");
+      body.delete("then");
+      fetch(form.dataset.autosaveUrl, {
+        method: "POST",
+        body: body,
+        headers: { "Accept": "application/json" },
+        credentials: "same-origin"
+      }).then(function (response) {
+        return response.json().then(function (payload) {
+          if (response.ok) {
+            form.action = payload.edit_url;
+            form.dataset.autosaveUrl = payload.autosave_url;
+            if (window.history && window.history.replaceState) {
+              window.history.replaceState(null, "", payload.edit_url);
+            }
+            status.textContent = TEXTS.saved + payload.saved_at;
+          } else {
+            status.textContent = (payload.error && payload.error.message) || TEXTS.notSaved;
+          }
+        });
+      }).catch(function () {
+        status.textContent = TEXTS.notSaved;
+      }).then(function () {
+        saving = false;
+      });
+    }
+    form.addEventListener("input", function () {
+      if (timer) window.clearTimeout(timer);
+      timer = window.setTimeout(autosave, 4000);
+    });
+    form.addEventListener("submit", function () {
+      if (timer) window.clearTimeout(timer);
+    });
+
     form.addEventListener("input", update);
     form.addEventListener("change", update);
     update();
