@@ -397,3 +397,17 @@ def test_state_survives_a_dump_and_load():
     copy = World.load(json.loads(json.dumps(world.dump())))
     assert copy.accounts["max:medlib42"].posts[-1].text == "Сохранится"
     assert copy.tokens.keys() == world.tokens.keys()
+
+
+def test_malformed_parameters_get_the_networks_bad_request(sandbox):
+    found = accounts(sandbox)
+    bot = found["telegram:medlib42_news"]["tokens"]["bot"]
+    answer = sandbox.http.post(f"/telegram/bot{bot}/getUpdates", json={"offset": "abc"})
+    assert answer.status_code == 400 and answer.json()["ok"] is False
+    mx = found["max:medlib42"]
+    listed = sandbox.http.get(
+        "/max/messages",
+        params={"chat_id": mx["external_id"], "count": "many"},
+        headers={"Authorization": mx["tokens"]["bot"]},
+    )
+    assert listed.status_code == 400 and listed.json()["code"] == "proto.payload"

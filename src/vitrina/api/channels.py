@@ -5,10 +5,18 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from vitrina.api.auth import membership_or_404
 from vitrina.api.errors import ApiError
-from vitrina.api.schemas import ChannelIn, ChannelOut, ChannelPatch, ErrorOut
+from vitrina.api.schemas import (
+    ChannelIn,
+    ChannelOut,
+    ChannelPatch,
+    ConnectionReportOut,
+    ErrorOut,
+)
 from vitrina.channels import selectors, services
+from vitrina.channels.connect import channel_check_connection
 from vitrina.channels.models import Channel
 from vitrina.channels.networks import Network
+from vitrina.channels.providers.base import ProviderError
 from vitrina.core import rules
 from vitrina.core.models import Membership
 from vitrina.core.selectors import library_get
@@ -145,3 +153,29 @@ def channel_delete(request, org_slug: str, channel_id: int):
         channel=_channel(membership, channel_id), actor=request.auth, archived=True
     )
     return Status(204, None)
+
+
+@router.post(
+    "/organisations/{org_slug}/channels/{channel_id}/check",
+    response={200: ConnectionReportOut, **ERRORS, 502: ErrorOut},
+    summary="Check a channel's connection",
+    description="Asks the network what works with the stored tokens (publishing, statistics, "
+    "messages) and what is missing; marks the channel connected or needing reconnection.",
+)
+def channel_check(request, org_slug: str, channel_id: int):
+    membership = _manager(request, org_slug)
+    channel = _channel(membership, channel_id)
+    try:
+        report = channel_check_connection(channel=channel, actor=request.auth)
+    except ProviderError as error:
+        raise ApiError(502, "network_error", error.message) from error
+    channel.refresh_from_db(fields=["connection_state"])
+    return {
+        "can_post": report.can_post,
+        "can_read_stats": report.can_read_stats,
+        "can_message": report.can_message,
+        "followers": report.followers,
+        "problems": report.problems,
+        "missing_tokens": report.missing_tokens,
+        "connection_state": channel.connection_state,
+    }

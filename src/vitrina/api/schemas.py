@@ -92,3 +92,15 @@ class ChannelPatch(Schema):
     subscribers: int | None = Field(None, ge=0)
     visits: int | None = Field(None, ge=0)
     archived: bool | None = None
+
+
+class ConnectionReportOut(Schema):
+    """What works on the network with the channel's stored tokens."""
+
+    can_post: bool
+    can_read_stats: bool
+    can_message: bool
+    followers: int | None
+    problems: list[str]
+    missing_tokens: list[str]
+    connection_state: str

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -29,10 +28,12 @@ from vitrina.channels.providers.base import (
     get_provider,
 )
 from vitrina.channels.providers.oauth import OkOAuth, TokenSet, VkIdOAuth
+from vitrina.core import crypto
 from vitrina.core.audit import audit_record
 from vitrina.core.exceptions import ServiceError
-from vitrina.core.models import Membership, User
-from vitrina.core.roles import Role
+from vitrina.core.models import User
+from vitrina.core.notifications import members_with, notify
+from vitrina.core.roles import Permission
 
 logger = logging.getLogger(__name__)
 
@@ -67,13 +68,27 @@ def provider_account(channel: Channel, *, refresh: bool = True) -> ProviderAccou
     """The channel as its provider sees it, with decrypted tokens (refreshed if due)."""
     if channel.network not in CONNECTABLE:
         raise ServiceError(_("Vitrina does not publish to this network."))
-    if refresh:
-        channel_refresh_token(channel=channel)
-    tokens = {}
-    for kind, name in TOKEN_NAMES[channel.network].items():
-        value = services.channel_secret_value(channel=channel, kind=kind)
-        if value:
-            tokens[name] = value
+    names = TOKEN_NAMES[channel.network]
+    # One read of every secret: publishing builds an account for each post it sends.
+    secrets = {
+        secret.kind: secret
+        for secret in ChannelSecret.objects.filter(
+            channel=channel, kind__in=[*names, SecretKind.USER_TOKEN]
+        )
+    }
+    user_secret = secrets.get(SecretKind.USER_TOKEN)
+    expiring = (
+        user_secret is not None
+        and user_secret.expires_at is not None
+        and (user_secret.expires_at - timezone.now() <= REFRESH_MARGIN)
+    )
+    if refresh and expiring and channel_refresh_token(channel=channel):
+        return provider_account(channel, refresh=False)
+    tokens = {
+        name: crypto.decrypt(secrets[kind].ciphertext)
+        for kind, name in names.items()
+        if kind in secrets
+    }
     if channel.network == Network.OK:
         tokens["application_key"] = settings.OK_APPLICATION_KEY
         tokens["application_secret_key"] = settings.OK_CLIENT_SECRET
@@ -177,34 +192,24 @@ def channels_refresh_expiring() -> int:
 
 @transaction.atomic
 def channel_needs_reconnect(*, channel: Channel, reason: str, actor: User | None = None):
-    """The network refused the channel's token: mark it and tell the administrators."""
+    """The network refused the channel's token: mark it and tell those who manage channels."""
     if channel.connection_state == ConnectionState.NEEDS_RECONNECT:
         return channel
     channel = services.channel_set_connection_state(
         channel=channel, state=ConnectionState.NEEDS_RECONNECT, actor=actor, reason=reason
     )
-    admins = Membership.objects.filter(
-        organisation=channel.organisation, role=Role.ADMIN, is_active=True
-    ).select_related("user")
-    recipients = [m.user.email for m in admins if m.user.email]
-    if recipients:
-        link = settings.SITE_URL + reverse(
+    text = _(
+        "%(network)s no longer accepts the access of the channel “%(name)s”: %(reason)s "
+        "Until it is reconnected, Vitrina does not publish there."
+    ) % {"network": channel.get_network_display(), "name": channel.name, "reason": reason}
+    notify(
+        users=members_with(channel.organisation, Permission.MANAGE_CHANNELS),
+        organisation=channel.organisation,
+        text=text,
+        url=reverse(
             "channels:detail", kwargs={"org": channel.organisation.slug, "channel_id": channel.pk}
-        )
-        subject = _("Reconnect the channel “%(name)s”") % {"name": channel.name}
-        body = _(
-            "%(network)s no longer accepts the access of the channel “%(name)s”: %(reason)s\n\n"
-            "Until it is reconnected, Vitrina does not publish there. Open the channel and "
-            "connect it again:\n%(link)s"
-        ) % {
-            "network": channel.get_network_display(),
-            "name": channel.name,
-            "reason": reason,
-            "link": link,
-        }
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        )
+        ),
+    )
     return channel
 
 

@@ -14,7 +14,7 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,10 +43,11 @@ Outcome = PublishAttempt.Outcome
 
 # Attempts that say something about whether the post is on the network.
 DECIDING = {Outcome.UNKNOWN, Outcome.FOUND, Outcome.NOT_FOUND, Outcome.PUBLISHED}
-# Our own rate limiter answers "wait a moment" before anything is sent: waiting that long
-# in the worker is cheaper than a round trip through the queue.
-MAX_INLINE_WAIT = 2.0
-MAX_INLINE_TRIES = 20
+# Our own rate limiter answers "wait" before anything is sent. A short wait is cheaper in
+# the worker than a round trip through the queue; a longer one would hold a worker thread
+# that other channels need, so the variant goes back to the queue for that long instead.
+MAX_INLINE_WAIT = 0.3
+MAX_INLINE_TOTAL = 1.0
 
 
 def backoff(failures: int) -> timedelta:
@@ -62,7 +63,7 @@ def _deadline(variant: Variant):
 
 def _open_attempt(variant: Variant, worker: str) -> PublishAttempt:
     variant.attempt_count += 1
-    variant.save(update_fields=["attempt_count", "updated_at"])
+    variant.save(update_fields=["attempt_count", "claimed_at", "updated_at"])
     return PublishAttempt.objects.create(
         variant=variant, started_at=timezone.now(), outcome=Outcome.UNKNOWN, worker=worker
     )
@@ -81,15 +82,27 @@ def needs_reconciliation(variant: Variant) -> bool:
     return last is not None and last.outcome == Outcome.UNKNOWN
 
 
+def _lock_self() -> dict:
+    # Lock the variant's row only, not the post and channel joined to it.
+    return {"of": ("self",)} if connection.features.has_select_for_update_of else {}
+
+
 def _start(variant_id: int, claim: str, worker: str):
     """Check the claim under a row lock and open an attempt; None if this run is stale."""
     with transaction.atomic():
-        variant = Variant.objects.select_for_update().filter(pk=variant_id).first()
+        variant = (
+            Variant.objects.select_for_update(**_lock_self())
+            .select_related("post__organisation", "channel")
+            .filter(pk=variant_id)
+            .first()
+        )
         if variant is None or variant.state != VariantState.PUBLISHING:
             return None, None, False
         if variant.claimed_by != claim:
             return None, None, False  # a newer claim owns it (the old one was swept)
-        reconcile = needs_reconciliation(variant)
+        reconcile = variant.attempt_count > 0 and needs_reconciliation(variant)
+        # The lease runs from here: a claim that waited in the queue is not a live worker.
+        variant.claimed_at = timezone.now()
         attempt = _open_attempt(variant, worker)
         return variant, attempt, reconcile
 
@@ -124,14 +137,19 @@ def publish_variant(variant_id: int, claim: str, *, worker: str = "") -> str:
             _close(attempt, Outcome.NOT_FOUND, _("Not on the network: publishing again."))
             attempt = _open_attempt(variant, worker)
 
-    for _try in range(MAX_INLINE_TRIES):
+    waited = 0.0
+    while True:
         try:
             published = provider.publish(account, payload)
         except RateLimited as error:
-            if error.retry_after <= MAX_INLINE_WAIT:
+            if error.code is not None:  # the network itself said "too many"
+                return _record_error(variant, attempt, error)
+            # Our own limiter spoke: nothing reached the network.
+            if error.retry_after <= MAX_INLINE_WAIT and waited < MAX_INLINE_TOTAL:
                 time.sleep(error.retry_after)
+                waited += error.retry_after
                 continue
-            return _record_error(variant, attempt, error)
+            return _defer(variant, attempt, error.retry_after)
         except ProviderError as error:
             return _record_error(variant, attempt, error)
         except Exception as error:  # an unforeseen failure mid-call: the outcome is unknown
@@ -139,7 +157,19 @@ def publish_variant(variant_id: int, claim: str, *, worker: str = "") -> str:
             unknown = Transient(str(error), outcome_unknown=True, network=variant.channel.network)
             return _record_error(variant, attempt, unknown)
         return _record_published(variant, attempt, published, Outcome.PUBLISHED)
-    return _record_error(variant, attempt, RateLimited(MAX_INLINE_WAIT))
+
+
+def _defer(variant, attempt, seconds: float) -> str:
+    """Nothing was sent: forget this try (no log noise, no reconciliation) and come back."""
+    with transaction.atomic():
+        variant = Variant.objects.select_for_update().get(pk=variant.pk)
+        attempt.delete()
+        variant.attempt_count -= 1
+        variant.state = VariantState.SCHEDULED
+        variant.claimed_by = ""
+        variant.next_attempt_at = timezone.now() + timedelta(seconds=seconds)
+        variant.save(update_fields=["attempt_count", "state", "claimed_by", "next_attempt_at"])
+    return VariantState.SCHEDULED
 
 
 def _post_url(variant: Variant) -> str:
@@ -159,8 +189,8 @@ def _tell(variant: Variant, text: str) -> None:
 
 
 def _record_published(variant, attempt, published: Published, outcome: str) -> str:
+    # The post is on the network: this is recorded whatever else happened meanwhile.
     with transaction.atomic():
-        variant = Variant.objects.select_for_update().get(pk=variant.pk)
         _close(attempt, outcome, published.url)
         variant.state = VariantState.PUBLISHED
         variant.external_id = str(published.external_id)
@@ -168,7 +198,18 @@ def _record_published(variant, attempt, published: Published, outcome: str) -> s
         variant.published_at = published.published_at or timezone.now()
         variant.last_error = variant.last_error_code = ""
         variant.next_attempt_at = None
-        variant.save()
+        variant.save(
+            update_fields=[
+                "state",
+                "external_id",
+                "external_url",
+                "published_at",
+                "last_error",
+                "last_error_code",
+                "next_attempt_at",
+                "updated_at",
+            ]
+        )
         audit_record(
             action="variant.published",
             organisation=variant.post.organisation,

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
-from vitrina.publishing.dispatcher import claim_due, sweep_stale
+from vitrina.publishing.dispatcher import claim_due, in_flight, sweep_stale
 from vitrina.publishing.engine import publish_variant
 from vitrina.publishing.models import SchedulerHeartbeat
 
@@ -49,11 +49,17 @@ class Scheduler:
             logger.warning("Gave back %s stale publishing claims", swept)
         handed = 0
         while True:
-            claimed = claim_due(now=now, limit=settings.PUBLISH_BATCH, claimer=self.name)
+            # Hand out no more than the workers can start within a lease: a claim that
+            # waits longer is swept and handed out again, which is safe but wasted work.
+            room = settings.PUBLISH_MAX_IN_FLIGHT - in_flight()
+            limit = min(settings.PUBLISH_BATCH, room)
+            if limit <= 0:
+                break
+            claimed = claim_due(now=now, limit=limit, claimer=self.name)
             for variant_id, claim in claimed:
                 self._hand_out(variant_id, claim)
             handed += len(claimed)
-            if len(claimed) < settings.PUBLISH_BATCH:
+            if len(claimed) < limit:
                 break
         SchedulerHeartbeat.objects.update_or_create(name=self.name, defaults={"seen_at": now})
         return handed

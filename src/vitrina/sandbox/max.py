@@ -120,13 +120,8 @@ def chat_json(world, account) -> dict:
 
 class Call:
     def __init__(self, request, world, account, params, files):
-        self.request, self.world, self.account, self.params, self.files = (
-            request,
-            world,
-            account,
-            params,
-            files,
-        )
+        self.request, self.world, self.account = request, world, account
+        self.params, self.files = params, files
 
     def throttle(self, chat: str):
         world, settings = self.world, self.world.settings
@@ -356,6 +351,8 @@ def endpoint(handler, name: str):
                 result = await result
         except MaxError as exc:
             return fail(exc.status, exc.code, exc.message)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            return fail(400, "proto.payload", f"Invalid request: {exc}")
         if decision.action == "drop":
             return lost_answer()
         return Json(result)

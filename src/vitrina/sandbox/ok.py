@@ -58,13 +58,8 @@ def signature(params: dict, access_token: str, secret: str) -> str:
 
 class Call:
     def __init__(self, request, world, token, params, files):
-        self.request, self.world, self.token, self.params, self.files = (
-            request,
-            world,
-            token,
-            params,
-            files,
-        )
+        self.request, self.world, self.token = request, world, token
+        self.params, self.files = params, files
 
     def account(self, name="gid"):
         """The group (or the user's own profile when no group is given) the call acts on."""
@@ -364,6 +359,8 @@ async def method(request: Request):
         result = handler(Call(request, world, token, params, files))
     except OkError as exc:
         return fail(exc.code, exc.message)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        return fail(100, f"{MESSAGES[100]}: {exc}")
     if decision.action == "drop":
         return lost_answer()
     return Json(result)

@@ -37,14 +37,18 @@ def serve(
     state_file: str | None = None,
     settings: Settings | None = None,
     log_level: str = "warning",
+    expired_tokens: list[str] = (),
 ):
-    """Serve the sandbox until interrupted."""
+    """Serve the sandbox until interrupted; ``expired_tokens`` lists networks whose tokens
+    start out expired (to rehearse reconnecting)."""
     app = create_app(
         seed=seed,
         faults=[parse_fault(f) for f in faults or []],
         settings=settings,
         state_file=state_file,
     )
+    for network in expired_tokens:
+        app.state.world.expire(network)
     uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
 
 
@@ -57,10 +61,16 @@ def free_port() -> int:
 class SandboxServer:
     """The sandbox on a free local port in a background thread."""
 
-    def __init__(self, seed: int = 42, settings: Settings | None = None, port: int | None = None):
+    def __init__(
+        self,
+        seed: int = 42,
+        settings: Settings | None = None,
+        port: int | None = None,
+        state_file=None,
+    ):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.app = create_app(seed=seed, settings=settings)
+        self.app = create_app(seed=seed, settings=settings, state_file=state_file)
         config = uvicorn.Config(
             self.app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False
         )
@@ -68,6 +78,9 @@ class SandboxServer:
         self.thread = threading.Thread(target=self.server.run, name="sandbox", daemon=True)
 
     def start(self) -> "SandboxServer":
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                raise RuntimeError(f"port {self.port} is taken")
         self.thread.start()
         deadline = time.monotonic() + 10
         while not self.server.started:

@@ -325,8 +325,13 @@ class World:
         return figures
 
     def posts_today(self, account: Account) -> int:
-        since = self.now() - dynamics.DAY
-        return sum(1 for p in account.posts if p.date > since and p.author == "owner")
+        """Posts of the last 24 hours (the newest are last: stop at the first older one)."""
+        since, count = self.now() - dynamics.DAY, 0
+        for post in reversed(account.posts):
+            if post.date <= since:
+                break
+            count += post.author == "owner"
+        return count
 
     def _history(self, account: Account):
         """Ten days of past posts so walls, figures and stats are not empty at start."""

@@ -74,12 +74,17 @@ def message_json(account, post) -> dict:
         message["poll"] = {
             "id": str(poll["id"]),
             "question": poll["question"],
-            "options": [{"text": str(text), "voter_count": 0} for text in poll["answers"]],
+            "options": [
+                {"text": str(text), "voter_count": 0, "persistent_id": str(index)}
+                for index, text in enumerate(poll["answers"])
+            ],
             "total_voter_count": 0,
             "is_closed": False,
             "is_anonymous": poll.get("anonymous", True),
             "type": "regular",
             "allows_multiple_answers": poll.get("multiple", False),
+            "allows_revoting": True,
+            "members_only": False,
         }
     else:
         message["text"] = post.text
@@ -140,13 +145,8 @@ def update_json(account, event: dict) -> dict:
 
 class Call:
     def __init__(self, request, world, account, params, files):
-        self.request, self.world, self.account, self.params, self.files = (
-            request,
-            world,
-            account,
-            params,
-            files,
-        )
+        self.request, self.world, self.account = request, world, account
+        self.params, self.files = params, files
 
     def flag(self, name: str, default=False) -> bool:
         value = self.params.get(name)
@@ -487,6 +487,8 @@ async def method(request: Request):
             result = await result
     except TgError as exc:
         return fail(exc.code, exc.description, **exc.parameters)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        return fail(400, f"Bad Request: invalid parameters ({exc})")
     if decision.action == "drop":
         return lost_answer()
     return Json({"ok": True, "result": result})

@@ -68,13 +68,8 @@ class VkError(Exception):
 
 class Call:
     def __init__(self, request: Request, world, token, params: dict, files: dict):
-        self.request, self.world, self.token, self.params, self.files = (
-            request,
-            world,
-            token,
-            params,
-            files,
-        )
+        self.request, self.world, self.token = request, world, token
+        self.params, self.files = params, files
 
     def base(self) -> str:
         return str(self.request.base_url)
@@ -731,6 +726,8 @@ async def method(request: Request):
         result = handler(Call(request, world, token, params, files))
     except VkError as exc:
         return error(exc.code, exc.message, params, name, **exc.extra)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        return error(100, f"{MESSAGES[100]}: {exc}", params, name)
     if decision.action == "drop":
         return lost_answer()
     return Json({"response": result})

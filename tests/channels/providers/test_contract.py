@@ -70,6 +70,15 @@ def test_telegram_media_group_and_long_caption_split(sandbox):
     assert len(published.related_ids) == 2
 
 
+def test_telegram_part_sent_then_failure_is_an_unknown_outcome(sandbox):
+    provider, account = sandbox.provider("telegram"), sandbox.account(ACCOUNTS["telegram"])
+    sandbox.fault(network="telegram", method="sendMessage", error_rate=1, error=500, count=1)
+    with pytest.raises(Transient) as caught:
+        provider.publish(account, Payload(text="Длинный текст. " * 100, photos=[photo()]))
+    assert caught.value.outcome_unknown
+    assert "Часть публикации уже в канале" in caught.value.message
+
+
 def test_telegram_text_too_long_is_refused(sandbox):
     provider, account = sandbox.provider("telegram"), sandbox.account(ACCOUNTS["telegram"])
     with pytest.raises(Rejected):

@@ -222,6 +222,7 @@ class Provider:
     """One network. Subclasses set ``network`` and ``limits`` and implement the methods."""
 
     network = ""
+    title = ""  # the network's name for messages to people
     limits: Limits
     default_url = ""
     settings_name = ""
@@ -328,8 +329,6 @@ class Provider:
                 )
         if payload.link and not limits.links:
             raise Rejected("links_unsupported", f"{self.title} не принимает ссылки.")
-
-    title = ""
 
     # The interface
 

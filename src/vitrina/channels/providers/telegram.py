@@ -130,14 +130,40 @@ class TelegramProvider(Provider):
 
     def publish(self, account, payload: Payload) -> Published:
         self.check_payload(payload)
-        chat = account.external_id
         text = payload.text
         if payload.link and payload.link not in text:
             text = f"{text}\n\n{payload.link}".strip()
         if len(text) > self.limits.text:
             raise Rejected("text_too_long", DESCRIPTIONS["message is too long"], network="telegram")
-        messages = []
+        messages: list[dict] = []
+        try:
+            main = self._send_parts(account, payload, text, messages)
+        except ProviderError as error:
+            if not messages:
+                raise
+            # Part of the post is already in the channel: retrying would repeat it.
+            raise Transient(
+                f"Часть публикации уже в канале ({len(messages)} сообщ.), остальное не ушло: "
+                f"{error.message}",
+                outcome_unknown=True,
+                code=error.code,
+                network="telegram",
+            ) from error
+        ids = [str(m["message_id"]) for m in messages]
+        main_id = str(main["message_id"])
+        return Published(
+            main_id,
+            self.post_url(account, main_id),
+            raw={"messages": messages},
+            related_ids=[i for i in ids if i != main_id],
+        )
+
+    def _send_parts(self, account, payload: Payload, text: str, messages: list) -> dict:
+        """Send the post's messages in order, appending each to ``messages``; returns the
+        one that stands for the post (the text, or the first message)."""
+        chat = account.external_id
         caption = text if len(text) <= self.limits.caption else ""
+        main = None
         if len(payload.photos) == 1:
             photo = payload.photos[0]
             messages.append(
@@ -173,9 +199,8 @@ class TelegramProvider(Provider):
                 )
             )
         if text and not (payload.photos and caption):
-            messages.append(
-                self.call(account, "sendMessage", write=True, chat=chat, chat_id=chat, text=text)
-            )
+            main = self.call(account, "sendMessage", write=True, chat=chat, chat_id=chat, text=text)
+            messages.append(main)
         if payload.poll:
             poll = payload.poll
             messages.append(
@@ -192,15 +217,7 @@ class TelegramProvider(Provider):
                     close_date=int(poll.end_date.timestamp()) if poll.end_date else None,
                 )
             )
-        main = messages[-1] if (text and not caption) else messages[0]
-        ids = [str(m["message_id"]) for m in messages]
-        main_id = str(main["message_id"])
-        return Published(
-            main_id,
-            self.post_url(account, main_id),
-            raw={"messages": messages},
-            related_ids=[i for i in ids if i != main_id],
-        )
+        return main or messages[0]
 
     def find_published(self, account, payload, since=None):
         raise Unverifiable(

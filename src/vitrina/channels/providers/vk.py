@@ -249,7 +249,6 @@ class VkProvider(Provider):
             days.append(
                 DayStats(
                     day=day,
-                    followers=followers if day == day_to or day == date.today() else None,
                     views=visitors.get("views"),
                     visitors=visitors.get("visitors"),
                     reach=reach.get("reach"),
@@ -260,6 +259,8 @@ class VkProvider(Provider):
                     unsubscribed=activity.get("unsubscribed"),
                 )
             )
+        if days:
+            days[-1].followers = followers  # VK tells only today's count
         return days
 
     def followers(self, account) -> int | None:

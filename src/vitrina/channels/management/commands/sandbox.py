@@ -24,6 +24,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--state-file", help="keep the state in this JSON file")
         parser.add_argument(
+            "--expired-tokens",
+            action="append",
+            default=[],
+            choices=["vk", "ok", "telegram", "max"],
+            help="start with this network's tokens expired (repeatable)",
+        )
+        parser.add_argument(
             "--no-limits", action="store_true", help="do not enforce rate limits and daily caps"
         )
         parser.add_argument(
@@ -52,4 +59,5 @@ class Command(BaseCommand):
             state_file=options["state_file"],
             settings=settings,
             log_level="info",
+            expired_tokens=options["expired_tokens"],
         )

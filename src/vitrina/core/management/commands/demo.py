@@ -7,9 +7,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from vitrina.channels.models import Channel
 from vitrina.core.models import User
 from vitrina.core.services import api_token_create
 from vitrina.demo.build import build_demo
+from vitrina.sandbox.demo import connect_channels, start_for_demo
 
 
 class Command(BaseCommand):
@@ -19,8 +21,13 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="Rebuild the demo from scratch.")
         parser.add_argument("--no-serve", action="store_true", help="Load only, do not serve.")
         parser.add_argument("--addr", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--no-sandbox", action="store_true", help="Do not serve the networks' sandbox."
+        )
 
-    def handle(self, *args, reset=False, no_serve=False, addr="127.0.0.1:8000", **options):
+    def handle(
+        self, *args, reset=False, no_serve=False, addr="127.0.0.1:8000", no_sandbox=False, **options
+    ):
         if not settings.DEMO_MODE:
             raise CommandError("The demo runs only in demo mode: set VITRINA_DEMO=1.")
         call_command("migrate", interactive=False, verbosity=0)
@@ -28,6 +35,9 @@ class Command(BaseCommand):
         self.stdout.write(
             "Demo organisations loaded." if built else "Demo organisations already loaded."
         )
+        if built and settings.SANDBOX_URL:
+            # The demo's channels publish into the sandbox: give them its accounts' tokens.
+            connect_channels(Channel.objects.all())
         user = User.objects.get(username="demo")
         user.api_tokens.filter(name="demo", revoked_at__isnull=True).update(
             revoked_at=timezone.now()
@@ -40,6 +50,8 @@ class Command(BaseCommand):
         self.stdout.write(f"API docs: http://{addr}/api/v1/docs")
         self.stdout.write("")
         if not no_serve:
+            if settings.SANDBOX_URL and not no_sandbox and start_for_demo():
+                self.stdout.write(f"Networks' sandbox: {settings.SANDBOX_URL}/sandbox/")
             settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
             # The demo is meant to run on Django's own server; its warning is for production.
             os.environ.setdefault("DJANGO_RUNSERVER_HIDE_WARNING", "true")
