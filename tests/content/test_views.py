@@ -8,7 +8,7 @@ from django.utils import timezone
 from tests.factories import ChannelFactory, PostFactory, RubricFactory, VariantFactory
 from tests.images import image_bytes
 from vitrina.content import services
-from vitrina.content.models import MediaAsset, Post, PublishAttempt
+from vitrina.content.models import MediaAsset, Post, PublishAttempt, Variant
 from vitrina.content.states import VariantState
 
 
@@ -246,3 +246,53 @@ def test_authors_cannot_manage_rubrics_or_slots(author_client, organisation):
     assert author_client.get(f"/o/{organisation.slug}/rubrics/new/").status_code == 403
     response = author_client.post(f"/o/{organisation.slug}/planning/slots/", {})
     assert response.status_code == 404
+
+
+def test_month_of_an_organisation_with_20_channels_and_5_years_of_posts(
+    editor_client, organisation, library, django_assert_max_num_queries
+):
+    """The month view reads a constant number of queries however long the history is."""
+    channels = [ChannelFactory(library=library) for _ in range(20)]
+    rubrics = [RubricFactory(organisation=organisation) for _ in range(5)]
+    start = datetime(2025, 1, 1, 7, tzinfo=ZoneInfo("UTC"))
+    posts = Post.objects.bulk_create(
+        Post(
+            organisation=organisation,
+            library=library,
+            rubric=rubrics[day % 5],
+            text=f"Пост {day}",
+            scheduled_at=start + timedelta(days=day),
+        )
+        for day in range(5 * 365)
+    )
+    Variant.objects.bulk_create(
+        Variant(
+            post=post,
+            channel=channels[(index + offset) % 20],
+            text=post.text,
+            scheduled_at=post.scheduled_at,
+            state=VariantState.PUBLISHED
+            if post.scheduled_at.year < 2027
+            else VariantState.SCHEDULED,
+        )
+        for index, post in enumerate(posts)
+        for offset in range(4)
+    )
+    with django_assert_max_num_queries(12):
+        response = editor_client.get(
+            f"/o/{organisation.slug}/calendar/events/",
+            {"start": "2027-02-22T00:00:00Z", "end": "2027-04-05T00:00:00Z"},
+        )
+    events = response.json()
+    assert len(events) == 42 and len({event["backgroundColor"] for event in events}) >= 1
+    with django_assert_max_num_queries(12):
+        filtered = editor_client.get(
+            f"/o/{organisation.slug}/calendar/events/",
+            {
+                "start": "2027-02-22T00:00:00Z",
+                "end": "2027-04-05T00:00:00Z",
+                "channel": channels[0].pk,
+                "rubric": rubrics[0].pk,
+            },
+        ).json()
+    assert 0 < len(filtered) < len(events)

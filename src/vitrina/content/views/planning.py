@@ -84,12 +84,16 @@ def calendar_events(request):
     end = min(end, start + MAX_RANGE)
     filters = filters_from(filter_form(request, request.GET))
     filters.start, filters.end = start - timedelta(days=1), end + timedelta(days=1)
+    # The calendar's bounds are wall-clock times too (it runs in UTC).
+    wall_start, wall_end = start.replace(tzinfo=None), end.replace(tzinfo=None)
     organisation_zone = request.organisation.timezone
     slug = request.organisation.slug
     events = []
     for post in selectors.post_list(membership=request.membership, filters=filters):
         zone = ZoneInfo(post.library.timezone if post.library else organisation_zone)
         local = post.scheduled_at.astimezone(zone).replace(tzinfo=None)
+        if not wall_start <= local < wall_end:
+            continue
         state = selectors.post_state(post)
         channels = [variant.channel.name for variant in post.variants.all()]
         events.append(
