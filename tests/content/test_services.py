@@ -231,3 +231,21 @@ def test_rubric_names_are_unique_and_colours_checked(organisation, admin):
         services.rubric_save(organisation=organisation, actor=admin, name="мероприятия")
     with pytest.raises(ServiceError):
         services.rubric_save(organisation=organisation, actor=admin, name="Другое", colour="red")
+
+
+def test_an_author_changing_an_approved_post_sends_it_back(author, editor, channel):
+    post = make_post(author, [channel])
+    services.post_submit(post=post, actor=author.user, membership=author)
+    services.post_approve(post=post, actor=editor.user, membership=editor)
+    Notification.objects.all().delete()
+    services.post_update(post=post, actor=author.user, membership=author, text="Другой текст")
+    assert post.variants.get().state == VariantState.PENDING_APPROVAL
+    assert Notification.objects.filter(user=editor.user).exists()
+    services.post_approve(post=post, actor=editor.user, membership=editor)
+    variant = post.variants.get()
+    services.variant_update(variant=variant, actor=author.user, text="Ещё", membership=author)
+    assert post.variants.get().state == VariantState.PENDING_APPROVAL
+    # An editor's change keeps the schedule.
+    services.post_approve(post=post, actor=editor.user, membership=editor)
+    services.post_update(post=post, actor=editor.user, membership=editor, text="Правка")
+    assert post.variants.get().state == VariantState.SCHEDULED

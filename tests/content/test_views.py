@@ -296,3 +296,38 @@ def test_month_of_an_organisation_with_20_channels_and_5_years_of_posts(
             },
         ).json()
     assert 0 < len(filtered) < len(events)
+
+
+def test_authors_change_only_their_own_posts(
+    client, organisation, channel, author, editor, member_factory
+):
+    from vitrina.core.roles import Role
+
+    other = member_factory(role=Role.AUTHOR)
+    post = services.post_create(
+        organisation=organisation, actor=other.user, channels=[channel], text="Чужой"
+    )
+    variant = post.variants.get()
+    client.force_login(author.user)
+    base = f"/o/{organisation.slug}/posts/{post.pk}"
+    assert client.get(base + "/").status_code == 200
+    assert client.get(base + "/edit/").status_code == 403
+    assert client.post(base + "/action/", {"action": "submit"}).status_code == 403
+    assert client.post(base + "/move/", {"start": "2030-01-01T10:00"}).status_code == 403
+    client.post(base + f"/variants/{variant.pk}/", {f"v{variant.pk}-text": "Моё"})
+    variant.refresh_from_db()
+    assert variant.text == "Чужой"
+    client.force_login(editor.user)
+    assert client.get(base + "/edit/").status_code == 200
+
+
+def test_list_filters_by_author(client, organisation, channel, author, editor):
+    services.post_create(
+        organisation=organisation, actor=author.user, channels=[channel], text="Пост автора"
+    )
+    services.post_create(
+        organisation=organisation, actor=editor.user, channels=[channel], text="Пост редактора"
+    )
+    client.force_login(editor.user)
+    body = client.get(f"/o/{organisation.slug}/posts/", {"author": author.user.pk}).content.decode()
+    assert "Пост автора" in body and "Пост редактора" not in body

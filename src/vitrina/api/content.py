@@ -199,6 +199,14 @@ def _post(membership: Membership, post_id: int) -> Post:
     return post
 
 
+def _own(request, membership: Membership, post_id: int) -> Post:
+    """A post the caller may change: authors their own, editors everyone's."""
+    post = _post(membership, post_id)
+    if not rules.can_publish(membership) and post.author_id != request.auth.pk:
+        raise ApiError(403, "forbidden", "Only editors change others' posts.")
+    return post
+
+
 def _fresh(membership: Membership, post: Post) -> dict:
     return post_out(_post(membership, post.pk))
 
@@ -251,6 +259,7 @@ def post_list(
     library_id: int | None = None,
     channel_id: int | None = None,
     rubric_id: int | None = None,
+    author_id: int | None = None,
     state: VariantState | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
@@ -260,6 +269,7 @@ def post_list(
         library_id=library_id,
         channel_id=channel_id,
         rubric_id=rubric_id,
+        author_id=author_id,
         state=state.value if state else "",
         start=start,
         end=end,
@@ -308,9 +318,9 @@ def post_detail(request, org_slug: str, post_id: int):
 )
 def post_update(request, org_slug: str, post_id: int, payload: PostPatch):
     membership = _writer(request, org_slug)
-    post = _post(membership, post_id)
+    post = _own(request, membership, post_id)
     fields = _fields(membership, payload.dict(exclude_unset=True))
-    services.post_update(post=post, actor=request.auth, **fields)
+    services.post_update(post=post, actor=request.auth, membership=membership, **fields)
     return _fresh(membership, post)
 
 
@@ -335,11 +345,13 @@ def post_delete(request, org_slug: str, post_id: int):
 )
 def variant_update(request, org_slug: str, post_id: int, variant_id: int, payload: VariantPatch):
     membership = _writer(request, org_slug)
-    post = _post(membership, post_id)
+    post = _own(request, membership, post_id)
     variant = selectors.variant_get(membership=membership, post=post, pk=variant_id)
     if variant is None:
         raise ApiError(404, "not_found", "No such variant.")
-    services.variant_update(variant=variant, actor=request.auth, text=payload.text)
+    services.variant_update(
+        variant=variant, actor=request.auth, text=payload.text, membership=membership
+    )
     fresh = _post(membership, post.pk)
     return variant_out(next(v for v in fresh.variants.all() if v.pk == variant.pk))
 
@@ -351,7 +363,7 @@ def variant_update(request, org_slug: str, post_id: int, variant_id: int, payloa
 )
 def post_submit(request, org_slug: str, post_id: int):
     membership = _writer(request, org_slug)
-    post = _post(membership, post_id)
+    post = _own(request, membership, post_id)
     services.post_submit(post=post, actor=request.auth, membership=membership)
     return _fresh(membership, post)
 
@@ -393,7 +405,7 @@ def post_return(request, org_slug: str, post_id: int, payload: ReturnIn):
 )
 def post_reschedule(request, org_slug: str, post_id: int, payload: RescheduleIn):
     membership = _writer(request, org_slug)
-    post = _post(membership, post_id)
+    post = _own(request, membership, post_id)
     services.post_reschedule(post=post, actor=request.auth, scheduled_at=payload.scheduled_at)
     return _fresh(membership, post)
 

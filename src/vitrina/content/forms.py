@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from vitrina.channels.models import Channel
 from vitrina.content.checks import POLL_MAX_ANSWERS, POLL_MIN_ANSWERS
 from vitrina.content.models import PostingSlot, Rubric, Series
-from vitrina.core.models import Library
+from vitrina.core.models import Library, User
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
@@ -286,11 +286,19 @@ class PostFilterForm(forms.Form):
         required=False,
         empty_label=_("All rubrics"),
     )
+    author = forms.ModelChoiceField(
+        label=_("Author"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("All authors"),
+    )
     state = forms.ChoiceField(label=_("State"), required=False)
     query = forms.CharField(label=_("Search"), required=False, max_length=100)
 
-    def __init__(self, *args, libraries, channels, rubrics, states, **kwargs):
+    def __init__(self, *args, libraries, channels, rubrics, states, authors, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["author"].queryset = authors
+        self.fields["author"].label_from_instance = lambda obj: obj.get_full_name() or obj.username
         self.fields["library"].queryset = libraries
         self.fields["channel"].queryset = channels
         self.fields["channel"].label_from_instance = lambda obj: obj.name

@@ -26,7 +26,8 @@ from vitrina.content.models import (
     TextBlock,
     Variant,
 )
-from vitrina.core.models import Membership
+from vitrina.core.models import Membership, User
+from vitrina.core.roles import ROLE_PERMISSIONS
 from vitrina.core.rules import limited_library_ids
 
 
@@ -204,3 +205,11 @@ def guest_link_list(*, membership: Membership) -> QuerySet[GuestLink]:
     return GuestLink.objects.filter(organisation=membership.organisation).select_related(
         "library", "created_by", "post"
     )[:100]
+
+
+def author_list(*, membership: Membership) -> QuerySet[User]:
+    """People of the organisation who may write posts, for the author filter."""
+    roles = [role for role, permissions in ROLE_PERMISSIONS.items() if "write_posts" in permissions]
+    return User.objects.filter(
+        memberships__organisation=membership.organisation, memberships__role__in=roles
+    ).order_by("full_name", "username")

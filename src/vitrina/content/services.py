@@ -344,9 +344,13 @@ def post_update(
     channels: list[Channel] | None = None,
     media: list[MediaAsset] | None = None,
     tags: list[str] | None = None,
+    membership: Membership | None = None,
     **fields,
 ) -> Post:
-    """Changes the post and every variant that may still change; refuses once publishing."""
+    """Changes the post and every variant that may still change; refuses once publishing.
+
+    When someone who may not publish changes an approved post, it goes back for approval.
+    """
     unknown = set(fields) - set(POST_FIELDS)
     if unknown:
         raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}")
@@ -418,11 +422,14 @@ def post_update(
             obj=post,
             changes=changes,
         )
+        _back_to_approval(post, membership, actor)
     return post
 
 
 @transaction.atomic
-def variant_update(*, variant: Variant, actor: User | None, text: str) -> Variant:
+def variant_update(
+    *, variant: Variant, actor: User | None, text: str, membership: Membership | None = None
+) -> Variant:
     """The text of one channel's variant, edited apart from the post."""
     variant = (
         Variant.objects.select_for_update().select_related("post", "channel").get(pk=variant.pk)
@@ -452,7 +459,45 @@ def variant_update(*, variant: Variant, actor: User | None, text: str) -> Varian
             obj=variant,
             changes={"text": [before, variant.text]},
         )
+        if (
+            membership is not None
+            and not rules.can_publish(membership)
+            and variant.state == VariantState.SCHEDULED
+        ):
+            Variant.objects.filter(pk=variant.pk, state=VariantState.SCHEDULED).update(
+                state=VariantState.PENDING_APPROVAL, updated_at=timezone.now()
+            )
+            variant.state = VariantState.PENDING_APPROVAL
+            audit_record(
+                action="post.submitted",
+                organisation=variant.post.organisation,
+                actor=actor,
+                obj=variant.post,
+            )
+            _tell(
+                variant.post,
+                members_with(variant.post.organisation, Permission.PUBLISH),
+                _("A changed post awaits approval again: %(post)s") % {"post": variant.post},
+                actor,
+            )
     return variant
+
+
+def _back_to_approval(post: Post, membership: Membership | None, actor: User | None) -> None:
+    if membership is None or rules.can_publish(membership):
+        return
+    variants = _locked_variants(post)
+    moved = _move(
+        variants, from_states={VariantState.SCHEDULED}, to_state=VariantState.PENDING_APPROVAL
+    )
+    if moved:
+        audit_record(action="post.submitted", organisation=post.organisation, actor=actor, obj=post)
+        _tell(
+            post,
+            members_with(post.organisation, Permission.PUBLISH),
+            _("A changed post awaits approval again: %(post)s") % {"post": post},
+            actor,
+        )
 
 
 def post_problems(post: Post) -> dict[str, list[str]]:

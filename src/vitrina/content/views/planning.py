@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from vitrina.content import selectors, services
 from vitrina.content.forms import RecurrenceForm, SlotForm
 from vitrina.content.states import VariantState
-from vitrina.content.views.posts import filter_form, filters_from, post_or_404
+from vitrina.content.views.posts import filter_form, filters_from, may_manage, post_or_404
 from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.selectors import library_list
@@ -122,6 +122,11 @@ def calendar_events(request):
 def post_move(request, post_id):
     """Drag and drop in the calendar: ``start`` is the library's wall clock."""
     post = post_or_404(request, post_id)
+    if not may_manage(request, post):
+        return JsonResponse(
+            {"error": {"code": "forbidden", "message": _("Only editors change others' posts.")}},
+            status=403,
+        )
     raw = request.POST.get("start", "").removesuffix("Z")
     moment = parse_datetime(raw[:19]) if raw else None
     if moment is None:

@@ -4,6 +4,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -43,6 +44,7 @@ def filter_form(request, data):
         channels=selectors.postable_channels(membership=membership),
         rubrics=selectors.rubric_list(membership=membership),
         states=VariantState.choices,
+        authors=selectors.author_list(membership=membership),
     )
 
 
@@ -54,6 +56,7 @@ def filters_from(form) -> selectors.PostFilter:
         library_id=data["library"].pk if data["library"] else None,
         channel_id=data["channel"].pk if data["channel"] else None,
         rubric_id=data["rubric"].pk if data["rubric"] else None,
+        author_id=data["author"].pk if data["author"] else None,
         state=data["state"],
         query=data["query"].strip(),
     )
@@ -139,6 +142,8 @@ def _post_zone(request, form_data) -> str:
 @require(rules.can_write_posts)
 def post_edit(request, post_id=None):
     post = post_or_404(request, post_id) if post_id else None
+    if post is not None and not may_manage(request, post):
+        raise PermissionDenied
     variants = list(post.variants.all()) if post is not None else []
     if variants and not any(variant.state in EDITABLE for variant in variants):
         messages.error(request, _("This post is already published; it cannot be changed."))
@@ -271,6 +276,7 @@ def _save(request, post, form, media_assets):
     return services.post_update(
         post=post,
         actor=request.user,
+        membership=request.membership,
         channels=channels,
         media=media_assets,
         tags=data["tags"],
@@ -283,6 +289,8 @@ def _save(request, post, form, media_assets):
 def post_autosave(request, post_id=None):
     """The composer saves a draft by itself while one types (pictures are uploaded apart)."""
     post = post_or_404(request, post_id) if post_id else None
+    if post is not None and not may_manage(request, post):
+        raise PermissionDenied
     zone = _post_zone(request, request.POST)
     with timezone.override(ZoneInfo(zone)):
         form = _composer_form(request, post, request.POST)
@@ -364,7 +372,7 @@ def post_detail(request, post_id):
             "zone": zone,
             "summary_state": selectors.post_state(post),
             "problems": services.post_problems(post),
-            "can_write": rules.can_write_posts(membership),
+            "can_write": rules.can_write_posts(membership) and may_manage(request, post),
             "can_publish": rules.can_publish(membership),
             "return_form": ReturnForm(),
             "can_submit": bool(states & {VariantState.DRAFT, VariantState.CANCELLED})
@@ -399,6 +407,8 @@ def post_action(request, post_id):
         raise Http404
     org = request.organisation.slug
     membership = request.membership
+    if action in {"submit", "unschedule"} and not may_manage(request, post):
+        raise PermissionDenied
     if action == "submit":
         return _submit(request, post)
     try:
@@ -452,11 +462,14 @@ def _delete_everywhere(request, post) -> None:
     )
 
 
-def _may_manage(request, post) -> None:
+def may_manage(request, post) -> bool:
     """Authors manage their own posts; editors manage everyone's."""
-    if rules.can_publish(request.membership) or post.author_id == request.user.pk:
-        return
-    raise ServiceError(_("Only editors change others' posts."), code="forbidden")
+    return rules.can_publish(request.membership) or post.author_id == request.user.pk
+
+
+def _may_manage(request, post) -> None:
+    if not may_manage(request, post):
+        raise ServiceError(_("Only editors change others' posts."), code="forbidden")
 
 
 @require(rules.can_write_posts)
@@ -469,8 +482,12 @@ def variant_edit(request, post_id, variant_id):
     form = VariantForm(request.POST, prefix=f"v{variant.pk}")
     if form.is_valid():
         try:
+            _may_manage(request, post)
             services.variant_update(
-                variant=variant, actor=request.user, text=form.cleaned_data["text"]
+                variant=variant,
+                actor=request.user,
+                text=form.cleaned_data["text"],
+                membership=request.membership,
             )
             messages.success(
                 request, _("The text for %(channel)s is saved.") % {"channel": variant.channel.name}
