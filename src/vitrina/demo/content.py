@@ -127,6 +127,23 @@ def load(context: dict) -> None:
         membership=Membership.objects.get(user=author, organisation=knmb),
     )
 
+    services.template_save(
+        organisation=knmb,
+        actor=admin,
+        name="Новые поступления",
+        rubric=rubrics[("knmb", "Новые поступления")],
+        text=(
+            "Новые поступления в {библиотека}: …\n\n"
+            "Заказать книги можно в электронном каталоге: {каталог}"
+        ),
+    )
+    services.text_block_save(
+        organisation=knmb,
+        actor=admin,
+        name="Адрес и часы работы",
+        text="Ждём вас по будням с 9:00 до 18:00. #КНМБ #медицинскаябиблиотека",
+    )
+
     for channel in channels:
         if channel.organisation_id != mednogorsk.pk or channel.network != Network.OK:
             continue

@@ -1,9 +1,13 @@
 """Rubrics, series and tags of the organisation."""
 
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vitrina.content import selectors, services
@@ -15,12 +19,22 @@ from vitrina.core.views.decorators import apply_service_error, require
 
 def rubric_list(request):
     membership = request.membership
+    zone = ZoneInfo(request.organisation.timezone)
+    today = timezone.now().astimezone(zone).date()
+    monday = today - timedelta(days=today.weekday())
+    week_start = datetime.combine(monday, time.min, tzinfo=zone)
+    week_end = week_start + timedelta(days=7)
     return render(
         request,
         "content/rubric_list.html",
         {
             "rubrics": selectors.rubric_list(membership=membership).annotate(
-                post_count=Count("posts")
+                post_count=Count("posts", distinct=True),
+                week_count=Count(
+                    "posts",
+                    filter=Q(posts__scheduled_at__gte=week_start, posts__scheduled_at__lt=week_end),
+                    distinct=True,
+                ),
             ),
             "series": selectors.series_list(membership=membership).annotate(
                 post_count=Count("posts")
