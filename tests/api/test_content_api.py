@@ -1,4 +1,5 @@
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import PostFactory, RubricFactory, VariantFactory
 from tests.images import image_bytes
@@ -133,3 +134,30 @@ def test_post_list_cost_does_not_grow(
     with django_assert_max_num_queries(14):
         response = api.get("/organisations/cbs/posts", limit=100)
     assert response.json()["count"] == count
+
+
+def test_upload_pictures_and_attach_them(api, client, organisation, channel):
+    response = client.post(
+        "/api/v1/organisations/cbs/media",
+        {
+            "file": SimpleUploadedFile("a.png", image_bytes(), content_type="image/png"),
+            "alt_text": "Обложка",
+        },
+        **api.headers,
+    )
+    assert response.status_code == 201, response.content
+    asset = response.json()
+    assert asset["content_type"] == "image/jpeg" and asset["alt_text"] == "Обложка"
+    broken = client.post(
+        "/api/v1/organisations/cbs/media",
+        {"file": SimpleUploadedFile("b.png", b"nope", content_type="image/png")},
+        **api.headers,
+    )
+    assert broken.status_code == 400 and "b.png" in broken.json()["error"]["message"]
+    assert api.get("/organisations/cbs/media").json()["count"] == 1
+    post = api.send(
+        "post",
+        "/organisations/cbs/posts",
+        {"channel_ids": [channel.pk], "text": "С картинкой", "media_ids": [asset["id"]]},
+    ).json()
+    assert post["media_ids"] == [asset["id"]]

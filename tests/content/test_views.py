@@ -331,3 +331,48 @@ def test_list_filters_by_author(client, organisation, channel, author, editor):
     client.force_login(editor.user)
     body = client.get(f"/o/{organisation.slug}/posts/", {"author": author.user.pk}).content.decode()
     assert "Пост автора" in body and "Пост редактора" not in body
+
+
+def test_save_into_the_next_free_slot(editor_client, organisation, channel):
+    from tests.factories import SlotFactory
+
+    SlotFactory(channel=channel, weekday=3, time=datetime(2000, 1, 1, 10, 0).time())
+    response = editor_client.post(
+        f"/o/{organisation.slug}/posts/new/",
+        {"channels": [channel.pk], "text": "В слот", "then": "next_slot"},
+    )
+    assert response.status_code == 302
+    post = Post.objects.get()
+    local = post.scheduled_at.astimezone(ZoneInfo(channel.timezone))
+    assert (local.weekday(), local.hour) == (3, 10)
+    assert post.variants.get().state == VariantState.SCHEDULED
+
+
+def test_a_member_limited_to_a_library_sees_only_its_posts(
+    client, organisation, library, channel, member_factory, editor
+):
+    from tests.factories import LibraryFactory
+    from vitrina.core.roles import Role
+
+    branch = LibraryFactory(organisation=organisation, name="Филиал № 4")
+    branch_channel = ChannelFactory(library=branch)
+    services.post_create(
+        organisation=organisation,
+        actor=editor.user,
+        channels=[channel],
+        library=library,
+        text="Пост центральной",
+    )
+    own = services.post_create(
+        organisation=organisation,
+        actor=editor.user,
+        channels=[branch_channel],
+        library=branch,
+        text="Пост филиала",
+    )
+    limited = member_factory(role=Role.EDITOR, libraries=[branch])
+    client.force_login(limited.user)
+    body = client.get(f"/o/{organisation.slug}/posts/").content.decode()
+    assert "Пост филиала" in body and "Пост центральной" not in body
+    other = Post.objects.exclude(pk=own.pk).get()
+    assert client.get(f"/o/{organisation.slug}/posts/{other.pk}/").status_code == 404

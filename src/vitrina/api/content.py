@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from vitrina.api.auth import membership_or_404
@@ -449,3 +449,59 @@ def rubric_list(request, org_slug: str):
         }
         for rubric in selectors.rubric_list(membership=membership)
     ]
+
+
+class MediaOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    width: int
+    height: int
+    size: int
+    alt_text: str
+    created_at: datetime
+
+
+def media_out(asset) -> dict:
+    return {
+        "id": asset.pk,
+        "name": asset.original_name,
+        "content_type": asset.content_type,
+        "width": asset.width,
+        "height": asset.height,
+        "size": asset.size,
+        "alt_text": asset.alt_text,
+        "created_at": asset.created_at,
+    }
+
+
+UPLOAD = File(...)
+ALT_TEXT = Form("", max_length=500)
+
+
+@router.get(
+    "/organisations/{org_slug}/media",
+    response={200: list[MediaOut], 404: ErrorOut},
+    summary="Pictures of the organisation's media library, newest first",
+)
+@paginate(LimitOffsetPagination)
+def media_list(request, org_slug: str):
+    membership = membership_or_404(request, org_slug)
+    return [media_out(asset) for asset in selectors.media_list(membership=membership)]
+
+
+@router.post(
+    "/organisations/{org_slug}/media",
+    response={201: MediaOut, **ERRORS},
+    summary="Upload a picture (multipart, field `file`); it is converted for the networks",
+)
+def media_upload(request, org_slug: str, file: UploadedFile = UPLOAD, alt_text: str = ALT_TEXT):
+    membership = _writer(request, org_slug)
+    asset = services.media_upload(
+        organisation=membership.organisation,
+        actor=request.auth,
+        data=file.read(),
+        name=file.name or "image",
+        alt_text=alt_text,
+    )
+    return Status(201, media_out(asset))

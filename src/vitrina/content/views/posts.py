@@ -326,17 +326,19 @@ def post_autosave(request, post_id=None):
 
 
 def _to_next_slot(request, post):
+    """The earliest free slot of the post's channels; then scheduled (or sent for approval)."""
     channels = [variant.channel for variant in post.variants.all()]
     moment = services.next_free_slot(channels=channels)
     if moment is None:
         messages.error(request, _("These channels have no free posting slot in the next weeks."))
-    else:
-        try:
-            services.post_reschedule(post=post, actor=request.user, scheduled_at=moment)
-            messages.success(request, _("The post takes the next free slot."))
-        except ServiceError as error:
-            messages.error(request, error.message)
-    return redirect("content:post", org=request.organisation.slug, post_id=post.pk)
+        return redirect("content:post", org=request.organisation.slug, post_id=post.pk)
+    try:
+        services.post_reschedule(post=post, actor=request.user, scheduled_at=moment)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("content:post", org=request.organisation.slug, post_id=post.pk)
+    messages.success(request, _("The post takes the next free slot."))
+    return _submit(request, post)
 
 
 def _submit(request, post):
