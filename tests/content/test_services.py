@@ -249,3 +249,18 @@ def test_an_author_changing_an_approved_post_sends_it_back(author, editor, chann
     services.post_approve(post=post, actor=editor.user, membership=editor)
     services.post_update(post=post, actor=editor.user, membership=editor, text="Правка")
     assert post.variants.get().state == VariantState.SCHEDULED
+
+
+def test_a_scheduled_post_stays_within_the_networks_limits(editor, channel, telegram):
+    post = make_post(editor, [channel, telegram])
+    services.post_submit(post=post, actor=editor.user, membership=editor)
+    with pytest.raises(ServiceError, match="4096"):
+        services.post_update(post=post, actor=editor.user, text="а" * 5000)
+    assert Post.objects.get(pk=post.pk).text == "Новые книги в библиотеке"
+    with pytest.raises(ServiceError):
+        services.variant_update(
+            variant=post.variants.get(channel=telegram), actor=editor.user, text="б" * 5000
+        )
+    # A draft may be anything while it is written.
+    draft = make_post(editor, [telegram], text="в" * 5000)
+    services.post_update(post=draft, actor=editor.user, text="г" * 6000)

@@ -409,6 +409,7 @@ def post_update(
         Variant.objects.filter(pk=variant.pk, state__in=EDITABLE).update(
             updated_at=timezone.now(), **update
         )
+    _refuse_what_networks_refuse(post)
     changes = diff_fields(before, snapshot(post, POST_FIELDS))
     if added:
         changes["channels_added"] = [None, added]
@@ -451,6 +452,7 @@ def variant_update(
     )
     if not updated:
         raise _being_published()
+    _refuse_what_networks_refuse(variant.post)
     if before != variant.text:
         audit_record(
             action="variant.changed",
@@ -481,6 +483,17 @@ def variant_update(
                 actor,
             )
     return variant
+
+
+def _refuse_what_networks_refuse(post: Post) -> None:
+    """A post on its way to the networks must stay within what they accept."""
+    waiting = {VariantState.SCHEDULED, VariantState.PENDING_APPROVAL}
+    if not Variant.objects.filter(post=post, state__in=waiting).exists():
+        return
+    problems = post_problems(post)
+    if problems:
+        name, found = next(iter(problems.items()))
+        raise ServiceError(f"{name}: {found[0]}")
 
 
 def _back_to_approval(post: Post, membership: Membership | None, actor: User | None) -> None:
