@@ -44,7 +44,7 @@ os.environ.update(
         "VITRINA_NETWORK_TIMEOUT": "5",
         "VITRINA_SCHEDULER_INTERVAL_SECONDS": "0.5",
         "VITRINA_PUBLISH_MAX_IN_FLIGHT": "1500",
-        "VITRINA_WORKER_CONCURRENCY": "24",
+        "VITRINA_WORKER_CONCURRENCY": "8",
         "VITRINA_LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "vitrina.settings",
     }
@@ -340,7 +340,25 @@ def steady(sandbox_url, channels, per_minute, minutes) -> dict:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a run under a minute")
+    parser.add_argument(
+        "--only", choices=["burst", "steady", "chaos"], help="run one scenario (for tuning)"
+    )
     args = parser.parse_args()
+    wanted = {args.only} if args.only else {"burst", "steady", "chaos"}
+    empty = {
+        "variants": 0,
+        "published": 0,
+        "needs_check": 0,
+        "failed": 0,
+        "lost": 0,
+        "duplicates": 0,
+        "provoked": 0,
+        "throughput": 0.0,
+        "p50": float("nan"),
+        "p99": float("nan"),
+        "max": float("nan"),
+        "outcomes": {},
+    }
     if args.quick:
         channels, per_channel, per_minute, minutes = 100, 10, 100, 0.5
     else:
@@ -369,12 +387,16 @@ def main():
         time.sleep(3)
         print(f"publish: {channels} channels, 2 workers, PostgreSQL, Redis, sandbox {sandbox_url}")
 
-        result_burst = burst(sandbox_url, channels, per_channel)
-        show("burst", result_burst)
-        result_steady = steady(sandbox_url, max(channels // 10, 10), per_minute, minutes)
-        show("steady", result_steady)
-        result_chaos = burst(sandbox_url, channels, per_channel, chaos=True, workers=workers)
-        show("chaos", result_chaos)
+        result_burst = result_steady = result_chaos = empty
+        if "burst" in wanted:
+            result_burst = burst(sandbox_url, channels, per_channel)
+            show("burst", result_burst)
+        if "steady" in wanted:
+            result_steady = steady(sandbox_url, max(channels // 10, 10), per_minute, minutes)
+            show("steady", result_steady)
+        if "chaos" in wanted:
+            result_chaos = burst(sandbox_url, channels, per_channel, chaos=True, workers=workers)
+            show("chaos", result_chaos)
     finally:
         for process in processes:
             process.terminate()

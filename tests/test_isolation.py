@@ -16,7 +16,9 @@ from tests.factories import (
     SlotFactory,
     VariantFactory,
 )
+from tests.factories.catalog import ImportRunFactory, MemorableDateFactory, RecordFactory
 from tests.images import image_bytes
+from vitrina.catalog.bibrecord import BibRecord
 from vitrina.content.services import media_upload, template_save, text_block_save
 from vitrina.core.models import AuditEntry
 from vitrina.core.roles import Role
@@ -90,6 +92,9 @@ def world(db):
     block = text_block_save(
         organisation=b, actor=victim.user, name="Секретный блок Б", text="Текст блока"
     )
+    record = RecordFactory(organisation=b, bib=BibRecord(title="Секретная книга Б"))
+    run = ImportRunFactory(organisation=b, filename="секретный-файл-б.iso")
+    memorable_date = MemorableDateFactory(organisation=b, title="Секретная дата Б")
     return {
         "attacker": attacker,
         "attacker_token": attacker_raw,
@@ -108,6 +113,9 @@ def world(db):
             "asset_id": asset.pk,
             "template_id": template.pk,
             "block_id": block.pk,
+            "record_id": record.pk,
+            "run_id": run.pk,
+            "date_id": memorable_date.pk,
         },
         "secrets": [
             "Секретная библиотека Б",
@@ -118,6 +126,9 @@ def world(db):
             "Секретный проект Б",
             "Секретный шаблон Б",
             "Секретный блок Б",
+            "Секретная книга Б",
+            "секретный-файл-б.iso",
+            "Секретная дата Б",
         ],
     }
 
@@ -161,6 +172,9 @@ def test_every_route_is_known_to_the_walk():
         "asset_id",
         "template_id",
         "block_id",
+        "record_id",
+        "run_id",
+        "date_id",
     }
     for route, name in scoped_routes():
         names = {m.group("name") for m in PLACEHOLDER.finditer(route)}

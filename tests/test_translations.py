@@ -28,7 +28,20 @@ def test_placeholders_survive_translation():
             ), entry.msgid
 
 
+def _translation(entry):
+    # Plural entries keep one translation per plural form instead of a single msgstr.
+    if entry.msgid_plural:
+        return tuple(value for _form, value in sorted(entry.msgstr_plural.items()))
+    return entry.msgstr
+
+
 def test_compiled_catalogue_matches_the_source():
-    source = {e.msgid: e.msgstr for e in polib.pofile(str(LOCALE / "django.po")) if e.msgstr}
-    compiled = {e.msgid: e.msgstr for e in polib.mofile(str(LOCALE / "django.mo")) if e.msgid}
+    source = {
+        e.msgid: _translation(e)
+        for e in polib.pofile(str(LOCALE / "django.po"))
+        if e.msgstr or e.msgid_plural
+    }
+    compiled = {
+        e.msgid: _translation(e) for e in polib.mofile(str(LOCALE / "django.mo")) if e.msgid
+    }
     assert compiled == source, "run `make messages` to compile django.mo"

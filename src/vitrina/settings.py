@@ -174,6 +174,7 @@ WORKER_CONCURRENCY = int(env("WORKER_CONCURRENCY", "16"))
 PUBLISH_LEASE_SECONDS = int(env("PUBLISH_LEASE_SECONDS", "300"))
 PUBLISH_BATCH = int(env("PUBLISH_BATCH", "500"))
 PUBLISH_MAX_IN_FLIGHT = int(env("PUBLISH_MAX_IN_FLIGHT", "2000"))
+PUBLISH_CHANNEL_BURST = int(env("PUBLISH_CHANNEL_BURST", "2"))
 PUBLISH_RECHECK_SECONDS = int(env("PUBLISH_RECHECK_SECONDS", "30"))
 SCHEDULER_INTERVAL_SECONDS = float(env("SCHEDULER_INTERVAL_SECONDS", "1"))
 EMBEDDED_PUBLISH_THREADS = int(env("EMBEDDED_PUBLISH_THREADS", "4"))
@@ -277,3 +278,12 @@ TELEGRAM_CHAT_RPS = float(env("TELEGRAM_CHAT_RPS", "0.95"))
 TELEGRAM_BOT_RPS = float(env("TELEGRAM_BOT_RPS", "27"))
 MAX_CHAT_RPS = float(env("MAX_CHAT_RPS", "1.8"))
 MAX_BOT_RPS = float(env("MAX_BOT_RPS", "27"))
+
+# Catalogue
+# Largest catalogue file accepted for import, and largest cover image taken from a link.
+CATALOG_IMPORT_MAX_BYTES = int(env("CATALOG_IMPORT_MAX_MB", "200")) * 1024 * 1024
+CATALOG_COVER_MAX_BYTES = int(env("CATALOG_COVER_MAX_MB", "5")) * 1024 * 1024
+# How far ahead the memorable-dates page looks.
+CATALOG_UPCOMING_DAYS = int(env("CATALOG_UPCOMING_DAYS", "90"))
+# Covers are taken only from public addresses unless this allows the local network too.
+CATALOG_COVER_ALLOW_PRIVATE = env_bool("CATALOG_COVER_ALLOW_PRIVATE")

@@ -28,11 +28,21 @@ def _due(now):
 def claim_due(*, now=None, limit: int = 500, claimer: str = "") -> list[tuple[int, str]]:
     """Claim up to ``limit`` due variants; returns ``(variant id, claim id)`` pairs."""
     now = now or timezone.now()
+    per_channel = settings.PUBLISH_CHANNEL_BURST
     with transaction.atomic():
         candidates = Variant.objects.filter(_due(now)).order_by("scheduled_at", "id")
         if connection.features.has_select_for_update_skip_locked:
             candidates = candidates.select_for_update(skip_locked=True)
-        ids = list(candidates.values_list("id", flat=True)[:limit])
+        # A few per channel at a time: ten posts due at once on one channel must not
+        # occupy every worker while the network's limit lets them out one by one.
+        taken: dict[int, int] = {}
+        ids = []
+        for variant_id, channel_id in candidates.values_list("id", "channel_id")[: limit * 4]:
+            if taken.get(channel_id, 0) < per_channel:
+                taken[channel_id] = taken.get(channel_id, 0) + 1
+                ids.append(variant_id)
+                if len(ids) == limit:
+                    break
         if not ids:
             return []
         claim = f"{claimer or 'scheduler'}:{uuid.uuid4().hex[:12]}"

@@ -46,8 +46,8 @@ DECIDING = {Outcome.UNKNOWN, Outcome.FOUND, Outcome.NOT_FOUND, Outcome.PUBLISHED
 # Our own rate limiter answers "wait" before anything is sent. A short wait is cheaper in
 # the worker than a round trip through the queue; a longer one would hold a worker thread
 # that other channels need, so the variant goes back to the queue for that long instead.
-MAX_INLINE_WAIT = 0.3
-MAX_INLINE_TOTAL = 1.0
+MAX_INLINE_WAIT = 0.2
+MAX_INLINE_TOTAL = 0.4
 
 
 def backoff(failures: int) -> timedelta:

@@ -1,0 +1,80 @@
+"""The catalogue part of the demo: books of the medical library and the starter calendar.
+
+The books are those the library's memorable-dates posts are about (seed 001): the works of
+the surgeons whose anniversaries it marked, and textbooks readers ask for.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from vitrina.catalog import services
+from vitrina.catalog.bibrecord import BibRecord, Person
+from vitrina.catalog.marc import Entry
+from vitrina.catalog.models import Source
+
+P = Person
+
+
+def demo_books() -> list[BibRecord]:
+    def book(number, title, authors, year, publisher, pages, subjects, **extra):
+        return BibRecord(
+            title=title,
+            authors=authors,
+            places=[extra.pop("place", "Москва")],
+            publishers=[publisher],
+            year=str(year),
+            pages=str(pages),
+            subjects=subjects,
+            control_number=f"KNMB/{number:05d}",
+            **extra,
+        )
+
+    return [
+        book(1, "Очерки гнойной хирургии", [P("Войно-Ясенецкий", "В. Ф.")], 2000, "БИНОМ", 704,
+             ["Хирургия", "Гнойная инфекция"], isbn="5-7989-0175-3"),
+        book(2, "Хирургия сердца", [P("Бакулев", "А. Н.")], 1967, "Медицина", 432,
+             ["Кардиохирургия"], other_title=["избранные труды"]),
+        book(3, "Анатомия человека", [P("Сапин", "М. Р."), P("Билич", "Г. Л.")], 2020,
+             "ГЭОТАР-Медиа", 528, ["Анатомия человека"], other_title=["учебник"]),
+        book(4, "Кардиология", [], 2021, "ГЭОТАР-Медиа", 800, ["Кардиология"],
+             other_title=["национальное руководство"], editors=[P("Шляхто", "Е. В.")],
+             isbn="978-5-9704-6092-1"),
+        book(5, "Пропедевтика внутренних болезней", [P("Мухин", "Н. А."), P("Моисеев", "В. С.")],
+             2017, "ГЭОТАР-Медиа", 848, ["Внутренние болезни"], other_title=["учебник"]),
+        book(6, "Фармакология", [P("Аляутдин", "Р. Н.")], 2022, "ГЭОТАР-Медиа", 1104,
+             ["Фармакология"], other_title=["учебник"], isbn="978-5-9704-6819-4"),
+        book(7, "Общественное здоровье и здравоохранение",
+             [P("Лисицын", "Ю. П."), P("Улумбекова", "Г. Э.")], 2015, "ГЭОТАР-Медиа", 544,
+             ["Здравоохранение"], other_title=["учебник"]),
+        book(8, "Записки юного врача", [P("Булгаков", "М. А.")], 2019, "Азбука", 224,
+             ["Художественная литература", "Медицина в литературе"],
+             place="Санкт-Петербург"),
+        book(9, "Севастопольские письма и воспоминания", [P("Пирогов", "Н. И.")], 1950,
+             "Издательство Академии наук СССР", 652, ["История медицины"]),
+        book(10, "Рефлексы головного мозга", [P("Сеченов", "И. М.")], 2014, "АСТ", 352,
+             ["Физиология"]),
+        book(11, "Детская хирургия", [P("Баиров", "Г. А.")], 1983, "Медицина", 360,
+             ["Детская хирургия"], place="Ленинград"),
+        book(12, "Справочник врача общей практики", [], 2023, "Эксмо", 960,
+             ["Общая врачебная практика"], editors=[P("Воробьёв", "А. И.")]),
+    ]  # fmt: skip
+
+
+def load(context: dict) -> None:
+    """Called by ``build_demo`` after the organisations exist."""
+    admin = context["users"]["demo"]
+    knmb = context["organisations"]["knmb"]
+    today = timezone.localdate()
+    entries = [
+        Entry(number=number, offset=0, record=record)
+        for number, record in enumerate(demo_books(), start=1)
+    ]
+    services.records_store(
+        organisation=knmb,
+        source=Source.MANUAL,
+        entries=entries,
+        received_on=today - datetime.timedelta(days=14),
+    )
+    for organisation in context["organisations"].values():
+        services.memorable_date_load_starter_set(organisation=organisation, actor=admin)
