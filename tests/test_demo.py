@@ -72,3 +72,16 @@ def test_demo_command_prints_login_and_a_working_api_token(demo_mode, client):
         "/api/v1/organisations/knmb/channels", HTTP_AUTHORIZATION=f"Bearer {token}"
     )
     assert response.status_code == 200 and response.json()["count"] == 3
+
+
+def test_demo_has_rubrics_series_slots_and_planned_posts(demo_mode):
+    from vitrina.content.models import Post, PostingSlot, Rubric, Series
+
+    build_demo()
+    knmb = Organisation.objects.get(slug="knmb")
+    assert Rubric.objects.filter(organisation=knmb, name="Виртуальные выставки").exists()
+    parade = Series.objects.get(organisation=knmb, name="Парад военных книг")
+    assert parade.starts_on.isoformat() == "2020-06-18"
+    states = set(Post.objects.filter(organisation=knmb).values_list("variants__state", flat=True))
+    assert states == {"scheduled", "pending_approval"}
+    assert PostingSlot.objects.filter(channel__organisation__slug="mednogorsk").count() == 6

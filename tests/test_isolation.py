@@ -6,9 +6,20 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.factories import ChannelFactory, LibraryFactory, MembershipFactory
+from tests.factories import (
+    ChannelFactory,
+    LibraryFactory,
+    MembershipFactory,
+    PostFactory,
+    RubricFactory,
+    SeriesFactory,
+    SlotFactory,
+    VariantFactory,
+)
 from tests.factories.catalog import ImportRunFactory, MemorableDateFactory, RecordFactory
+from tests.images import image_bytes
 from vitrina.catalog.bibrecord import BibRecord
+from vitrina.content.services import media_upload, template_save, text_block_save
 from vitrina.core.models import AuditEntry
 from vitrina.core.roles import Role
 from vitrina.core.services import api_token_create, invitation_create
@@ -32,6 +43,7 @@ PUBLIC_NAMES = {
     "api-token-create",
     "set-language",
     "invitation-accept",  # reachable only with the secret token from the e-mail
+    "guest-post",  # reachable only with the secret one-time token an editor hands out
     # OAuth answers: act only for the channel named by the state kept in the caller's own
     # session, after checking the caller's membership again (404 otherwise).
     "oauth-vk-callback",
@@ -68,6 +80,18 @@ def world(db):
         organisation=b, action="channel.changed", object_repr="Секретный канал Б"
     )
     _token, attacker_raw = api_token_create(user=attacker.user, name="A token")
+    rubric = RubricFactory(organisation=b, name="Секретная рубрика Б")
+    series = SeriesFactory(organisation=b, name="Секретный проект Б")
+    post = PostFactory(organisation=b, library=library, text="Секретный пост Б", rubric=rubric)
+    variant = VariantFactory(post=post, channel=channel)
+    slot = SlotFactory(channel=channel)
+    asset = media_upload(organisation=b, actor=victim.user, data=image_bytes(), name="b.png")
+    template = template_save(
+        organisation=b, actor=victim.user, name="Секретный шаблон Б", text="Текст шаблона"
+    )
+    block = text_block_save(
+        organisation=b, actor=victim.user, name="Секретный блок Б", text="Текст блока"
+    )
     record = RecordFactory(organisation=b, bib=BibRecord(title="Секретная книга Б"))
     run = ImportRunFactory(organisation=b, filename="секретный-файл-б.iso")
     memorable_date = MemorableDateFactory(organisation=b, title="Секретная дата Б")
@@ -81,6 +105,14 @@ def world(db):
             "member_id": victim.pk,
             "invitation_id": invitation.pk,
             "token_id": token.pk,
+            "post_id": post.pk,
+            "variant_id": variant.pk,
+            "rubric_id": rubric.pk,
+            "series_id": series.pk,
+            "slot_id": slot.pk,
+            "asset_id": asset.pk,
+            "template_id": template.pk,
+            "block_id": block.pk,
             "record_id": record.pk,
             "run_id": run.pk,
             "date_id": memorable_date.pk,
@@ -89,6 +121,11 @@ def world(db):
             "Секретная библиотека Б",
             "Секретный канал Б",
             "b@example.org",
+            "Секретный пост Б",
+            "Секретная рубрика Б",
+            "Секретный проект Б",
+            "Секретный шаблон Б",
+            "Секретный блок Б",
             "Секретная книга Б",
             "секретный-файл-б.iso",
             "Секретная дата Б",
@@ -127,6 +164,14 @@ def test_every_route_is_known_to_the_walk():
         "member_id",
         "invitation_id",
         "token_id",
+        "post_id",
+        "variant_id",
+        "rubric_id",
+        "series_id",
+        "slot_id",
+        "asset_id",
+        "template_id",
+        "block_id",
         "record_id",
         "run_id",
         "date_id",
@@ -196,6 +241,10 @@ def test_api_never_shows_another_organisations_objects(client, world, as_member_
 
     channel = Channel.objects.get(pk=world["ids"]["channel_id"])
     assert channel.name == "Секретный канал Б" and not channel.is_archived
+    from vitrina.content.models import Post
+
+    post = Post.objects.get(pk=world["ids"]["post_id"])
+    assert post.text == "Секретный пост Б" and post.variants.get().state == "draft"
 
 
 def test_personal_routes_only_touch_ones_own_tokens(client, world):

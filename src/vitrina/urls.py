@@ -3,12 +3,14 @@ from django.urls import include, path
 
 from vitrina.api.api import api
 from vitrina.channels import connect_views
+from vitrina.content.views import tools as content_tools
 from vitrina.core.urls import account_urls, organisation_urls
 
 organisation_patterns = [
     *organisation_urls,
     path("channels/", include("vitrina.channels.urls")),
     path("catalogue/", include("vitrina.catalog.urls")),
+    path("", include("vitrina.content.urls")),
 ]
 
 urlpatterns = [
@@ -18,5 +20,7 @@ urlpatterns = [
     # Fixed addresses registered with VK ID and OK as the apps' redirect URIs.
     path("oauth/vk/callback/", connect_views.oauth_vk_callback, name="oauth-vk-callback"),
     path("oauth/ok/callback/", connect_views.oauth_ok_callback, name="oauth-ok-callback"),
+    # A guest writes a post through a one-time link, without an account.
+    path("guest/<str:token>/", content_tools.guest_post, name="guest-post"),
     *account_urls,
 ]

@@ -1,4 +1,11 @@
 from tests.factories.channels import ChannelFactory
+from tests.factories.content import (
+    PostFactory,
+    RubricFactory,
+    SeriesFactory,
+    SlotFactory,
+    VariantFactory,
+)
 from tests.factories.core import (
     LibraryFactory,
     MembershipFactory,
@@ -11,5 +18,10 @@ __all__ = [
     "LibraryFactory",
     "MembershipFactory",
     "OrganisationFactory",
+    "PostFactory",
+    "RubricFactory",
+    "SeriesFactory",
+    "SlotFactory",
     "UserFactory",
+    "VariantFactory",
 ]

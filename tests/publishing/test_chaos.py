@@ -58,7 +58,7 @@ def test_errors_lost_answers_and_a_dead_worker_lose_and_double_nothing(
     # A worker claims three variants, sends one of them, and dies before recording anything.
     dead = claim_due(claimer="dead-worker", limit=3)
     for variant_id, claim in dead:
-        variant, _attempt, _reconcile = _start(variant_id, claim, "dead-worker")
+        _variant, _attempt, _reconcile = _start(variant_id, claim, "dead-worker")
     victim = Variant.objects.get(pk=dead[0][0])
     get_provider(victim.channel.network).publish(
         provider_account(victim.channel), build_payload(victim)

@@ -1,7 +1,7 @@
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from vitrina.api import catalog, channels, errors, organisations
+from vitrina.api import catalog, channels, content, errors, organisations
 from vitrina.api.auth import PersonalToken
 
 
@@ -28,4 +28,5 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", organisations.router)
 api.add_router("", channels.router)
+api.add_router("", content.router)
 api.add_router("", catalog.router)

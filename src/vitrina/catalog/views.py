@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from vitrina.catalog import memorable, rules, selectors, services
@@ -30,17 +30,17 @@ from vitrina.core.views.decorators import apply_service_error, require
 PAGE_SIZE = 50
 # Why a record could not be read, by the reader's error code, for the import report.
 READ_ERRORS = {
-    "leader": _lazy("The leader (the first 24 bytes) is damaged."),
-    "directory": _lazy("The directory of fields is truncated or damaged."),
-    "truncated": _lazy("The record is cut short."),
-    "empty": _lazy("The record has no fields."),
-    "encoding": _lazy("The record has bytes that are not valid in the file's encoding."),
-    "damaged": _lazy("The record cannot be read."),
-    "xml": _lazy("The XML is malformed from this point on."),
-    "row": _lazy("The line has no title."),
-    "header": _lazy("The header row has no title column."),
-    "koha": _lazy("Koha did not give this record."),
-    "failed": _lazy("The import stopped with an error."),
+    "leader": gettext_lazy("The leader (the first 24 bytes) is damaged."),
+    "directory": gettext_lazy("The directory of fields is truncated or damaged."),
+    "truncated": gettext_lazy("The record is cut short."),
+    "empty": gettext_lazy("The record has no fields."),
+    "encoding": gettext_lazy("The record has bytes that are not valid in the file's encoding."),
+    "damaged": gettext_lazy("The record cannot be read."),
+    "xml": gettext_lazy("The XML is malformed from this point on."),
+    "row": gettext_lazy("The line has no title."),
+    "header": gettext_lazy("The header row has no title column."),
+    "koha": gettext_lazy("Koha did not give this record."),
+    "failed": gettext_lazy("The import stopped with an error."),
 }
 
 

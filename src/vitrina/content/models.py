@@ -130,6 +130,9 @@ class Post(models.Model):
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
     link_url = models.URLField(_("link"), max_length=500, blank=True)
+    add_utm = models.BooleanField(
+        _("mark links to the library's sites for statistics"), default=True
+    )
     poll_question = models.CharField(_("poll question"), max_length=300, blank=True)
     poll_answers = models.JSONField(_("poll answers"), default=list, blank=True)
     poll_anonymous = models.BooleanField(_("anonymous poll"), default=True)
@@ -137,6 +140,9 @@ class Post(models.Model):
     poll_ends_at = models.DateTimeField(_("poll ends"), null=True, blank=True)
     scheduled_at = models.DateTimeField(_("publish at"), null=True, blank=True, db_index=True)
     approval_comment = models.TextField(blank=True)
+    recurrence = models.ForeignKey(
+        "Recurrence", on_delete=models.SET_NULL, null=True, blank=True, related_name="posts"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -200,7 +206,9 @@ class Variant(models.Model):
 
     @property
     def effective_text(self) -> str:
-        return self.text if self.customised else self.post.text
+        # The variant keeps its own copy (with the network's link marks); the post's text
+        # is only a fallback for variants made before the copy existed.
+        return self.text if (self.text or self.customised) else self.post.text
 
 
 class PublishAttempt(models.Model):
@@ -231,3 +239,119 @@ class PublishAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.variant_id} {self.outcome}"
+
+
+class PostingSlot(models.Model):
+    """A regular time at which a channel publishes (Tuesday and Thursday at 10:00)."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="slots")
+    weekday = models.PositiveSmallIntegerField(_("day of the week"), choices=Weekday.choices)
+    time = models.TimeField(_("time"))  # in the channel's time zone
+
+    class Meta:
+        ordering = ["channel", "weekday", "time"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "weekday", "time"], name="slot_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.time:%H:%M}"
+
+
+class Recurrence(models.Model):
+    """A post repeated every week on one day until an end date («Новинки по пятницам»)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="recurrences"
+    )
+    library = models.ForeignKey(Library, on_delete=models.SET_NULL, null=True, blank=True)
+    title = models.CharField(_("working title"), max_length=200)
+    text = models.TextField(_("text"))
+    rubric = models.ForeignKey(Rubric, on_delete=models.SET_NULL, null=True, blank=True)
+    channels = models.ManyToManyField(Channel, related_name="+")
+    weekday = models.PositiveSmallIntegerField(
+        _("day of the week"), choices=PostingSlot.Weekday.choices
+    )
+    time = models.TimeField(_("time"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Template(models.Model):
+    """A starting text for a rubric's posts, with placeholders filled on saving."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="post_templates"
+    )
+    rubric = models.ForeignKey(
+        Rubric, on_delete=models.CASCADE, null=True, blank=True, related_name="templates"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TextBlock(models.Model):
+    """A reusable piece of text: an address, opening hours, a sign-off with hashtags."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="text_blocks"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GuestLink(models.Model):
+    """A one-time address at which a guest writes a post without an account."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="guest_links"
+    )
+    library = models.ForeignKey(Library, on_delete=models.SET_NULL, null=True, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    note = models.CharField(_("for whom"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    post = models.ForeignKey(
+        Post, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.note

@@ -4,13 +4,13 @@ from django.conf import settings
 from django.db import transaction
 
 from vitrina.core.models import Organisation, User
-from vitrina.demo import organisations
+from vitrina.demo import content, organisations
 
 DEMO_SLUGS = (organisations.KNMB["slug"], organisations.MEDNOGORSK["slug"])
 DEMO_USERNAMES = [username for username, *_rest in organisations.PEOPLE]
 
 # Later modules append their loaders here; each takes the result of the previous steps.
-STEPS = []
+STEPS = [content.load]
 
 
 class DemoRefused(Exception):

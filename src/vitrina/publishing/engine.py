@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -174,13 +174,10 @@ def _defer(variant, attempt, seconds: float) -> str:
 
 
 def _post_url(variant: Variant) -> str:
-    try:
-        return reverse(
-            "content:post-detail",
-            kwargs={"org": variant.post.organisation.slug, "post_id": variant.post_id},
-        )
-    except NoReverseMatch:  # the content pages are not installed (e.g. a worker-only build)
-        return ""
+    return reverse(
+        "content:post",
+        kwargs={"org": variant.post.organisation.slug, "post_id": variant.post_id},
+    )
 
 
 def _tell(variant: Variant, text: str) -> None:

@@ -1,0 +1,507 @@
+"""Posts, their variants, scheduling, approval and publishing state over the API."""
+
+from datetime import datetime
+
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from vitrina.api.auth import membership_or_404
+from vitrina.api.errors import ApiError
+from vitrina.api.schemas import ErrorOut
+from vitrina.content import selectors, services
+from vitrina.content.models import Post, Variant
+from vitrina.content.states import VariantState
+from vitrina.core import rules
+from vitrina.core.models import Membership
+from vitrina.core.selectors import library_get
+
+router = Router(tags=["content"])
+
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+class AttemptOut(Schema):
+    started_at: datetime
+    finished_at: datetime | None
+    outcome: str
+    detail: str
+    network_code: str
+
+
+class VariantOut(Schema):
+    id: int
+    channel_id: int
+    network: str
+    channel_name: str
+    text: str
+    customised: bool
+    state: VariantState
+    scheduled_at: datetime | None
+    published_at: datetime | None
+    external_url: str
+    attempt_count: int
+    next_attempt_at: datetime | None
+    last_error: str
+    attempts: list[AttemptOut]
+
+
+class PollOut(Schema):
+    question: str
+    answers: list[str]
+    anonymous: bool
+    multiple: bool
+    ends_at: datetime | None
+
+
+class PostOut(Schema):
+    id: int
+    library_id: int | None
+    author: str
+    source: str
+    title: str
+    text: str
+    rubric_id: int | None
+    series_id: int | None
+    tags: list[str]
+    link_url: str
+    add_utm: bool
+    poll: PollOut | None
+    media_ids: list[int]
+    scheduled_at: datetime | None
+    state: VariantState = Field(..., description="The state most in need of attention")
+    approval_comment: str
+    variants: list[VariantOut]
+    created_at: datetime
+    updated_at: datetime
+
+
+class PostIn(Schema):
+    channel_ids: list[int] = Field(default_factory=list)
+    library_id: int | None = None
+    title: str = Field("", max_length=200)
+    text: str = Field("", max_length=100_000)
+    rubric_id: int | None = None
+    series_id: int | None = None
+    tags: list[str] = Field(default_factory=list)
+    link_url: str = Field("", max_length=500)
+    add_utm: bool = True
+    poll_question: str = Field("", max_length=300)
+    poll_answers: list[str] = Field(default_factory=list)
+    poll_anonymous: bool = True
+    poll_multiple: bool = False
+    poll_ends_at: datetime | None = None
+    scheduled_at: datetime | None = None
+    media_ids: list[int] = Field(default_factory=list)
+
+
+class PostPatch(Schema):
+    channel_ids: list[int] | None = None
+    library_id: int | None = None
+    title: str | None = Field(None, max_length=200)
+    text: str | None = Field(None, max_length=100_000)
+    rubric_id: int | None = None
+    series_id: int | None = None
+    tags: list[str] | None = None
+    link_url: str | None = Field(None, max_length=500)
+    add_utm: bool | None = None
+    poll_question: str | None = Field(None, max_length=300)
+    poll_answers: list[str] | None = None
+    poll_anonymous: bool | None = None
+    poll_multiple: bool | None = None
+    poll_ends_at: datetime | None = None
+    scheduled_at: datetime | None = None
+    media_ids: list[int] | None = None
+
+
+class VariantPatch(Schema):
+    text: str = Field(..., max_length=100_000)
+
+
+class ReturnIn(Schema):
+    comment: str = Field(..., min_length=1, max_length=2000)
+
+
+class RescheduleIn(Schema):
+    scheduled_at: datetime
+
+
+def variant_out(variant: Variant) -> dict:
+    return {
+        "id": variant.pk,
+        "channel_id": variant.channel_id,
+        "network": variant.channel.network,
+        "channel_name": variant.channel.name,
+        "text": variant.effective_text,
+        "customised": variant.customised,
+        "state": variant.state,
+        "scheduled_at": variant.scheduled_at,
+        "published_at": variant.published_at,
+        "external_url": variant.external_url,
+        "attempt_count": variant.attempt_count,
+        "next_attempt_at": variant.next_attempt_at,
+        "last_error": variant.last_error,
+        "attempts": [
+            {
+                "started_at": attempt.started_at,
+                "finished_at": attempt.finished_at,
+                "outcome": attempt.outcome,
+                "detail": attempt.detail,
+                "network_code": attempt.network_code,
+            }
+            for attempt in variant.attempts.all()
+        ],
+    }
+
+
+def post_out(post: Post) -> dict:
+    return {
+        "id": post.pk,
+        "library_id": post.library_id,
+        "author": post.guest_name or (post.author.get_full_name() if post.author else ""),
+        "source": post.source,
+        "title": post.title,
+        "text": post.text,
+        "rubric_id": post.rubric_id,
+        "series_id": post.series_id,
+        "tags": [tag.name for tag in post.tags.all()],
+        "link_url": post.link_url,
+        "add_utm": post.add_utm,
+        "poll": {
+            "question": post.poll_question,
+            "answers": post.poll_answers,
+            "anonymous": post.poll_anonymous,
+            "multiple": post.poll_multiple,
+            "ends_at": post.poll_ends_at,
+        }
+        if post.poll_question
+        else None,
+        "media_ids": [item.asset_id for item in post.media_items.all()],
+        "scheduled_at": post.scheduled_at,
+        "state": selectors.post_state(post),
+        "approval_comment": post.approval_comment,
+        "variants": [variant_out(variant) for variant in post.variants.all()],
+        "created_at": post.created_at,
+        "updated_at": post.updated_at,
+    }
+
+
+def _writer(request, org_slug: str) -> Membership:
+    membership = membership_or_404(request, org_slug)
+    if not rules.can_write_posts(membership):
+        raise ApiError(403, "forbidden", "Your role may not write posts.")
+    return membership
+
+
+def _post(membership: Membership, post_id: int) -> Post:
+    post = selectors.post_get(membership=membership, pk=post_id)
+    if post is None:
+        raise ApiError(404, "not_found", "No such post.")
+    return post
+
+
+def _own(request, membership: Membership, post_id: int) -> Post:
+    """A post the caller may change: authors their own, editors everyone's."""
+    post = _post(membership, post_id)
+    if not rules.can_publish(membership) and post.author_id != request.auth.pk:
+        raise ApiError(403, "forbidden", "Only editors change others' posts.")
+    return post
+
+
+def _fresh(membership: Membership, post: Post) -> dict:
+    return post_out(_post(membership, post.pk))
+
+
+def _fields(membership: Membership, data: dict) -> dict:
+    """Ids in the payload to objects of the caller's organisation; unknown ids are 400."""
+    fields = {}
+    lookups = {
+        "library_id": ("library", lambda pk: library_get(membership=membership, pk=pk)),
+        "rubric_id": ("rubric", lambda pk: selectors.rubric_get(membership=membership, pk=pk)),
+        "series_id": ("series", lambda pk: selectors.series_get(membership=membership, pk=pk)),
+    }
+    for key, value in data.items():
+        if key in lookups:
+            name, lookup = lookups[key]
+            obj = lookup(value) if value is not None else None
+            if value is not None and obj is None:
+                raise ApiError(400, "invalid", f"No such {name}.", {"field": key})
+            fields[name] = obj
+        elif key == "channel_ids":
+            channels = list(selectors.postable_channels(membership=membership).filter(pk__in=value))
+            if len(channels) != len(set(value)):
+                raise ApiError(400, "invalid", "No such channel.", {"field": "channel_ids"})
+            order = {pk: index for index, pk in enumerate(value)}
+            fields["channels"] = sorted(channels, key=lambda c: order[c.pk])
+        elif key == "media_ids":
+            assets = {
+                asset.pk: asset
+                for asset in selectors.media_list(membership=membership).filter(pk__in=value)
+            }
+            if len(assets) != len(set(value)):
+                raise ApiError(400, "invalid", "No such picture.", {"field": "media_ids"})
+            fields["media"] = [assets[pk] for pk in dict.fromkeys(value)]
+        elif key in {"title", "text", "link_url", "poll_question"}:
+            fields[key] = value or ""
+        else:
+            fields[key] = value
+    return fields
+
+
+@router.get(
+    "/organisations/{org_slug}/posts",
+    response={200: list[PostOut], 404: ErrorOut},
+    summary="Posts of the organisation, newest first",
+)
+@paginate(LimitOffsetPagination)
+def post_list(
+    request,
+    org_slug: str,
+    library_id: int | None = None,
+    channel_id: int | None = None,
+    rubric_id: int | None = None,
+    author_id: int | None = None,
+    state: VariantState | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+):
+    membership = membership_or_404(request, org_slug)
+    filters = selectors.PostFilter(
+        library_id=library_id,
+        channel_id=channel_id,
+        rubric_id=rubric_id,
+        author_id=author_id,
+        state=state.value if state else "",
+        start=start,
+        end=end,
+    )
+    posts = selectors.post_list(
+        membership=membership, filters=filters, with_attempts=True
+    ).prefetch_related("tags", "media_items")
+    return [post_out(post) for post in posts]
+
+
+@router.post(
+    "/organisations/{org_slug}/posts",
+    response={201: PostOut, **ERRORS},
+    summary="Write a post (a draft with one variant per channel)",
+)
+def post_create(request, org_slug: str, payload: PostIn):
+    membership = _writer(request, org_slug)
+    fields = _fields(membership, payload.dict())
+    post = services.post_create(
+        organisation=membership.organisation,
+        actor=request.auth,
+        source=Post.Source.API,
+        channels=fields.pop("channels", []),
+        media=fields.pop("media", []),
+        tags=fields.pop("tags", []),
+        **fields,
+    )
+    return Status(201, _fresh(membership, post))
+
+
+@router.get(
+    "/organisations/{org_slug}/posts/{post_id}",
+    response={200: PostOut, 404: ErrorOut},
+    summary="One post with its variants and their publishing attempts",
+)
+def post_detail(request, org_slug: str, post_id: int):
+    membership = membership_or_404(request, org_slug)
+    return post_out(_post(membership, post_id))
+
+
+@router.patch(
+    "/organisations/{org_slug}/posts/{post_id}",
+    response={200: PostOut, **ERRORS},
+    summary="Change a post",
+    description="Refused with 409 once any variant is being published.",
+)
+def post_update(request, org_slug: str, post_id: int, payload: PostPatch):
+    membership = _writer(request, org_slug)
+    post = _own(request, membership, post_id)
+    fields = _fields(membership, payload.dict(exclude_unset=True))
+    services.post_update(post=post, actor=request.auth, membership=membership, **fields)
+    return _fresh(membership, post)
+
+
+@router.delete(
+    "/organisations/{org_slug}/posts/{post_id}",
+    response={204: None, **ERRORS},
+    summary="Delete a post that never went out",
+)
+def post_delete(request, org_slug: str, post_id: int):
+    membership = _writer(request, org_slug)
+    post = _post(membership, post_id)
+    if not rules.can_publish(membership) and post.author_id != request.auth.pk:
+        raise ApiError(403, "forbidden", "Only editors delete others' posts.")
+    services.post_delete(post=post, actor=request.auth)
+    return Status(204, None)
+
+
+@router.patch(
+    "/organisations/{org_slug}/posts/{post_id}/variants/{variant_id}",
+    response={200: VariantOut, **ERRORS},
+    summary="Edit one channel's text apart from the post",
+)
+def variant_update(request, org_slug: str, post_id: int, variant_id: int, payload: VariantPatch):
+    membership = _writer(request, org_slug)
+    post = _own(request, membership, post_id)
+    variant = selectors.variant_get(membership=membership, post=post, pk=variant_id)
+    if variant is None:
+        raise ApiError(404, "not_found", "No such variant.")
+    services.variant_update(
+        variant=variant, actor=request.auth, text=payload.text, membership=membership
+    )
+    fresh = _post(membership, post.pk)
+    return variant_out(next(v for v in fresh.variants.all() if v.pk == variant.pk))
+
+
+@router.post(
+    "/organisations/{org_slug}/posts/{post_id}/submit",
+    response={200: PostOut, **ERRORS},
+    summary="Send for approval (authors) or schedule (editors)",
+)
+def post_submit(request, org_slug: str, post_id: int):
+    membership = _writer(request, org_slug)
+    post = _own(request, membership, post_id)
+    services.post_submit(post=post, actor=request.auth, membership=membership)
+    return _fresh(membership, post)
+
+
+@router.post(
+    "/organisations/{org_slug}/posts/{post_id}/approve",
+    response={200: PostOut, **ERRORS},
+    summary="Approve a post: it is scheduled",
+)
+def post_approve(request, org_slug: str, post_id: int):
+    membership = _writer(request, org_slug)
+    post = _post(membership, post_id)
+    if not rules.can_publish(membership):
+        raise ApiError(403, "forbidden", "Only editors approve posts.")
+    services.post_approve(post=post, actor=request.auth, membership=membership)
+    return _fresh(membership, post)
+
+
+@router.post(
+    "/organisations/{org_slug}/posts/{post_id}/return",
+    response={200: PostOut, **ERRORS},
+    summary="Return a post to its author with a comment",
+)
+def post_return(request, org_slug: str, post_id: int, payload: ReturnIn):
+    membership = _writer(request, org_slug)
+    post = _post(membership, post_id)
+    if not rules.can_publish(membership):
+        raise ApiError(403, "forbidden", "Only editors approve posts.")
+    services.post_return(
+        post=post, actor=request.auth, membership=membership, comment=payload.comment
+    )
+    return _fresh(membership, post)
+
+
+@router.post(
+    "/organisations/{org_slug}/posts/{post_id}/reschedule",
+    response={200: PostOut, **ERRORS},
+    summary="Move a post to another time (UTC or with an offset)",
+)
+def post_reschedule(request, org_slug: str, post_id: int, payload: RescheduleIn):
+    membership = _writer(request, org_slug)
+    post = _own(request, membership, post_id)
+    services.post_reschedule(post=post, actor=request.auth, scheduled_at=payload.scheduled_at)
+    return _fresh(membership, post)
+
+
+@router.post(
+    "/organisations/{org_slug}/posts/{post_id}/cancel",
+    response={200: PostOut, **ERRORS},
+    summary="Cancel a post on every channel where it has not gone out",
+)
+def post_cancel(request, org_slug: str, post_id: int):
+    membership = _writer(request, org_slug)
+    post = _post(membership, post_id)
+    if not rules.can_publish(membership) and post.author_id != request.auth.pk:
+        raise ApiError(403, "forbidden", "Only editors cancel others' posts.")
+    services.post_cancel(post=post, actor=request.auth)
+    return _fresh(membership, post)
+
+
+class RubricOut(Schema):
+    id: int
+    name: str
+    colour: str
+    target_per_week: float | None
+    utm_campaign: str
+
+
+@router.get(
+    "/organisations/{org_slug}/rubrics",
+    response={200: list[RubricOut], 404: ErrorOut},
+    summary="Rubrics of the organisation",
+)
+def rubric_list(request, org_slug: str):
+    membership = membership_or_404(request, org_slug)
+    return [
+        {
+            "id": rubric.pk,
+            "name": rubric.name,
+            "colour": rubric.colour,
+            "target_per_week": rubric.target_per_week,
+            "utm_campaign": rubric.utm_campaign,
+        }
+        for rubric in selectors.rubric_list(membership=membership)
+    ]
+
+
+class MediaOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    width: int
+    height: int
+    size: int
+    alt_text: str
+    created_at: datetime
+
+
+def media_out(asset) -> dict:
+    return {
+        "id": asset.pk,
+        "name": asset.original_name,
+        "content_type": asset.content_type,
+        "width": asset.width,
+        "height": asset.height,
+        "size": asset.size,
+        "alt_text": asset.alt_text,
+        "created_at": asset.created_at,
+    }
+
+
+UPLOAD = File(...)
+ALT_TEXT = Form("", max_length=500)
+
+
+@router.get(
+    "/organisations/{org_slug}/media",
+    response={200: list[MediaOut], 404: ErrorOut},
+    summary="Pictures of the organisation's media library, newest first",
+)
+@paginate(LimitOffsetPagination)
+def media_list(request, org_slug: str):
+    membership = membership_or_404(request, org_slug)
+    return [media_out(asset) for asset in selectors.media_list(membership=membership)]
+
+
+@router.post(
+    "/organisations/{org_slug}/media",
+    response={201: MediaOut, **ERRORS},
+    summary="Upload a picture (multipart, field `file`); it is converted for the networks",
+)
+def media_upload(request, org_slug: str, file: UploadedFile = UPLOAD, alt_text: str = ALT_TEXT):
+    membership = _writer(request, org_slug)
+    asset = services.media_upload(
+        organisation=membership.organisation,
+        actor=request.auth,
+        data=file.read(),
+        name=file.name or "image",
+        alt_text=alt_text,
+    )
+    return Status(201, media_out(asset))

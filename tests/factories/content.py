@@ -1,0 +1,52 @@
+from datetime import time
+
+import factory
+
+from tests.factories.channels import ChannelFactory
+from tests.factories.core import OrganisationFactory
+from vitrina.content.models import Post, PostingSlot, Rubric, Series, Variant
+
+
+class RubricFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Rubric
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Рубрика {n}")
+
+
+class SeriesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Series
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Проект {n}")
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Post
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    text = factory.Sequence(lambda n: f"Текст публикации {n}")
+
+
+class VariantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Variant
+
+    post = factory.SubFactory(PostFactory)
+    channel = factory.SubFactory(
+        ChannelFactory, library__organisation=factory.SelfAttribute("...post.organisation")
+    )
+    text = factory.SelfAttribute("post.text")
+    scheduled_at = factory.SelfAttribute("post.scheduled_at")
+
+
+class SlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PostingSlot
+
+    channel = factory.SubFactory(ChannelFactory)
+    weekday = 1
+    time = time(10, 0)
