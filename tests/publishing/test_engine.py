@@ -1,11 +1,13 @@
 """The publishing engine against the sandbox over real HTTP: states, retries, reconciliation."""
 
+import time
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from tests.publishing.conftest import posts_on
+from vitrina.channels.models import Channel
 from vitrina.channels.networks import ConnectionState, Network
 from vitrina.content.models import PublishAttempt, Variant
 from vitrina.content.states import VariantState
@@ -19,6 +21,8 @@ Outcome = PublishAttempt.Outcome
 
 
 def run_once(variant):
+    # Time passes between two runs in these tests: the channel's pace is over.
+    Channel.objects.filter(pk=variant.channel_id).update(publish_not_before=None)
     claimed = dict(claim_due(claimer="test"))
     assert variant.pk in claimed, "the variant was not due"
     state = publish_variant(variant.pk, claimed[variant.pk], worker="test")
@@ -176,10 +180,31 @@ def test_the_embedded_scheduler_publishes_everything_due(networks, connect, sche
     channels = [connect(Network.VK), connect(Network.MAX)]
     variants = schedule(channels) + schedule(channels, text="Второй пост")
     scheduler = Scheduler(embedded=True, workers=2)
-    assert scheduler.tick() == 4
+    assert scheduler.tick() == 2  # one post per channel at a time
+    deadline = time.time() + 30
+    ids = [v.pk for v in variants]
+    while time.time() < deadline:
+        if not Variant.objects.filter(pk__in=ids).exclude(state=VariantState.PUBLISHED).exists():
+            break
+        scheduler.tick()
+        time.sleep(0.2)
     scheduler.pool.shutdown(wait=True)
     states = set(
         Variant.objects.filter(pk__in=[v.pk for v in variants]).values_list("state", flat=True)
     )
     assert states == {VariantState.PUBLISHED}
     assert [posts_on(networks, c) for c in channels] == [2, 2]
+
+
+def test_a_channel_is_paced_one_post_at_a_time(networks, connect, schedule):
+    channel = connect(Network.TELEGRAM)
+    first, second = schedule([channel]) + schedule([channel], text="Второй")
+    claimed = claim_due(claimer="test")
+    assert [variant_id for variant_id, _claim in claimed] == [first.pk]
+    assert claim_due(claimer="test") == []  # the channel is busy with the first post
+    publish_variant(first.pk, claimed[0][1])
+    channel.refresh_from_db()
+    assert channel.publish_not_before > timezone.now()  # the network's pace
+    assert claim_due(claimer="test") == []
+    later = timezone.now() + timedelta(seconds=2)
+    assert [variant_id for variant_id, _claim in claim_due(now=later)] == [second.pk]

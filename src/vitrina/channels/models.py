@@ -37,6 +37,8 @@ class Channel(models.Model):
     subscribers = models.PositiveIntegerField(_("friends / subscribers"), null=True, blank=True)
     visits = models.PositiveIntegerField(_("visits"), null=True, blank=True)
     stats_updated_at = models.DateTimeField(null=True, blank=True)
+    # Publishing paces itself per channel: nothing is handed out for it before this moment.
+    publish_not_before = models.DateTimeField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from vitrina.channels.models import Channel
 from vitrina.content.models import Variant
 from vitrina.content.states import VariantState
 
@@ -25,16 +26,23 @@ def _due(now):
     )
 
 
+def _channel_free(now):
+    return Q(channel__publish_not_before__isnull=True) | Q(channel__publish_not_before__lte=now)
+
+
 def claim_due(*, now=None, limit: int = 500, claimer: str = "") -> list[tuple[int, str]]:
     """Claim up to ``limit`` due variants; returns ``(variant id, claim id)`` pairs."""
     now = now or timezone.now()
     per_channel = settings.PUBLISH_CHANNEL_BURST
     with transaction.atomic():
-        candidates = Variant.objects.filter(_due(now)).order_by("scheduled_at", "id")
+        candidates = Variant.objects.filter(_due(now) & _channel_free(now)).order_by(
+            "scheduled_at", "id"
+        )
         if connection.features.has_select_for_update_skip_locked:
-            candidates = candidates.select_for_update(skip_locked=True)
-        # A few per channel at a time: ten posts due at once on one channel must not
-        # occupy every worker while the network's limit lets them out one by one.
+            candidates = candidates.select_for_update(skip_locked=True, of=("self",))
+        # One channel at a time (by default): ten posts due at once on one channel must not
+        # occupy every worker while the network's limit lets them out one by one. The
+        # channel is held for a lease; the worker frees it at the network's pace.
         taken: dict[int, int] = {}
         ids = []
         for variant_id, channel_id in candidates.values_list("id", "channel_id")[: limit * 4]:
@@ -51,6 +59,9 @@ def claim_due(*, now=None, limit: int = 500, claimer: str = "") -> list[tuple[in
         Variant.objects.filter(pk__in=ids, state=VariantState.SCHEDULED).update(
             state=VariantState.PUBLISHING, claimed_by=claim, claimed_at=now
         )
+        Channel.objects.filter(pk__in=taken).update(
+            publish_not_before=now + timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
+        )
         claimed = Variant.objects.filter(pk__in=ids, claimed_by=claim).values_list("id", flat=True)
         return [(variant_id, claim) for variant_id in claimed]
 
@@ -63,9 +74,12 @@ def sweep_stale(*, now=None) -> int:
     """
     now = now or timezone.now()
     lease = timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
-    return Variant.objects.filter(state=VariantState.PUBLISHING, claimed_at__lt=now - lease).update(
-        state=VariantState.SCHEDULED, claimed_by="", next_attempt_at=now
-    )
+    stale = Variant.objects.filter(state=VariantState.PUBLISHING, claimed_at__lt=now - lease)
+    channels = list(stale.values_list("channel_id", flat=True))
+    count = stale.update(state=VariantState.SCHEDULED, claimed_by="", next_attempt_at=now)
+    if channels:
+        Channel.objects.filter(pk__in=channels).update(publish_not_before=None)
+    return count
 
 
 def due_count(*, now=None) -> int:

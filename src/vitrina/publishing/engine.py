@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vitrina.channels.connect import channel_needs_reconnect, provider_account
+from vitrina.channels.models import Channel
 from vitrina.channels.providers.base import (
     AuthExpired,
     ProviderError,
@@ -108,11 +109,33 @@ def _start(variant_id: int, claim: str, worker: str):
         return variant, attempt, reconcile
 
 
+def channel_pace(network: str) -> float:
+    """Seconds between two posts on one channel, a little over the network's limit."""
+    rates = {
+        "vk": settings.VK_USER_RPS,
+        "ok": settings.OK_RPS,
+        "telegram": settings.TELEGRAM_CHAT_RPS,
+        "max": settings.MAX_CHAT_RPS,
+    }
+    return 1.0 / rates[network] if rates.get(network) else 0.0
+
+
 def publish_variant(variant_id: int, claim: str, *, worker: str = "") -> str:
     """Run one claimed variant to its next state; returns that state."""
     variant, attempt, reconcile = _start(variant_id, claim, worker)
     if variant is None:
         return "stale"
+    pause = {"seconds": channel_pace(variant.channel.network)}
+    try:
+        return _publish(variant, attempt, reconcile, worker, pause)
+    finally:
+        # Free the channel for its next post at the network's pace.
+        Channel.objects.filter(pk=variant.channel_id).update(
+            publish_not_before=timezone.now() + timedelta(seconds=pause["seconds"])
+        )
+
+
+def _publish(variant, attempt, reconcile: bool, worker: str, pause: dict) -> str:
     try:
         account = provider_account(variant.channel)
         provider = get_provider(variant.channel.network)
@@ -150,6 +173,7 @@ def publish_variant(variant_id: int, claim: str, *, worker: str = "") -> str:
                 time.sleep(error.retry_after)
                 waited += error.retry_after
                 continue
+            pause["seconds"] = max(pause["seconds"], error.retry_after)
             return _defer(variant, attempt, error.retry_after)
         except ProviderError as error:
             return _record_error(variant, attempt, error)
