@@ -208,3 +208,29 @@ def test_a_channel_is_paced_one_post_at_a_time(networks, connect, schedule):
     assert claim_due(claimer="test") == []
     later = timezone.now() + timedelta(seconds=2)
     assert [variant_id for variant_id, _claim in claim_due(now=later)] == [second.pk]
+
+
+def test_api_settles_retries_and_deletes_variants(networks, connect, schedule, client, admin):
+    from vitrina.core.services import api_token_create
+
+    _token, raw = api_token_create(user=admin, name="t")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    channel = connect(Network.VK)
+    [variant] = schedule([channel])
+    networks.fault(network="vk", method="wall.post", error_rate=1.0, error=214, count=1)
+    assert run_once(variant) == VariantState.FAILED
+    org = channel.organisation.slug
+    base = f"/api/v1/organisations/{org}/posts/{variant.post_id}/variants/{variant.pk}"
+    response = client.post(
+        f"{base}/check", {"published": True}, content_type="application/json", **headers
+    )
+    assert response.status_code == 409 and response.json()["error"]["code"] == "wrong_state"
+    assert client.post(f"{base}/retry", **headers).status_code == 200
+    variant.refresh_from_db()
+    assert run_once(variant) == VariantState.PUBLISHED
+    assert posts_on(networks, channel) == 1
+    response = client.post(f"{base}/delete-from-network", **headers)
+    assert response.status_code == 200, response.content
+    variant.refresh_from_db()
+    assert variant.state == VariantState.DELETED
+    assert posts_on(networks, channel) == 0

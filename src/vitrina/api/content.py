@@ -14,6 +14,7 @@ from vitrina.content.states import VariantState
 from vitrina.core import rules
 from vitrina.core.models import Membership
 from vitrina.core.selectors import library_get
+from vitrina.publishing import services as publishing
 
 router = Router(tags=["content"])
 
@@ -421,6 +422,57 @@ def post_cancel(request, org_slug: str, post_id: int):
     if not rules.can_publish(membership) and post.author_id != request.auth.pk:
         raise ApiError(403, "forbidden", "Only editors cancel others' posts.")
     services.post_cancel(post=post, actor=request.auth)
+    return _fresh(membership, post)
+
+
+class CheckIn(Schema):
+    published: bool
+    url: str = Field("", max_length=300)
+
+
+def _publisher_variant(request, org_slug: str, post_id: int, variant_id: int):
+    membership = membership_or_404(request, org_slug)
+    if not rules.can_publish(membership):
+        raise ApiError(403, "forbidden", "Only administrators and editors do this.")
+    post = _post(membership, post_id)
+    variant = selectors.variant_get(membership=membership, post=post, pk=variant_id)
+    if variant is None:
+        raise ApiError(404, "not_found", "No such variant.")
+    return membership, post, variant
+
+
+@router.post(
+    "/organisations/{org_slug}/posts/{post_id}/variants/{variant_id}/retry",
+    response={200: PostOut, **ERRORS},
+    summary="Send a failed variant again",
+)
+def variant_retry(request, org_slug: str, post_id: int, variant_id: int):
+    membership, post, variant = _publisher_variant(request, org_slug, post_id, variant_id)
+    publishing.variant_retry(variant=variant, actor=request.auth)
+    return _fresh(membership, post)
+
+
+@router.post(
+    "/organisations/{org_slug}/posts/{post_id}/variants/{variant_id}/check",
+    response={200: PostOut, **ERRORS},
+    summary="Settle a variant that waits for a check: is the post on the network?",
+)
+def variant_check(request, org_slug: str, post_id: int, variant_id: int, payload: CheckIn):
+    membership, post, variant = _publisher_variant(request, org_slug, post_id, variant_id)
+    publishing.variant_resolve_check(
+        variant=variant, actor=request.auth, published=payload.published, url=payload.url
+    )
+    return _fresh(membership, post)
+
+
+@router.post(
+    "/organisations/{org_slug}/posts/{post_id}/variants/{variant_id}/delete-from-network",
+    response={200: PostOut, **ERRORS},
+    summary="Remove a published variant from its network",
+)
+def variant_delete_from_network(request, org_slug: str, post_id: int, variant_id: int):
+    membership, post, variant = _publisher_variant(request, org_slug, post_id, variant_id)
+    publishing.variant_delete_from_network(variant=variant, actor=request.auth)
     return _fresh(membership, post)
 
 
