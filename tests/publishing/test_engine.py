@@ -234,3 +234,20 @@ def test_api_settles_retries_and_deletes_variants(networks, connect, schedule, c
     variant.refresh_from_db()
     assert variant.state == VariantState.DELETED
     assert posts_on(networks, channel) == 0
+
+
+def test_pages_say_plainly_when_no_scheduler_runs(networks, connect, schedule, admin_client):
+    from django.urls import reverse
+
+    from vitrina.publishing.models import SchedulerHeartbeat
+
+    channel = connect(Network.MAX)
+    [variant] = schedule([channel], at=timezone.now() - timedelta(minutes=10))
+    url = reverse("content:posts", kwargs={"org": channel.organisation.slug})
+    assert "Публикации не уходят" in admin_client.get(url).content.decode()
+    SchedulerHeartbeat.objects.create(name="elsewhere", seen_at=timezone.now())
+    assert "Публикации не уходят" not in admin_client.get(url).content.decode()
+    detail = reverse(
+        "content:post", kwargs={"org": channel.organisation.slug, "post_id": variant.post_id}
+    )
+    assert admin_client.get(detail).status_code == 200

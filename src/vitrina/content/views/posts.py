@@ -23,6 +23,7 @@ from vitrina.core.exceptions import ServiceError
 from vitrina.core.selectors import library_get, library_list
 from vitrina.core.views.decorators import apply_service_error, require
 from vitrina.publishing import services as publishing
+from vitrina.publishing.selectors import publishing_stalled
 
 
 def post_or_404(request, post_id):
@@ -80,6 +81,7 @@ def post_list(request):
             "query": query.urlencode(),
             "can_write": rules.can_write_posts(request.membership),
             "states": dict(VariantState.choices),
+            "publishing_stalled": publishing_stalled(request.organisation),
         },
     )
 
@@ -372,6 +374,7 @@ def post_detail(request, post_id):
             "post": post,
             "variants": variants,
             "zone": zone,
+            "publishing_stalled": publishing_stalled(request.organisation),
             "summary_state": selectors.post_state(post),
             "problems": services.post_problems(post),
             "can_write": rules.can_write_posts(membership) and may_manage(request, post),
