@@ -46,6 +46,7 @@ os.environ.update(
         "VITRINA_PUBLISH_MAX_IN_FLIGHT": "600",
         "VITRINA_WORKER_CONCURRENCY": "8",
         "VITRINA_LOG_LEVEL": "WARNING",
+        "VITRINA_ALLOWED_HOSTS": "testserver,127.0.0.1",
         "DJANGO_SETTINGS_MODULE": "vitrina.settings",
     }
 )
@@ -337,14 +338,64 @@ def steady(sandbox_url, channels, per_minute, minutes) -> dict:
     return measure(run, ids)
 
 
+def calendar(sandbox_url, years: int, channels: int, requests: int) -> dict:
+    """Server time of the calendar's month feed for an organisation with years of posts."""
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from vitrina.content.models import Post, Variant
+    from vitrina.core.models import Membership, User
+
+    run = Run(sandbox_url, channels)
+    now = timezone.now()
+    posts, variants = [], []
+    for day in range(years * 365):
+        due = now - timedelta(days=day, hours=day % 9)
+        for channel in run.channels[: 1 + day % len(run.channels)][-3:]:
+            posts.append(Post(organisation=run.organisation, text=f"Пост {day}", scheduled_at=due))
+            variants.append((channel, due))
+    Post.objects.bulk_create(posts, batch_size=5000)
+    Variant.objects.bulk_create(
+        [
+            Variant(post=post, channel=channel, text=post.text, scheduled_at=due, state="published")
+            for post, (channel, due) in zip(posts, variants, strict=True)
+        ],
+        batch_size=5000,
+    )
+    user = User.objects.create_user(username=f"cal{run.organisation.pk}", password="x")
+    Membership.objects.create(user=user, organisation=run.organisation, role="admin")
+    client = Client()
+    client.force_login(user)
+    url = reverse("content:calendar-events", kwargs={"org": run.organisation.slug})
+    month = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    params = {"start": month.isoformat(), "end": (month + timedelta(days=35)).isoformat()}
+    timings = []
+    for _request in range(requests):
+        started = time.perf_counter()
+        response = client.get(url, params)
+        timings.append(time.perf_counter() - started)
+        assert response.status_code == 200, response.status_code
+    timings.sort()
+    events = len(response.json())
+    return {
+        "posts": len(posts),
+        "events": events,
+        "p50_ms": statistics.median(timings) * 1000,
+        "p95_ms": timings[int(0.95 * (len(timings) - 1))] * 1000,
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a run under a minute")
     parser.add_argument(
-        "--only", choices=["burst", "steady", "chaos"], help="run one scenario (for tuning)"
+        "--only",
+        choices=["burst", "steady", "chaos", "calendar"],
+        help="run one scenario (for tuning)",
     )
     args = parser.parse_args()
-    wanted = {args.only} if args.only else {"burst", "steady", "chaos"}
+    wanted = {args.only} if args.only else {"burst", "steady", "chaos", "calendar"}
     empty = {
         "variants": 0,
         "published": 0,
@@ -397,6 +448,16 @@ def main():
         if "chaos" in wanted:
             result_chaos = burst(sandbox_url, channels, per_channel, chaos=True, workers=workers)
             show("chaos", result_chaos)
+        result_calendar = {"posts": 0, "events": 0, "p50_ms": float("nan"), "p95_ms": float("nan")}
+        if "calendar" in wanted:
+            result_calendar = calendar(
+                sandbox_url, 1 if args.quick else 5, 20, 20 if args.quick else 50
+            )
+            print(
+                f"calendar {result_calendar['posts']} posts over the years, month feed "
+                f"{result_calendar['events']} events: p50 {result_calendar['p50_ms']:.0f} ms, "
+                f"p95 {result_calendar['p95_ms']:.0f} ms"
+            )
     finally:
         for process in processes:
             process.terminate()
@@ -426,6 +487,8 @@ def main():
         "chaos_lost": result_chaos["lost"],
         "chaos_needs_check": result_chaos["needs_check"],
         "chaos_max_s": f"{result_chaos['max']:.2f}",
+        "calendar_posts": result_calendar["posts"],
+        "calendar_month_p95_ms": f"{result_calendar['p95_ms']:.0f}",
     }
     print("publish: " + " ".join(f"{key}={value}" for key, value in fields.items()))
 

@@ -175,6 +175,8 @@ PUBLISH_LEASE_SECONDS = int(env("PUBLISH_LEASE_SECONDS", "300"))
 PUBLISH_BATCH = int(env("PUBLISH_BATCH", "500"))
 PUBLISH_MAX_IN_FLIGHT = int(env("PUBLISH_MAX_IN_FLIGHT", "2000"))
 PUBLISH_CHANNEL_BURST = int(env("PUBLISH_CHANNEL_BURST", "1"))
+# Claims per queue message: fewer round trips through the broker under load.
+PUBLISH_TASK_BATCH = int(env("PUBLISH_TASK_BATCH", "8"))
 PUBLISH_RECHECK_SECONDS = float(env("PUBLISH_RECHECK_SECONDS", "30"))
 # The first retry after a network error; each next one waits twice as long (up to ×60).
 PUBLISH_BACKOFF_SECONDS = float(env("PUBLISH_BACKOFF_SECONDS", "30"))

@@ -56,21 +56,23 @@ class Scheduler:
             if limit <= 0:
                 break
             claimed = claim_due(now=now, limit=limit, claimer=self.name)
-            for variant_id, claim in claimed:
-                self._hand_out(variant_id, claim)
+            self._hand_out(claimed)
             handed += len(claimed)
             if len(claimed) < limit:
                 break
         SchedulerHeartbeat.objects.update_or_create(name=self.name, defaults={"seen_at": now})
         return handed
 
-    def _hand_out(self, variant_id: int, claim: str) -> None:
+    def _hand_out(self, claimed: list[tuple[int, str]]) -> None:
         if self.pool is not None:
-            self.pool.submit(_run_in_thread, variant_id, claim, self.name)
-        else:
-            from vitrina.publishing.tasks import publish_variant_task
+            for variant_id, claim in claimed:
+                self.pool.submit(_run_in_thread, variant_id, claim, self.name)
+            return
+        from vitrina.publishing.tasks import publish_variants_task
 
-            publish_variant_task.delay(variant_id, claim)
+        size = settings.PUBLISH_TASK_BATCH
+        for start in range(0, len(claimed), size):
+            publish_variants_task.delay(claimed[start : start + size])
 
     def run_forever(self) -> None:
         logger.info(
