@@ -19,3 +19,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared memory: background threads (the embedded scheduler, the live
     # server) then see committed rows and lock like the embedded default does.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
+
+# Background tasks run inline in tests; the tests of the queue path start a real worker.
+CELERY_TASK_ALWAYS_EAGER = True
