@@ -350,9 +350,12 @@ def calendar(sandbox_url, years: int, channels: int, requests: int) -> dict:
     run = Run(sandbox_url, channels)
     now = timezone.now()
     posts, variants = [], []
+    # About five posts a week on each of the channels, for years.
     for day in range(years * 365):
-        due = now - timedelta(days=day, hours=day % 9)
-        for channel in run.channels[: 1 + day % len(run.channels)][-3:]:
+        for number, channel in enumerate(run.channels):
+            if (day + number) % 7 in (0, 3):
+                continue
+            due = now - timedelta(days=day, hours=number % 9)
             posts.append(Post(organisation=run.organisation, text=f"Пост {day}", scheduled_at=due))
             variants.append((channel, due))
     Post.objects.bulk_create(posts, batch_size=5000)
