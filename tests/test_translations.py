@@ -45,3 +45,44 @@ def test_compiled_catalogue_matches_the_source():
         e.msgid: _translation(e) for e in polib.mofile(str(LOCALE / "django.mo")) if e.msgid
     }
     assert compiled == source, "run `make messages` to compile django.mo"
+
+
+def test_catalogue_holds_every_string_of_the_code(tmp_path):
+    """Extracting the strings anew finds nothing the catalogue lacks (or no longer needs)."""
+    import shutil
+    import subprocess
+    import sys
+
+    import pytest
+
+    if shutil.which("xgettext") is None:
+        pytest.skip("gettext tools are not installed (apt-get install gettext)")
+    package = Path(vitrina.__file__).parent
+    copy = tmp_path / "vitrina"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "ru",
+            "--no-obsolete",
+            "--settings=tests.settings",
+            f"--pythonpath={root}",
+        ],
+        cwd=copy,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    fresh = {
+        (e.msgctxt, e.msgid) for e in polib.pofile(str(copy / "locale/ru/LC_MESSAGES/django.po"))
+    }
+    committed = {(e.msgctxt, e.msgid) for e in polib.pofile(str(LOCALE / "django.po"))}
+    assert fresh == committed, {
+        "missing": sorted(fresh - committed)[:10],
+        "stale": sorted(committed - fresh)[:10],
+    }
