@@ -1,7 +1,7 @@
 """Finding due variants and handing them out, so that each runs in exactly one place.
 
 A claim is a conditional update SCHEDULED → PUBLISHING with a fresh claim id; on
-PostgreSQL the candidate rows are read with ``FOR UPDATE SKIP LOCKED`` so that several
+PostgreSQL the picked rows are locked with ``FOR UPDATE SKIP LOCKED`` so that several
 schedulers never wait on or take the same rows. The executor refuses to run a variant whose
 claim id is not its own, so a claim that was swept and handed out again is never run twice.
 """
@@ -35,22 +35,29 @@ def claim_due(*, now=None, limit: int = 500, claimer: str = "") -> list[tuple[in
     now = now or timezone.now()
     per_channel = settings.PUBLISH_CHANNEL_BURST
     with transaction.atomic():
-        candidates = Variant.objects.filter(_due(now) & _channel_free(now)).order_by(
-            "scheduled_at", "id"
-        )
-        if connection.features.has_select_for_update_skip_locked:
-            candidates = candidates.select_for_update(skip_locked=True, of=("self",))
         # One channel at a time (by default): ten posts due at once on one channel must not
         # occupy every worker while the network's limit lets them out one by one. The
         # channel is held for a lease; the worker frees it at the network's pace.
+        candidates = (
+            Variant.objects.filter(_due(now) & _channel_free(now))
+            .order_by("scheduled_at", "id")
+            .values_list("id", "channel_id")[: limit * 4]
+        )
         taken: dict[int, int] = {}
         ids = []
-        for variant_id, channel_id in candidates.values_list("id", "channel_id")[: limit * 4]:
+        for variant_id, channel_id in candidates:
             if taken.get(channel_id, 0) < per_channel:
                 taken[channel_id] = taken.get(channel_id, 0) + 1
                 ids.append(variant_id)
                 if len(ids) == limit:
                     break
+        if ids and connection.features.has_select_for_update_skip_locked:
+            # Lock only what is picked; rows another scheduler holds are left to it.
+            ids = list(
+                Variant.objects.filter(pk__in=ids)
+                .select_for_update(skip_locked=True)
+                .values_list("id", flat=True)
+            )
         if not ids:
             return []
         claim = f"{claimer or 'scheduler'}:{uuid.uuid4().hex[:12]}"
@@ -59,11 +66,13 @@ def claim_due(*, now=None, limit: int = 500, claimer: str = "") -> list[tuple[in
         Variant.objects.filter(pk__in=ids, state=VariantState.SCHEDULED).update(
             state=VariantState.PUBLISHING, claimed_by=claim, claimed_at=now
         )
-        Channel.objects.filter(pk__in=taken).update(
+        claimed = list(
+            Variant.objects.filter(pk__in=ids, claimed_by=claim).values_list("id", "channel_id")
+        )
+        Channel.objects.filter(pk__in={channel_id for _id, channel_id in claimed}).update(
             publish_not_before=now + timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
         )
-        claimed = Variant.objects.filter(pk__in=ids, claimed_by=claim).values_list("id", flat=True)
-        return [(variant_id, claim) for variant_id in claimed]
+        return [(variant_id, claim) for variant_id, _channel_id in claimed]
 
 
 def sweep_stale(*, now=None) -> int:
