@@ -84,3 +84,36 @@ class PostsForm(forms.Form):
     def __init__(self, *args, channels, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["channels"].queryset = channels
+
+
+class ArrivalsForm(forms.Form):
+    received_from = forms.DateField(
+        label=_("Received from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label=_("Received to"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("received_from"), data.get("received_to")
+        if start and end and end < start:
+            self.add_error("received_to", _("The end comes before the start."))
+        return data
+
+
+class DraftPostForm(forms.Form):
+    channels = ChannelChoice(
+        label=_("Channels"), queryset=Channel.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    scheduled_at = forms.DateTimeField(
+        label=_("Publish at"),
+        required=False,
+        widget=DateTimeLocalInput(),
+        input_formats=DATETIME_FORMATS,
+        error_messages={"invalid": _("Enter a date and time, for example 24.11.2026 10:00.")},
+    )
+
+    def __init__(self, *args, channels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channels"].queryset = channels

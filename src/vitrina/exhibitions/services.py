@@ -460,3 +460,33 @@ def exhibition_posts_create(
         changes={"posts": [None, len(posts)]},
     )
     return posts
+
+
+# ---------------------------------------------------------------- new arrivals
+
+
+@transaction.atomic
+def arrivals_post_create(
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    channels: list[Channel],
+    groups: list,
+    title: str,
+    scheduled_at: datetime | None = None,
+) -> Post:
+    """A draft post with the list of new arrivals, left for the editor to finish."""
+    from vitrina.exhibitions.arrivals import arrivals_text
+
+    if not groups:
+        raise ServiceError(_("No books were received in this period."))
+    if not channels:
+        raise ServiceError(_("Choose at least one channel."), field="channels")
+    return content.post_create(
+        organisation=organisation,
+        actor=actor,
+        channels=channels,
+        title=title[:200],
+        text=arrivals_text(groups, title=title),
+        scheduled_at=scheduled_at,
+    )

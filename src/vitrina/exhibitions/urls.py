@@ -7,6 +7,7 @@ app_name = "exhibitions"
 urlpatterns = [
     path("", views.exhibition_list, name="list"),
     path("new/", views.exhibition_edit, name="create"),
+    path("arrivals/", views.arrival_list, name="arrivals"),
     path("<int:exhibition_id>/", views.exhibition_detail, name="detail"),
     path("<int:exhibition_id>/edit/", views.exhibition_edit, name="edit"),
     path("<int:exhibition_id>/publish/", views.exhibition_publish, name="publish"),

@@ -3,8 +3,10 @@
 from datetime import timedelta
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,8 +16,15 @@ from vitrina.channels.selectors import channel_list
 from vitrina.core import rules as core_rules
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.views.decorators import apply_service_error, require
-from vitrina.exhibitions import selectors, services
-from vitrina.exhibitions.forms import BookForm, ExhibitionForm, PostsForm, SectionForm
+from vitrina.exhibitions import arrivals, selectors, services
+from vitrina.exhibitions.forms import (
+    ArrivalsForm,
+    BookForm,
+    DraftPostForm,
+    ExhibitionForm,
+    PostsForm,
+    SectionForm,
+)
 
 SEARCH_RESULTS = 20
 
@@ -308,6 +317,80 @@ def exhibition_posts(request, exhibition_id):
         request,
         "exhibitions/exhibition_posts.html",
         {"form": form, "exhibition": exhibition, "plan": plan},
+    )
+
+
+# ---------------------------------------------------------------- new arrivals
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _arrivals_period(request):
+    today = timezone.localdate()
+    data = request.GET if "received_from" in request.GET else request.POST
+    form = ArrivalsForm(
+        data if "received_from" in data else None,
+        initial={"received_from": today - timedelta(days=30), "received_to": today},
+    )
+    if form.is_bound and form.is_valid():
+        return form, form.cleaned_data["received_from"], form.cleaned_data["received_to"]
+    if form.is_bound:
+        return form, None, None
+    return form, today - timedelta(days=30), today
+
+
+def arrival_list(request):
+    """Records received in a period, by subject: a draft post, XLSX and DOCX."""
+    form, start, end = _arrivals_period(request)
+    groups, title = [], ""
+    if start:
+        records = arrivals.arrivals(
+            membership=request.membership, received_from=start, received_to=end
+        )[: arrivals.MAX_RECORDS]
+        groups = arrivals.grouped(records)
+        title = arrivals.title_for(start, end)
+    file_format = request.GET.get("format")
+    if groups and file_format in {"xlsx", "docx"}:
+        filename = f"arrivals-{request.organisation.slug}-{start:%Y-%m-%d}-{end:%Y-%m-%d}"
+        if file_format == "xlsx":
+            response = HttpResponse(arrivals.arrivals_xlsx(groups, title=title), content_type=XLSX)
+        else:
+            content = arrivals.arrivals_docx(groups, title=title, note=request.organisation.name)
+            response = HttpResponse(content, content_type=DOCX)
+        response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
+        return response
+    channels = channel_list(membership=request.membership)
+    post_form = DraftPostForm(request.POST if request.method == "POST" else None, channels=channels)
+    if request.method == "POST":
+        if not core_rules.can_write_posts(request.membership):
+            raise PermissionDenied
+        if post_form.is_valid() and start:
+            try:
+                post = services.arrivals_post_create(
+                    organisation=request.organisation,
+                    actor=request.user,
+                    channels=list(post_form.cleaned_data["channels"]),
+                    groups=groups,
+                    title=title,
+                    scheduled_at=post_form.cleaned_data["scheduled_at"],
+                )
+                messages.success(request, _("The draft post is written."))
+                return redirect("content:post", org=request.organisation.slug, post_id=post.pk)
+            except ServiceError as error:
+                apply_service_error(post_form, error)
+    return render(
+        request,
+        "exhibitions/arrival_list.html",
+        {
+            "form": form,
+            "groups": groups,
+            "count": sum(len(group.records) for group in groups),
+            "title": title,
+            "post_form": post_form,
+            "period": {"received_from": start, "received_to": end},
+            "can_write": core_rules.can_write_posts(request.membership),
+        },
     )
 
 
