@@ -27,6 +27,7 @@ from vitrina.catalog.forms import (
 )
 from vitrina.catalog.gost import describe_short
 from vitrina.catalog.models import MemorableDate
+from vitrina.catalog.paging import CappedPaginator
 from vitrina.channels.selectors import channel_list
 from vitrina.core import rules as core_rules
 from vitrina.core.exceptions import ServiceError
@@ -64,7 +65,8 @@ def record_list(request):
     filters = selectors.RecordFilter()
     if form.is_valid():
         filters = selectors.RecordFilter(**form.cleaned_data)
-    page = _page(request, selectors.record_list(membership=request.membership, filters=filters))
+    records = selectors.record_list(membership=request.membership, filters=filters)
+    page = CappedPaginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "catalog/record_list.html",
