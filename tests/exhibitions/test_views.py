@@ -159,3 +159,10 @@ def test_detail_and_public_query_counts(
         admin_client.get(url("detail", organisation, exhibition_id=exhibition.pk))
     with django_assert_max_num_queries(6):
         client.get(public(exhibition))
+
+
+def test_posts_form_starts_tomorrow_morning(admin_client, organisation, exhibition, channel):
+    body = admin_client.get(url("posts", organisation, exhibition_id=exhibition.pk)).content
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    assert f'value="{tomorrow:%Y-%m-%d}T10:00"' in body.decode()
+    assert "Медногорский винил" in body.decode()

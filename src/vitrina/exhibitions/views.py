@@ -104,6 +104,7 @@ def exhibition_detail(request, exhibition_id):
             "book_form": BookForm(sections=sections),
             "public_url": services.public_url(exhibition),
             "can_manage": rules.can_manage_catalogue(request.membership),
+            "can_write": core_rules.can_write_posts(request.membership),
         },
     )
 
@@ -288,7 +289,12 @@ def exhibition_posts(request, exhibition_id):
     """The series of posts: a preview of every post and its time, then the posts."""
     exhibition = _exhibition_or_404(request, exhibition_id)
     channels = channel_list(membership=request.membership)
-    form = PostsForm(request.POST or None, channels=channels)
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    form = PostsForm(
+        request.POST or None,
+        channels=channels,
+        initial={"starts_at": tomorrow.replace(hour=10, minute=0, second=0, microsecond=0)},
+    )
     plan = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
