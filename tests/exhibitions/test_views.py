@@ -141,6 +141,9 @@ def test_posts_page_previews_then_writes(admin_client, organisation, exhibition,
     response = admin_client.post(posts_url, {**data, "create": "1"})
     assert response.status_code == 302
     assert Post.objects.filter(series__exhibition=exhibition).count() == 4
+    detail = admin_client.get(url("detail", organisation, exhibition_id=exhibition.pk))
+    body = detail.content.decode()
+    assert "Посты выставки" in body and body.count("Медногорский винил (") == 4
 
 
 def test_list_query_count(admin_client, organisation, admin, django_assert_max_num_queries):
@@ -152,10 +155,27 @@ def test_list_query_count(admin_client, organisation, admin, django_assert_max_n
 
 
 def test_detail_and_public_query_counts(
-    admin_client, client, admin, organisation, exhibition, django_assert_max_num_queries
+    admin_client,
+    client,
+    admin,
+    admin_membership,
+    channel,
+    organisation,
+    exhibition,
+    django_assert_max_num_queries,
 ):
     services.exhibition_publish(exhibition=exhibition, actor=admin, published=True)
-    with django_assert_max_num_queries(16):
+    services.exhibition_posts_create(
+        exhibition=exhibition,
+        actor=admin,
+        membership=admin_membership,
+        channels=[channel],
+        starts_at=timezone.now() + datetime.timedelta(days=1),
+        interval=datetime.timedelta(days=1),
+        per_post=1,
+        schedule=False,
+    )
+    with django_assert_max_num_queries(20):
         admin_client.get(url("detail", organisation, exhibition_id=exhibition.pk))
     with django_assert_max_num_queries(6):
         client.get(public(exhibition))

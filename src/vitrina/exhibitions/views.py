@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from vitrina.catalog import rules
 from vitrina.catalog import selectors as catalog
 from vitrina.channels.selectors import channel_list
+from vitrina.content.selectors import post_list
 from vitrina.core import rules as core_rules
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.views.decorators import apply_service_error, require
@@ -27,6 +28,7 @@ from vitrina.exhibitions.forms import (
 )
 
 SEARCH_RESULTS = 20
+SERIES_POSTS_SHOWN = 100
 
 
 def _exhibition_or_404(request, exhibition_id):
@@ -91,11 +93,19 @@ def exhibition_detail(request, exhibition_id):
         found = catalog.record_list(
             membership=request.membership, filters=catalog.RecordFilter(q=query)
         )[:SEARCH_RESULTS]
+    posts = []
+    if exhibition.series_id:
+        posts = (
+            post_list(membership=request.membership)
+            .filter(series=exhibition.series)
+            .order_by("scheduled_at", "pk")[:SERIES_POSTS_SHOWN]
+        )
     return render(
         request,
         "exhibitions/exhibition_detail.html",
         {
             "exhibition": exhibition,
+            "posts": posts,
             "sections": sections,
             "loose": loose,
             "query": query,
