@@ -158,3 +158,13 @@ def test_deleting_a_section_keeps_its_books(exhibition, admin):
     section = exhibition.sections.get()
     services.section_delete(section=section, actor=admin)
     assert Book.objects.filter(exhibition=exhibition, section__isnull=True).count() == 5
+
+
+def test_a_broken_cover_file_falls_back_to_a_drawn_one(exhibition, records):
+    from django.core.files.base import ContentFile
+
+    record = records[0]
+    record.cover.save("broken.jpg", ContentFile(b"not an image"), save=True)
+    book = exhibition.books.select_related("record").get(record=record)
+    data, content_type = services.book_cover(book)
+    assert content_type == "image/png" and data.startswith(b"\x89PNG")

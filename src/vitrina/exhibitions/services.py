@@ -276,8 +276,11 @@ def book_cover(book: Book) -> tuple[bytes, str]:
     """The uploaded cover, else the record's, else one drawn from the title and author."""
     for stored in (book.cover, book.record.cover if book.record_id else None):
         if stored:
-            with stored.open("rb") as handle:
-                converted = images.convert_image(handle.read(), name=stored.name)
+            try:
+                with stored.open("rb") as handle:
+                    converted = images.convert_image(handle.read(), name=stored.name)
+            except (OSError, ServiceError):
+                continue  # a lost or unreadable file: the next cover will do
             return converted.content, converted.content_type
     return render_cover(book.title, book.author), "image/png"
 
