@@ -23,6 +23,7 @@ from vitrina.content.services import media_upload, template_save, text_block_sav
 from vitrina.core.models import AuditEntry
 from vitrina.core.roles import Role
 from vitrina.core.services import api_token_create, invitation_create
+from vitrina.exhibitions import services as exhibitions
 
 # Addresses that are public or personal by design, and why.
 PUBLIC_PREFIXES = (
@@ -51,6 +52,10 @@ PUBLIC_NAMES = {
     "api-root",
     "openapi-json",
     "openapi-view",
+    # A virtual exhibition the organisation has published for everyone; unpublished ones
+    # and everything else of the organisation answer 404 (tests/exhibitions/test_views.py).
+    "exhibition-public",
+    "exhibition-public-cover",
 }
 PLACEHOLDER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
@@ -95,6 +100,15 @@ def world(db):
     record = RecordFactory(organisation=b, bib=BibRecord(title="Секретная книга Б"))
     run = ImportRunFactory(organisation=b, filename="секретный-файл-б.iso")
     memorable_date = MemorableDateFactory(organisation=b, title="Секретная дата Б")
+    exhibition = exhibitions.exhibition_save(
+        organisation=b, actor=victim.user, title="Секретная выставка Б"
+    )
+    section = exhibitions.section_save(
+        exhibition=exhibition, actor=victim.user, title="Секретный раздел Б"
+    )
+    book = exhibitions.book_add(
+        exhibition=exhibition, actor=victim.user, section=section, record=record
+    )
     return {
         "attacker": attacker,
         "attacker_token": attacker_raw,
@@ -116,6 +130,9 @@ def world(db):
             "record_id": record.pk,
             "run_id": run.pk,
             "date_id": memorable_date.pk,
+            "exhibition_id": exhibition.pk,
+            "section_id": section.pk,
+            "book_id": book.pk,
         },
         "secrets": [
             "Секретная библиотека Б",
@@ -129,6 +146,8 @@ def world(db):
             "Секретная книга Б",
             "секретный-файл-б.iso",
             "Секретная дата Б",
+            "Секретная выставка Б",
+            "Секретный раздел Б",
         ],
     }
 
@@ -175,6 +194,9 @@ def test_every_route_is_known_to_the_walk():
         "record_id",
         "run_id",
         "date_id",
+        "exhibition_id",
+        "section_id",
+        "book_id",
     }
     for route, name in scoped_routes():
         names = {m.group("name") for m in PLACEHOLDER.finditer(route)}

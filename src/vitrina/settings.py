@@ -291,3 +291,6 @@ CATALOG_COVER_MAX_BYTES = int(env("CATALOG_COVER_MAX_MB", "5")) * 1024 * 1024
 CATALOG_UPCOMING_DAYS = int(env("CATALOG_UPCOMING_DAYS", "90"))
 # Covers are taken only from public addresses unless this allows the local network too.
 CATALOG_COVER_ALLOW_PRIVATE = env_bool("CATALOG_COVER_ALLOW_PRIVATE")
+
+# Virtual exhibitions
+INSTALLED_APPS += ["vitrina.exhibitions"]

@@ -5,11 +5,13 @@ from vitrina.api.api import api
 from vitrina.channels import connect_views
 from vitrina.content.views import tools as content_tools
 from vitrina.core.urls import account_urls, organisation_urls
+from vitrina.exhibitions import views as exhibitions
 
 organisation_patterns = [
     *organisation_urls,
     path("channels/", include("vitrina.channels.urls")),
     path("catalogue/", include("vitrina.catalog.urls")),
+    path("exhibitions/", include("vitrina.exhibitions.urls")),
     path("", include("vitrina.content.urls")),
 ]
 
@@ -22,5 +24,12 @@ urlpatterns = [
     path("oauth/ok/callback/", connect_views.oauth_ok_callback, name="oauth-ok-callback"),
     # A guest writes a post through a one-time link, without an account.
     path("guest/<str:token>/", content_tools.guest_post, name="guest-post"),
+    # A published virtual exhibition, open to everyone.
+    path("x/<slug:org_slug>/<slug:slug>/", exhibitions.public_page, name="exhibition-public"),
+    path(
+        "x/<slug:org_slug>/<slug:slug>/covers/<int:book_id>/",
+        exhibitions.public_cover,
+        name="exhibition-public-cover",
+    ),
     *account_urls,
 ]

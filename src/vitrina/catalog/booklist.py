@@ -9,6 +9,7 @@ import io
 from collections.abc import Iterable
 
 from docx import Document
+from docx.document import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -21,8 +22,8 @@ def alphabetical(descriptions: Iterable[str]) -> list[str]:
     return sorted(descriptions, key=lambda text: text.casefold().replace("ё", "е"))
 
 
-def booklist_docx(descriptions: Iterable[str], *, title: str, note: str = "") -> bytes:
-    """A Word document: the title, an optional note, then the numbered descriptions."""
+def new_document(*, title: str, note: str = "") -> WordDocument:
+    """A Word document in Times New Roman, Russian, with a centred title and note."""
     document = Document()
     normal = document.styles["Normal"]
     normal.font.name = FONT
@@ -45,13 +46,27 @@ def booklist_docx(descriptions: Iterable[str], *, title: str, note: str = "") ->
     run.font.size = Pt(14)
     if note:
         document.add_paragraph(note).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for number, description in enumerate(alphabetical(descriptions), start=1):
-        paragraph = document.add_paragraph(f"{number}. {description}")
-        paragraph.paragraph_format.space_after = Pt(6)
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    return document
+
+
+def add_entry(document: WordDocument, number: int, description: str) -> None:
+    paragraph = document.add_paragraph(f"{number}. {description}")
+    paragraph.paragraph_format.space_after = Pt(6)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+
+
+def document_bytes(document: WordDocument) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def booklist_docx(descriptions: Iterable[str], *, title: str, note: str = "") -> bytes:
+    """A Word document: the title, an optional note, then the numbered descriptions."""
+    document = new_document(title=title, note=note)
+    for number, description in enumerate(alphabetical(descriptions), start=1):
+        add_entry(document, number, description)
+    return document_bytes(document)
 
 
 def booklist_text(descriptions: Iterable[str], *, title: str = "") -> str:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("dates/new/", views.date_edit, name="date-create"),
     path("dates/<int:date_id>/", views.date_edit, name="date-edit"),
     path("dates/<int:date_id>/delete/", views.date_delete, name="date-delete"),
+    path("dates/<int:date_id>/post/", views.date_post, name="date-post"),
     path("dates/import/", views.date_import, name="dates-import"),
     path("dates/starter/", views.date_starter_set, name="dates-starter"),
 ]

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Value
+from django.db.models.functions import Concat
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +16,7 @@ from vitrina.catalog import memorable, rules, selectors, services
 from vitrina.catalog.bibrecord import from_dict
 from vitrina.catalog.booklist import booklist_docx, booklist_text
 from vitrina.catalog.covers import render_cover
+from vitrina.catalog.date_posts import find_occurrence, memorable_post_create
 from vitrina.catalog.forms import (
     CoverFetchForm,
     DateFilterForm,
@@ -24,6 +27,9 @@ from vitrina.catalog.forms import (
 )
 from vitrina.catalog.gost import describe_short
 from vitrina.catalog.models import MemorableDate
+from vitrina.catalog.paging import CappedPaginator
+from vitrina.channels.selectors import channel_list
+from vitrina.core import rules as core_rules
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.views.decorators import apply_service_error, require
 
@@ -59,7 +65,8 @@ def record_list(request):
     filters = selectors.RecordFilter()
     if form.is_valid():
         filters = selectors.RecordFilter(**form.cleaned_data)
-    page = _page(request, selectors.record_list(membership=request.membership, filters=filters))
+    records = selectors.record_list(membership=request.membership, filters=filters)
+    page = CappedPaginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "catalog/record_list.html",
@@ -203,13 +210,22 @@ def date_list(request):
     upcoming = selectors.memorable_date_upcoming(
         membership=request.membership, today=today, days=days
     )
+    # Each coming date with its id, for the button that writes a post about it.
+    ids = dict(
+        MemorableDate.objects.filter(organisation=request.organisation).values_list(
+            Concat("kind", Value(":"), "title"), "pk"
+        )
+    )
+    rows = [(item, ids.get(f"{item.entry.kind}:{item.title}")) for item in upcoming]
     return render(
         request,
         "catalog/date_list.html",
         {
-            "upcoming": [item for item in upcoming if item.date],
+            "upcoming": [(item, pk) for item, pk in rows if item.date],
             # Known to the year only: anniversaries of the year, listed apart.
-            "upcoming_years": [item for item in upcoming if not item.date],
+            "upcoming_years": [(item, pk) for item, pk in rows if not item.date],
+            "channels": channel_list(membership=request.membership),
+            "can_write": core_rules.can_write_posts(request.membership),
             "days": days,
             "today": today,
             "page": _page(request, dates),
@@ -219,6 +235,35 @@ def date_list(request):
             "can_manage": rules.can_manage_catalogue(request.membership),
         },
     )
+
+
+@require(core_rules.can_write_posts)
+@require_POST
+def date_post(request, date_id):
+    """One click on a coming date: a draft post about it on the chosen channels."""
+    date = _date_or_404(request, date_id)
+    what, _sep, on = request.POST.get("occurrence", "").partition(":")
+    occurrence = find_occurrence(date, what=what, on=on, today=timezone.localdate())
+    if occurrence is None:
+        raise Http404
+    channels = list(
+        channel_list(membership=request.membership).filter(
+            pk__in=[pk for pk in request.POST.getlist("channels") if pk.isdigit()]
+        )
+    )
+    try:
+        post = memorable_post_create(
+            membership=request.membership,
+            actor=request.user,
+            date=date,
+            occurrence=occurrence,
+            channels=channels,
+        )
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("catalog:dates", org=request.organisation.slug)
+    messages.success(request, _("The draft post is written."))
+    return redirect("content:post", org=request.organisation.slug, post_id=post.pk)
 
 
 @require(rules.can_manage_catalogue)
