@@ -294,3 +294,41 @@ def test_list_offers_the_exports(admin_client, organisation, heart):
     content = admin_client.get(url("list", organisation), {"q": "сердца"}).content.decode()
     assert f"{url('export-docx', organisation)}?q=%D1%81%D0%B5%D1%80%D0%B4%D1%86%D0%B0" in content
     assert "Текст для поста" in content
+
+
+def test_column_names_of_the_library_system_are_kept_and_used(
+    admin_client, organisation, django_capture_on_commit_callbacks
+):
+    from vitrina.core.models import AuditEntry
+
+    csv_data = "Назв. книги;Авт.;Год изд.\nХирургия сердца;Бакулев А. Н.;1950\n".encode("cp1251")
+
+    def upload(name):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post(
+                url("import", organisation),
+                {"file": SimpleUploadedFile(name, csv_data), "encoding": "", "flavour": ""},
+            )
+        return admin_client.get(response["Location"]).content.decode()
+
+    upload("first.csv")
+    assert not Record.objects.filter(organisation=organisation).exists()  # no title column
+
+    response = admin_client.post(
+        url("columns", organisation),
+        {"title": "Назв. книги", "authors": "Авт.", "year": "Год изд."},
+    )
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(action="catalogue.columns_changed").exists()
+    upload("second.csv")
+    record = Record.objects.get(organisation=organisation)
+    assert record.title == "Хирургия сердца" and record.year == 1950
+    assert "Бакулев" in record.authors
+
+
+def test_one_column_name_for_two_fields_is_refused(admin_client, organisation):
+    response = admin_client.post(
+        url("columns", organisation), {"title": "Название", "series": "название"}
+    )
+    assert response.status_code == 200
+    assert "указан для двух полей" in response.content.decode()

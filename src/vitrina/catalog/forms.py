@@ -1,9 +1,11 @@
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vitrina.catalog import memorable
 from vitrina.catalog.models import MemorableDate
+from vitrina.catalog.tabular import COLUMNS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
@@ -144,3 +146,45 @@ class MemorableDateForm(forms.Form):
             except ValueError:
                 self.add_error("end", _("Enter a date such as 07.12.1890 or a year such as 1890."))
         return data
+
+
+COLUMN_LABELS = {
+    "external_id": _("Id in the library system"),
+    "title": _("Title"),
+    "other_title": _("Other title information"),
+    "authors": _("Authors"),
+    "editors": _("Editors"),
+    "edition": _("Edition"),
+    "place": _("Place of publication"),
+    "publisher": _("Publisher"),
+    "year": _("Year"),
+    "pages": _("Pages"),
+    "series": pgettext_lazy("publisher's series of books", "Series"),
+    "isbn": "ISBN",
+    "subjects": _("Subjects"),
+    "url": _("Link"),
+    "received": _("Date received"),
+}
+
+
+class ColumnMappingForm(forms.Form):
+    """Extra header names per field, comma-separated, as the library system writes them."""
+
+    def __init__(self, *args, columns: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        columns = columns or {}
+        for key, label in COLUMN_LABELS.items():
+            self.fields[key] = forms.CharField(
+                label=label,
+                required=False,
+                max_length=500,
+                initial=", ".join(columns.get(key, [])),
+                help_text=_("Also recognised: %(names)s")
+                % {"names": ", ".join(sorted(COLUMNS[key]))},
+            )
+
+    def columns(self) -> dict[str, list[str]]:
+        return {
+            key: [name.strip() for name in self.cleaned_data[key].split(",") if name.strip()]
+            for key in COLUMN_LABELS
+        }

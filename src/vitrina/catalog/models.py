@@ -193,3 +193,20 @@ def _partial_display(year, month, day) -> str:
     if month:
         return f"{month:02d}.{year}"
     return str(year)
+
+
+class ColumnMapping(models.Model):
+    """How an organisation's library system names the columns of its CSV/XLSX exports.
+
+    ``columns`` maps a record field to extra header names, e.g. ``{"title": ["назв."]}``;
+    they are recognised in addition to the usual Russian and English names.
+    """
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="catalogue_columns"
+    )
+    columns = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {len(self.columns)}"

@@ -27,7 +27,7 @@ from vitrina.catalog import gost, memorable, tabular
 from vitrina.catalog.bibrecord import BibRecord, to_dict
 from vitrina.catalog.covers import CoverError, fetch_cover
 from vitrina.catalog.marc import ENCODINGS, FLAVOURS, Entry, read_marc
-from vitrina.catalog.models import ImportRun, MemorableDate, Record, Source
+from vitrina.catalog.models import ColumnMapping, ImportRun, MemorableDate, Record, Source
 from vitrina.catalog.stemmer import search_words
 from vitrina.core.audit import audit_record, diff_fields, snapshot
 from vitrina.core.exceptions import ServiceError
@@ -254,13 +254,55 @@ def detect_format(filename: str, data: bytes) -> str:
 
 
 def _entries(
-    file_format: str, data: bytes, encoding: str | None, flavour: str | None
+    file_format: str,
+    data: bytes,
+    encoding: str | None,
+    flavour: str | None,
+    organisation: Organisation,
 ) -> Iterator[Entry]:
-    if file_format == XLSX_FORMAT:
-        return tabular.read_xlsx(data)
-    if file_format == CSV_FORMAT:
-        return tabular.read_csv(data, encoding=encoding)
+    if file_format in (XLSX_FORMAT, CSV_FORMAT):
+        mapping = ColumnMapping.objects.filter(organisation=organisation).first()
+        columns = mapping.columns if mapping else None
+        if file_format == XLSX_FORMAT:
+            return tabular.read_xlsx(data, columns=columns)
+        return tabular.read_csv(data, encoding=encoding, columns=columns)
     return read_marc(data, encoding=encoding, flavour=flavour)
+
+
+@transaction.atomic
+def column_mapping_save(
+    *, organisation: Organisation, actor: User | None, columns: dict[str, list[str]]
+) -> ColumnMapping:
+    """Keep the organisation's own names of CSV/XLSX columns for later imports."""
+    unknown = set(columns) - set(tabular.COLUMNS)
+    if unknown:
+        raise ServiceError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    cleaned = {
+        key: sorted({tabular.header_name(name) for name in names if tabular.header_name(name)})
+        for key, names in columns.items()
+    }
+    cleaned = {key: names for key, names in cleaned.items() if names}
+    taken: dict[str, str] = {}
+    for key, names in cleaned.items():
+        for name in names:
+            if name in taken:
+                raise ServiceError(
+                    _("The column “%(name)s” is given for two fields.") % {"name": name},
+                    field=key,
+                )
+            taken[name] = key
+    mapping, _created = ColumnMapping.objects.get_or_create(organisation=organisation)
+    before = mapping.columns
+    mapping.columns = cleaned
+    mapping.save()
+    audit_record(
+        action="catalogue.columns_changed",
+        organisation=organisation,
+        actor=actor,
+        obj=mapping,
+        changes={"columns": [before, cleaned]},
+    )
+    return mapping
 
 
 def _check_import(*, data: bytes, encoding: str | None, flavour: str | None) -> None:
@@ -336,6 +378,7 @@ def record_import_run(*, run_id: int) -> ImportRun | None:
                     data,
                     options.get("encoding") or None,
                     options.get("flavour") or None,
+                    run.organisation,
                 ),
                 encoding=options.get("encoding", ""),
                 received_on=datetime.date.fromisoformat(received_on) if received_on else None,
@@ -376,7 +419,7 @@ def record_import(
         label=filename,
         file_format=file_format,
         source=Source.FILE,
-        entries=_entries(file_format, data, encoding, flavour),
+        entries=_entries(file_format, data, encoding, flavour, organisation),
         encoding=encoding or "",
         received_on=received_on,
     )

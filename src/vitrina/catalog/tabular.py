@@ -99,15 +99,29 @@ def row_record(row: dict[str, object]) -> BibRecord:
     return record
 
 
-def _entries(rows: Iterator[list]) -> Iterator[Entry]:
+def header_name(value) -> str:
+    return " ".join(str(value or "").split()).lower()
+
+
+def _accepted(extra: dict[str, list[str]] | None) -> dict[str, set[str]]:
+    """The usual names of each column plus the organisation's own."""
+    accepted = {key: set(names) for key, names in COLUMNS.items()}
+    for key, names in (extra or {}).items():
+        if key in accepted:
+            accepted[key] |= {header_name(name) for name in names if header_name(name)}
+    return accepted
+
+
+def _entries(rows: Iterator[list], extra: dict | None = None) -> Iterator[Entry]:
     header = next(rows, None)
     if header is None:
         yield Entry(1, 0, error=ReadError("empty", "the file is empty"))
         return
-    names = [str(name or "").strip().lower() for name in header]
+    names = [header_name(name) for name in header]
     columns = {}
+    accepted_names = _accepted(extra)
     for index, name in enumerate(names):
-        for key, accepted in COLUMNS.items():
+        for key, accepted in accepted_names.items():
             if name in accepted and key not in columns:
                 columns[key] = index
     if "title" not in columns:
@@ -128,20 +142,22 @@ def _entries(rows: Iterator[list]) -> Iterator[Entry]:
         yield entry
 
 
-def read_csv(data: bytes, *, encoding: str | None = None) -> Iterator[Entry]:
+def read_csv(
+    data: bytes, *, encoding: str | None = None, columns: dict | None = None
+) -> Iterator[Entry]:
     text = data.decode(encoding) if encoding else decode_text(data)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
     except csv.Error:
         dialect = csv.excel
-    yield from _entries(iter(csv.reader(io.StringIO(text), dialect)))
+    yield from _entries(iter(csv.reader(io.StringIO(text), dialect)), columns)
 
 
-def read_xlsx(data: bytes) -> Iterator[Entry]:
+def read_xlsx(data: bytes, *, columns: dict | None = None) -> Iterator[Entry]:
     from openpyxl import load_workbook
 
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
-        yield from _entries(workbook.active.iter_rows(values_only=True))
+        yield from _entries(workbook.active.iter_rows(values_only=True), columns)
     finally:
         workbook.close()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:record_id>/cover.png", views.record_cover, name="cover"),
     path("<int:record_id>/cover/fetch/", views.record_cover_fetch, name="cover-fetch"),
     path("import/", views.record_import, name="import"),
+    path("import/columns/", views.column_mapping, name="columns"),
     path("imports/<int:run_id>/", views.import_detail, name="import-detail"),
     path("dates/", views.date_list, name="dates"),
     path("dates/new/", views.date_edit, name="date-create"),

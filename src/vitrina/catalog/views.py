@@ -18,6 +18,7 @@ from vitrina.catalog.booklist import booklist_docx, booklist_text
 from vitrina.catalog.covers import render_cover
 from vitrina.catalog.date_posts import find_occurrence, memorable_post_create
 from vitrina.catalog.forms import (
+    ColumnMappingForm,
     CoverFetchForm,
     DateFilterForm,
     DateImportForm,
@@ -26,7 +27,7 @@ from vitrina.catalog.forms import (
     RecordSearchForm,
 )
 from vitrina.catalog.gost import describe_short
-from vitrina.catalog.models import MemorableDate
+from vitrina.catalog.models import ColumnMapping, MemorableDate
 from vitrina.catalog.paging import CappedPaginator
 from vitrina.channels.selectors import channel_list
 from vitrina.core import rules as core_rules
@@ -183,6 +184,23 @@ def record_import(request):
             apply_service_error(form, error)
     runs = selectors.import_run_list(membership=request.membership)[:20]
     return render(request, "catalog/import_form.html", {"form": form, "runs": runs})
+
+
+@require(rules.can_manage_catalogue)
+def column_mapping(request):
+    """The names this organisation's library system gives the columns of its exports."""
+    mapping = ColumnMapping.objects.filter(organisation=request.organisation).first()
+    form = ColumnMappingForm(request.POST or None, columns=mapping.columns if mapping else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.column_mapping_save(
+                organisation=request.organisation, actor=request.user, columns=form.columns()
+            )
+            messages.success(request, _("Saved. The next imports recognise these columns."))
+            return redirect("catalog:import", org=request.organisation.slug)
+        except ServiceError as error:
+            apply_service_error(form, error)
+    return render(request, "catalog/column_mapping.html", {"form": form})
 
 
 def import_detail(request, run_id):
