@@ -37,12 +37,14 @@ def _translation(entry):
 
 def test_compiled_catalogue_matches_the_source():
     source = {
-        e.msgid: _translation(e)
+        (e.msgctxt, e.msgid): _translation(e)
         for e in polib.pofile(str(LOCALE / "django.po"))
         if e.msgstr or e.msgid_plural
     }
     compiled = {
-        e.msgid: _translation(e) for e in polib.mofile(str(LOCALE / "django.mo")) if e.msgid
+        (e.msgctxt, e.msgid): _translation(e)
+        for e in polib.mofile(str(LOCALE / "django.mo"))
+        if e.msgid
     }
     assert compiled == source, "run `make messages` to compile django.mo"
 
