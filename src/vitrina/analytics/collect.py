@@ -20,6 +20,7 @@ from vitrina.analytics.services import (
     account_snapshots_save,
     post_snapshots_save,
 )
+from vitrina.analytics.walls import discovery_since, recent_wall_posts
 from vitrina.channels.connect import channel_needs_reconnect, provider_account
 from vitrina.channels.models import Channel
 from vitrina.channels.networks import CONNECTABLE, ConnectionState
@@ -97,11 +98,15 @@ def collect_account(channel: Channel, *, now: datetime | None = None) -> Collect
     return result
 
 
-def due_posts(channel: Channel, now: datetime) -> dict[str, datetime]:
+def due_posts(
+    channel: Channel, now: datetime, found: dict[str, datetime] | None = None
+) -> dict[str, datetime]:
     """External ids of the channel's posts whose figures are due, with their publication
-    time: Vitrina's published variants and posts collected earlier from the network."""
+    time: Vitrina's published variants, posts collected earlier from the network and the
+    ``found`` ones just read from its wall."""
     year_ago = now - timedelta(days=365)
-    published = dict(
+    published = dict(found or {})
+    published.update(
         Variant.objects.filter(channel=channel, published_at__gte=year_ago)
         .exclude(external_id="")
         .values_list("external_id", "published_at")
@@ -129,14 +134,16 @@ def collect_posts(channel: Channel, *, now: datetime | None = None) -> Collected
     if not provider.limits.post_stats:
         result.skipped = "no_post_stats"
         return result
-    due = due_posts(channel, now)
+    account = provider_account(channel)
+    found = _guarded(
+        channel, result, lambda: recent_wall_posts(provider, account, discovery_since(now))
+    )
+    if found is None and result.skipped in ("needs_reconnect", "rate_limited"):
+        return result
+    due = due_posts(channel, now, found)
     if not due:
         return result
-    stats = _guarded(
-        channel,
-        result,
-        lambda: provider.fetch_post_stats(provider_account(channel), sorted(due)),
-    )
+    stats = _guarded(channel, result, lambda: provider.fetch_post_stats(account, sorted(due)))
     if stats is None:
         return result
     figures = [
@@ -165,7 +172,7 @@ def collect_channel(channel: Channel, *, now: datetime | None = None) -> Collect
     account.posts = posts.posts
     account.retry_after = posts.retry_after
     account.notes += posts.notes
-    if posts.skipped in ("needs_reconnect", "rate_limited"):
+    if posts.skipped in ("needs_reconnect", "rate_limited") or not account.skipped:
         account.skipped = posts.skipped
     return account
 
