@@ -2,6 +2,7 @@
 organisation: nothing of organisation B may be read, listed, changed or guessed by A."""
 
 import re
+from datetime import date
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -18,6 +19,7 @@ from tests.factories import (
 )
 from tests.factories.catalog import ImportRunFactory, MemorableDateFactory, RecordFactory
 from tests.images import image_bytes
+from vitrina.analytics.services import report_save
 from vitrina.catalog.bibrecord import BibRecord
 from vitrina.content.services import media_upload, template_save, text_block_save
 from vitrina.core.models import AuditEntry
@@ -95,6 +97,13 @@ def world(db):
     record = RecordFactory(organisation=b, bib=BibRecord(title="Секретная книга Б"))
     run = ImportRunFactory(organisation=b, filename="секретный-файл-б.iso")
     memorable_date = MemorableDateFactory(organisation=b, title="Секретная дата Б")
+    report = report_save(
+        organisation=b,
+        actor=victim.user,
+        title="Секретный отчёт Б",
+        date_from=date(2020, 1, 1),
+        date_to=date(2020, 12, 31),
+    )
     return {
         "attacker": attacker,
         "attacker_token": attacker_raw,
@@ -116,6 +125,7 @@ def world(db):
             "record_id": record.pk,
             "run_id": run.pk,
             "date_id": memorable_date.pk,
+            "report_id": report.pk,
         },
         "secrets": [
             "Секретная библиотека Б",
@@ -129,6 +139,7 @@ def world(db):
             "Секретная книга Б",
             "секретный-файл-б.iso",
             "Секретная дата Б",
+            "Секретный отчёт Б",
         ],
     }
 
@@ -175,6 +186,7 @@ def test_every_route_is_known_to_the_walk():
         "record_id",
         "run_id",
         "date_id",
+        "report_id",
     }
     for route, name in scoped_routes():
         names = {m.group("name") for m in PLACEHOLDER.finditer(route)}

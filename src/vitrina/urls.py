@@ -10,6 +10,7 @@ organisation_patterns = [
     *organisation_urls,
     path("channels/", include("vitrina.channels.urls")),
     path("catalogue/", include("vitrina.catalog.urls")),
+    path("analytics/", include("vitrina.analytics.urls")),
     path("", include("vitrina.content.urls")),
 ]
 

@@ -7,3 +7,12 @@ class AnalyticsConfig(AppConfig):
     label = "analytics"
     verbose_name = _("Analytics")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from vitrina.core import navigation
+
+        navigation.register(
+            navigation.NavItem(
+                key="reports", label=_("Reports"), url_name="analytics:reports", order=700
+            )
+        )
