@@ -13,6 +13,6 @@ class AnalyticsConfig(AppConfig):
 
         navigation.register(
             navigation.NavItem(
-                key="reports", label=_("Reports"), url_name="analytics:reports", order=700
+                key="analytics", label=_("Analytics"), url_name="analytics:dashboard", order=650
             )
         )

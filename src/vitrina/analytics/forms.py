@@ -64,3 +64,43 @@ class FiguresImportForm(forms.Form):
             "views, reach (any of them besides the date)."
         ),
     )
+
+
+class DashboardForm(forms.Form):
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    library = forms.ModelChoiceField(
+        label=_("Library"), queryset=None, required=False, empty_label=_("All libraries")
+    )
+    channel = forms.ModelChoiceField(
+        label=_("Channel"), queryset=None, required=False, empty_label=_("All channels")
+    )
+    rubric = forms.ModelChoiceField(
+        label=_("Rubric"), queryset=None, required=False, empty_label=_("All rubrics")
+    )
+    series = forms.ModelChoiceField(
+        label=_("Series"), queryset=None, required=False, empty_label=_("All series")
+    )
+    growth_from = forms.DateField(
+        label=_("Growth from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    growth_to = forms.DateField(
+        label=_("Growth to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, libraries, channels, rubrics, series, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["library"].queryset = libraries
+        self.fields["channel"].queryset = channels
+        self.fields["rubric"].queryset = rubrics
+        self.fields["series"].queryset = series
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return data

@@ -5,6 +5,7 @@ from vitrina.analytics import views
 app_name = "analytics"
 
 urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
     path("reports/", views.report_list, name="reports"),
     path("reports/new/", views.report_edit, name="report-create"),
     path("reports/<int:report_id>/", views.report_detail, name="report"),

@@ -1,17 +1,25 @@
 """Pages of analytics: period reports and figures entered by hand."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vitrina.analytics import rules as analytics_rules
 from vitrina.analytics import selectors, services
+from vitrina.analytics.dashboard import Scope, build_dashboard
 from vitrina.analytics.export import report_csv, report_docx, report_sections, report_xlsx
-from vitrina.analytics.forms import FiguresForm, FiguresImportForm, ReportForm
+from vitrina.analytics.forms import DashboardForm, FiguresForm, FiguresImportForm, ReportForm
 from vitrina.analytics.importing import figures_enter, figures_import
+from vitrina.analytics.metrics import METRICS, REACTIONS_FORMULA
 from vitrina.analytics.report import build_report
 from vitrina.analytics.services import AccountFigures
+from vitrina.channels.selectors import channel_list
+from vitrina.content.models import Rubric, Series
 from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.selectors import library_list
@@ -167,3 +175,76 @@ def channel_figures(request, channel_id):
 
 def _back(request, channel):
     return redirect("analytics:figures", org=request.organisation.slug, channel_id=channel.pk)
+
+
+def dashboard(request):
+    membership = request.membership
+    today = timezone.localdate()
+    channels = channel_list(membership=membership)
+    form = DashboardForm(
+        request.GET or None,
+        libraries=library_list(membership=membership),
+        channels=channels,
+        rubrics=Rubric.objects.filter(organisation=request.organisation, archived_at=None),
+        series=Series.objects.filter(organisation=request.organisation),
+    )
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    date_to = data.get("date_to") or today
+    date_from = data.get("date_from") or date_to - timedelta(days=29)
+    scope = Scope(
+        date_from=date_from,
+        date_to=date_to,
+        library_id=data["library"].pk if data.get("library") else None,
+        channel_id=data["channel"].pk if data.get("channel") else None,
+        rubric_id=data["rubric"].pk if data.get("rubric") else None,
+        series_id=data["series"].pk if data.get("series") else None,
+        growth_from=data.get("growth_from"),
+        growth_to=data.get("growth_to"),
+    )
+    board = build_dashboard(membership, scope)
+    chart = {
+        "days": [row["day"].isoformat() for row in board.daily],
+        "followers": [row["followers"] for row in board.daily],
+        "visitors": [row["visitors"] for row in board.daily],
+        "weeks": [row["week"].date().isoformat() for row in board.weekly],
+        "posts": [row["posts"] for row in board.weekly],
+        "views": [row["views"] for row in board.weekly],
+        "labels": {
+            "followers": _("Subscribers"),
+            "visitors": _("Visitors"),
+            "posts": _("Posts"),
+            "views": _("Views"),
+        },
+    }
+    metrics = [
+        {
+            "metric": metric,
+            "current": board.current.get(metric.key),
+            "previous": board.previous.get(metric.key),
+        }
+        for metric in METRICS
+        if metric.key != "subscriber_reach" or "subscriber_reach" in board.current
+    ]
+    return render(
+        request,
+        "analytics/dashboard.html",
+        {
+            "form": form,
+            "board": board,
+            "chart": chart,
+            "metrics": metrics,
+            "reactions_formula": REACTIONS_FORMULA,
+            "weekdays": WEEKDAYS,
+        },
+    )
+
+
+WEEKDAYS = {
+    1: gettext_lazy("Mon"),
+    2: gettext_lazy("Tue"),
+    3: gettext_lazy("Wed"),
+    4: gettext_lazy("Thu"),
+    5: gettext_lazy("Fri"),
+    6: gettext_lazy("Sat"),
+    7: gettext_lazy("Sun"),
+}
