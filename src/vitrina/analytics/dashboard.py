@@ -27,7 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, ExtractHour, ExtractIsoWeekDay, TruncWeek
 
 from vitrina.analytics.metrics import engagement, percent
-from vitrina.analytics.models import AccountSnapshot, PostSnapshot
+from vitrina.analytics.models import AccountSnapshot, PostLatest
 from vitrina.channels.models import Channel
 from vitrina.channels.networks import ConnectionState, Network
 from vitrina.content.models import PostMedia, Rubric
@@ -100,10 +100,7 @@ def _followers_on(day: date):
 
 def _posts(channels, scope: Scope, date_from: date, date_to: date):
     """The latest figures of each post published in the days, within the scope."""
-    latest = PostSnapshot.objects.filter(
-        channel=OuterRef("channel"), external_id=OuterRef("external_id")
-    ).order_by("-taken_at")
-    posts = PostSnapshot.objects.filter(
+    posts = PostLatest.objects.filter(
         channel__in=channels,
         published_at__date__gte=date_from,
         published_at__date__lte=date_to,
@@ -112,7 +109,7 @@ def _posts(channels, scope: Scope, date_from: date, date_to: date):
         posts = posts.filter(variant__post__rubric=scope.rubric_id)
     if scope.series_id:
         posts = posts.filter(variant__post__series=scope.series_id)
-    return posts.annotate(latest=Subquery(latest.values("pk")[:1])).filter(pk=F("latest"))
+    return posts
 
 
 def _reactions():

@@ -71,6 +71,34 @@ class PostSnapshot(models.Model):
         return f"{self.channel_id}/{self.external_id} {self.taken_at:%Y-%m-%d %H:%M}"
 
 
+class PostLatest(models.Model):
+    """A post's latest figures, one row a post: what reports and dashboards add up, so they
+    never search the history for each post's newest snapshot."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="posts_latest")
+    external_id = models.CharField(max_length=100)
+    variant = models.ForeignKey(
+        Variant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    taken_at = models.DateTimeField()
+    views = models.PositiveIntegerField(null=True, blank=True)
+    likes = models.PositiveIntegerField(null=True, blank=True)
+    reposts = models.PositiveIntegerField(null=True, blank=True)
+    comments = models.PositiveIntegerField(null=True, blank=True)
+    reach = models.PositiveIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.NETWORK)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "external_id"], name="post_latest_post")
+        ]
+        indexes = [models.Index(fields=["channel", "published_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id}/{self.external_id}"
+
+
 class Report(models.Model):
     """A period report of an organisation or one of its libraries, with the library's own
     conclusions, which the exports carry."""

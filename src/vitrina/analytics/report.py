@@ -9,9 +9,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import F, OuterRef, Subquery, Sum
+from django.db.models import Sum
 
-from vitrina.analytics.models import AccountSnapshot, PostSnapshot, Report
+from vitrina.analytics.models import AccountSnapshot, PostLatest, PostSnapshot, Report
 from vitrina.analytics.registry import year_posts
 from vitrina.channels.models import Channel
 from vitrina.channels.networks import Kind
@@ -114,22 +114,15 @@ def report_channels(report: Report):
 
 
 def latest_post_figures(channels, date_from: date, date_to: date, tag_id: int | None = None):
-    """The latest snapshot of every post published on the channels in the days."""
-    latest = PostSnapshot.objects.filter(
-        channel=OuterRef("channel"), external_id=OuterRef("external_id")
-    ).order_by("-taken_at")
-    snapshots = PostSnapshot.objects.filter(
+    """The latest figures of every post published on the channels in the days."""
+    posts = PostLatest.objects.filter(
         channel__in=channels,
         published_at__date__gte=date_from,
         published_at__date__lte=date_to,
     )
     if tag_id:
-        snapshots = snapshots.filter(variant__post__tags=tag_id)
-    return (
-        snapshots.annotate(latest=Subquery(latest.values("pk")[:1]))
-        .filter(pk=F("latest"))
-        .select_related("channel", "variant__post__series", "variant__post__rubric")
-    )
+        posts = posts.filter(variant__post__tags=tag_id)
+    return posts.select_related("channel", "variant__post__series", "variant__post__rubric")
 
 
 def followers_on(channel: Channel, day: date) -> int | None:

@@ -4,9 +4,9 @@ or importing the same figures again changes nothing."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 
-from vitrina.analytics.models import AccountSnapshot, PostSnapshot, Report, Source
+from vitrina.analytics.models import AccountSnapshot, PostLatest, PostSnapshot, Report, Source
 from vitrina.analytics.schedule import hour_of
 from vitrina.channels.models import Channel
 from vitrina.core.audit import audit_record
@@ -70,43 +70,141 @@ def account_snapshots_save(
 def post_snapshots_save(
     *, channel: Channel, figures: list[PostFigures], source: str = Source.NETWORK
 ) -> int:
-    """Stores the posts' figures at their (hour-rounded) moments and ties each post to the
-    variant published under the same external id on this channel."""
+    """Stores the posts' figures at their (hour-rounded) moments, ties each post to the
+    variant published under the same external id on this channel and keeps every post's
+    latest figures beside the history (an older reading never replaces a newer one)."""
     from vitrina.content.models import Variant
 
     wanted = {item.external_id for item in figures if item.variant_id is None}
-    variants = dict(
-        Variant.objects.filter(channel=channel, external_id__in=wanted)
-        .exclude(external_id="")
-        .values_list("external_id", "id")
-    )
-    published = dict(
-        Variant.objects.filter(channel=channel, external_id__in=wanted).values_list(
-            "external_id", "published_at"
+    known = {
+        external_id: (pk, published_at)
+        for external_id, pk, published_at in Variant.objects.filter(
+            channel=channel, external_id__in=wanted
         )
-    )
+        .exclude(external_id="")
+        .values_list("external_id", "id", "published_at")
+    }
     rows = []
     for item in figures:
         values = {name: getattr(item, name) for name in POST_FIELDS}
         _check_counts(values)
+        variant_id, published_at = known.get(item.external_id, (None, None))
         rows.append(
+            (
+                item.external_id,
+                item.variant_id or variant_id,
+                item.published_at or published_at,
+                hour_of(item.taken_at),
+                values,
+            )
+        )
+    if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
+        _post_rows_copy(channel, rows, source)
+    else:
+        _post_rows_orm(channel, rows, source)
+    return len(rows)
+
+
+# From this many rows a batch travels by COPY into a staging table (PostgreSQL only).
+COPY_THRESHOLD = 500
+
+
+def _post_rows_orm(channel: Channel, rows: list, source: str) -> None:
+    # One row per moment: PostgreSQL refuses to update a row twice in one statement.
+    rows = list({(row[0], row[3]): row for row in rows}.values())
+    PostSnapshot.objects.bulk_create(
+        [
             PostSnapshot(
                 channel=channel,
-                external_id=item.external_id,
-                variant_id=item.variant_id or variants.get(item.external_id),
-                published_at=item.published_at or published.get(item.external_id),
-                taken_at=hour_of(item.taken_at),
+                external_id=external_id,
+                variant_id=variant_id,
+                published_at=published_at,
+                taken_at=taken_at,
                 source=source,
                 **values,
             )
-        )
-    PostSnapshot.objects.bulk_create(
-        rows,
+            for external_id, variant_id, published_at, taken_at, values in rows
+        ],
         update_conflicts=True,
         unique_fields=["channel", "external_id", "taken_at"],
         update_fields=[*POST_FIELDS, "variant", "published_at", "source"],
     )
-    return len(rows)
+    newest = {}
+    for row in rows:
+        if row[0] not in newest or row[3] >= newest[row[0]][3]:
+            newest[row[0]] = row
+    stored = dict(
+        PostLatest.objects.filter(channel=channel, external_id__in=newest).values_list(
+            "external_id", "taken_at"
+        )
+    )
+    PostLatest.objects.bulk_create(
+        [
+            PostLatest(
+                channel=channel,
+                external_id=external_id,
+                variant_id=variant_id,
+                published_at=published_at,
+                taken_at=taken_at,
+                source=source,
+                **values,
+            )
+            for external_id, variant_id, published_at, taken_at, values in newest.values()
+            if external_id not in stored or taken_at >= stored[external_id]
+        ],
+        update_conflicts=True,
+        unique_fields=["channel", "external_id"],
+        update_fields=[*POST_FIELDS, "variant", "published_at", "taken_at", "source"],
+    )
+
+
+_COLUMNS = "channel_id, external_id, variant_id, published_at, taken_at, " + ", ".join(POST_FIELDS)
+
+
+def _post_rows_copy(channel: Channel, rows: list, source: str) -> None:
+    """COPY into a temporary table, then one upsert into the history and one into the
+    latest figures: close to COPY's own speed, with the unique keys still guarding."""
+    # Column names are this module's constants, never input.
+    updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in POST_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS analytics_staging (channel_id bigint, "
+            "external_id varchar(100), variant_id bigint, published_at timestamptz, "
+            "taken_at timestamptz, views integer, likes integer, reposts integer, "
+            "comments integer, reach integer) ON COMMIT DELETE ROWS"
+        )
+        cursor.execute("TRUNCATE analytics_staging")
+        with cursor.copy(f"COPY analytics_staging ({_COLUMNS}) FROM STDIN") as copy:
+            for external_id, variant_id, published_at, taken_at, values in rows:
+                copy.write_row(
+                    (
+                        channel.pk,
+                        external_id,
+                        variant_id,
+                        published_at,
+                        taken_at,
+                        *(values[name] for name in POST_FIELDS),
+                    )
+                )
+        cursor.execute(
+            f"INSERT INTO analytics_postsnapshot ({_COLUMNS}, source) "  # noqa: S608
+            f"SELECT DISTINCT ON (external_id, taken_at) {_COLUMNS}, %s FROM analytics_staging "
+            "ORDER BY external_id, taken_at "
+            "ON CONFLICT (channel_id, external_id, taken_at) DO UPDATE SET "
+            f"{updates}, variant_id = EXCLUDED.variant_id, "
+            "published_at = EXCLUDED.published_at, source = EXCLUDED.source",
+            [source],
+        )
+        cursor.execute(
+            f"INSERT INTO analytics_postlatest ({_COLUMNS}, source) "  # noqa: S608
+            f"SELECT DISTINCT ON (external_id) {_COLUMNS}, %s FROM analytics_staging "
+            "ORDER BY external_id, taken_at DESC "
+            "ON CONFLICT (channel_id, external_id) DO UPDATE SET "
+            f"{updates}, variant_id = EXCLUDED.variant_id, taken_at = EXCLUDED.taken_at, "
+            "published_at = EXCLUDED.published_at, source = EXCLUDED.source "
+            "WHERE analytics_postlatest.taken_at <= EXCLUDED.taken_at",
+            [source],
+        )
 
 
 @transaction.atomic
