@@ -9,10 +9,10 @@ for reconnecting and it is skipped until someone reconnects it.
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
-from vitrina.analytics.models import AccountSnapshot, PostSnapshot
+from vitrina.analytics.models import AccountSnapshot, PostLatest
 from vitrina.analytics.schedule import post_is_due
 from vitrina.analytics.services import (
     AccountFigures,
@@ -111,10 +111,8 @@ def due_posts(
         .exclude(external_id="")
         .values_list("external_id", "published_at")
     )
-    known = (
-        PostSnapshot.objects.filter(channel=channel, published_at__gte=year_ago)
-        .values("external_id")
-        .annotate(published=Max("published_at"), last=Max("taken_at"))
+    known = PostLatest.objects.filter(channel=channel, published_at__gte=year_ago).values(
+        "external_id", published=F("published_at"), last=F("taken_at")
     )
     last_taken = {}
     for row in known:

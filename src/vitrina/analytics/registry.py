@@ -7,10 +7,10 @@ table of an annual report does; a channel without snapshots keeps what was enter
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Max, Sum
 from django.utils import timezone
 
-from vitrina.analytics.models import AccountSnapshot, PostSnapshot
+from vitrina.analytics.models import AccountSnapshot, PostLatest
 from vitrina.channels.models import Channel
 from vitrina.content.models import Variant
 
@@ -58,12 +58,9 @@ def year_posts(channel: Channel, start, end) -> int:
         .values_list("external_id", flat=True)
     )
     ids |= set(
-        PostSnapshot.objects.filter(
+        PostLatest.objects.filter(
             channel=channel, published_at__date__gte=start, published_at__date__lte=end
-        )
-        .values("external_id")
-        .annotate(n=Count("id"))
-        .values_list("external_id", flat=True)
+        ).values_list("external_id", flat=True)
     )
     published_without_id = Variant.objects.filter(
         channel=channel,

@@ -11,7 +11,7 @@ from datetime import date
 
 from django.db.models import Sum
 
-from vitrina.analytics.models import AccountSnapshot, PostLatest, PostSnapshot, Report
+from vitrina.analytics.models import AccountSnapshot, PostLatest, Report
 from vitrina.analytics.registry import year_posts
 from vitrina.channels.models import Channel
 from vitrina.channels.networks import Kind
@@ -245,7 +245,7 @@ def build_report(report: Report) -> ReportData:
 
 def _count_unmeasured_posts(rows: dict, start: date, end: date, tag_id: int | None) -> None:
     """Posts published through Vitrina whose figures were never collected still count."""
-    measured = PostSnapshot.objects.filter(channel__in=rows.keys()).values("external_id")
+    measured = PostLatest.objects.filter(channel__in=rows.keys()).values("external_id")
     unmeasured = (
         Variant.objects.filter(
             channel__in=rows.keys(),

@@ -73,6 +73,29 @@ def post_snapshots_save(
     """Stores the posts' figures at their (hour-rounded) moments, ties each post to the
     variant published under the same external id on this channel and keeps every post's
     latest figures beside the history (an older reading never replaces a newer one)."""
+    return post_snapshots_save_many(batches={channel: figures}, source=source)
+
+
+@transaction.atomic
+def post_snapshots_save_many(
+    *, batches: dict[Channel, list[PostFigures]], source: str = Source.NETWORK
+) -> int:
+    """Several channels' figures in one transaction (imports, bulk loads)."""
+    rows = [row for channel, figures in batches.items() for row in _prepare(channel, figures)]
+    if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
+        _post_rows_copy(rows, source)
+    else:
+        for channel in batches:
+            _post_rows_orm(channel, [row for row in rows if row[0] == channel.pk], source)
+    return len(rows)
+
+
+# From this many rows a batch travels by COPY into a staging table (PostgreSQL only).
+COPY_THRESHOLD = 500
+
+
+def _prepare(channel: Channel, figures: list[PostFigures]) -> list[tuple]:
+    """(channel, external id, variant, published, hour taken, figures) for each reading."""
     from vitrina.content.models import Variant
 
     wanted = {item.external_id for item in figures if item.variant_id is None}
@@ -91,6 +114,7 @@ def post_snapshots_save(
         variant_id, published_at = known.get(item.external_id, (None, None))
         rows.append(
             (
+                channel.pk,
                 item.external_id,
                 item.variant_id or variant_id,
                 item.published_at or published_at,
@@ -98,20 +122,12 @@ def post_snapshots_save(
                 values,
             )
         )
-    if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
-        _post_rows_copy(channel, rows, source)
-    else:
-        _post_rows_orm(channel, rows, source)
-    return len(rows)
-
-
-# From this many rows a batch travels by COPY into a staging table (PostgreSQL only).
-COPY_THRESHOLD = 500
+    return rows
 
 
 def _post_rows_orm(channel: Channel, rows: list, source: str) -> None:
     # One row per moment: PostgreSQL refuses to update a row twice in one statement.
-    rows = list({(row[0], row[3]): row for row in rows}.values())
+    rows = list({(row[1], row[4]): row for row in rows}.values())
     PostSnapshot.objects.bulk_create(
         [
             PostSnapshot(
@@ -123,7 +139,7 @@ def _post_rows_orm(channel: Channel, rows: list, source: str) -> None:
                 source=source,
                 **values,
             )
-            for external_id, variant_id, published_at, taken_at, values in rows
+            for _channel, external_id, variant_id, published_at, taken_at, values in rows
         ],
         update_conflicts=True,
         unique_fields=["channel", "external_id", "taken_at"],
@@ -131,8 +147,8 @@ def _post_rows_orm(channel: Channel, rows: list, source: str) -> None:
     )
     newest = {}
     for row in rows:
-        if row[0] not in newest or row[3] >= newest[row[0]][3]:
-            newest[row[0]] = row
+        if row[1] not in newest or row[4] >= newest[row[1]][4]:
+            newest[row[1]] = row
     stored = dict(
         PostLatest.objects.filter(channel=channel, external_id__in=newest).values_list(
             "external_id", "taken_at"
@@ -149,7 +165,7 @@ def _post_rows_orm(channel: Channel, rows: list, source: str) -> None:
                 source=source,
                 **values,
             )
-            for external_id, variant_id, published_at, taken_at, values in newest.values()
+            for _channel, external_id, variant_id, published_at, taken_at, values in newest.values()
             if external_id not in stored or taken_at >= stored[external_id]
         ],
         update_conflicts=True,
@@ -161,9 +177,10 @@ def _post_rows_orm(channel: Channel, rows: list, source: str) -> None:
 _COLUMNS = "channel_id, external_id, variant_id, published_at, taken_at, " + ", ".join(POST_FIELDS)
 
 
-def _post_rows_copy(channel: Channel, rows: list, source: str) -> None:
+def _post_rows_copy(rows: list, source: str) -> None:
     """COPY into a temporary table, then one upsert into the history and one into the
     latest figures: close to COPY's own speed, with the unique keys still guarding."""
+    rows = list({(row[0], row[1], row[4]): row for row in rows}.values())
     # Column names are this module's constants, never input.
     updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in POST_FIELDS)
     with connection.cursor() as cursor:
@@ -173,12 +190,13 @@ def _post_rows_copy(channel: Channel, rows: list, source: str) -> None:
             "taken_at timestamptz, views integer, likes integer, reposts integer, "
             "comments integer, reach integer) ON COMMIT DELETE ROWS"
         )
-        cursor.execute("TRUNCATE analytics_staging")
+        # Emptied at every commit; a second batch in one transaction must not see the first.
+        cursor.execute("DELETE FROM analytics_staging")
         with cursor.copy(f"COPY analytics_staging ({_COLUMNS}) FROM STDIN") as copy:
-            for external_id, variant_id, published_at, taken_at, values in rows:
+            for channel_id, external_id, variant_id, published_at, taken_at, values in rows:
                 copy.write_row(
                     (
-                        channel.pk,
+                        channel_id,
                         external_id,
                         variant_id,
                         published_at,
@@ -188,8 +206,7 @@ def _post_rows_copy(channel: Channel, rows: list, source: str) -> None:
                 )
         cursor.execute(
             f"INSERT INTO analytics_postsnapshot ({_COLUMNS}, source) "  # noqa: S608
-            f"SELECT DISTINCT ON (external_id, taken_at) {_COLUMNS}, %s FROM analytics_staging "
-            "ORDER BY external_id, taken_at "
+            f"SELECT {_COLUMNS}, %s FROM analytics_staging "
             "ON CONFLICT (channel_id, external_id, taken_at) DO UPDATE SET "
             f"{updates}, variant_id = EXCLUDED.variant_id, "
             "published_at = EXCLUDED.published_at, source = EXCLUDED.source",
@@ -197,8 +214,8 @@ def _post_rows_copy(channel: Channel, rows: list, source: str) -> None:
         )
         cursor.execute(
             f"INSERT INTO analytics_postlatest ({_COLUMNS}, source) "  # noqa: S608
-            f"SELECT DISTINCT ON (external_id) {_COLUMNS}, %s FROM analytics_staging "
-            "ORDER BY external_id, taken_at DESC "
+            f"SELECT DISTINCT ON (channel_id, external_id) {_COLUMNS}, %s "
+            "FROM analytics_staging ORDER BY channel_id, external_id, taken_at DESC "
             "ON CONFLICT (channel_id, external_id) DO UPDATE SET "
             f"{updates}, variant_id = EXCLUDED.variant_id, taken_at = EXCLUDED.taken_at, "
             "published_at = EXCLUDED.published_at, source = EXCLUDED.source "
