@@ -99,3 +99,12 @@ def test_channels_needing_reconnection_are_named(admin_client, organisation, lib
         reverse("analytics:dashboard", kwargs={"org": organisation.slug})
     ).content.decode()
     assert "переподключить" in text and channel.name in text
+
+
+def test_an_empty_organisation_and_a_bad_period_still_answer(client, organisation, member_factory):
+    client.force_login(member_factory(role="analyst").user)
+    url = reverse("analytics:dashboard", kwargs={"org": organisation.slug})
+    assert client.get(url).status_code == 200
+    response = client.get(url, {"date_from": "2025-05-01", "date_to": "2025-04-01"})
+    assert response.status_code == 200
+    assert "Конец периода раньше его начала." in response.content.decode()
