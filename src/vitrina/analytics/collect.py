@@ -132,7 +132,9 @@ def collect_posts(channel: Channel, *, now: datetime | None = None) -> Collected
     if not provider.limits.post_stats:
         result.skipped = "no_post_stats"
         return result
-    account = provider_account(channel)
+    account = _guarded(channel, result, lambda: provider_account(channel))
+    if account is None:
+        return result
     found = _guarded(
         channel, result, lambda: recent_wall_posts(provider, account, discovery_since(now))
     )
