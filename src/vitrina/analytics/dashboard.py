@@ -28,6 +28,7 @@ from django.db.models.functions import Cast, Coalesce, ExtractHour, ExtractIsoWe
 
 from vitrina.analytics.metrics import engagement, percent
 from vitrina.analytics.models import AccountSnapshot, PostLatest
+from vitrina.analytics.report import published_between
 from vitrina.channels.models import Channel
 from vitrina.channels.networks import ConnectionState, Network
 from vitrina.content.models import PostMedia, Rubric
@@ -47,6 +48,7 @@ class Scope:
     series_id: int | None = None
     growth_from: date | None = None
     growth_to: date | None = None
+    zone: ZoneInfo | None = None
 
     @property
     def days(self) -> int:
@@ -101,9 +103,7 @@ def _followers_on(day: date):
 def _posts(channels, scope: Scope, date_from: date, date_to: date):
     """The latest figures of each post published in the days, within the scope."""
     posts = PostLatest.objects.filter(
-        channel__in=channels,
-        published_at__date__gte=date_from,
-        published_at__date__lte=date_to,
+        channel__in=channels, **published_between(date_from, date_to, scope.zone)
     )
     if scope.rubric_id:
         posts = posts.filter(variant__post__rubric=scope.rubric_id)
@@ -150,6 +150,7 @@ def _account(channels, date_from: date, date_to: date, days: int) -> dict:
 
 def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
     zone = ZoneInfo(membership.organisation.timezone)
+    scope.zone = scope.zone or zone
     board = Dashboard(scope=scope)
     channels = scoped_channels(membership, scope)
     prev_from, prev_to = scope.previous

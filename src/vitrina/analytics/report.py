@@ -7,7 +7,8 @@ the posts have gathered their views.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Sum
 
@@ -113,12 +114,21 @@ def report_channels(report: Report):
     return channels.filter(archived_at=None).order_by("library__name", "network", "name")
 
 
-def latest_post_figures(channels, date_from: date, date_to: date, tag_id: int | None = None):
+def published_between(date_from: date, date_to: date, zone) -> dict:
+    """A filter on publication time by whole days in the zone; a plain range keeps the
+    (channel, published_at) index usable."""
+    return {
+        "published_at__gte": datetime.combine(date_from, time.min, zone),
+        "published_at__lt": datetime.combine(date_to + timedelta(days=1), time.min, zone),
+    }
+
+
+def latest_post_figures(
+    channels, date_from: date, date_to: date, tag_id: int | None = None, zone=None
+):
     """The latest figures of every post published on the channels in the days."""
     posts = PostLatest.objects.filter(
-        channel__in=channels,
-        published_at__date__gte=date_from,
-        published_at__date__lte=date_to,
+        channel__in=channels, **published_between(date_from, date_to, zone)
     )
     if tag_id:
         posts = posts.filter(variant__post__tags=tag_id)
@@ -152,7 +162,9 @@ def build_report(report: Report) -> ReportData:
     rubrics = defaultdict(set)
     series = {}
     months = defaultdict(lambda: [0, 0])
-    for snapshot in latest_post_figures(channels, start, end, report.tag_id):
+    for snapshot in latest_post_figures(
+        channels, start, end, report.tag_id, ZoneInfo(report.organisation.timezone)
+    ):
         post = snapshot.variant.post if snapshot.variant_id else None
         row = PostRow(
             title=str(post) if post else snapshot.external_id,
