@@ -2,6 +2,7 @@
 organisation: nothing of organisation B may be read, listed, changed or guessed by A."""
 
 import re
+from datetime import date
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -18,6 +19,7 @@ from tests.factories import (
 )
 from tests.factories.catalog import ImportRunFactory, MemorableDateFactory, RecordFactory
 from tests.images import image_bytes
+from vitrina.analytics.services import report_save
 from vitrina.catalog.bibrecord import BibRecord
 from vitrina.content.services import media_upload, template_save, text_block_save
 from vitrina.core.models import AuditEntry
@@ -109,6 +111,13 @@ def world(db):
     book = exhibitions.book_add(
         exhibition=exhibition, actor=victim.user, section=section, record=record
     )
+    report = report_save(
+        organisation=b,
+        actor=victim.user,
+        title="Секретный отчёт Б",
+        date_from=date(2020, 1, 1),
+        date_to=date(2020, 12, 31),
+    )
     return {
         "attacker": attacker,
         "attacker_token": attacker_raw,
@@ -133,6 +142,8 @@ def world(db):
             "exhibition_id": exhibition.pk,
             "section_id": section.pk,
             "book_id": book.pk,
+
+            "report_id": report.pk,
         },
         "secrets": [
             "Секретная библиотека Б",
@@ -148,6 +159,8 @@ def world(db):
             "Секретная дата Б",
             "Секретная выставка Б",
             "Секретный раздел Б",
+
+            "Секретный отчёт Б",
         ],
     }
 
@@ -197,6 +210,8 @@ def test_every_route_is_known_to_the_walk():
         "exhibition_id",
         "section_id",
         "book_id",
+
+        "report_id",
     }
     for route, name in scoped_routes():
         names = {m.group("name") for m in PLACEHOLDER.finditer(route)}

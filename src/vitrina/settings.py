@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "vitrina.content",
     "vitrina.publishing",
     "vitrina.catalog",
+    "vitrina.analytics",
     "vitrina.api",
 ]
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import transaction
 
+from vitrina.analytics import demo as analytics
 from vitrina.core.models import Organisation, User
 from vitrina.demo import content, organisations
 
@@ -10,7 +11,7 @@ DEMO_SLUGS = (organisations.KNMB["slug"], organisations.MEDNOGORSK["slug"])
 DEMO_USERNAMES = [username for username, *_rest in organisations.PEOPLE]
 
 # Later modules append their loaders here; each takes the result of the previous steps.
-STEPS = [content.load]
+STEPS = [content.load, analytics.load]
 
 
 class DemoRefused(Exception):

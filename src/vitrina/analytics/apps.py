@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AnalyticsConfig(AppConfig):
+    name = "vitrina.analytics"
+    label = "analytics"
+    verbose_name = _("Analytics")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from vitrina.core import navigation
+
+        navigation.register(
+            navigation.NavItem(
+                key="analytics", label=_("Analytics"), url_name="analytics:dashboard", order=650
+            )
+        )

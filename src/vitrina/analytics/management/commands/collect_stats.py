@@ -1,0 +1,39 @@
+"""``vitrina collect_stats``: read the channels' figures from the networks now.
+
+Run it hourly (cron, a systemd timer or Celery beat with ``vitrina.collect_stats``); each
+run reads only what is due, and running it twice stores nothing twice.
+"""
+
+from django.core.management.base import BaseCommand
+
+from vitrina.analytics.collect import collect_channel, collectable_channels
+from vitrina.analytics.registry import channel_registry_refresh
+
+
+class Command(BaseCommand):
+    help = "Collect account and post figures of every connected channel, then refresh the registry."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--organisation", help="Only this organisation (its slug).")
+        parser.add_argument("--channel", type=int, help="Only this channel (its id).")
+
+    def handle(self, *args, organisation=None, channel=None, **options):
+        channels = collectable_channels()
+        if organisation:
+            channels = channels.filter(organisation__slug=organisation)
+        if channel:
+            channels = channels.filter(pk=channel)
+        totals = {"channels": 0, "days": 0, "posts": 0, "skipped": 0}
+        for item in channels:
+            result = collect_channel(item)
+            channel_registry_refresh(channel=item)
+            totals["channels"] += 1
+            totals["days"] += result.days
+            totals["posts"] += result.posts
+            if result.skipped:
+                totals["skipped"] += 1
+                reason = "; ".join(result.notes) or result.skipped
+                self.stderr.write(f"{item} (#{item.pk}): {reason}")
+        self.stdout.write(
+            "channels={channels} days={days} posts={posts} skipped={skipped}".format(**totals)
+        )

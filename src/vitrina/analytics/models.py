@@ -1,0 +1,129 @@
+"""Figures of channels and posts as the networks (or people) reported them, day by day."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vitrina.channels.models import Channel
+from vitrina.content.models import Tag, Variant
+from vitrina.core.models import Library, Organisation
+
+
+class Source(models.TextChoices):
+    NETWORK = "network", _("From the network")
+    MANUAL = "manual", _("Entered by hand")
+    IMPORT = "import", _("Imported from a file")
+
+
+class AccountSnapshot(models.Model):
+    """One channel on one day. ``followers`` is the count at the end of the day; ``joined``
+    and ``left`` are the day's movements (friends added for a VK profile)."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="snapshots")
+    day = models.DateField(_("day"))
+    followers = models.PositiveIntegerField(_("subscribers"), null=True, blank=True)
+    joined = models.PositiveIntegerField(_("joined"), null=True, blank=True)
+    left = models.PositiveIntegerField(_("left"), null=True, blank=True)
+    visitors = models.PositiveIntegerField(_("visitors"), null=True, blank=True)
+    views = models.PositiveIntegerField(_("views"), null=True, blank=True)
+    reach = models.PositiveIntegerField(_("reach"), null=True, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.NETWORK)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["channel", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "day"], name="account_snapshot_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id} {self.day}"
+
+
+class PostSnapshot(models.Model):
+    """A post's figures at one moment. The post is Vitrina's variant where the external id
+    matches one, otherwise a post made on the network directly. ``taken_at`` is rounded to
+    the hour, so collecting twice within an hour updates one row instead of adding one."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="post_snapshots")
+    external_id = models.CharField(max_length=100)
+    variant = models.ForeignKey(
+        Variant, on_delete=models.SET_NULL, null=True, blank=True, related_name="snapshots"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    taken_at = models.DateTimeField()
+    views = models.PositiveIntegerField(null=True, blank=True)
+    likes = models.PositiveIntegerField(null=True, blank=True)
+    reposts = models.PositiveIntegerField(null=True, blank=True)
+    comments = models.PositiveIntegerField(null=True, blank=True)
+    reach = models.PositiveIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.NETWORK)
+
+    class Meta:
+        ordering = ["channel", "external_id", "taken_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "external_id", "taken_at"], name="post_snapshot_moment"
+            )
+        ]
+        indexes = [models.Index(fields=["channel", "published_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id}/{self.external_id} {self.taken_at:%Y-%m-%d %H:%M}"
+
+
+class PostLatest(models.Model):
+    """A post's latest figures, one row a post: what reports and dashboards add up, so they
+    never search the history for each post's newest snapshot."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="posts_latest")
+    external_id = models.CharField(max_length=100)
+    variant = models.ForeignKey(
+        Variant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    taken_at = models.DateTimeField()
+    views = models.PositiveIntegerField(null=True, blank=True)
+    likes = models.PositiveIntegerField(null=True, blank=True)
+    reposts = models.PositiveIntegerField(null=True, blank=True)
+    comments = models.PositiveIntegerField(null=True, blank=True)
+    reach = models.PositiveIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.NETWORK)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "external_id"], name="post_latest_post")
+        ]
+        indexes = [models.Index(fields=["channel", "published_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id}/{self.external_id}"
+
+
+class Report(models.Model):
+    """A period report of an organisation or one of its libraries, with the library's own
+    conclusions, which the exports carry."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="analytics_reports"
+    )
+    library = models.ForeignKey(
+        Library, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("library")
+    )
+    # Only the posts with this tag count (a department's own posts, say); the account
+    # figures (subscribers, visits) are the channels' whole.
+    tag = models.ForeignKey(
+        Tag, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("posts tagged")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    date_from = models.DateField(_("from"))
+    date_to = models.DateField(_("to"))
+    growth_since = models.DateField(_("growth since"), null=True, blank=True)
+    conclusions = models.TextField(_("conclusions"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date_to", "title"]
+
+    def __str__(self) -> str:
+        return self.title

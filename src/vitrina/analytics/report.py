@@ -1,0 +1,272 @@
+"""The figures of a period report: Table 1 (the channels), totals by network, virtual
+exhibitions (series), the best materials, growth and the months for the chart.
+
+A post's figures are its latest snapshot: reports are written after the period ends, when
+the posts have gathered their views.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Sum
+
+from vitrina.analytics.models import AccountSnapshot, PostLatest, Report
+from vitrina.analytics.registry import year_posts
+from vitrina.channels.models import Channel
+from vitrina.channels.networks import Kind
+from vitrina.content.models import Variant
+
+BEST_COUNT = 5
+
+
+@dataclass
+class PostRow:
+    title: str
+    channel: str
+    published_at: date | None
+    views: int
+    likes: int
+    reposts: int
+    comments: int
+    series: str = ""
+    rubric: str = ""
+
+    @property
+    def reactions(self) -> int:
+        return self.likes + self.reposts + self.comments
+
+
+@dataclass
+class ChannelRow:
+    channel: Channel
+    network: str
+    address: str
+    created_on: date | None
+    posts: int = 0
+    posts_per_week: float = 0.0
+    followers: int | None = None
+    visits: int = 0
+    joined: int = 0
+    views: int = 0
+    likes: int = 0
+    reposts: int = 0
+    comments: int = 0
+    content_types: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Totals:
+    label: str
+    posts: int = 0
+    friends_added: int = 0
+    subscribers_added: int = 0
+    views: int = 0
+    likes: int = 0
+    reposts: int = 0
+    comments: int = 0
+    visits: int = 0
+    visitors_per_day: float = 0.0
+
+
+@dataclass
+class SeriesRow:
+    name: str
+    posts: int = 0
+    views: int = 0
+    likes: int = 0
+    reposts: int = 0
+
+
+@dataclass
+class GrowthRow:
+    channel: str
+    day_from: date
+    followers_from: int | None
+    day_to: date
+    followers_to: int | None
+
+    @property
+    def factor(self) -> float | None:
+        if not self.followers_from or self.followers_to is None:
+            return None
+        return round(self.followers_to / self.followers_from, 1)
+
+
+@dataclass
+class ReportData:
+    report: Report
+    days: int
+    channels: list[ChannelRow]
+    networks: list[Totals]
+    series: list[SeriesRow]
+    series_total: SeriesRow
+    best: list[PostRow]
+    growth: list[GrowthRow]
+    months: list[tuple[str, int, int]]  # (YYYY-MM, posts, views)
+
+
+def report_channels(report: Report):
+    channels = Channel.objects.filter(organisation=report.organisation)
+    if report.library_id:
+        channels = channels.filter(library=report.library_id)
+    return channels.filter(archived_at=None).order_by("library__name", "network", "name")
+
+
+def published_between(date_from: date, date_to: date, zone) -> dict:
+    """A filter on publication time by whole days in the zone; a plain range keeps the
+    (channel, published_at) index usable."""
+    return {
+        "published_at__gte": datetime.combine(date_from, time.min, zone),
+        "published_at__lt": datetime.combine(date_to + timedelta(days=1), time.min, zone),
+    }
+
+
+def latest_post_figures(
+    channels, date_from: date, date_to: date, tag_id: int | None = None, zone=None
+):
+    """The latest figures of every post published on the channels in the days."""
+    posts = PostLatest.objects.filter(
+        channel__in=channels, **published_between(date_from, date_to, zone)
+    )
+    if tag_id:
+        posts = posts.filter(variant__post__tags=tag_id)
+    return posts.select_related("channel", "variant__post__series", "variant__post__rubric")
+
+
+def followers_on(channel: Channel, day: date) -> int | None:
+    return (
+        AccountSnapshot.objects.filter(channel=channel, day__lte=day, followers__isnull=False)
+        .order_by("-day")
+        .values_list("followers", flat=True)
+        .first()
+    )
+
+
+def build_report(report: Report) -> ReportData:
+    start, end = report.date_from, report.date_to
+    days = (end - start).days + 1
+    weeks = days / 7
+    channels = list(report_channels(report))
+    rows = {
+        channel.pk: ChannelRow(
+            channel=channel,
+            network=channel.get_network_display(),
+            address=channel.url,
+            created_on=channel.created_on,
+        )
+        for channel in channels
+    }
+    posts = []
+    rubrics = defaultdict(set)
+    series = {}
+    months = defaultdict(lambda: [0, 0])
+    for snapshot in latest_post_figures(
+        channels, start, end, report.tag_id, ZoneInfo(report.organisation.timezone)
+    ):
+        post = snapshot.variant.post if snapshot.variant_id else None
+        row = PostRow(
+            title=str(post) if post else snapshot.external_id,
+            channel=snapshot.channel.name,
+            published_at=snapshot.published_at.date() if snapshot.published_at else None,
+            views=snapshot.views or 0,
+            likes=snapshot.likes or 0,
+            reposts=snapshot.reposts or 0,
+            comments=snapshot.comments or 0,
+            series=post.series.name if post and post.series_id else "",
+            rubric=post.rubric.name if post and post.rubric_id else "",
+        )
+        posts.append(row)
+        channel_row = rows[snapshot.channel_id]
+        channel_row.posts += 1
+        channel_row.views += row.views
+        channel_row.likes += row.likes
+        channel_row.reposts += row.reposts
+        channel_row.comments += row.comments
+        if row.rubric:
+            rubrics[snapshot.channel_id].add(row.rubric)
+        if row.series:
+            item = series.setdefault(row.series, SeriesRow(row.series))
+            item.posts += 1
+            item.views += row.views
+            item.likes += row.likes
+            item.reposts += row.reposts
+        if row.published_at:
+            month = months[row.published_at.strftime("%Y-%m")]
+            month[0] += 1
+            month[1] += row.views
+    _count_unmeasured_posts(rows, start, end, report.tag_id)
+    account = (
+        AccountSnapshot.objects.filter(channel__in=channels, day__gte=start, day__lte=end)
+        .values("channel")
+        .annotate(visits=Sum("visitors"), joined=Sum("joined"))
+    )
+    for item in account:
+        rows[item["channel"]].visits = item["visits"] or 0
+        rows[item["channel"]].joined = item["joined"] or 0
+    networks = {}
+    for row in rows.values():
+        row.followers = followers_on(row.channel, end)
+        # The frequency is the channel's, whoever wrote the posts.
+        all_posts = year_posts(row.channel, start, end) if report.tag_id else row.posts
+        row.posts_per_week = round(all_posts / weeks, 1)
+        row.content_types = sorted(rubrics[row.channel.pk])
+        total = networks.setdefault(row.network, Totals(row.network))
+        for name in ("posts", "views", "likes", "reposts", "comments", "visits"):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+        # A VK profile gains friends; groups, pages and channels gain subscribers.
+        if row.channel.kind == Kind.PROFILE:
+            total.friends_added += row.joined
+        else:
+            total.subscribers_added += row.joined
+    for total in networks.values():
+        total.visitors_per_day = round(total.visits / days, 1)
+    ordered_series = sorted(series.values(), key=lambda item: -item.views)
+    series_total = SeriesRow(
+        "",
+        posts=sum(item.posts for item in ordered_series),
+        views=sum(item.views for item in ordered_series),
+        likes=sum(item.likes for item in ordered_series),
+        reposts=sum(item.reposts for item in ordered_series),
+    )
+    since = report.growth_since or start
+    growth = [
+        GrowthRow(
+            channel=row.channel.name,
+            day_from=since,
+            followers_from=followers_on(row.channel, since),
+            day_to=end,
+            followers_to=row.followers,
+        )
+        for row in rows.values()
+        if row.followers is not None
+    ]
+    return ReportData(
+        report=report,
+        days=days,
+        channels=list(rows.values()),
+        networks=sorted(networks.values(), key=lambda item: -item.posts),
+        series=ordered_series,
+        series_total=series_total,
+        best=sorted(posts, key=lambda item: -item.views)[:BEST_COUNT],
+        growth=growth,
+        months=[(month, *months[month]) for month in sorted(months)],
+    )
+
+
+def _count_unmeasured_posts(rows: dict, start: date, end: date, tag_id: int | None) -> None:
+    """Posts published through Vitrina whose figures were never collected still count."""
+    measured = PostLatest.objects.filter(channel__in=rows.keys()).values("external_id")
+    unmeasured = (
+        Variant.objects.filter(
+            channel__in=rows.keys(),
+            published_at__date__gte=start,
+            published_at__date__lte=end,
+        )
+        .exclude(external_id__in=measured)
+        .filter(**({"post__tags": tag_id} if tag_id else {}))
+        .values_list("channel", flat=True)
+    )
+    for channel_id in unmeasured:
+        rows[channel_id].posts += 1

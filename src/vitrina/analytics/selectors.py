@@ -1,0 +1,35 @@
+"""Reads of reports and figures, scoped to the acting membership."""
+
+from django.db.models import QuerySet
+
+from vitrina.analytics.models import AccountSnapshot, Report
+from vitrina.channels.models import Channel
+from vitrina.core.models import Membership
+from vitrina.core.rules import limited_library_ids
+
+
+def report_list(*, membership: Membership) -> QuerySet[Report]:
+    """A membership limited to some libraries sees only those libraries' reports."""
+    reports = Report.objects.filter(organisation=membership.organisation).select_related(
+        "library", "tag"
+    )
+    limited = limited_library_ids(membership)
+    if limited is not None:
+        reports = reports.filter(library_id__in=limited)
+    return reports
+
+
+def report_get(*, membership: Membership, pk: int) -> Report | None:
+    return report_list(membership=membership).filter(pk=pk).first()
+
+
+def channel_for_figures(*, membership: Membership, pk: int) -> Channel | None:
+    channels = Channel.objects.filter(organisation=membership.organisation, pk=pk)
+    limited = limited_library_ids(membership)
+    if limited is not None:
+        channels = channels.filter(library_id__in=limited)
+    return channels.select_related("library").first()
+
+
+def recent_figures(channel: Channel, limit: int = 60) -> list[AccountSnapshot]:
+    return list(AccountSnapshot.objects.filter(channel=channel).order_by("-day")[:limit])

@@ -1,0 +1,28 @@
+"""Thin Celery tasks: they take ids and call the collectors."""
+
+from vitrina.celery import app
+from vitrina.publishing.tasks import VitrinaTask
+
+
+@app.task(base=VitrinaTask, name="vitrina.collect_channel_stats", ignore_result=True)
+def collect_channel_stats_task(channel_id: int) -> str:
+    from vitrina.analytics.collect import collect_channel, collectable_channels
+    from vitrina.analytics.registry import channel_registry_refresh
+
+    channel = collectable_channels().filter(pk=channel_id).first()
+    if channel is None:
+        return "gone"
+    result = collect_channel(channel)
+    channel_registry_refresh(channel=channel)
+    return result.skipped or "ok"
+
+
+@app.task(base=VitrinaTask, name="vitrina.collect_stats", ignore_result=True)
+def collect_stats_task() -> int:
+    """Hands every collectable channel to the workers, one task each."""
+    from vitrina.analytics.collect import collectable_channels
+
+    ids = list(collectable_channels().values_list("pk", flat=True))
+    for channel_id in ids:
+        collect_channel_stats_task.delay(channel_id)
+    return len(ids)

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from vitrina.analytics import views
+
+app_name = "analytics"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("reports/", views.report_list, name="reports"),
+    path("reports/new/", views.report_edit, name="report-create"),
+    path("reports/<int:report_id>/", views.report_detail, name="report"),
+    path("reports/<int:report_id>/edit/", views.report_edit, name="report-edit"),
+    *[
+        path(
+            f"reports/<int:report_id>/report.{fmt}",
+            views.report_export,
+            {"fmt": fmt},
+            name=f"report-{fmt}",
+        )
+        for fmt in views.EXPORTS
+    ],
+    path("channels/<int:channel_id>/figures/", views.channel_figures, name="figures"),
+]

@@ -1,0 +1,250 @@
+"""Pages of analytics: period reports and figures entered by hand."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from vitrina.analytics import rules as analytics_rules
+from vitrina.analytics import selectors, services
+from vitrina.analytics.dashboard import Scope, build_dashboard
+from vitrina.analytics.export import report_csv, report_docx, report_sections, report_xlsx
+from vitrina.analytics.forms import DashboardForm, FiguresForm, FiguresImportForm, ReportForm
+from vitrina.analytics.importing import figures_enter, figures_import
+from vitrina.analytics.metrics import METRICS, REACTIONS_FORMULA
+from vitrina.analytics.report import build_report
+from vitrina.analytics.services import AccountFigures
+from vitrina.channels.selectors import channel_list
+from vitrina.content.models import Rubric, Series
+from vitrina.core import rules
+from vitrina.core.exceptions import ServiceError
+from vitrina.core.selectors import library_list
+from vitrina.core.views.decorators import apply_service_error, require
+
+EXPORTS = {
+    "xlsx": (report_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "docx": (
+        report_docx,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    "csv": (report_csv, "text/csv; charset=utf-8"),
+}
+
+
+def _report_or_404(request, report_id):
+    report = selectors.report_get(membership=request.membership, pk=report_id)
+    if report is None:
+        raise Http404
+    return report
+
+
+def report_list(request):
+    return render(
+        request,
+        "analytics/report_list.html",
+        {
+            "reports": selectors.report_list(membership=request.membership),
+            "can_edit": analytics_rules.can_edit_reports(request.membership),
+        },
+    )
+
+
+def report_detail(request, report_id):
+    report = _report_or_404(request, report_id)
+    data = build_report(report)
+    return render(
+        request,
+        "analytics/report_detail.html",
+        {
+            "report": report,
+            "data": data,
+            "sections": report_sections(data),
+            "can_edit": analytics_rules.can_edit_reports(request.membership),
+        },
+    )
+
+
+def report_export(request, report_id, fmt):
+    report = _report_or_404(request, report_id)
+    if fmt not in EXPORTS:
+        raise Http404
+    write, content_type = EXPORTS[fmt]
+    response = HttpResponse(write(build_report(report)), content_type=content_type)
+    filename = f"report-{report.pk}-{report.date_from:%Y%m%d}-{report.date_to:%Y%m%d}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require(analytics_rules.can_edit_reports)
+def report_edit(request, report_id=None):
+    report = _report_or_404(request, report_id) if report_id else None
+    initial = {}
+    if report is not None:
+        initial = {
+            "title": report.title,
+            "date_from": report.date_from,
+            "date_to": report.date_to,
+            "library": report.library,
+            "tag": report.tag,
+            "growth_since": report.growth_since,
+            "conclusions": report.conclusions,
+        }
+    form = ReportForm(
+        request.POST or None,
+        initial=initial,
+        libraries=library_list(membership=request.membership),
+        organisation=request.organisation,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_save(
+                organisation=request.organisation,
+                actor=request.user,
+                report=report,
+                **form.cleaned_data,
+            )
+            messages.success(request, _("Saved."))
+            return redirect("analytics:report", org=request.organisation.slug, report_id=report.pk)
+        except ServiceError as error:
+            apply_service_error(form, error)
+    return render(request, "analytics/report_form.html", {"form": form, "report": report})
+
+
+def _channel_or_404(request, channel_id):
+    channel = selectors.channel_for_figures(membership=request.membership, pk=channel_id)
+    if channel is None:
+        raise Http404
+    return channel
+
+
+def channel_figures(request, channel_id):
+    channel = _channel_or_404(request, channel_id)
+    can_enter = rules.can_manage_channels(request.membership)
+    form = FiguresForm(prefix="day")
+    upload = FiguresImportForm(prefix="file")
+    if request.method == "POST":
+        if not can_enter:
+            raise Http404
+        if "file-file" in request.FILES:
+            upload = FiguresImportForm(request.POST, request.FILES, prefix="file")
+            if upload.is_valid():
+                file = upload.cleaned_data["file"]
+                try:
+                    result = figures_import(
+                        channel=channel, actor=request.user, data=file.read(), filename=file.name
+                    )
+                    messages.success(
+                        request, _("Days imported: %(count)s.") % {"count": result.imported}
+                    )
+                    for number, error in result.errors:
+                        messages.error(
+                            request, _("Row %(row)s: %(error)s") % {"row": number, "error": error}
+                        )
+                    return _back(request, channel)
+                except ServiceError as error:
+                    apply_service_error(upload, error)
+        else:
+            form = FiguresForm(request.POST, prefix="day")
+            if form.is_valid():
+                try:
+                    figures_enter(
+                        channel=channel,
+                        actor=request.user,
+                        figures=AccountFigures(**form.cleaned_data),
+                    )
+                    messages.success(request, _("Saved."))
+                    return _back(request, channel)
+                except ServiceError as error:
+                    apply_service_error(form, error)
+    return render(
+        request,
+        "analytics/channel_figures.html",
+        {
+            "channel": channel,
+            "snapshots": selectors.recent_figures(channel),
+            "form": form,
+            "upload": upload,
+            "can_enter": can_enter,
+        },
+    )
+
+
+def _back(request, channel):
+    return redirect("analytics:figures", org=request.organisation.slug, channel_id=channel.pk)
+
+
+def dashboard(request):
+    membership = request.membership
+    today = timezone.localdate()
+    channels = channel_list(membership=membership)
+    form = DashboardForm(
+        request.GET or None,
+        libraries=library_list(membership=membership),
+        channels=channels,
+        rubrics=Rubric.objects.filter(organisation=request.organisation, archived_at=None),
+        series=Series.objects.filter(organisation=request.organisation),
+    )
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    date_to = data.get("date_to") or today
+    date_from = data.get("date_from") or date_to - timedelta(days=29)
+    scope = Scope(
+        date_from=date_from,
+        date_to=date_to,
+        library_id=data["library"].pk if data.get("library") else None,
+        channel_id=data["channel"].pk if data.get("channel") else None,
+        rubric_id=data["rubric"].pk if data.get("rubric") else None,
+        series_id=data["series"].pk if data.get("series") else None,
+        growth_from=data.get("growth_from"),
+        growth_to=data.get("growth_to"),
+    )
+    board = build_dashboard(membership, scope)
+    chart = {
+        "days": [row["day"].isoformat() for row in board.daily],
+        "followers": [row["followers"] for row in board.daily],
+        "visitors": [row["visitors"] for row in board.daily],
+        "weeks": [row["week"].date().isoformat() for row in board.weekly],
+        "posts": [row["posts"] for row in board.weekly],
+        "views": [row["views"] for row in board.weekly],
+        "labels": {
+            "followers": _("Subscribers"),
+            "visitors": _("Visitors"),
+            "posts": _("Posts"),
+            "views": _("Views"),
+        },
+    }
+    metrics = [
+        {
+            "metric": metric,
+            "current": board.current.get(metric.key),
+            "previous": board.previous.get(metric.key),
+        }
+        for metric in METRICS
+        if metric.key != "subscriber_reach" or "subscriber_reach" in board.current
+    ]
+    return render(
+        request,
+        "analytics/dashboard.html",
+        {
+            "form": form,
+            "board": board,
+            "chart": chart,
+            "metrics": metrics,
+            "reactions_formula": REACTIONS_FORMULA,
+            "weekdays": WEEKDAYS,
+        },
+    )
+
+
+WEEKDAYS = {
+    1: gettext_lazy("Mon"),
+    2: gettext_lazy("Tue"),
+    3: gettext_lazy("Wed"),
+    4: gettext_lazy("Thu"),
+    5: gettext_lazy("Fri"),
+    6: gettext_lazy("Sat"),
+    7: gettext_lazy("Sun"),
+}

@@ -1,0 +1,83 @@
+"""Collecting from the emulated networks over real HTTP."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from tests.publishing.test_engine import run_once
+from vitrina.analytics.collect import collect_channel
+from vitrina.analytics.models import AccountSnapshot, PostSnapshot
+from vitrina.channels.networks import ConnectionState, Network
+from vitrina.channels.providers.base import Payload
+
+pytestmark = pytest.mark.django_db
+
+
+def test_vk_figures_are_collected_once_per_moment(networks, connect, schedule):
+    channel = connect(Network.VK)
+    (variant,) = schedule([channel])
+    run_once(variant)
+    # A post made on the wall directly, outside Vitrina.
+    outside = networks.provider("vk").publish(
+        networks.account(channel.sandbox_key), Payload(text="Пост, написанный во ВКонтакте")
+    )
+    networks.advance(3600)
+
+    result = collect_channel(channel)
+    assert not result.skipped, result.notes
+    assert result.days > 0 and result.posts == 2
+    ours = PostSnapshot.objects.get(channel=channel, external_id=variant.external_id)
+    assert ours.variant == variant and ours.views is not None
+    theirs = PostSnapshot.objects.get(channel=channel, external_id=outside.external_id)
+    assert theirs.variant is None and theirs.published_at is not None
+    account_rows = AccountSnapshot.objects.filter(channel=channel).count()
+
+    # Again within the hour: nothing is due, nothing is added.
+    collect_channel(channel)
+    assert PostSnapshot.objects.filter(channel=channel).count() == 2
+    assert AccountSnapshot.objects.filter(channel=channel).count() == account_rows
+
+    # Two hours on, fresh posts are due again (hourly for 48 hours).
+    networks.advance(7200)
+    result = collect_channel(channel, now=timezone.now() + timedelta(hours=2))
+    assert result.posts == 2
+    assert PostSnapshot.objects.filter(channel=channel).count() == 4
+    assert AccountSnapshot.objects.filter(channel=channel).count() == account_rows
+
+
+def test_telegram_gives_subscribers_but_no_post_figures(networks, connect, schedule):
+    channel = connect(Network.TELEGRAM)
+    (variant,) = schedule([channel])
+    run_once(variant)
+    result = collect_channel(channel)
+    assert result.skipped == "no_post_stats"
+    assert not PostSnapshot.objects.filter(channel=channel).exists()
+    today = AccountSnapshot.objects.get(channel=channel)
+    assert today.followers is not None
+
+
+def test_a_refused_token_marks_the_channel_and_skips_it(networks, connect):
+    channel = connect(Network.VK)
+    networks.expire_tokens("vk")
+    result = collect_channel(channel)
+    assert result.skipped == "needs_reconnect"
+    channel.refresh_from_db()
+    assert channel.connection_state == ConnectionState.NEEDS_RECONNECT
+    out = StringIO()
+    call_command("collect_stats", stdout=out, stderr=StringIO())
+    assert "channels=0" in out.getvalue()
+
+
+def test_the_command_fills_the_registry(networks, connect, schedule):
+    channel = connect(Network.VK)
+    (variant,) = schedule([channel])
+    run_once(variant)
+    out = StringIO()
+    call_command("collect_stats", channel=channel.pk, stdout=out, stderr=StringIO())
+    assert "channels=1" in out.getvalue()
+    channel.refresh_from_db()
+    assert channel.subscribers is not None and channel.visits is not None
+    assert channel.posts_per_week is not None and channel.stats_updated_at is not None

@@ -1,0 +1,74 @@
+"""Snapshot writes: idempotent, and the latest figures never go back in time."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from vitrina.analytics.models import AccountSnapshot, PostLatest, PostSnapshot, Source
+from vitrina.analytics.services import (
+    COPY_THRESHOLD,
+    AccountFigures,
+    PostFigures,
+    account_snapshots_save,
+    post_snapshots_save,
+)
+from vitrina.core.exceptions import ServiceError
+
+pytestmark = pytest.mark.django_db
+
+START = datetime(2025, 3, 1, 10, 20, tzinfo=UTC)
+
+
+def readings(posts: int, hours: int) -> list[PostFigures]:
+    return [
+        PostFigures(
+            external_id=str(post),
+            taken_at=START + timedelta(hours=hour, minutes=7),
+            views=100 * (hour + 1),
+            likes=hour,
+            published_at=START,
+        )
+        for post in range(posts)
+        for hour in range(hours)
+    ]
+
+
+@pytest.mark.parametrize("posts", [3, COPY_THRESHOLD // 2 + 1], ids=["small", "bulk"])
+def test_post_figures_are_stored_once_and_the_latest_kept(channel, posts):
+    figures = readings(posts, 2)
+    assert post_snapshots_save(channel=channel, figures=figures) == len(figures)
+    assert post_snapshots_save(channel=channel, figures=figures) == len(figures)
+    assert PostSnapshot.objects.filter(channel=channel).count() == len(figures)
+    latest = PostLatest.objects.get(channel=channel, external_id="0")
+    assert (latest.views, latest.taken_at) == (200, START.replace(minute=0) + timedelta(hours=1))
+
+    # An older reading arriving late changes the history, not the latest figures.
+    late = PostFigures(external_id="0", taken_at=START - timedelta(hours=5), views=5)
+    post_snapshots_save(channel=channel, figures=[late] * 1)
+    latest.refresh_from_db()
+    assert latest.views == 200
+    assert PostLatest.objects.filter(channel=channel).count() == posts
+
+
+@pytest.mark.parametrize("posts", [2, COPY_THRESHOLD], ids=["small", "bulk"])
+def test_a_batch_with_the_same_moment_twice_keeps_one_row(channel, posts):
+    figures = readings(posts, 1) + readings(1, 1)
+    post_snapshots_save(channel=channel, figures=figures)
+    assert PostSnapshot.objects.filter(channel=channel).count() == posts
+
+
+def test_account_days_are_overwritten_not_doubled(channel):
+    day = date(2025, 3, 1)
+    account_snapshots_save(channel=channel, figures=[AccountFigures(day=day, followers=10)])
+    account_snapshots_save(
+        channel=channel, figures=[AccountFigures(day=day, followers=12)], source=Source.MANUAL
+    )
+    snapshot = AccountSnapshot.objects.get(channel=channel)
+    assert (snapshot.followers, snapshot.source) == (12, Source.MANUAL)
+
+
+def test_negative_figures_are_refused(channel):
+    with pytest.raises(ServiceError):
+        account_snapshots_save(
+            channel=channel, figures=[AccountFigures(day=date(2025, 3, 1), followers=-1)]
+        )
