@@ -142,7 +142,6 @@ def world(db):
             "exhibition_id": exhibition.pk,
             "section_id": section.pk,
             "book_id": book.pk,
-
             "report_id": report.pk,
         },
         "secrets": [
@@ -159,7 +158,6 @@ def world(db):
             "Секретная дата Б",
             "Секретная выставка Б",
             "Секретный раздел Б",
-
             "Секретный отчёт Б",
         ],
     }
@@ -210,7 +208,6 @@ def test_every_route_is_known_to_the_walk():
         "exhibition_id",
         "section_id",
         "book_id",
-
         "report_id",
     }
     for route, name in scoped_routes():

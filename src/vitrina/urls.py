@@ -12,7 +12,6 @@ organisation_patterns = [
     path("channels/", include("vitrina.channels.urls")),
     path("catalogue/", include("vitrina.catalog.urls")),
     path("exhibitions/", include("vitrina.exhibitions.urls")),
-
     path("analytics/", include("vitrina.analytics.urls")),
     path("", include("vitrina.content.urls")),
 ]
