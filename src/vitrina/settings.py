@@ -289,3 +289,6 @@ CATALOG_COVER_MAX_BYTES = int(env("CATALOG_COVER_MAX_MB", "5")) * 1024 * 1024
 CATALOG_UPCOMING_DAYS = int(env("CATALOG_UPCOMING_DAYS", "90"))
 # Covers are taken only from public addresses unless this allows the local network too.
 CATALOG_COVER_ALLOW_PRIVATE = env_bool("CATALOG_COVER_ALLOW_PRIVATE")
+
+# Inbox: readers' messages and comments, replies.
+INSTALLED_APPS += ["vitrina.inbox"]

@@ -5,11 +5,13 @@ from vitrina.api.api import api
 from vitrina.channels import connect_views
 from vitrina.content.views import tools as content_tools
 from vitrina.core.urls import account_urls, organisation_urls
+from vitrina.inbox import webhooks as inbox_webhooks
 
 organisation_patterns = [
     *organisation_urls,
     path("channels/", include("vitrina.channels.urls")),
     path("catalogue/", include("vitrina.catalog.urls")),
+    path("inbox/", include("vitrina.inbox.urls")),
     path("", include("vitrina.content.urls")),
 ]
 
@@ -22,5 +24,10 @@ urlpatterns = [
     path("oauth/ok/callback/", connect_views.oauth_ok_callback, name="oauth-ok-callback"),
     # A guest writes a post through a one-time link, without an account.
     path("guest/<str:token>/", content_tools.guest_post, name="guest-post"),
+    # Networks post readers' events here; the token finds the channel, the network's secret
+    # is verified before anything is stored.
+    path("hooks/vk/<str:token>/", inbox_webhooks.vk_hook, name="inbox-hook-vk"),
+    path("hooks/telegram/<str:token>/", inbox_webhooks.telegram_hook, name="inbox-hook-telegram"),
+    path("hooks/max/<str:token>/", inbox_webhooks.max_hook, name="inbox-hook-max"),
     *account_urls,
 ]

@@ -18,6 +18,8 @@ class NavItem:
     url_name: str
     order: int
     visible: Callable[[Membership], bool] = lambda membership: True
+    # A number shown next to the label (e.g. unread messages); None or 0 shows nothing.
+    badge: Callable[[Membership], int | None] | None = None
 
 
 _registry: dict[str, NavItem] = {}
@@ -39,6 +41,7 @@ def items_for(membership: Membership, current_path: str) -> list[dict]:
                 "label": item.label,
                 "url": url,
                 "active": current_path.startswith(url),
+                "badge": item.badge(membership) if item.badge else None,
             }
         )
     return entries

@@ -1,0 +1,76 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vitrina.channels.forms import LibrarySelect
+from vitrina.channels.models import Channel
+from vitrina.channels.networks import Network
+from vitrina.core.models import Library, Membership
+from vitrina.inbox.models import ThreadStatus
+
+
+class ChannelSelect(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Channel) -> str:
+        return f"{obj.get_network_display()}: {obj.name}"
+
+
+class MemberSelect(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Membership) -> str:
+        return obj.user.get_full_name() or obj.user.username
+
+
+class ThreadFilterForm(forms.Form):
+    network = forms.ChoiceField(
+        label=_("Network"), required=False, choices=[("", _("All networks")), *Network.choices]
+    )
+    library = LibrarySelect(
+        label=_("Library"),
+        queryset=Library.objects.none(),
+        required=False,
+        empty_label=_("All libraries"),
+    )
+    channel = ChannelSelect(
+        label=_("Channel"),
+        queryset=Channel.objects.none(),
+        required=False,
+        empty_label=_("All channels"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *ThreadStatus.choices],
+    )
+    assignee = MemberSelect(
+        label=_("Assignee"),
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label=_("Anyone"),
+    )
+    unread = forms.BooleanField(label=_("Unread only"), required=False)
+
+    def __init__(self, *args, libraries, channels, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["library"].queryset = libraries
+        self.fields["channel"].queryset = channels
+        self.fields["assignee"].queryset = members
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Answer"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write the answer first.")},
+    )
+
+
+class ThreadForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ThreadStatus.choices)
+    assignee = MemberSelect(
+        label=_("Assignee"),
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label=_("Nobody"),
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = members

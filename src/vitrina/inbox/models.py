@@ -1,0 +1,152 @@
+"""Readers' messages and comments received from the networks, and the library's replies.
+
+Personal data (152-FZ): of a reader only the network's user id and display name are kept.
+"""
+
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from vitrina.channels.models import Channel
+from vitrina.core.models import Membership, Organisation
+
+
+def new_hook_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class ReceiveMode(models.TextChoices):
+    POLL = "poll", _("Polling")
+    WEBHOOK = "webhook", _("Webhook")
+
+
+class ChannelInbox(models.Model):
+    """How a channel's events reach Vitrina, and where polling stopped."""
+
+    channel = models.OneToOneField(Channel, on_delete=models.CASCADE, related_name="inbox")
+    # The unguessable part of the channel's webhook address.
+    hook_token = models.CharField(max_length=64, unique=True, default=new_hook_token)
+    mode = models.CharField(
+        _("receiving"), max_length=10, choices=ReceiveMode.choices, default=ReceiveMode.POLL
+    )
+    # VK Callback API answers its "confirmation" request with this code.
+    confirmation_code = models.CharField(_("VK confirmation code"), max_length=64, blank=True)
+    cursor = models.TextField(blank=True)
+    polled_at = models.DateTimeField(null=True, blank=True)
+    poll_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("channel inbox")
+        verbose_name_plural = _("channel inboxes")
+
+    def __str__(self) -> str:
+        return str(self.channel)
+
+
+class ThreadKind(models.TextChoices):
+    MESSAGE = "message", _("Private message")
+    COMMENT = "comment", _("Comment")
+
+
+class ThreadStatus(models.TextChoices):
+    NEW = "new", _("New")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING = "waiting", _("Waiting for the reader")
+    CLOSED = "closed", _("Closed")
+
+
+class Thread(models.Model):
+    """A dialog with one reader, or the comments under one post."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="inbox_threads"
+    )
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="inbox_threads")
+    kind = models.CharField(_("kind"), max_length=10, choices=ThreadKind.choices)
+    # The dialog (peer/user id) for messages, the post id for comments.
+    external_thread = models.CharField(max_length=100)
+    # The reader who wrote first (for comments, others may join under the same post).
+    reader_id = models.CharField(_("reader's network id"), max_length=100)
+    reader_name = models.CharField(_("reader's name"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ThreadStatus.choices, default=ThreadStatus.NEW
+    )
+    assignee = models.ForeignKey(
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inbox_threads",
+        verbose_name=_("assignee"),
+    )
+    unread = models.PositiveIntegerField(default=0)
+    last_message_at = models.DateTimeField()
+    first_inbound_at = models.DateTimeField()
+    first_answer_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-last_message_at", "-pk"]
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "kind", "external_thread"], name="inbox_one_thread"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "-last_message_at"]),
+            models.Index(fields=["organisation", "reader_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} · {self.reader_name or self.reader_id}"
+
+
+class Direction(models.TextChoices):
+    IN = "in", _("From the reader")
+    OUT = "out", _("From the library")
+
+
+class Delivery(models.TextChoices):
+    RECEIVED = "", _("Received")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Not delivered")
+
+
+class Message(models.Model):
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=ThreadKind.choices)
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    # The network's id: unique per channel and kind for what readers write, so a repeated
+    # delivery (webhook retry, poll replay) is dropped by the database itself.
+    external_id = models.CharField(max_length=100, blank=True)
+    text = models.TextField()
+    author_id = models.CharField(max_length=100, blank=True)
+    author_name = models.CharField(max_length=200, blank=True)
+    author_member = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # What a reply needs to land under this message (the network's reply_* fields).
+    reply_extra = models.JSONField(default=dict, blank=True)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, blank=True)
+    failure = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "kind", "external_id"],
+                condition=Q(direction="in"),
+                name="inbox_inbound_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]

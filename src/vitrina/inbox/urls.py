@@ -1,0 +1,17 @@
+from django.urls import path
+
+from vitrina.inbox import views
+
+app_name = "inbox"
+
+urlpatterns = [
+    path("", views.thread_list, name="list"),
+    path("<int:thread_id>/", views.thread_detail, name="thread"),
+    path("<int:thread_id>/reply/", views.thread_reply, name="reply"),
+    path("<int:thread_id>/change/", views.thread_change, name="change"),
+    path(
+        "<int:thread_id>/messages/<int:message_id>/retry/",
+        views.message_retry,
+        name="retry",
+    ),
+]

@@ -1,0 +1,166 @@
+"""Pages of the shared inbox."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vitrina.channels.selectors import channel_list
+from vitrina.core import rules
+from vitrina.core.exceptions import ServiceError
+from vitrina.core.selectors import library_list
+from vitrina.core.views.decorators import apply_service_error, require
+from vitrina.inbox import selectors, services
+from vitrina.inbox.forms import ReplyForm, ThreadFilterForm, ThreadForm
+from vitrina.inbox.models import Delivery
+
+PAGE_SIZE = 30
+
+
+def _filters(request):
+    membership = request.membership
+    form = ThreadFilterForm(
+        request.GET or None,
+        libraries=library_list(membership=membership),
+        channels=channel_list(membership=membership),
+        members=selectors.answerers(membership),
+    )
+    filters = selectors.ThreadFilter()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.ThreadFilter(
+            network=data["network"],
+            library_id=data["library"].pk if data["library"] else None,
+            channel_id=data["channel"].pk if data["channel"] else None,
+            status=data["status"],
+            assignee_id=data["assignee"].pk if data["assignee"] else None,
+            unread=data["unread"],
+        )
+    return form, filters
+
+
+@require(rules.can_answer_readers)
+def thread_list(request):
+    form, filters = _filters(request)
+    threads = selectors.thread_list(membership=request.membership, filters=filters)
+    page = Paginator(threads, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "inbox/thread_list.html",
+        {
+            "page": page,
+            "threads": page.object_list,
+            "filter_form": form,
+            "filtered": filters != selectors.ThreadFilter(),
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _thread_or_404(request, thread_id):
+    thread = selectors.thread_get(membership=request.membership, pk=thread_id)
+    if thread is None:
+        raise Http404
+    return thread
+
+
+def _thread_page(request, thread, *, reply_form=None, thread_form=None, status=200):
+    members = selectors.answerers(request.membership)
+    return render(
+        request,
+        "inbox/thread_detail.html",
+        {
+            "thread": thread,
+            "thread_messages": selectors.thread_messages(thread),
+            "other_threads": selectors.reader_other_threads(
+                membership=request.membership, thread=thread
+            ),
+            "variant": selectors.commented_variant(thread),
+            "reply_form": reply_form or ReplyForm(),
+            "thread_form": thread_form
+            or ThreadForm(
+                members=members,
+                initial={"status": thread.status, "assignee": thread.assignee_id},
+            ),
+            "failed": Delivery.FAILED,
+        },
+        status=status,
+    )
+
+
+@require(rules.can_answer_readers)
+def thread_detail(request, thread_id):
+    thread = _thread_or_404(request, thread_id)
+    services.thread_mark_read(thread=thread)
+    return _thread_page(request, thread)
+
+
+@require_POST
+@require(rules.can_answer_readers)
+def thread_reply(request, thread_id):
+    thread = _thread_or_404(request, thread_id)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            message = services.reply_send(
+                thread=thread, membership=request.membership, text=form.cleaned_data["text"]
+            )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            if message.delivery == Delivery.FAILED:
+                messages.error(
+                    request,
+                    _("The answer was not delivered: %(reason)s") % {"reason": message.failure},
+                )
+            else:
+                messages.success(request, _("The answer is sent."))
+            return redirect("inbox:thread", org=request.organisation.slug, thread_id=thread.pk)
+    return _thread_page(request, thread, reply_form=form, status=400)
+
+
+@require_POST
+@require(rules.can_answer_readers)
+def message_retry(request, thread_id, message_id):
+    thread = _thread_or_404(request, thread_id)
+    message = selectors.message_get(membership=request.membership, thread=thread, pk=message_id)
+    if message is None:
+        raise Http404
+    try:
+        message = services.reply_retry(message=message, membership=request.membership)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        if message.delivery == Delivery.FAILED:
+            messages.error(
+                request,
+                _("The answer was not delivered: %(reason)s") % {"reason": message.failure},
+            )
+        else:
+            messages.success(request, _("The answer is sent."))
+    return redirect("inbox:thread", org=request.organisation.slug, thread_id=thread.pk)
+
+
+@require_POST
+@require(rules.can_answer_readers)
+def thread_change(request, thread_id):
+    thread = _thread_or_404(request, thread_id)
+    form = ThreadForm(request.POST, members=selectors.answerers(request.membership))
+    if form.is_valid():
+        try:
+            services.thread_update(
+                thread=thread,
+                membership=request.membership,
+                status=form.cleaned_data["status"],
+                assignee=form.cleaned_data["assignee"],
+            )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("The conversation is updated."))
+            return redirect("inbox:thread", org=request.organisation.slug, thread_id=thread.pk)
+    return _thread_page(request, thread, thread_form=form, status=400)
