@@ -33,7 +33,7 @@ def post_json(client, url, body, **headers):
 
 @pytest.mark.django_db
 def test_vk_confirmation_answers_the_code(client, hooked):
-    channel, inbox = hooked(Network.VK)
+    _channel, inbox = hooked(Network.VK)
     url = reverse("inbox-hook-vk", kwargs={"token": inbox.hook_token})
     response = post_json(client, url, {"type": "confirmation", "group_id": 1001})
     assert response.status_code == 200
@@ -124,7 +124,7 @@ def test_unknown_token_or_wrong_network_is_404(client, hooked):
 def test_webhook_needs_no_csrf_token(hooked):
     from django.test import Client
 
-    channel, inbox = hooked(Network.VK)
+    _channel, inbox = hooked(Network.VK)
     client = Client(enforce_csrf_checks=True)
     url = reverse("inbox-hook-vk", kwargs={"token": inbox.hook_token})
     assert post_json(client, url, vk_message(1001, 9)).status_code == 200

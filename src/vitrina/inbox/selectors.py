@@ -32,9 +32,7 @@ def _scoped(membership: Membership) -> QuerySet[Thread]:
 
 def thread_list(*, membership: Membership, filters: ThreadFilter | None = None):
     filters = filters or ThreadFilter()
-    threads = _scoped(membership).select_related(
-        "channel__library", "assignee__user"
-    )
+    threads = _scoped(membership).select_related("channel__library", "assignee__user")
     if filters.network:
         threads = threads.filter(channel__network=filters.network)
     if filters.library_id:
