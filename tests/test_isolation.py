@@ -23,6 +23,7 @@ from vitrina.content.services import media_upload, template_save, text_block_sav
 from vitrina.core.models import AuditEntry
 from vitrina.core.roles import Role
 from vitrina.core.services import api_token_create, invitation_create
+from vitrina.inbox.models import Direction, Message, Thread
 
 # Addresses that are public or personal by design, and why.
 PUBLIC_PREFIXES = (
@@ -51,6 +52,12 @@ PUBLIC_NAMES = {
     "api-root",
     "openapi-json",
     "openapi-view",
+    # Networks post readers' events here: the unguessable token finds one channel, the
+    # network's own secret is verified before anything is stored, and the answer is only
+    # "ok" (or VK's confirmation code), never another organisation's data.
+    "inbox-hook-vk",
+    "inbox-hook-telegram",
+    "inbox-hook-max",
 }
 PLACEHOLDER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
@@ -95,6 +102,25 @@ def world(db):
     record = RecordFactory(organisation=b, bib=BibRecord(title="Секретная книга Б"))
     run = ImportRunFactory(organisation=b, filename="секретный-файл-б.iso")
     memorable_date = MemorableDateFactory(organisation=b, title="Секретная дата Б")
+    thread = Thread.objects.create(
+        organisation=b,
+        channel=channel,
+        kind="message",
+        external_thread="9",
+        reader_id="9",
+        reader_name="Секретный читатель Б",
+        last_message_at=post.created_at,
+        first_inbound_at=post.created_at,
+    )
+    reader_message = Message.objects.create(
+        thread=thread,
+        channel=channel,
+        kind="message",
+        direction=Direction.IN,
+        external_id="m9",
+        text="Секретное сообщение Б",
+        created_at=post.created_at,
+    )
     return {
         "attacker": attacker,
         "attacker_token": attacker_raw,
@@ -116,6 +142,8 @@ def world(db):
             "record_id": record.pk,
             "run_id": run.pk,
             "date_id": memorable_date.pk,
+            "thread_id": thread.pk,
+            "message_id": reader_message.pk,
         },
         "secrets": [
             "Секретная библиотека Б",
@@ -129,6 +157,8 @@ def world(db):
             "Секретная книга Б",
             "секретный-файл-б.iso",
             "Секретная дата Б",
+            "Секретный читатель Б",
+            "Секретное сообщение Б",
         ],
     }
 
@@ -175,6 +205,8 @@ def test_every_route_is_known_to_the_walk():
         "record_id",
         "run_id",
         "date_id",
+        "thread_id",
+        "message_id",
     }
     for route, name in scoped_routes():
         names = {m.group("name") for m in PLACEHOLDER.finditer(route)}
