@@ -54,8 +54,10 @@ def test_nav_shows_unread_count(client, admin_membership, channel):
     write(channel, 1, reader="1")
     write(channel, 2, reader="2")
     login(client, admin_membership)
-    html = client.get(reverse("inbox:list", kwargs={"org": channel.organisation.slug})).content
-    assert 'class="nav-badge">2' in html.decode()
+    org = channel.organisation.slug
+    html = client.get(reverse("inbox:list", kwargs={"org": org})).content.decode()
+    assert reverse("inbox:unread", kwargs={"org": org}) in html
+    assert client.get(reverse("inbox:unread", kwargs={"org": org})).json() == {"count": 2}
 
 
 @pytest.mark.django_db

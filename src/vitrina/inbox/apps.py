@@ -9,7 +9,6 @@ class InboxConfig(AppConfig):
 
     def ready(self):
         from vitrina.core import navigation, rules
-        from vitrina.inbox.selectors import unread_count
 
         navigation.register(
             navigation.NavItem(
@@ -18,6 +17,6 @@ class InboxConfig(AppConfig):
                 url_name="inbox:list",
                 order=150,
                 visible=rules.can_answer_readers,
-                badge=unread_count,
+                badge_url_name="inbox:unread",
             )
         )

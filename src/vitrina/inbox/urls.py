@@ -6,6 +6,7 @@ app_name = "inbox"
 
 urlpatterns = [
     path("", views.thread_list, name="list"),
+    path("unread.json", views.unread, name="unread"),
     path("<int:thread_id>/", views.thread_detail, name="thread"),
     path("<int:thread_id>/reply/", views.thread_reply, name="reply"),
     path("<int:thread_id>/change/", views.thread_change, name="change"),

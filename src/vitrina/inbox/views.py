@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -164,3 +164,9 @@ def thread_change(request, thread_id):
             messages.success(request, _("The conversation is updated."))
             return redirect("inbox:thread", org=request.organisation.slug, thread_id=thread.pk)
     return _thread_page(request, thread, thread_form=form, status=400)
+
+
+@require(rules.can_answer_readers)
+def unread(request):
+    """Conversations with unread messages, for the count next to «Inbox» in the navigation."""
+    return JsonResponse({"count": selectors.unread_count(request.membership)})
