@@ -5,7 +5,7 @@ from vitrina.channels.forms import LibrarySelect
 from vitrina.channels.models import Channel
 from vitrina.channels.networks import Network
 from vitrina.core.models import Library, Membership
-from vitrina.inbox.models import ThreadStatus
+from vitrina.inbox.models import Tag, ThreadStatus
 
 
 class ChannelSelect(forms.ModelChoiceField):
@@ -45,7 +45,11 @@ class ThreadFilterForm(forms.Form):
         required=False,
         empty_label=_("Anyone"),
     )
+    tag = forms.ChoiceField(
+        label=_("Tag"), required=False, choices=[("", _("Any tag")), *Tag.choices]
+    )
     unread = forms.BooleanField(label=_("Unread only"), required=False)
+    overdue = forms.BooleanField(label=_("Waiting too long"), required=False)
 
     def __init__(self, *args, libraries, channels, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,7 +74,19 @@ class ThreadForm(forms.Form):
         required=False,
         empty_label=_("Nobody"),
     )
+    tags = forms.MultipleChoiceField(
+        label=_("Tags"), choices=Tag.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = members
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Note for colleagues"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Write the note first.")},
+        help_text=_("The reader does not see it."),
+    )

@@ -85,6 +85,11 @@ class Thread(models.Model):
     last_message_at = models.DateTimeField()
     first_inbound_at = models.DateTimeField()
     first_answer_at = models.DateTimeField(null=True, blank=True)
+    first_answer_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The oldest reader's message not answered yet; empty when the library has answered.
+    awaiting_since = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -108,6 +113,30 @@ class Thread(models.Model):
 class Direction(models.TextChoices):
     IN = "in", _("From the reader")
     OUT = "out", _("From the library")
+    # Seen only by colleagues, never sent.
+    NOTE = "note", _("Internal note")
+
+
+class Tag(models.TextChoices):
+    QUESTION = "question", _("Question")
+    REVIEW = "review", _("Review")
+    THANKS = "thanks", _("Thanks")
+    COMPLAINT = "complaint", _("Complaint")
+    RENEWAL = "renewal", _("Renewal request")
+    REFERENCE = "reference", _("Reference inquiry")
+
+
+class ThreadTag(models.Model):
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="tags")
+    tag = models.CharField(max_length=12, choices=Tag.choices)
+
+    class Meta:
+        ordering = ["tag"]
+        constraints = [models.UniqueConstraint(fields=["thread", "tag"], name="inbox_tag_once")]
+        indexes = [models.Index(fields=["tag", "thread"])]
+
+    def __str__(self) -> str:
+        return self.get_tag_display()
 
 
 class Delivery(models.TextChoices):
@@ -121,7 +150,7 @@ class Message(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=ThreadKind.choices)
-    direction = models.CharField(max_length=3, choices=Direction.choices)
+    direction = models.CharField(max_length=4, choices=Direction.choices)
     # The network's id: unique per channel and kind for what readers write, so a repeated
     # delivery (webhook retry, poll replay) is dropped by the database itself.
     external_id = models.CharField(max_length=100, blank=True)

@@ -41,6 +41,7 @@ def _thread_for(channel: Channel, event: InboundEvent, at) -> Thread:
                 reader_name=event.author_name[:200],
                 last_message_at=at,
                 first_inbound_at=at,
+                awaiting_since=at,
                 **lookup,
             )
     except IntegrityError:
@@ -77,6 +78,8 @@ def event_store(*, channel: Channel, event: InboundEvent) -> Message | None:
             updates = {"unread": F("unread") + 1}
             if at > thread.last_message_at:
                 updates["last_message_at"] = at
+            if thread.awaiting_since is None:
+                updates["awaiting_since"] = at
             if thread.status in REOPEN:
                 updates["status"] = (
                     ThreadStatus.IN_PROGRESS if thread.assignee_id else ThreadStatus.NEW

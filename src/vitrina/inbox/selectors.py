@@ -7,7 +7,8 @@ from django.db.models import QuerySet
 from vitrina.content.models import Variant
 from vitrina.core.models import Membership
 from vitrina.core.rules import can_answer_readers, limited_library_ids
-from vitrina.inbox.models import Message, Thread
+from vitrina.inbox.models import Message, Thread, ThreadStatus
+from vitrina.inbox.response import overdue_cutoff
 
 
 @dataclass
@@ -18,6 +19,8 @@ class ThreadFilter:
     status: str = ""
     assignee_id: int | None = None
     unread: bool = False
+    tag: str = ""
+    overdue: bool = False
 
 
 def _scoped(membership: Membership) -> QuerySet[Thread]:
@@ -33,6 +36,7 @@ def _scoped(membership: Membership) -> QuerySet[Thread]:
 def thread_list(*, membership: Membership, filters: ThreadFilter | None = None):
     filters = filters or ThreadFilter()
     threads = _scoped(membership).select_related("channel__library", "assignee__user")
+    threads = threads.prefetch_related("tags")
     if filters.network:
         threads = threads.filter(channel__network=filters.network)
     if filters.library_id:
@@ -45,6 +49,12 @@ def thread_list(*, membership: Membership, filters: ThreadFilter | None = None):
         threads = threads.filter(assignee_id=filters.assignee_id)
     if filters.unread:
         threads = threads.filter(unread__gt=0)
+    if filters.tag:
+        threads = threads.filter(tags__tag=filters.tag)
+    if filters.overdue:
+        threads = threads.filter(awaiting_since__lt=overdue_cutoff()).exclude(
+            status=ThreadStatus.CLOSED
+        )
     return threads.order_by("-last_message_at", "-pk")
 
 
@@ -55,6 +65,11 @@ def thread_get(*, membership: Membership, pk: int) -> Thread | None:
         .select_related("channel__library", "organisation", "assignee__user")
         .first()
     )
+
+
+def answerable_threads(membership: Membership) -> QuerySet[Thread]:
+    """Every thread the membership sees, for response-time figures."""
+    return _scoped(membership)
 
 
 def thread_messages(thread: Thread) -> QuerySet[Message]:

@@ -10,7 +10,15 @@ from vitrina.core import rules
 from vitrina.core.audit import audit_record
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.models import Membership
-from vitrina.inbox.models import Delivery, Direction, Message, Thread, ThreadStatus
+from vitrina.inbox.models import (
+    Delivery,
+    Direction,
+    Message,
+    Tag,
+    Thread,
+    ThreadStatus,
+    ThreadTag,
+)
 
 MAX_REPLY = 4000
 
@@ -55,9 +63,10 @@ def _deliver(message: Message) -> Message:
     message.failure = ""
     message.external_id = str(external_id)[:100]
     message.save(update_fields=["delivery", "failure", "external_id"])
-    updates = {"status": ThreadStatus.WAITING, "unread": 0}
+    updates = {"status": ThreadStatus.WAITING, "unread": 0, "awaiting_since": None}
     if thread.first_answer_at is None:
         updates["first_answer_at"] = now
+        updates["first_answer_by"] = message.author_member
     Thread.objects.filter(pk=thread.pk).update(**updates)
     for name, value in updates.items():
         setattr(thread, name, value)
@@ -117,7 +126,12 @@ def reply_retry(*, message: Message, membership: Membership) -> Message:
 
 @transaction.atomic
 def thread_update(
-    *, thread: Thread, membership: Membership, status: str, assignee: Membership | None
+    *,
+    thread: Thread,
+    membership: Membership,
+    status: str,
+    assignee: Membership | None,
+    tags: list[str] | None = None,
 ) -> Thread:
     _require_answerer(membership, thread)
     if status not in ThreadStatus.values:
@@ -135,6 +149,17 @@ def thread_update(
         changes["status"] = [thread.status, status]
     if thread.assignee_id != (assignee.pk if assignee else None):
         changes["assignee"] = [str(thread.assignee or ""), str(assignee or "")]
+    if tags is not None:
+        unknown = set(tags) - set(Tag.values)
+        if unknown:
+            raise ServiceError(_("Unknown tag."), field="tags")
+        current = set(thread.tags.values_list("tag", flat=True))
+        if current != set(tags):
+            changes["tags"] = [sorted(current), sorted(tags)]
+            thread.tags.exclude(tag__in=tags).delete()
+            ThreadTag.objects.bulk_create(
+                [ThreadTag(thread=thread, tag=tag) for tag in set(tags) - current]
+            )
     thread.status = status
     thread.assignee = assignee
     thread.save(update_fields=["status", "assignee"])
@@ -153,3 +178,21 @@ def thread_mark_read(*, thread: Thread) -> None:
     if thread.unread:
         Thread.objects.filter(pk=thread.pk).update(unread=0)
         thread.unread = 0
+
+
+@transaction.atomic
+def note_add(*, thread: Thread, membership: Membership, text: str) -> Message:
+    """An internal note for colleagues: kept in the thread, never sent to the reader."""
+    _require_answerer(membership, thread)
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError(_("Write the note first."), field="text")
+    return Message.objects.create(
+        thread=thread,
+        channel=thread.channel,
+        kind=thread.kind,
+        direction=Direction.NOTE,
+        text=text,
+        author_member=membership,
+        created_at=timezone.now(),
+    )

@@ -7,9 +7,11 @@ app_name = "inbox"
 urlpatterns = [
     path("", views.thread_list, name="list"),
     path("unread.json", views.unread, name="unread"),
+    path("response-times/", views.response_times, name="response-times"),
     path("<int:thread_id>/", views.thread_detail, name="thread"),
     path("<int:thread_id>/reply/", views.thread_reply, name="reply"),
     path("<int:thread_id>/change/", views.thread_change, name="change"),
+    path("<int:thread_id>/note/", views.thread_note, name="note"),
     path(
         "<int:thread_id>/messages/<int:message_id>/retry/",
         views.message_retry,

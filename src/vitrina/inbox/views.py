@@ -1,5 +1,6 @@
 """Pages of the shared inbox."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
@@ -13,8 +14,14 @@ from vitrina.core.exceptions import ServiceError
 from vitrina.core.selectors import library_list
 from vitrina.core.views.decorators import apply_service_error, require
 from vitrina.inbox import selectors, services
-from vitrina.inbox.forms import ReplyForm, ThreadFilterForm, ThreadForm
-from vitrina.inbox.models import Delivery
+from vitrina.inbox.forms import NoteForm, ReplyForm, ThreadFilterForm, ThreadForm
+from vitrina.inbox.models import Delivery, Direction
+from vitrina.inbox.response import (
+    duration_text,
+    first_answer_figures,
+    is_overdue,
+    overdue_cutoff,
+)
 
 PAGE_SIZE = 30
 
@@ -37,6 +44,8 @@ def _filters(request):
             status=data["status"],
             assignee_id=data["assignee"].pk if data["assignee"] else None,
             unread=data["unread"],
+            tag=data["tag"],
+            overdue=data["overdue"],
         )
     return form, filters
 
@@ -46,6 +55,9 @@ def thread_list(request):
     form, filters = _filters(request)
     threads = selectors.thread_list(membership=request.membership, filters=filters)
     page = Paginator(threads, PAGE_SIZE).get_page(request.GET.get("page"))
+    cutoff = overdue_cutoff()
+    for thread in page.object_list:
+        thread.overdue = is_overdue(thread, cutoff)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -68,8 +80,9 @@ def _thread_or_404(request, thread_id):
     return thread
 
 
-def _thread_page(request, thread, *, reply_form=None, thread_form=None, status=200):
+def _thread_page(request, thread, *, reply_form=None, thread_form=None, note_form=None, status=200):
     members = selectors.answerers(request.membership)
+    thread.overdue = is_overdue(thread, overdue_cutoff())
     return render(
         request,
         "inbox/thread_detail.html",
@@ -81,12 +94,21 @@ def _thread_page(request, thread, *, reply_form=None, thread_form=None, status=2
             ),
             "variant": selectors.commented_variant(thread),
             "reply_form": reply_form or ReplyForm(),
+            "note_form": note_form or NoteForm(),
+            "first_answer_in": duration_text(
+                thread.first_answer_at - thread.first_inbound_at if thread.first_answer_at else None
+            ),
             "thread_form": thread_form
             or ThreadForm(
                 members=members,
-                initial={"status": thread.status, "assignee": thread.assignee_id},
+                initial={
+                    "status": thread.status,
+                    "assignee": thread.assignee_id,
+                    "tags": [tag.tag for tag in thread.tags.all()],
+                },
             ),
             "failed": Delivery.FAILED,
+            "note": Direction.NOTE,
         },
         status=status,
     )
@@ -157,6 +179,7 @@ def thread_change(request, thread_id):
                 membership=request.membership,
                 status=form.cleaned_data["status"],
                 assignee=form.cleaned_data["assignee"],
+                tags=form.cleaned_data["tags"],
             )
         except ServiceError as error:
             apply_service_error(form, error)
@@ -170,3 +193,39 @@ def thread_change(request, thread_id):
 def unread(request):
     """Conversations with unread messages, for the count next to «Inbox» in the navigation."""
     return JsonResponse({"count": selectors.unread_count(request.membership)})
+
+
+@require_POST
+@require(rules.can_answer_readers)
+def thread_note(request, thread_id):
+    thread = _thread_or_404(request, thread_id)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.note_add(
+                thread=thread, membership=request.membership, text=form.cleaned_data["text"]
+            )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("The note is saved."))
+            return redirect("inbox:thread", org=request.organisation.slug, thread_id=thread.pk)
+    return _thread_page(request, thread, note_form=form, status=400)
+
+
+@require(rules.can_answer_readers)
+def response_times(request):
+    threads = selectors.answerable_threads(request.membership)
+    overall, per_member = first_answer_figures(threads)
+    return render(
+        request,
+        "inbox/response_times.html",
+        {
+            "overall": overall,
+            "per_member": per_member,
+            "overdue": selectors.thread_list(
+                membership=request.membership, filters=selectors.ThreadFilter(overdue=True)
+            ).count(),
+            "working_days": settings.INBOX_ANSWER_WORKING_DAYS,
+        },
+    )
