@@ -23,7 +23,7 @@ from vitrina.content.services import media_upload, template_save, text_block_sav
 from vitrina.core.models import AuditEntry
 from vitrina.core.roles import Role
 from vitrina.core.services import api_token_create, invitation_create
-from vitrina.inbox.models import Direction, Message, Thread
+from vitrina.inbox.models import CannedAnswer, Direction, Message, Thread
 
 # Addresses that are public or personal by design, and why.
 PUBLIC_PREFIXES = (
@@ -112,6 +112,9 @@ def world(db):
         last_message_at=post.created_at,
         first_inbound_at=post.created_at,
     )
+    canned = CannedAnswer.objects.create(
+        organisation=b, title="Секретный ответ Б", text="Текст ответа Б"
+    )
     reader_message = Message.objects.create(
         thread=thread,
         channel=channel,
@@ -144,6 +147,7 @@ def world(db):
             "date_id": memorable_date.pk,
             "thread_id": thread.pk,
             "message_id": reader_message.pk,
+            "canned_id": canned.pk,
         },
         "secrets": [
             "Секретная библиотека Б",
@@ -159,6 +163,7 @@ def world(db):
             "Секретная дата Б",
             "Секретный читатель Б",
             "Секретное сообщение Б",
+            "Секретный ответ Б",
         ],
     }
 
@@ -207,6 +212,7 @@ def test_every_route_is_known_to_the_walk():
         "date_id",
         "thread_id",
         "message_id",
+        "canned_id",
     }
     for route, name in scoped_routes():
         names = {m.group("name") for m in PLACEHOLDER.finditer(route)}

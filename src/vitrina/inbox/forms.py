@@ -5,7 +5,7 @@ from vitrina.channels.forms import LibrarySelect
 from vitrina.channels.models import Channel
 from vitrina.channels.networks import Network
 from vitrina.core.models import Library, Membership
-from vitrina.inbox.models import Tag, ThreadStatus
+from vitrina.inbox.models import CannedAnswer, Tag, ThreadStatus
 
 
 class ChannelSelect(forms.ModelChoiceField):
@@ -59,11 +59,29 @@ class ThreadFilterForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    text = forms.CharField(
-        label=_("Answer"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": _("Write the answer first.")},
+    canned = forms.ModelChoiceField(
+        label=_("Canned answer"),
+        queryset=CannedAnswer.objects.none(),
+        required=False,
+        empty_label=_("Write my own"),
+        help_text=_("Chosen with an empty text, the canned answer is sent as it is."),
     )
+    text = forms.CharField(
+        label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+    def __init__(self, *args, canned=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if canned is None:
+            del self.fields["canned"]
+        else:
+            self.fields["canned"].queryset = canned
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("text") or "").strip() and not data.get("canned"):
+            self.add_error("text", _("Write the answer first."))
+        return data
 
 
 class ThreadForm(forms.Form):
@@ -89,4 +107,21 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Write the note first.")},
         help_text=_("The reader does not see it."),
+    )
+
+
+class CannedForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=120,
+        error_messages={"required": _("Give the answer a title.")},
+    )
+    text = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Write the answer's text.")},
+        help_text=_(
+            "{reader} is replaced with the reader's name, {library} with the library, "
+            "{channel} with the channel, {librarian} with your name."
+        ),
     )

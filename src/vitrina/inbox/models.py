@@ -179,3 +179,26 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class CannedAnswer(models.Model):
+    """A prepared answer; ``{reader}``, ``{library}``, ``{channel}`` and ``{librarian}`` are
+    filled in for the conversation it is used in."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="canned_answers"
+    )
+    title = models.CharField(_("title"), max_length=120)
+    text = models.TextField(_("text"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("canned answer")
+        verbose_name_plural = _("canned answers")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "title"], name="inbox_canned_title")
+        ]
+
+    def __str__(self) -> str:
+        return self.title

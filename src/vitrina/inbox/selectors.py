@@ -118,3 +118,15 @@ def answerers(membership: Membership) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__username")
     )
+
+
+def canned_list(membership: Membership) -> QuerySet:
+    from vitrina.inbox.models import CannedAnswer
+
+    if not can_answer_readers(membership):
+        return CannedAnswer.objects.none()
+    return CannedAnswer.objects.filter(organisation=membership.organisation).order_by("title")
+
+
+def canned_get(*, membership: Membership, pk: int):
+    return canned_list(membership).filter(pk=pk).first()

@@ -14,7 +14,8 @@ from vitrina.core.exceptions import ServiceError
 from vitrina.core.selectors import library_list
 from vitrina.core.views.decorators import apply_service_error, require
 from vitrina.inbox import selectors, services
-from vitrina.inbox.forms import NoteForm, ReplyForm, ThreadFilterForm, ThreadForm
+from vitrina.inbox.canned import canned_delete, canned_render, canned_save
+from vitrina.inbox.forms import CannedForm, NoteForm, ReplyForm, ThreadFilterForm, ThreadForm
 from vitrina.inbox.models import Delivery, Direction
 from vitrina.inbox.response import (
     duration_text,
@@ -83,6 +84,11 @@ def _thread_or_404(request, thread_id):
 def _thread_page(request, thread, *, reply_form=None, thread_form=None, note_form=None, status=200):
     members = selectors.answerers(request.membership)
     thread.overdue = is_overdue(thread, overdue_cutoff())
+    canned = selectors.canned_list(request.membership)
+    canned_texts = {
+        str(answer.pk): canned_render(answer.text, thread=thread, membership=request.membership)
+        for answer in canned
+    }
     return render(
         request,
         "inbox/thread_detail.html",
@@ -93,7 +99,8 @@ def _thread_page(request, thread, *, reply_form=None, thread_form=None, note_for
                 membership=request.membership, thread=thread
             ),
             "variant": selectors.commented_variant(thread),
-            "reply_form": reply_form or ReplyForm(),
+            "reply_form": reply_form or ReplyForm(canned=canned if canned_texts else None),
+            "canned_texts": canned_texts,
             "note_form": note_form or NoteForm(),
             "first_answer_in": duration_text(
                 thread.first_answer_at - thread.first_inbound_at if thread.first_answer_at else None
@@ -125,12 +132,15 @@ def thread_detail(request, thread_id):
 @require(rules.can_answer_readers)
 def thread_reply(request, thread_id):
     thread = _thread_or_404(request, thread_id)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, canned=selectors.canned_list(request.membership))
     if form.is_valid():
-        try:
-            message = services.reply_send(
-                thread=thread, membership=request.membership, text=form.cleaned_data["text"]
+        text = form.cleaned_data["text"].strip()
+        if not text and form.cleaned_data.get("canned"):
+            text = canned_render(
+                form.cleaned_data["canned"].text, thread=thread, membership=request.membership
             )
+        try:
+            message = services.reply_send(thread=thread, membership=request.membership, text=text)
         except ServiceError as error:
             apply_service_error(form, error)
         else:
@@ -229,3 +239,48 @@ def response_times(request):
             "working_days": settings.INBOX_ANSWER_WORKING_DAYS,
         },
     )
+
+
+@require(rules.can_answer_readers)
+def canned_list(request):
+    return render(
+        request,
+        "inbox/canned_list.html",
+        {"answers": selectors.canned_list(request.membership)},
+    )
+
+
+@require(rules.can_answer_readers)
+def canned_edit(request, canned_id=None):
+    answer = None
+    if canned_id is not None:
+        answer = selectors.canned_get(membership=request.membership, pk=canned_id)
+        if answer is None:
+            raise Http404
+    initial = {"title": answer.title, "text": answer.text} if answer else None
+    form = CannedForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            canned_save(membership=request.membership, answer=answer, **form.cleaned_data)
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("The canned answer is saved."))
+            return redirect("inbox:canned", org=request.organisation.slug)
+    return render(
+        request,
+        "inbox/canned_form.html",
+        {"form": form, "answer": answer},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@require(rules.can_answer_readers)
+def canned_remove(request, canned_id):
+    answer = selectors.canned_get(membership=request.membership, pk=canned_id)
+    if answer is None:
+        raise Http404
+    canned_delete(membership=request.membership, answer=answer)
+    messages.success(request, _("The canned answer is deleted."))
+    return redirect("inbox:canned", org=request.organisation.slug)

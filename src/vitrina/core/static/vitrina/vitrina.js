@@ -49,4 +49,11 @@
       })
       .catch(function () {});
   });
+  // Inbox: choosing a canned answer puts its text (placeholders filled) into the answer.
+  document.addEventListener("change", function (event) {
+    var data = document.getElementById("canned-texts");
+    if (!data || event.target.id !== "id_canned") return;
+    var text = JSON.parse(data.textContent)[event.target.value];
+    if (text) document.getElementById("id_text").value = text;
+  });
 })();
