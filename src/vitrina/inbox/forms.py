@@ -49,6 +49,7 @@ class ThreadFilterForm(forms.Form):
         label=_("Tag"), required=False, choices=[("", _("Any tag")), *Tag.choices]
     )
     unread = forms.BooleanField(label=_("Unread only"), required=False)
+    flagged = forms.BooleanField(label=_("Complaints"), required=False)
     overdue = forms.BooleanField(label=_("Waiting too long"), required=False)
 
     def __init__(self, *args, libraries, channels, members, **kwargs):
@@ -94,6 +95,11 @@ class ThreadForm(forms.Form):
     )
     tags = forms.MultipleChoiceField(
         label=_("Tags"), choices=Tag.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    flagged = forms.BooleanField(
+        label=_("Complaint or hostile: for a senior librarian"),
+        required=False,
+        help_text=_("Only administrators and editors clear this mark."),
     )
 
     def __init__(self, *args, members, **kwargs):

@@ -82,6 +82,8 @@ class Thread(models.Model):
         verbose_name=_("assignee"),
     )
     unread = models.PositiveIntegerField(default=0)
+    # A complaint or a hostile message: a senior librarian answers or assigns it first.
+    flagged = models.BooleanField(_("for a senior librarian"), default=False)
     last_message_at = models.DateTimeField()
     first_inbound_at = models.DateTimeField()
     first_answer_at = models.DateTimeField(null=True, blank=True)
@@ -163,6 +165,7 @@ class Message(models.Model):
     # What a reply needs to land under this message (the network's reply_* fields).
     reply_extra = models.JSONField(default=dict, blank=True)
     delivery = models.CharField(max_length=10, choices=Delivery.choices, blank=True)
+    negative = models.BooleanField(default=False)
     failure = models.TextField(blank=True)
     created_at = models.DateTimeField()
     received_at = models.DateTimeField(auto_now_add=True)

@@ -12,10 +12,13 @@ from vitrina.inbox.models import (
     ChannelInbox,
     Direction,
     Message,
+    Tag,
     Thread,
     ThreadKind,
     ThreadStatus,
+    ThreadTag,
 )
+from vitrina.inbox.negativity import is_negative
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +63,7 @@ def event_store(*, channel: Channel, event: InboundEvent) -> Message | None:
     if repeated.exists():
         return None
     at = event.created_at or timezone.now()
+    negative = is_negative(event.text)
     try:
         with transaction.atomic():
             thread = _thread_for(channel, event, at)
@@ -74,8 +78,12 @@ def event_store(*, channel: Channel, event: InboundEvent) -> Message | None:
                 author_name=event.author_name[:200],
                 reply_extra={k: v for k, v in event.raw.items() if k.startswith("reply_")},
                 created_at=at,
+                negative=negative,
             )
             updates = {"unread": F("unread") + 1}
+            if negative:
+                updates["flagged"] = True
+                ThreadTag.objects.get_or_create(thread=thread, tag=Tag.COMPLAINT)
             if at > thread.last_message_at:
                 updates["last_message_at"] = at
             if thread.awaiting_since is None:

@@ -21,6 +21,7 @@ class ThreadFilter:
     unread: bool = False
     tag: str = ""
     overdue: bool = False
+    flagged: bool = False
 
 
 def _scoped(membership: Membership) -> QuerySet[Thread]:
@@ -49,6 +50,8 @@ def thread_list(*, membership: Membership, filters: ThreadFilter | None = None):
         threads = threads.filter(assignee_id=filters.assignee_id)
     if filters.unread:
         threads = threads.filter(unread__gt=0)
+    if filters.flagged:
+        threads = threads.filter(flagged=True)
     if filters.tag:
         threads = threads.filter(tags__tag=filters.tag)
     if filters.overdue:

@@ -23,11 +23,28 @@ from vitrina.inbox.models import (
 MAX_REPLY = 4000
 
 
+def is_senior(membership: Membership) -> bool:
+    """Senior librarians (administrators and editors) see to complaints first."""
+    return rules.can_answer_readers(membership) and rules.can_publish(membership)
+
+
 def _require_answerer(membership: Membership, thread: Thread):
     if not rules.can_answer_readers(membership) or not rules.can_access_library(
         membership, thread.channel.library
     ):
         raise ServiceError(_("You may not answer readers of this channel."), code="forbidden")
+
+
+def _require_reply_allowed(membership: Membership, thread: Thread):
+    _require_answerer(membership, thread)
+    if thread.flagged and not is_senior(membership) and thread.assignee_id != membership.pk:
+        raise ServiceError(
+            _(
+                "This conversation looks like a complaint: a senior librarian answers it "
+                "or assigns it to you first."
+            ),
+            code="forbidden",
+        )
 
 
 def reply_target(thread: Thread, *, answering: Message | None = None) -> ReplyTarget:
@@ -75,7 +92,7 @@ def _deliver(message: Message) -> Message:
 
 def reply_send(*, thread: Thread, membership: Membership, text: str) -> Message:
     """Store the reply first (so it is never lost), then send it; a failure stays visible."""
-    _require_answerer(membership, thread)
+    _require_reply_allowed(membership, thread)
     text = (text or "").strip()
     if not text:
         raise ServiceError(_("Write the answer first."), field="text")
@@ -106,7 +123,7 @@ def reply_send(*, thread: Thread, membership: Membership, text: str) -> Message:
 
 
 def reply_retry(*, message: Message, membership: Membership) -> Message:
-    _require_answerer(membership, message.thread)
+    _require_reply_allowed(membership, message.thread)
     if message.direction != Direction.OUT or message.delivery != Delivery.FAILED:
         raise ServiceError(_("Only an undelivered answer can be sent again."), code="conflict")
     updated = Message.objects.filter(pk=message.pk, delivery=Delivery.FAILED).update(
@@ -132,8 +149,14 @@ def thread_update(
     status: str,
     assignee: Membership | None,
     tags: list[str] | None = None,
+    flagged: bool | None = None,
 ) -> Thread:
     _require_answerer(membership, thread)
+    senior = is_senior(membership)
+    if thread.flagged and not senior and thread.assignee_id != membership.pk:
+        raise ServiceError(_("A senior librarian sees to this complaint first."), code="forbidden")
+    if flagged is not None and flagged != thread.flagged and not senior:
+        raise ServiceError(_("Only a senior librarian clears the complaint mark."), field="flagged")
     if status not in ThreadStatus.values:
         raise ServiceError(_("Unknown status."), field="status")
     if assignee is not None and (
@@ -160,9 +183,12 @@ def thread_update(
             ThreadTag.objects.bulk_create(
                 [ThreadTag(thread=thread, tag=tag) for tag in set(tags) - current]
             )
+    if flagged is not None and flagged != thread.flagged:
+        changes["flagged"] = [thread.flagged, flagged]
+        thread.flagged = flagged
     thread.status = status
     thread.assignee = assignee
-    thread.save(update_fields=["status", "assignee"])
+    thread.save(update_fields=["status", "assignee", "flagged"])
     if changes:
         audit_record(
             action="inbox.thread_changed",

@@ -47,6 +47,7 @@ def _filters(request):
             unread=data["unread"],
             tag=data["tag"],
             overdue=data["overdue"],
+            flagged=data["flagged"],
         )
     return form, filters
 
@@ -112,6 +113,7 @@ def _thread_page(request, thread, *, reply_form=None, thread_form=None, note_for
                     "status": thread.status,
                     "assignee": thread.assignee_id,
                     "tags": [tag.tag for tag in thread.tags.all()],
+                    "flagged": thread.flagged,
                 },
             ),
             "failed": Delivery.FAILED,
@@ -190,6 +192,9 @@ def thread_change(request, thread_id):
                 status=form.cleaned_data["status"],
                 assignee=form.cleaned_data["assignee"],
                 tags=form.cleaned_data["tags"],
+                flagged=form.cleaned_data["flagged"]
+                if services.is_senior(request.membership)
+                else None,
             )
         except ServiceError as error:
             apply_service_error(form, error)
