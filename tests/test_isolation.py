@@ -23,7 +23,7 @@ from vitrina.content.services import media_upload, template_save, text_block_sav
 from vitrina.core.models import AuditEntry
 from vitrina.core.roles import Role
 from vitrina.core.services import api_token_create, invitation_create
-from vitrina.inbox.models import CannedAnswer, Direction, Message, Thread
+from vitrina.inbox.models import CannedAnswer, Direction, Message, ReferenceInquiry, Thread
 
 # Addresses that are public or personal by design, and why.
 PUBLIC_PREFIXES = (
@@ -124,6 +124,14 @@ def world(db):
         text="Секретное сообщение Б",
         created_at=post.created_at,
     )
+    inquiry = ReferenceInquiry.objects.create(
+        organisation=b,
+        library=library,
+        thread=thread,
+        question=reader_message,
+        kind="factual",
+        topic="Секретная справка Б",
+    )
     return {
         "attacker": attacker,
         "attacker_token": attacker_raw,
@@ -148,6 +156,7 @@ def world(db):
             "thread_id": thread.pk,
             "message_id": reader_message.pk,
             "canned_id": canned.pk,
+            "inquiry_id": inquiry.pk,
         },
         "secrets": [
             "Секретная библиотека Б",
@@ -164,6 +173,7 @@ def world(db):
             "Секретный читатель Б",
             "Секретное сообщение Б",
             "Секретный ответ Б",
+            "Секретная справка Б",
         ],
     }
 
@@ -213,6 +223,7 @@ def test_every_route_is_known_to_the_walk():
         "thread_id",
         "message_id",
         "canned_id",
+        "inquiry_id",
     }
     for route, name in scoped_routes():
         names = {m.group("name") for m in PLACEHOLDER.finditer(route)}

@@ -5,7 +5,7 @@ from vitrina.channels.forms import LibrarySelect
 from vitrina.channels.models import Channel
 from vitrina.channels.networks import Network
 from vitrina.core.models import Library, Membership
-from vitrina.inbox.models import CannedAnswer, Tag, ThreadStatus
+from vitrina.inbox.models import CannedAnswer, InquiryKind, Tag, ThreadStatus
 
 
 class ChannelSelect(forms.ModelChoiceField):
@@ -130,4 +130,33 @@ class CannedForm(forms.Form):
             "{reader} is replaced with the reader's name, {library} with the library, "
             "{channel} with the channel, {librarian} with your name."
         ),
+    )
+
+
+class InquiryForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        choices=InquiryKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the type of the inquiry.")},
+    )
+    topic = forms.CharField(
+        label=_("Topic"),
+        max_length=300,
+        error_messages={"required": _("Write the topic of the inquiry.")},
+    )
+
+
+class InquiryAnswerForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=InquiryKind.choices, widget=forms.RadioSelect)
+    answer = forms.CharField(
+        label=_("Answer"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Write the answer first.")},
+    )
+    sources = forms.CharField(
+        label=_("Sources"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("One per line; they are sent to the reader after the answer."),
     )

@@ -205,3 +205,49 @@ class CannedAnswer(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class InquiryKind(models.TextChoices):
+    THEMATIC = "thematic", _("Thematic (literature on a topic)")
+    ADDRESS = "address", _("Address (whether and where a document is held)")
+    CLARIFYING = "clarifying", _("Clarifying (completing or correcting a description)")
+    FACTUAL = "factual", _("Factual (a fact, date, number or quotation)")
+
+
+class ReferenceInquiry(models.Model):
+    """A reader's question kept as a reference inquiry answered in virtual mode."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="reference_inquiries"
+    )
+    library = models.ForeignKey(
+        "core.Library", on_delete=models.RESTRICT, related_name="reference_inquiries"
+    )
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="inquiries")
+    question = models.OneToOneField(
+        Message, on_delete=models.CASCADE, related_name="inquiry", verbose_name=_("question")
+    )
+    kind = models.CharField(_("type"), max_length=12, choices=InquiryKind.choices)
+    topic = models.CharField(_("topic"), max_length=300)
+    answer = models.TextField(_("answer"), blank=True)
+    sources = models.TextField(_("sources"), blank=True)
+    answer_message = models.ForeignKey(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("reference inquiry")
+        verbose_name_plural = _("reference inquiries")
+        indexes = [models.Index(fields=["organisation", "answered_at"])]
+
+    def __str__(self) -> str:
+        return self.topic

@@ -76,7 +76,9 @@ def answerable_threads(membership: Membership) -> QuerySet[Thread]:
 
 
 def thread_messages(thread: Thread) -> QuerySet[Message]:
-    return thread.messages.select_related("author_member__user").order_by("created_at", "pk")
+    return thread.messages.select_related("author_member__user", "inquiry").order_by(
+        "created_at", "pk"
+    )
 
 
 def message_get(*, membership: Membership, thread: Thread, pk: int) -> Message | None:
@@ -133,3 +135,19 @@ def canned_list(membership: Membership) -> QuerySet:
 
 def canned_get(*, membership: Membership, pk: int):
     return canned_list(membership).filter(pk=pk).first()
+
+
+def inquiry_list(membership: Membership) -> QuerySet:
+    from vitrina.inbox.models import ReferenceInquiry
+
+    if not can_answer_readers(membership):
+        return ReferenceInquiry.objects.none()
+    inquiries = ReferenceInquiry.objects.filter(organisation=membership.organisation)
+    limited = limited_library_ids(membership)
+    if limited is not None:
+        inquiries = inquiries.filter(library_id__in=limited)
+    return inquiries.select_related("library", "thread__channel", "question")
+
+
+def inquiry_get(*, membership: Membership, pk: int):
+    return inquiry_list(membership).filter(pk=pk).first()

@@ -3,8 +3,9 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,9 +14,17 @@ from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.selectors import library_list
 from vitrina.core.views.decorators import apply_service_error, require
-from vitrina.inbox import selectors, services
+from vitrina.inbox import reference, selectors, services
 from vitrina.inbox.canned import canned_delete, canned_render, canned_save
-from vitrina.inbox.forms import CannedForm, NoteForm, ReplyForm, ThreadFilterForm, ThreadForm
+from vitrina.inbox.forms import (
+    CannedForm,
+    InquiryAnswerForm,
+    InquiryForm,
+    NoteForm,
+    ReplyForm,
+    ThreadFilterForm,
+    ThreadForm,
+)
 from vitrina.inbox.models import Delivery, Direction
 from vitrina.inbox.response import (
     duration_text,
@@ -169,6 +178,7 @@ def message_retry(request, thread_id, message_id):
     except ServiceError as error:
         messages.error(request, error.message)
     else:
+        reference.inquiries_settle(message)
         if message.delivery == Delivery.FAILED:
             messages.error(
                 request,
@@ -289,3 +299,103 @@ def canned_remove(request, canned_id):
     canned_delete(membership=request.membership, answer=answer)
     messages.success(request, _("The canned answer is deleted."))
     return redirect("inbox:canned", org=request.organisation.slug)
+
+
+@require(rules.can_answer_readers)
+def inquiry_create(request, thread_id, message_id):
+    thread = _thread_or_404(request, thread_id)
+    message = selectors.message_get(membership=request.membership, thread=thread, pk=message_id)
+    if message is None or message.direction != Direction.IN:
+        raise Http404
+    form = InquiryForm(
+        request.POST or None,
+        initial={
+            "kind": reference.suggest_kind(message.text),
+            "topic": reference.suggest_topic(message.text),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            inquiry = reference.inquiry_create(
+                message=message, membership=request.membership, **form.cleaned_data
+            )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            return redirect("inbox:inquiry", org=request.organisation.slug, inquiry_id=inquiry.pk)
+    return render(
+        request,
+        "inbox/inquiry_create.html",
+        {"thread": thread, "question": message, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require(rules.can_answer_readers)
+def inquiry_detail(request, inquiry_id):
+    inquiry = selectors.inquiry_get(membership=request.membership, pk=inquiry_id)
+    if inquiry is None:
+        raise Http404
+    form = InquiryAnswerForm(request.POST or None, initial={"kind": inquiry.kind})
+    if request.method == "POST" and not inquiry.answered_at and form.is_valid():
+        try:
+            inquiry = reference.inquiry_answer(
+                inquiry=inquiry, membership=request.membership, **form.cleaned_data
+            )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            if inquiry.answered_at:
+                messages.success(request, _("The answer is sent to the reader."))
+            else:
+                messages.error(
+                    request,
+                    _("The answer was not delivered: %(reason)s")
+                    % {"reason": inquiry.answer_message.failure},
+                )
+            return redirect(
+                "inbox:thread", org=request.organisation.slug, thread_id=inquiry.thread_id
+            )
+    return render(
+        request,
+        "inbox/inquiry_detail.html",
+        {"inquiry": inquiry, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+@require(rules.can_answer_readers)
+def inquiry_report(request):
+    year = _year(request)
+    inquiries = selectors.inquiry_list(request.membership)
+    return render(
+        request,
+        "inbox/inquiry_report.html",
+        {
+            "year": year,
+            "counts": reference.inquiry_counts(inquiries, year=year),
+            "recent": inquiries.order_by("-created_at")[:50],
+        },
+    )
+
+
+@require(rules.can_answer_readers)
+def inquiry_export(request):
+    year = _year(request)
+    counts = reference.inquiry_counts(selectors.inquiry_list(request.membership), year=year)
+    content = reference.inquiry_workbook(counts, year=year, organisation=request.organisation.name)
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = f"reference-inquiries-{request.organisation.slug}-{year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
