@@ -1,7 +1,7 @@
 import pytest
 
 from vitrina.demo.build import build_demo
-from vitrina.inbox.models import Message, Thread, ThreadStatus
+from vitrina.inbox.models import Message, ReferenceInquiry, Thread, ThreadStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -15,5 +15,9 @@ def test_demo_fills_both_inboxes(settings):
     assert knmb.filter(status=ThreadStatus.IN_PROGRESS, assignee__isnull=False).exists()
     comments = Message.objects.filter(thread__organisation__slug="knmb", kind="comment")
     assert comments.count() == 2
+    assert ReferenceInquiry.objects.filter(organisation__slug="knmb", kind="thematic").exists()
+    # The complaints of the demo are flagged for a senior librarian.
+    assert knmb.filter(flagged=True).count() == 1
+    assert mednogorsk.filter(flagged=True).count() == 1
     assert build_demo(reset=True) is not None
     assert Thread.objects.count() == 6

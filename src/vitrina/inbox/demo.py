@@ -8,6 +8,7 @@ from vitrina.channels.providers.base import InboundEvent
 from vitrina.core.models import Membership
 from vitrina.inbox.models import ThreadStatus
 from vitrina.inbox.receiving import event_store
+from vitrina.inbox.reference import inquiry_create, suggest_kind
 from vitrina.inbox.services import thread_update
 
 # (channel address without the scheme, kind, thread, reader id, reader name, minutes ago, text)
@@ -102,9 +103,14 @@ def load(context: dict) -> None:
         threads[(url, thread)] = message.thread
     knmb = context["organisations"]["knmb"]
     reference = Membership.objects.get(user=context["users"]["reference"], organisation=knmb)
+    request = threads[("vk.com/medlib42", "288190")]
     thread_update(
-        thread=threads[("vk.com/medlib42", "288190")],
+        thread=request, membership=reference, status=ThreadStatus.IN_PROGRESS, assignee=reference
+    )
+    question = request.messages.get()
+    inquiry_create(
+        message=question,
         membership=reference,
-        status=ThreadStatus.IN_PROGRESS,
-        assignee=reference,
+        kind=suggest_kind(question.text),
+        topic="Реабилитация после инсульта, литература за 5 лет",
     )
