@@ -78,6 +78,9 @@ def prepare():
     from vitrina.inbox.receiving import channel_inbox
 
     call_command("migrate", interactive=False, verbosity=0)
+    from vitrina.core.models import Membership, User
+    from vitrina.core.roles import Role
+
     suffix = f"{os.getpid()}-{int(time.time())}"
     organisation = Organisation.objects.create(name="Benchmark", slug=f"bench-{suffix}")
     library = Library.objects.create(organisation=organisation, name="Библиотека")
@@ -91,7 +94,30 @@ def prepare():
         connection_state=ConnectionState.CONNECTED,
     )
     channel_secret_set(channel=channel, kind=SecretKind.WEBHOOK_SECRET, value=SECRET, actor=None)
-    return channel, channel_inbox(channel)
+    user = User.objects.create(username=f"bench-{suffix}")
+    Membership.objects.create(user=user, organisation=organisation, role=Role.REFERENCE)
+    return channel, channel_inbox(channel), user
+
+
+def list_times(user, organisation_slug: str, rounds: int) -> dict[str, float]:
+    """Server time of the inbox list (first page, and a filtered page), p95 in ms."""
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    url = reverse("inbox:list", kwargs={"org": organisation_slug})
+    results = {}
+    for name, params in [("list", {}), ("filtered", {"network": "vk", "unread": "on"})]:
+        client.get(url, params)  # templates compiled, caches warm
+        times = []
+        for _round in range(rounds):
+            begun = time.perf_counter()
+            response = client.get(url, params)
+            times.append(time.perf_counter() - begun)
+            assert response.status_code == 200
+        results[name] = percentile(times, 0.95) * 1000
+    return results
 
 
 def event(number: int) -> bytes:
@@ -150,7 +176,7 @@ def main():
 
     from vitrina.inbox.models import Message
 
-    channel, inbox = prepare()
+    channel, inbox, user = prepare()
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, __file__, "--serve", str(port)], env=os.environ.copy()
@@ -185,13 +211,20 @@ def main():
     rate = sent / elapsed
     p50 = statistics.median(times) * 1000
     p99 = percentile(times, 0.99) * 1000
+    threads = channel.inbox_threads.count()
+    listing = list_times(user, channel.organisation.slug, 20 if args.quick else 100)
     print(f"database: {os.environ['VITRINA_DATABASE_URL'].split(':')[0]}")
+    print(
+        f"inbox list over {threads} conversations and {stored} messages: server time p95 "
+        f"{listing['list']:.1f} ms, filtered {listing['filtered']:.1f} ms"
+    )
     print(f"sent {sent} requests ({count} distinct events, {sent - count} repeats)")
     print(f"{rate:.0f} requests a second, answer p50 {p50:.1f} ms, p99 {p99:.1f} ms")
     print(f"stored {stored}, lost {lost}, duplicated {duplicated}, refused {failures}")
     print(
         f"inbox: events={count} requests={sent} rps={rate:.0f} p50_ms={p50:.1f} "
-        f"p99_ms={p99:.1f} lost={lost} duplicated={duplicated} failed={failures}"
+        f"p99_ms={p99:.1f} lost={lost} duplicated={duplicated} failed={failures} "
+        f"list_p95_ms={listing['list']:.1f} filtered_p95_ms={listing['filtered']:.1f}"
     )
 
 
