@@ -104,7 +104,7 @@ class Thread(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["organisation", "-last_message_at"]),
+            models.Index(fields=["organisation", "-last_message_at", "-id"]),
             models.Index(fields=["organisation", "reader_id"]),
         ]
 
