@@ -1,7 +1,9 @@
 import pytest
 
 from vitrina.channels.networks import Network
-from vitrina.inbox.models import ChannelInbox, Direction, Message, Thread
+from vitrina.core.models import Membership
+from vitrina.inbox import selectors, services
+from vitrina.inbox.models import ChannelInbox, Delivery, Direction, Message, Thread
 from vitrina.inbox.polling import channel_poll, inbox_poll_all
 
 
@@ -48,7 +50,7 @@ def test_replayed_batch_is_dropped(networks, connect):
 
 
 @pytest.mark.django_db
-def test_vk_comments_are_polled(networks, connect, schedule):
+def test_vk_comments_are_polled_linked_to_the_post_and_answered(networks, connect, schedule, admin):
     from tests.publishing.test_engine import run_once
 
     channel = connect(Network.VK)
@@ -60,6 +62,11 @@ def test_vk_comments_are_polled(networks, connect, schedule):
     thread = Thread.objects.get(channel=channel)
     assert thread.kind == "comment"
     assert thread.external_thread == variant.external_id
+    assert selectors.commented_variant(thread) == variant
+    membership = Membership.objects.get(user=admin)
+    answer = services.reply_send(thread=thread, membership=membership, text="Уже можно!")
+    assert answer.delivery == Delivery.SENT, answer.failure
+    assert answer.external_id  # the network's id of the reply comment
 
 
 @pytest.mark.django_db
