@@ -1,8 +1,6 @@
-import time
-
 from django.core.management.base import BaseCommand
 
-from vitrina.inbox.polling import inbox_poll_all
+from vitrina.inbox.poller import Poller
 
 
 class Command(BaseCommand):
@@ -14,12 +12,14 @@ class Command(BaseCommand):
             "--interval", type=float, default=10, help="Seconds between rounds (default 10)."
         )
 
+    def report(self, results: dict[int, int]) -> None:
+        stored = sum(n for n in results.values() if n > 0)
+        failed = sum(1 for n in results.values() if n < 0)
+        self.stdout.write(f"inbox: {stored} new, {len(results)} channels, {failed} failed")
+
     def handle(self, *args, once=False, interval=10, **options):
-        while True:
-            results = inbox_poll_all()
-            stored = sum(n for n in results.values() if n > 0)
-            failed = sum(1 for n in results.values() if n < 0)
-            self.stdout.write(f"inbox: {stored} new, {len(results)} channels, {failed} failed")
-            if once:
-                return
-            time.sleep(interval)
+        poller = Poller(interval=interval)
+        if once:
+            self.report(poller.run_once())
+            return
+        poller.run_forever(report=self.report)
