@@ -71,7 +71,7 @@ def inquiry_create(
     *, message: Message, membership: Membership, kind: str, topic: str
 ) -> ReferenceInquiry:
     thread = message.thread
-    services._require_answerer(membership, thread)
+    services.require_answerer(membership, thread)
     if message.direction != Direction.IN:
         raise ServiceError(_("Only a reader's message can become a reference inquiry."))
     if ReferenceInquiry.objects.filter(question=message).exists():

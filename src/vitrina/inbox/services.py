@@ -28,15 +28,15 @@ def is_senior(membership: Membership) -> bool:
     return rules.can_answer_readers(membership) and rules.can_publish(membership)
 
 
-def _require_answerer(membership: Membership, thread: Thread):
+def require_answerer(membership: Membership, thread: Thread):
     if not rules.can_answer_readers(membership) or not rules.can_access_library(
         membership, thread.channel.library
     ):
         raise ServiceError(_("You may not answer readers of this channel."), code="forbidden")
 
 
-def _require_reply_allowed(membership: Membership, thread: Thread):
-    _require_answerer(membership, thread)
+def require_reply_allowed(membership: Membership, thread: Thread):
+    require_answerer(membership, thread)
     if thread.flagged and not is_senior(membership) and thread.assignee_id != membership.pk:
         raise ServiceError(
             _(
@@ -92,7 +92,7 @@ def _deliver(message: Message) -> Message:
 
 def reply_send(*, thread: Thread, membership: Membership, text: str) -> Message:
     """Store the reply first (so it is never lost), then send it; a failure stays visible."""
-    _require_reply_allowed(membership, thread)
+    require_reply_allowed(membership, thread)
     text = (text or "").strip()
     if not text:
         raise ServiceError(_("Write the answer first."), field="text")
@@ -123,7 +123,7 @@ def reply_send(*, thread: Thread, membership: Membership, text: str) -> Message:
 
 
 def reply_retry(*, message: Message, membership: Membership) -> Message:
-    _require_reply_allowed(membership, message.thread)
+    require_reply_allowed(membership, message.thread)
     if message.direction != Direction.OUT or message.delivery != Delivery.FAILED:
         raise ServiceError(_("Only an undelivered answer can be sent again."), code="conflict")
     updated = Message.objects.filter(pk=message.pk, delivery=Delivery.FAILED).update(
@@ -151,7 +151,7 @@ def thread_update(
     tags: list[str] | None = None,
     flagged: bool | None = None,
 ) -> Thread:
-    _require_answerer(membership, thread)
+    require_answerer(membership, thread)
     senior = is_senior(membership)
     if thread.flagged and not senior and thread.assignee_id != membership.pk:
         raise ServiceError(_("A senior librarian sees to this complaint first."), code="forbidden")
@@ -209,7 +209,7 @@ def thread_mark_read(*, thread: Thread) -> None:
 @transaction.atomic
 def note_add(*, thread: Thread, membership: Membership, text: str) -> Message:
     """An internal note for colleagues: kept in the thread, never sent to the reader."""
-    _require_answerer(membership, thread)
+    require_answerer(membership, thread)
     text = (text or "").strip()
     if not text:
         raise ServiceError(_("Write the note first."), field="text")
