@@ -34,7 +34,8 @@ def receive(request, network: str, token: str):
     if inbox is None:
         raise Http404
     channel = inbox.channel
-    account = provider_account(channel)
+    # Only the webhook secret is needed: never refresh an OAuth token inside the answer.
+    account = provider_account(channel, refresh=False)
     account.extra["confirmation_code"] = inbox.confirmation_code
     try:
         result = get_provider(network).parse_webhook(account, request.headers, request.body)
