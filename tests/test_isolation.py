@@ -26,6 +26,7 @@ from vitrina.core.models import AuditEntry
 from vitrina.core.roles import Role
 from vitrina.core.services import api_token_create, invitation_create
 from vitrina.exhibitions import services as exhibitions
+from vitrina.inbox.models import CannedAnswer, Direction, Message, ReferenceInquiry, Thread
 
 # Addresses that are public or personal by design, and why.
 PUBLIC_PREFIXES = (
@@ -58,6 +59,12 @@ PUBLIC_NAMES = {
     # and everything else of the organisation answer 404 (tests/exhibitions/test_views.py).
     "exhibition-public",
     "exhibition-public-cover",
+    # Networks post readers' events here: the unguessable token finds one channel, the
+    # network's own secret is verified before anything is stored, and the answer is only
+    # "ok" (or VK's confirmation code), never another organisation's data.
+    "inbox-hook-vk",
+    "inbox-hook-telegram",
+    "inbox-hook-max",
 }
 PLACEHOLDER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
@@ -118,6 +125,36 @@ def world(db):
         date_from=date(2020, 1, 1),
         date_to=date(2020, 12, 31),
     )
+    thread = Thread.objects.create(
+        organisation=b,
+        channel=channel,
+        kind="message",
+        external_thread="9",
+        reader_id="9",
+        reader_name="Секретный читатель Б",
+        last_message_at=post.created_at,
+        first_inbound_at=post.created_at,
+    )
+    canned = CannedAnswer.objects.create(
+        organisation=b, title="Секретный ответ Б", text="Текст ответа Б"
+    )
+    reader_message = Message.objects.create(
+        thread=thread,
+        channel=channel,
+        kind="message",
+        direction=Direction.IN,
+        external_id="m9",
+        text="Секретное сообщение Б",
+        created_at=post.created_at,
+    )
+    inquiry = ReferenceInquiry.objects.create(
+        organisation=b,
+        library=library,
+        thread=thread,
+        question=reader_message,
+        kind="factual",
+        topic="Секретная справка Б",
+    )
     return {
         "attacker": attacker,
         "attacker_token": attacker_raw,
@@ -143,6 +180,10 @@ def world(db):
             "section_id": section.pk,
             "book_id": book.pk,
             "report_id": report.pk,
+            "thread_id": thread.pk,
+            "message_id": reader_message.pk,
+            "canned_id": canned.pk,
+            "inquiry_id": inquiry.pk,
         },
         "secrets": [
             "Секретная библиотека Б",
@@ -159,6 +200,10 @@ def world(db):
             "Секретная выставка Б",
             "Секретный раздел Б",
             "Секретный отчёт Б",
+            "Секретный читатель Б",
+            "Секретное сообщение Б",
+            "Секретный ответ Б",
+            "Секретная справка Б",
         ],
     }
 
@@ -209,6 +254,10 @@ def test_every_route_is_known_to_the_walk():
         "section_id",
         "book_id",
         "report_id",
+        "thread_id",
+        "message_id",
+        "canned_id",
+        "inquiry_id",
     }
     for route, name in scoped_routes():
         names = {m.group("name") for m in PLACEHOLDER.finditer(route)}

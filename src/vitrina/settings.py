@@ -295,3 +295,9 @@ CATALOG_COVER_ALLOW_PRIVATE = env_bool("CATALOG_COVER_ALLOW_PRIVATE")
 
 # Virtual exhibitions
 INSTALLED_APPS += ["vitrina.exhibitions"]
+
+# Inbox: readers' messages and comments, replies.
+INSTALLED_APPS += ["vitrina.inbox"]
+# Readers should have an answer within this many working days (Monday to Friday); threads
+# waiting longer are highlighted.
+INBOX_ANSWER_WORKING_DAYS = int(env("INBOX_ANSWER_WORKING_DAYS", "1"))

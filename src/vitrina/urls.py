@@ -6,6 +6,7 @@ from vitrina.channels import connect_views
 from vitrina.content.views import tools as content_tools
 from vitrina.core.urls import account_urls, organisation_urls
 from vitrina.exhibitions import views as exhibitions
+from vitrina.inbox import webhooks as inbox_webhooks
 
 organisation_patterns = [
     *organisation_urls,
@@ -13,6 +14,7 @@ organisation_patterns = [
     path("catalogue/", include("vitrina.catalog.urls")),
     path("exhibitions/", include("vitrina.exhibitions.urls")),
     path("analytics/", include("vitrina.analytics.urls")),
+    path("inbox/", include("vitrina.inbox.urls")),
     path("", include("vitrina.content.urls")),
 ]
 
@@ -32,5 +34,10 @@ urlpatterns = [
         exhibitions.public_cover,
         name="exhibition-public-cover",
     ),
+    # Networks post readers' events here; the token finds the channel, the network's secret
+    # is verified before anything is stored.
+    path("hooks/vk/<str:token>/", inbox_webhooks.vk_hook, name="inbox-hook-vk"),
+    path("hooks/telegram/<str:token>/", inbox_webhooks.telegram_hook, name="inbox-hook-telegram"),
+    path("hooks/max/<str:token>/", inbox_webhooks.max_hook, name="inbox-hook-max"),
     *account_urls,
 ]

@@ -18,6 +18,9 @@ class NavItem:
     url_name: str
     order: int
     visible: Callable[[Membership], bool] = lambda membership: True
+    # An address (URL name, kwarg ``org``) answering ``{"count": n}``: the page loads the
+    # number afterwards, so no module adds queries to every page.
+    badge_url_name: str = ""
 
 
 _registry: dict[str, NavItem] = {}
@@ -39,6 +42,11 @@ def items_for(membership: Membership, current_path: str) -> list[dict]:
                 "label": item.label,
                 "url": url,
                 "active": current_path.startswith(url),
+                "badge_url": reverse(
+                    item.badge_url_name, kwargs={"org": membership.organisation.slug}
+                )
+                if item.badge_url_name
+                else "",
             }
         )
     return entries

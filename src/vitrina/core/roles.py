@@ -34,6 +34,8 @@ class Permission(models.TextChoices):
     WRITE_POSTS = "write_posts"
     # Approve others' posts and publish without approval.
     PUBLISH = "publish"
+    # Read readers' messages and comments in the inbox and answer them.
+    ANSWER_READERS = "answer_readers"
 
 
 _EVERYONE = {Permission.VIEW}
@@ -41,8 +43,13 @@ _EVERYONE = {Permission.VIEW}
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.ADMIN: set(Permission),
     Role.EDITOR: _EVERYONE
-    | {Permission.MANAGE_CHANNELS, Permission.WRITE_POSTS, Permission.PUBLISH},
+    | {
+        Permission.MANAGE_CHANNELS,
+        Permission.WRITE_POSTS,
+        Permission.PUBLISH,
+        Permission.ANSWER_READERS,
+    },
     Role.AUTHOR: _EVERYONE | {Permission.WRITE_POSTS},
-    Role.REFERENCE: set(_EVERYONE),
+    Role.REFERENCE: _EVERYONE | {Permission.ANSWER_READERS},
     Role.ANALYST: set(_EVERYONE),
 }

@@ -53,3 +53,8 @@ def can_write_posts(membership: Membership | None) -> bool:
 def can_publish(membership: Membership | None) -> bool:
     """Approve posts and publish without approval (administrators and editors)."""
     return has_permission(membership, Permission.PUBLISH)
+
+
+def can_answer_readers(membership: Membership | None) -> bool:
+    """Read the inbox and reply to readers (administrators, editors, reference librarians)."""
+    return has_permission(membership, Permission.ANSWER_READERS)

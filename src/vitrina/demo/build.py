@@ -6,12 +6,13 @@ from django.db import transaction
 from vitrina.analytics import demo as analytics
 from vitrina.core.models import Organisation, User
 from vitrina.demo import content, organisations
+from vitrina.inbox import demo as inbox_demo
 
 DEMO_SLUGS = (organisations.KNMB["slug"], organisations.MEDNOGORSK["slug"])
 DEMO_USERNAMES = [username for username, *_rest in organisations.PEOPLE]
 
 # Later modules append their loaders here; each takes the result of the previous steps.
-STEPS = [content.load, analytics.load]
+STEPS = [content.load, analytics.load, inbox_demo.load]
 
 
 class DemoRefused(Exception):

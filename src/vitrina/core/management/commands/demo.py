@@ -56,6 +56,10 @@ class Command(BaseCommand):
             # Scheduled posts go out from this process: the embedded default needs no workers.
             Scheduler(embedded=True).start_thread()
             self.stdout.write("Publishing scheduler: running in this process")
+            # Readers' messages and comments reach the inbox from this process too.
+            from vitrina.inbox.poller import Poller
+
+            Poller().start_thread()
             settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
             # The demo is meant to run on Django's own server; its warning is for production.
             os.environ.setdefault("DJANGO_RUNSERVER_HIDE_WARNING", "true")

@@ -38,4 +38,22 @@
     if (event.target.id === "id_network") syncKinds();
   });
   document.addEventListener("DOMContentLoaded", syncKinds);
+  // Counts next to module links (unread messages): fetched after the page is shown.
+  document.querySelectorAll("[data-count-url]").forEach(function (badge) {
+    fetch(badge.getAttribute("data-count-url"), { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data || !data.count) return;
+        badge.querySelector("[data-count]").textContent = data.count;
+        badge.hidden = false;
+      })
+      .catch(function () {});
+  });
+  // Inbox: choosing a canned answer puts its text (placeholders filled) into the answer.
+  document.addEventListener("change", function (event) {
+    var data = document.getElementById("canned-texts");
+    if (!data || event.target.id !== "id_canned") return;
+    var text = JSON.parse(data.textContent)[event.target.value];
+    if (text) document.getElementById("id_text").value = text;
+  });
 })();

@@ -1,0 +1,232 @@
+"""Inbox webhook ingestion over real HTTP: rate, answer time, nothing lost, nothing twice.
+
+The Django application runs in a separate process under Django's threaded WSGI server (the
+one ``runserver`` uses, without autoreload or debug); this process posts VK Callback API
+``message_new`` events to the channel's webhook address with the right secret, sends every
+tenth event a second time (as VK does when an answer is late), then checks the database:
+every distinct event stored exactly once.
+
+The database is a fresh SQLite file unless VITRINA_DATABASE_URL points elsewhere (for
+PostgreSQL: ``VITRINA_DATABASE_URL=postgres://postgres@127.0.0.1:5432/NAME``).
+"""
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+SECRET = "bench-webhook-secret"
+GROUP_ID = 424242
+
+
+def setup_environment():
+    os.environ.setdefault("VITRINA_DEMO", "1")
+    os.environ.setdefault("VITRINA_DATA_DIR", tempfile.mkdtemp(prefix="vitrina-bench-"))
+    if "VITRINA_DATABASE_URL" not in os.environ:
+        os.environ["VITRINA_DATABASE_URL"] = (
+            f"sqlite:///{os.environ['VITRINA_DATA_DIR']}/bench.sqlite3"
+        )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vitrina.settings")
+    os.environ["VITRINA_DEBUG"] = "0"
+    import django
+
+    django.setup()
+
+
+def serve(port: int):
+    """The server process: the whole Django application, as in production."""
+    setup_environment()
+    import logging
+
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+    from django.core.wsgi import get_wsgi_application
+
+    class QuietHandler(WSGIRequestHandler):
+        def setup(self):
+            super().setup()
+            # Headers and body go out in separate writes: without this, Nagle's algorithm
+            # and the client's delayed ACK add ~40 ms to every answer.
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+        def log_message(self, *args):
+            pass
+
+    logging.disable(logging.WARNING)
+    server = ThreadedWSGIServer(("127.0.0.1", port), QuietHandler)
+    server.set_app(get_wsgi_application())
+    server.serve_forever()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def prepare():
+    from django.core.management import call_command
+
+    from vitrina.channels.models import Channel
+    from vitrina.channels.networks import ConnectionState, Kind, Network, SecretKind
+    from vitrina.channels.services import channel_secret_set
+    from vitrina.core.models import Library, Organisation
+    from vitrina.inbox.receiving import channel_inbox
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from vitrina.core.models import Membership, User
+    from vitrina.core.roles import Role
+
+    suffix = f"{os.getpid()}-{int(time.time())}"
+    organisation = Organisation.objects.create(name="Benchmark", slug=f"bench-{suffix}")
+    library = Library.objects.create(organisation=organisation, name="Библиотека")
+    channel = Channel.objects.create(
+        organisation=organisation,
+        library=library,
+        network=Network.VK,
+        kind=Kind.GROUP,
+        name="Бенчмарк",
+        external_id=str(GROUP_ID),
+        connection_state=ConnectionState.CONNECTED,
+    )
+    channel_secret_set(channel=channel, kind=SecretKind.WEBHOOK_SECRET, value=SECRET, actor=None)
+    user = User.objects.create(username=f"bench-{suffix}")
+    Membership.objects.create(user=user, organisation=organisation, role=Role.REFERENCE)
+    return channel, channel_inbox(channel), user
+
+
+def list_times(user, organisation_slug: str, rounds: int) -> dict[str, float]:
+    """Server time of the inbox list (first page, and a filtered page), p95 in ms."""
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    url = reverse("inbox:list", kwargs={"org": organisation_slug})
+    results = {}
+    for name, params in [("list", {}), ("filtered", {"network": "vk", "unread": "on"})]:
+        client.get(url, params)  # templates compiled, caches warm
+        times = []
+        for _round in range(rounds):
+            begun = time.perf_counter()
+            response = client.get(url, params)
+            times.append(time.perf_counter() - begun)
+            assert response.status_code == 200
+        results[name] = percentile(times, 0.95) * 1000
+    return results
+
+
+def event(number: int) -> bytes:
+    body = {
+        "type": "message_new",
+        "group_id": GROUP_ID,
+        "secret": SECRET,
+        "event_id": f"bench{number}",
+        "object": {
+            "message": {
+                "id": number,
+                "peer_id": 2_000_000 + number % 5000,
+                "from_id": 2_000_000 + number % 5000,
+                "date": 1_763_800_000 + number,
+                "text": f"Здравствуйте! Можно продлить книгу № {number}?",
+            }
+        },
+    }
+    return json.dumps(body, ensure_ascii=False).encode()
+
+
+def wait_ready(client, url: str):
+    import httpx
+
+    for _attempt in range(200):
+        try:
+            client.post(url, content=b"{}")
+            return
+        except httpx.TransportError:  # the server is still starting
+            time.sleep(0.1)
+    raise SystemExit("the server did not start")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="3,000 events instead of 100,000")
+    parser.add_argument("--events", type=int, help="how many distinct events to send")
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve)
+        return
+    count = args.events or (3_000 if args.quick else 100_000)
+
+    setup_environment()
+    import logging
+
+    import httpx
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+    from vitrina.inbox.models import Message
+
+    channel, inbox, user = prepare()
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, __file__, "--serve", str(port)], env=os.environ.copy()
+    )
+    url = f"http://127.0.0.1:{port}/hooks/vk/{inbox.hook_token}/"
+    try:
+        with httpx.Client(timeout=30) as client:
+            wait_ready(client, url)
+            times, failures, sent = [], 0, 0
+            started = time.perf_counter()
+            for number in range(1, count + 1):
+                copies = 2 if number % 10 == 0 else 1
+                body = event(number)
+                for _copy in range(copies):
+                    begun = time.perf_counter()
+                    response = client.post(url, content=body)
+                    times.append(time.perf_counter() - begun)
+                    sent += 1
+                    if response.status_code != 200 or response.text != "ok":
+                        failures += 1
+                if number % 10_000 == 0:
+                    print(f"  {number} events, {sent / (time.perf_counter() - started):.0f}/s")
+            elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    stored = Message.objects.filter(channel=channel).count()
+    distinct = Message.objects.filter(channel=channel).values("external_id").distinct().count()
+    lost = count - distinct
+    duplicated = stored - distinct
+    rate = sent / elapsed
+    p50 = statistics.median(times) * 1000
+    p99 = percentile(times, 0.99) * 1000
+    threads = channel.inbox_threads.count()
+    listing = list_times(user, channel.organisation.slug, 20 if args.quick else 100)
+    print(f"database: {os.environ['VITRINA_DATABASE_URL'].split(':')[0]}")
+    print(
+        f"inbox list over {threads} conversations and {stored} messages: server time p95 "
+        f"{listing['list']:.1f} ms, filtered {listing['filtered']:.1f} ms"
+    )
+    print(f"sent {sent} requests ({count} distinct events, {sent - count} repeats)")
+    print(f"{rate:.0f} requests a second, answer p50 {p50:.1f} ms, p99 {p99:.1f} ms")
+    print(f"stored {stored}, lost {lost}, duplicated {duplicated}, refused {failures}")
+    print(
+        f"inbox: events={count} requests={sent} rps={rate:.0f} p50_ms={p50:.1f} "
+        f"p99_ms={p99:.1f} lost={lost} duplicated={duplicated} failed={failures} "
+        f"list_p95_ms={listing['list']:.1f} filtered_p95_ms={listing['filtered']:.1f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

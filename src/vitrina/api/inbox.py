@@ -1,0 +1,161 @@
+"""The inbox over the API: conversations, their messages, replies."""
+
+from datetime import datetime
+
+from ninja import Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from vitrina.api.auth import membership_or_404
+from vitrina.api.errors import ApiError
+from vitrina.api.schemas import ErrorOut
+from vitrina.core import rules
+from vitrina.core.exceptions import ServiceError
+from vitrina.core.models import Membership
+from vitrina.inbox import selectors, services
+from vitrina.inbox.models import Message, Thread, ThreadStatus
+
+router = Router(tags=["inbox"])
+
+
+class ThreadOut(Schema):
+    id: int
+    channel_id: int
+    network: str
+    kind: str
+    reader_id: str
+    reader_name: str
+    status: str
+    assignee_id: int | None
+    unread: int
+    flagged: bool
+    tags: list[str]
+    last_message_at: datetime
+    first_answer_at: datetime | None
+
+
+class MessageOut(Schema):
+    id: int
+    direction: str
+    text: str
+    author_id: str
+    author_name: str
+    author_member_id: int | None
+    delivery: str
+    failure: str
+    created_at: datetime
+
+
+class ThreadDetailOut(ThreadOut):
+    messages: list[MessageOut]
+
+
+class ReplyIn(Schema):
+    text: str
+
+
+def thread_out(thread: Thread) -> dict:
+    return {
+        "id": thread.pk,
+        "channel_id": thread.channel_id,
+        "network": thread.channel.network,
+        "kind": thread.kind,
+        "reader_id": thread.reader_id,
+        "reader_name": thread.reader_name,
+        "status": thread.status,
+        "assignee_id": thread.assignee_id,
+        "unread": thread.unread,
+        "flagged": thread.flagged,
+        "tags": [tag.tag for tag in thread.tags.all()],
+        "last_message_at": thread.last_message_at,
+        "first_answer_at": thread.first_answer_at,
+    }
+
+
+def message_out(message: Message) -> dict:
+    return {
+        "id": message.pk,
+        "direction": message.direction,
+        "text": message.text,
+        "author_id": message.author_id,
+        "author_name": message.author_name,
+        "author_member_id": message.author_member_id,
+        "delivery": message.delivery,
+        "failure": message.failure,
+        "created_at": message.created_at,
+    }
+
+
+def _answerer(request, org_slug: str) -> Membership:
+    membership = membership_or_404(request, org_slug)
+    if not rules.can_answer_readers(membership):
+        raise ApiError(403, "forbidden", "Your role may not read or answer readers' messages.")
+    return membership
+
+
+def _thread(membership: Membership, thread_id: int) -> Thread:
+    thread = selectors.thread_get(membership=membership, pk=thread_id)
+    if thread is None:
+        raise ApiError(404, "not_found", "No such conversation.")
+    return thread
+
+
+@router.get(
+    "/organisations/{org_slug}/inbox/threads",
+    response={200: list[ThreadOut], 403: ErrorOut, 404: ErrorOut},
+    summary="Conversations and comment threads, newest first",
+)
+@paginate(LimitOffsetPagination)
+def thread_list(
+    request,
+    org_slug: str,
+    network: str = "",
+    library_id: int | None = None,
+    channel_id: int | None = None,
+    status: ThreadStatus | None = None,
+    unread: bool = False,
+    flagged: bool = False,
+):
+    membership = _answerer(request, org_slug)
+    filters = selectors.ThreadFilter(
+        network=network,
+        library_id=library_id,
+        channel_id=channel_id,
+        status=status.value if status else "",
+        unread=unread,
+        flagged=flagged,
+    )
+    return [thread_out(t) for t in selectors.thread_list(membership=membership, filters=filters)]
+
+
+@router.get(
+    "/organisations/{org_slug}/inbox/threads/{thread_id}",
+    response={200: ThreadDetailOut, 403: ErrorOut, 404: ErrorOut},
+    summary="One conversation with its messages, replies and notes in order",
+)
+def thread_detail(request, org_slug: str, thread_id: int):
+    membership = _answerer(request, org_slug)
+    thread = _thread(membership, thread_id)
+    data = thread_out(thread)
+    data["messages"] = [message_out(m) for m in selectors.thread_messages(thread)]
+    return data
+
+
+@router.post(
+    "/organisations/{org_slug}/inbox/threads/{thread_id}/replies",
+    response={201: MessageOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Answer the reader through the channel's network",
+    description=(
+        "The answer is stored first, then sent. When the network refuses it, the answer is "
+        "returned with `delivery` = `failed` and the network's reason in `failure`."
+    ),
+)
+def thread_reply(request, org_slug: str, thread_id: int, payload: ReplyIn):
+    membership = _answerer(request, org_slug)
+    thread = _thread(membership, thread_id)
+    try:
+        message = services.reply_send(thread=thread, membership=membership, text=payload.text)
+    except ServiceError as error:
+        if error.code == "forbidden":
+            raise ApiError(403, "forbidden", error.message) from None
+        raise
+    return Status(201, message_out(message))

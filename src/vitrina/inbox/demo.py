@@ -1,0 +1,116 @@
+"""Demo conversations: what readers of KNMB and the Mednogorsk libraries write."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from vitrina.channels.providers.base import InboundEvent
+from vitrina.core.models import Membership
+from vitrina.inbox.models import ThreadStatus
+from vitrina.inbox.receiving import event_store
+from vitrina.inbox.reference import inquiry_create, suggest_kind
+from vitrina.inbox.services import thread_update
+
+# (channel address without the scheme, kind, thread, reader id, reader name, minutes ago, text)
+EVENTS = [
+    (
+        "vk.com/medlib42",
+        "message",
+        "310045",
+        "310045",
+        "Анастасия Белова",
+        190,
+        "Здравствуйте! Можно продлить «Нормальную физиологию» Судакова ещё на две недели? "
+        "Читательский билет 10482.",
+    ),
+    (
+        "vk.com/medlib42",
+        "message",
+        "288190",
+        "288190",
+        "Дмитрий Соколов",
+        1600,
+        "Добрый день. Подберите, пожалуйста, литературу по реабилитации после инсульта "
+        "за последние пять лет, нужно для курсовой.",
+    ),
+    (
+        "vk.com/medlib42",
+        "comment",
+        "1204",
+        "410233",
+        "Елена Миронова",
+        75,
+        "Спасибо за выставку «Парад военных книг»! Очень тронули воспоминания врачей.",
+    ),
+    (
+        "vk.com/medlib42",
+        "comment",
+        "1204",
+        "530871",
+        "Игорь Павлов",
+        40,
+        "А почему в субботу читальный зал был закрыт? Приехал из Белова, а дверь заперта, "
+        "никакого объявления.",
+    ),
+    (
+        "vk.com/vinilius",
+        "message",
+        "612004",
+        "612004",
+        "Светлана Ильина",
+        300,
+        "Здравствуйте! Когда будет следующий вечер виниловых пластинок? Хотим прийти с классом.",
+    ),
+    (
+        "vk.com/vinilius",
+        "comment",
+        "87",
+        "733120",
+        "Николай Гришин",
+        20,
+        "Третий раз звоню в библиотеку — никто не берёт трубку. Безобразие!",
+    ),
+    (
+        "ok.ru/profile/561588730013",
+        "comment",
+        "155002",
+        "581204",
+        "Валентина Кузьмина",
+        500,
+        "Спасибо библиотекарям за тёплую встречу ко Дню пожилого человека!",
+    ),
+]
+
+
+def load(context: dict) -> None:
+    channels = {channel.url.split("://")[-1]: channel for channel in context["channels"]}
+    now = timezone.now()
+    threads = {}
+    for number, (url, kind, thread, reader_id, name, minutes, text) in enumerate(EVENTS, 1):
+        channel = channels[url]
+        message = event_store(
+            channel=channel,
+            event=InboundEvent(
+                kind=kind,
+                external_id=f"demo-{number}",
+                thread=thread,
+                text=text,
+                author_id=reader_id,
+                author_name=name,
+                created_at=now - timedelta(minutes=minutes),
+            ),
+        )
+        threads[(url, thread)] = message.thread
+    knmb = context["organisations"]["knmb"]
+    reference = Membership.objects.get(user=context["users"]["reference"], organisation=knmb)
+    request = threads[("vk.com/medlib42", "288190")]
+    thread_update(
+        thread=request, membership=reference, status=ThreadStatus.IN_PROGRESS, assignee=reference
+    )
+    question = request.messages.get()
+    inquiry_create(
+        message=question,
+        membership=reference,
+        kind=suggest_kind(question.text),
+        topic="Реабилитация после инсульта, литература за 5 лет",
+    )

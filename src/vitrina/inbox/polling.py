@@ -1,0 +1,67 @@
+"""Asking the networks for new events, resuming from the stored cursor."""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from vitrina.channels.connect import provider_account
+from vitrina.channels.models import Channel
+from vitrina.channels.networks import CONNECTABLE, ConnectionState
+from vitrina.channels.providers.base import ProviderError, get_provider
+from vitrina.inbox.models import ChannelInbox, ReceiveMode
+from vitrina.inbox.receiving import channel_inbox, events_store
+
+logger = logging.getLogger(__name__)
+
+
+def pollable_channels():
+    """Connected channels whose events Vitrina fetches itself (not sent by webhook)."""
+    return (
+        Channel.objects.filter(
+            network__in=CONNECTABLE,
+            connection_state=ConnectionState.CONNECTED,
+            archived_at__isnull=True,
+        )
+        .exclude(inbox__mode=ReceiveMode.WEBHOOK)
+        .select_related("organisation")
+        .order_by("pk")
+    )
+
+
+def channel_poll(*, channel: Channel, timeout: float = 0) -> int:
+    """Fetch and store one batch of a channel's events; returns how many were new.
+
+    The events and the cursor after them are saved in one transaction, so a restart asks
+    the network again exactly from where the last stored batch ended; a batch fetched but
+    not saved is fetched again and its repeats are dropped by the unique key.
+    """
+    inbox = channel_inbox(channel)
+    provider = get_provider(channel.network)
+    try:
+        events, cursor = provider.fetch_updates(
+            provider_account(channel), inbox.cursor or None, timeout=timeout
+        )
+    except ProviderError as error:
+        ChannelInbox.objects.filter(pk=inbox.pk).update(
+            poll_error=str(error)[:500], polled_at=timezone.now()
+        )
+        logger.warning("inbox poll of channel %s failed: %s", channel.pk, error)
+        raise
+    with transaction.atomic():
+        stored = events_store(channel=channel, events=events)
+        ChannelInbox.objects.filter(pk=inbox.pk).update(
+            cursor=cursor or "", polled_at=timezone.now(), poll_error=""
+        )
+    return stored
+
+
+def inbox_poll_all(*, timeout: float = 0) -> dict[int, int]:
+    """One round over every pollable channel; a failing channel does not stop the others."""
+    results = {}
+    for channel in pollable_channels():
+        try:
+            results[channel.pk] = channel_poll(channel=channel, timeout=timeout)
+        except ProviderError:
+            results[channel.pk] = -1
+    return results

@@ -1,0 +1,103 @@
+"""Storing what readers write: each network event exactly once, before anything else."""
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from vitrina.channels.models import Channel
+from vitrina.channels.providers.base import InboundEvent
+from vitrina.inbox.models import (
+    ChannelInbox,
+    Direction,
+    Message,
+    Tag,
+    Thread,
+    ThreadKind,
+    ThreadStatus,
+    ThreadTag,
+)
+from vitrina.inbox.negativity import is_negative
+
+logger = logging.getLogger(__name__)
+
+# Where a reader's new message moves a thread that was not being worked on.
+REOPEN = {ThreadStatus.CLOSED, ThreadStatus.WAITING}
+
+
+def channel_inbox(channel: Channel) -> ChannelInbox:
+    inbox, _created = ChannelInbox.objects.get_or_create(channel=channel)
+    return inbox
+
+
+def _thread_for(channel: Channel, event: InboundEvent, at) -> Thread:
+    lookup = {"channel": channel, "kind": event.kind, "external_thread": event.thread[:100]}
+    thread = Thread.objects.select_for_update().filter(**lookup).first()
+    if thread is not None:
+        return thread
+    try:
+        with transaction.atomic():
+            return Thread.objects.create(
+                organisation_id=channel.organisation_id,
+                reader_id=event.author_id[:100],
+                reader_name=event.author_name[:200],
+                last_message_at=at,
+                first_inbound_at=at,
+                awaiting_since=at,
+                **lookup,
+            )
+    except IntegrityError:
+        # Another worker created it at the same moment.
+        return Thread.objects.select_for_update().get(**lookup)
+
+
+def event_store(*, channel: Channel, event: InboundEvent) -> Message | None:
+    """Store one reader's event; ``None`` when the network delivered it before."""
+    if event.kind not in ThreadKind.values or not event.external_id:
+        return None
+    external_id = event.external_id[:100]
+    repeated = Message.objects.filter(
+        channel=channel, kind=event.kind, direction=Direction.IN, external_id=external_id
+    )
+    if repeated.exists():
+        return None
+    at = event.created_at or timezone.now()
+    negative = is_negative(event.text)
+    try:
+        with transaction.atomic():
+            thread = _thread_for(channel, event, at)
+            message = Message.objects.create(
+                thread=thread,
+                channel=channel,
+                kind=event.kind,
+                direction=Direction.IN,
+                external_id=external_id,
+                text=event.text,
+                author_id=event.author_id[:100],
+                author_name=event.author_name[:200],
+                reply_extra={k: v for k, v in event.raw.items() if k.startswith("reply_")},
+                created_at=at,
+                negative=negative,
+            )
+            updates = {"unread": F("unread") + 1}
+            if negative:
+                updates["flagged"] = True
+                ThreadTag.objects.get_or_create(thread=thread, tag=Tag.COMPLAINT)
+            if at > thread.last_message_at:
+                updates["last_message_at"] = at
+            if thread.awaiting_since is None:
+                updates["awaiting_since"] = at
+            if thread.status in REOPEN:
+                updates["status"] = (
+                    ThreadStatus.IN_PROGRESS if thread.assignee_id else ThreadStatus.NEW
+                )
+            Thread.objects.filter(pk=thread.pk).update(**updates)
+    except IntegrityError:
+        # The same event arrived twice at once; the other copy is stored.
+        return None
+    return message
+
+
+def events_store(*, channel: Channel, events: list[InboundEvent]) -> int:
+    return sum(1 for event in events if event_store(channel=channel, event=event))

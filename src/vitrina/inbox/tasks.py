@@ -1,0 +1,21 @@
+"""Thin Celery tasks of the inbox."""
+
+from vitrina.celery import app
+from vitrina.publishing.tasks import VitrinaTask
+
+
+@app.task(base=VitrinaTask, name="vitrina.inbox_poll_channel", ignore_result=True)
+def inbox_poll_channel_task(channel_id: int) -> int:
+    from vitrina.channels.models import Channel
+    from vitrina.inbox.polling import channel_poll
+
+    channel = Channel.objects.filter(pk=channel_id).first()
+    return channel_poll(channel=channel) if channel else 0
+
+
+@app.task(base=VitrinaTask, name="vitrina.inbox_poll", ignore_result=True)
+def inbox_poll_task() -> None:
+    from vitrina.inbox.polling import pollable_channels
+
+    for channel_id in pollable_channels().values_list("pk", flat=True):
+        inbox_poll_channel_task.delay(channel_id)

@@ -1,0 +1,401 @@
+"""Pages of the shared inbox."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vitrina.channels.selectors import channel_list
+from vitrina.core import rules
+from vitrina.core.exceptions import ServiceError
+from vitrina.core.selectors import library_list
+from vitrina.core.views.decorators import apply_service_error, require
+from vitrina.inbox import reference, selectors, services
+from vitrina.inbox.canned import canned_delete, canned_render, canned_save
+from vitrina.inbox.forms import (
+    CannedForm,
+    InquiryAnswerForm,
+    InquiryForm,
+    NoteForm,
+    ReplyForm,
+    ThreadFilterForm,
+    ThreadForm,
+)
+from vitrina.inbox.models import Delivery, Direction
+from vitrina.inbox.response import (
+    duration_text,
+    first_answer_figures,
+    is_overdue,
+    overdue_cutoff,
+)
+
+PAGE_SIZE = 30
+
+
+def _filters(request):
+    membership = request.membership
+    form = ThreadFilterForm(
+        request.GET or None,
+        libraries=library_list(membership=membership),
+        channels=channel_list(membership=membership),
+        members=selectors.answerers(membership),
+    )
+    filters = selectors.ThreadFilter()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.ThreadFilter(
+            network=data["network"],
+            library_id=data["library"].pk if data["library"] else None,
+            channel_id=data["channel"].pk if data["channel"] else None,
+            status=data["status"],
+            assignee_id=data["assignee"].pk if data["assignee"] else None,
+            unread=data["unread"],
+            tag=data["tag"],
+            overdue=data["overdue"],
+            flagged=data["flagged"],
+        )
+    return form, filters
+
+
+@require(rules.can_answer_readers)
+def thread_list(request):
+    form, filters = _filters(request)
+    threads = selectors.thread_list(membership=request.membership, filters=filters)
+    page = Paginator(threads, PAGE_SIZE).get_page(request.GET.get("page"))
+    cutoff = overdue_cutoff()
+    for thread in page.object_list:
+        thread.overdue = is_overdue(thread, cutoff)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "inbox/thread_list.html",
+        {
+            "page": page,
+            "threads": page.object_list,
+            "filter_form": form,
+            "filtered": filters != selectors.ThreadFilter(),
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _thread_or_404(request, thread_id):
+    thread = selectors.thread_get(membership=request.membership, pk=thread_id)
+    if thread is None:
+        raise Http404
+    return thread
+
+
+def _thread_page(request, thread, *, reply_form=None, thread_form=None, note_form=None, status=200):
+    members = selectors.answerers(request.membership)
+    thread.overdue = is_overdue(thread, overdue_cutoff())
+    canned = selectors.canned_list(request.membership)
+    canned_texts = {
+        str(answer.pk): canned_render(answer.text, thread=thread, membership=request.membership)
+        for answer in canned
+    }
+    return render(
+        request,
+        "inbox/thread_detail.html",
+        {
+            "thread": thread,
+            "thread_messages": selectors.thread_messages(thread),
+            "other_threads": selectors.reader_other_threads(
+                membership=request.membership, thread=thread
+            ),
+            "variant": selectors.commented_variant(thread),
+            "reply_form": reply_form or ReplyForm(canned=canned if canned_texts else None),
+            "canned_texts": canned_texts,
+            "note_form": note_form or NoteForm(),
+            "first_answer_in": duration_text(
+                thread.first_answer_at - thread.first_inbound_at if thread.first_answer_at else None
+            ),
+            "thread_form": thread_form
+            or ThreadForm(
+                members=members,
+                initial={
+                    "status": thread.status,
+                    "assignee": thread.assignee_id,
+                    "tags": [tag.tag for tag in thread.tags.all()],
+                    "flagged": thread.flagged,
+                },
+            ),
+            "failed": Delivery.FAILED,
+            "note": Direction.NOTE,
+        },
+        status=status,
+    )
+
+
+@require(rules.can_answer_readers)
+def thread_detail(request, thread_id):
+    thread = _thread_or_404(request, thread_id)
+    services.thread_mark_read(thread=thread)
+    return _thread_page(request, thread)
+
+
+@require_POST
+@require(rules.can_answer_readers)
+def thread_reply(request, thread_id):
+    thread = _thread_or_404(request, thread_id)
+    form = ReplyForm(request.POST, canned=selectors.canned_list(request.membership))
+    if form.is_valid():
+        text = form.cleaned_data["text"].strip()
+        if not text and form.cleaned_data.get("canned"):
+            text = canned_render(
+                form.cleaned_data["canned"].text, thread=thread, membership=request.membership
+            )
+        try:
+            message = services.reply_send(thread=thread, membership=request.membership, text=text)
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            if message.delivery == Delivery.FAILED:
+                messages.error(
+                    request,
+                    _("The answer was not delivered: %(reason)s") % {"reason": message.failure},
+                )
+            else:
+                messages.success(request, _("The answer is sent."))
+            return redirect("inbox:thread", org=request.organisation.slug, thread_id=thread.pk)
+    return _thread_page(request, thread, reply_form=form, status=400)
+
+
+@require_POST
+@require(rules.can_answer_readers)
+def message_retry(request, thread_id, message_id):
+    thread = _thread_or_404(request, thread_id)
+    message = selectors.message_get(membership=request.membership, thread=thread, pk=message_id)
+    if message is None:
+        raise Http404
+    try:
+        message = services.reply_retry(message=message, membership=request.membership)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        reference.inquiries_settle(message)
+        if message.delivery == Delivery.FAILED:
+            messages.error(
+                request,
+                _("The answer was not delivered: %(reason)s") % {"reason": message.failure},
+            )
+        else:
+            messages.success(request, _("The answer is sent."))
+    return redirect("inbox:thread", org=request.organisation.slug, thread_id=thread.pk)
+
+
+@require_POST
+@require(rules.can_answer_readers)
+def thread_change(request, thread_id):
+    thread = _thread_or_404(request, thread_id)
+    form = ThreadForm(request.POST, members=selectors.answerers(request.membership))
+    if form.is_valid():
+        try:
+            services.thread_update(
+                thread=thread,
+                membership=request.membership,
+                status=form.cleaned_data["status"],
+                assignee=form.cleaned_data["assignee"],
+                tags=form.cleaned_data["tags"],
+                flagged=form.cleaned_data["flagged"]
+                if services.is_senior(request.membership)
+                else None,
+            )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("The conversation is updated."))
+            return redirect("inbox:thread", org=request.organisation.slug, thread_id=thread.pk)
+    return _thread_page(request, thread, thread_form=form, status=400)
+
+
+@require(rules.can_answer_readers)
+def unread(request):
+    """Conversations with unread messages, for the count next to «Inbox» in the navigation."""
+    return JsonResponse({"count": selectors.unread_count(request.membership)})
+
+
+@require_POST
+@require(rules.can_answer_readers)
+def thread_note(request, thread_id):
+    thread = _thread_or_404(request, thread_id)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.note_add(
+                thread=thread, membership=request.membership, text=form.cleaned_data["text"]
+            )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("The note is saved."))
+            return redirect("inbox:thread", org=request.organisation.slug, thread_id=thread.pk)
+    return _thread_page(request, thread, note_form=form, status=400)
+
+
+@require(rules.can_answer_readers)
+def response_times(request):
+    threads = selectors.answerable_threads(request.membership)
+    overall, per_member = first_answer_figures(threads)
+    return render(
+        request,
+        "inbox/response_times.html",
+        {
+            "overall": overall,
+            "per_member": per_member,
+            "overdue": selectors.thread_list(
+                membership=request.membership, filters=selectors.ThreadFilter(overdue=True)
+            ).count(),
+            "working_days": settings.INBOX_ANSWER_WORKING_DAYS,
+        },
+    )
+
+
+@require(rules.can_answer_readers)
+def canned_list(request):
+    return render(
+        request,
+        "inbox/canned_list.html",
+        {"answers": selectors.canned_list(request.membership)},
+    )
+
+
+@require(rules.can_answer_readers)
+def canned_edit(request, canned_id=None):
+    answer = None
+    if canned_id is not None:
+        answer = selectors.canned_get(membership=request.membership, pk=canned_id)
+        if answer is None:
+            raise Http404
+    initial = {"title": answer.title, "text": answer.text} if answer else None
+    form = CannedForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            canned_save(membership=request.membership, answer=answer, **form.cleaned_data)
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("The canned answer is saved."))
+            return redirect("inbox:canned", org=request.organisation.slug)
+    return render(
+        request,
+        "inbox/canned_form.html",
+        {"form": form, "answer": answer},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@require(rules.can_answer_readers)
+def canned_remove(request, canned_id):
+    answer = selectors.canned_get(membership=request.membership, pk=canned_id)
+    if answer is None:
+        raise Http404
+    canned_delete(membership=request.membership, answer=answer)
+    messages.success(request, _("The canned answer is deleted."))
+    return redirect("inbox:canned", org=request.organisation.slug)
+
+
+@require(rules.can_answer_readers)
+def inquiry_create(request, thread_id, message_id):
+    thread = _thread_or_404(request, thread_id)
+    message = selectors.message_get(membership=request.membership, thread=thread, pk=message_id)
+    if message is None or message.direction != Direction.IN:
+        raise Http404
+    form = InquiryForm(
+        request.POST or None,
+        initial={
+            "kind": reference.suggest_kind(message.text),
+            "topic": reference.suggest_topic(message.text),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            inquiry = reference.inquiry_create(
+                message=message, membership=request.membership, **form.cleaned_data
+            )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            return redirect("inbox:inquiry", org=request.organisation.slug, inquiry_id=inquiry.pk)
+    return render(
+        request,
+        "inbox/inquiry_create.html",
+        {"thread": thread, "question": message, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require(rules.can_answer_readers)
+def inquiry_detail(request, inquiry_id):
+    inquiry = selectors.inquiry_get(membership=request.membership, pk=inquiry_id)
+    if inquiry is None:
+        raise Http404
+    form = InquiryAnswerForm(request.POST or None, initial={"kind": inquiry.kind})
+    if request.method == "POST" and not inquiry.answered_at and form.is_valid():
+        try:
+            inquiry = reference.inquiry_answer(
+                inquiry=inquiry, membership=request.membership, **form.cleaned_data
+            )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            if inquiry.answered_at:
+                messages.success(request, _("The answer is sent to the reader."))
+            else:
+                messages.error(
+                    request,
+                    _("The answer was not delivered: %(reason)s")
+                    % {"reason": inquiry.answer_message.failure},
+                )
+            return redirect(
+                "inbox:thread", org=request.organisation.slug, thread_id=inquiry.thread_id
+            )
+    return render(
+        request,
+        "inbox/inquiry_detail.html",
+        {"inquiry": inquiry, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+@require(rules.can_answer_readers)
+def inquiry_report(request):
+    year = _year(request)
+    inquiries = selectors.inquiry_list(request.membership)
+    return render(
+        request,
+        "inbox/inquiry_report.html",
+        {
+            "year": year,
+            "counts": reference.inquiry_counts(inquiries, year=year),
+            "recent": inquiries.order_by("-created_at")[:50],
+        },
+    )
+
+
+@require(rules.can_answer_readers)
+def inquiry_export(request):
+    year = _year(request)
+    counts = reference.inquiry_counts(selectors.inquiry_list(request.membership), year=year)
+    content = reference.inquiry_workbook(counts, year=year, organisation=request.organisation.name)
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = f"reference-inquiries-{request.organisation.slug}-{year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,81 @@
+import pytest
+
+from vitrina.channels.networks import Network
+from vitrina.core.models import Membership
+from vitrina.inbox import selectors, services
+from vitrina.inbox.models import ChannelInbox, Delivery, Direction, Message, Thread
+from vitrina.inbox.polling import channel_poll, inbox_poll_all
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("network", [Network.VK, Network.TELEGRAM, Network.MAX])
+def test_poll_stores_readers_messages(networks, connect, network):
+    channel = connect(network)
+    # The first round sets the cursor: VK Long Poll gives only what comes after it.
+    assert channel_poll(channel=channel) == 0
+    networks.reader_writes(channel.sandbox_key, "Можно продлить книги?")
+    assert channel_poll(channel=channel) == 1
+    message = Message.objects.get(channel=channel)
+    assert message.direction == Direction.IN
+    assert message.text == "Можно продлить книги?"
+    assert Thread.objects.get(channel=channel).unread == 1
+
+
+@pytest.mark.django_db
+def test_cursor_resumes_where_it_stopped(networks, connect):
+    channel = connect(Network.TELEGRAM)
+    sandbox = networks
+    sandbox.reader_writes(channel.sandbox_key, "Первое", reader_id=11)
+    assert channel_poll(channel=channel) == 1
+    cursor = ChannelInbox.objects.get(channel=channel).cursor
+    assert cursor
+    sandbox.reader_writes(channel.sandbox_key, "Второе", reader_id=11)
+    # A new process (nothing kept in memory) continues from the stored cursor.
+    channel.refresh_from_db()
+    assert channel_poll(channel=channel) == 1
+    assert channel_poll(channel=channel) == 0
+    texts = list(Message.objects.filter(channel=channel).values_list("text", flat=True))
+    assert texts == ["Первое", "Второе"]
+
+
+@pytest.mark.django_db
+def test_replayed_batch_is_dropped(networks, connect):
+    """A batch fetched again after a crash (cursor not saved) stores nothing twice."""
+    channel = connect(Network.TELEGRAM)
+    networks.reader_writes(channel.sandbox_key, "Здравствуйте")
+    assert channel_poll(channel=channel) == 1
+    ChannelInbox.objects.filter(channel=channel).update(cursor="")
+    assert channel_poll(channel=channel) == 0
+    assert Message.objects.filter(channel=channel).count() == 1
+
+
+@pytest.mark.django_db
+def test_vk_comments_are_polled_linked_to_the_post_and_answered(networks, connect, schedule, admin):
+    from tests.publishing.test_engine import run_once
+
+    channel = connect(Network.VK)
+    (variant,) = schedule([channel], text="Новые поступления")
+    run_once(variant)
+    assert channel_poll(channel=channel) == 0
+    networks.reader_writes(channel.sandbox_key, "А когда можно взять?", kind="comment")
+    assert channel_poll(channel=channel) == 1
+    thread = Thread.objects.get(channel=channel)
+    assert thread.kind == "comment"
+    assert thread.external_thread == variant.external_id
+    assert selectors.commented_variant(thread) == variant
+    membership = Membership.objects.get(user=admin)
+    answer = services.reply_send(thread=thread, membership=membership, text="Уже можно!")
+    assert answer.delivery == Delivery.SENT, answer.failure
+    assert answer.external_id  # the network's id of the reply comment
+
+
+@pytest.mark.django_db
+def test_one_failing_channel_does_not_stop_the_round(networks, connect):
+    good = connect(Network.MAX)
+    bad = connect(Network.TELEGRAM)
+    networks.reader_writes(good.sandbox_key, "Спасибо!")
+    bad.secrets.all().delete()  # the bot token was revoked
+    results = inbox_poll_all()
+    assert results[good.pk] == 1
+    assert results[bad.pk] == -1
+    assert ChannelInbox.objects.get(channel=bad).poll_error

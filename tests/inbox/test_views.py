@@ -1,0 +1,136 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import ChannelFactory, LibraryFactory
+from vitrina.channels.providers.base import InboundEvent
+from vitrina.core.roles import Role
+from vitrina.inbox.models import Thread, ThreadStatus
+from vitrina.inbox.receiving import event_store
+
+
+def write(channel, number, *, reader="555", kind="message", text="Здравствуйте!"):
+    return event_store(
+        channel=channel,
+        event=InboundEvent(
+            kind=kind,
+            external_id=f"m{channel.pk}_{number}",
+            thread=reader if kind == "message" else "77",
+            text=text,
+            author_id=reader,
+            author_name=f"Читатель {reader}",
+            created_at=timezone.now() - timedelta(minutes=100 - number),
+        ),
+    )
+
+
+def login(client, membership):
+    client.force_login(membership.user)
+    return client
+
+
+@pytest.mark.django_db
+def test_list_shows_threads_newest_first_with_few_queries(
+    client, admin_membership, library, django_assert_max_num_queries
+):
+    for number in range(12):
+        channel = ChannelFactory(library=library, network="vk" if number % 2 else "telegram")
+        write(channel, number, reader=str(1000 + number))
+    login(client, admin_membership)
+    url = reverse("inbox:list", kwargs={"org": admin_membership.organisation.slug})
+    with django_assert_max_num_queries(16):
+        response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.index("Читатель 1011") < html.index("Читатель 1000")
+    filtered = client.get(url, {"network": "vk"}).content.decode()
+    assert "Читатель 1011" in filtered and "Читатель 1010" not in filtered
+
+
+@pytest.mark.django_db
+def test_nav_shows_unread_count(client, admin_membership, channel):
+    write(channel, 1, reader="1")
+    write(channel, 2, reader="2")
+    login(client, admin_membership)
+    org = channel.organisation.slug
+    html = client.get(reverse("inbox:list", kwargs={"org": org})).content.decode()
+    assert reverse("inbox:unread", kwargs={"org": org}) in html
+    assert client.get(reverse("inbox:unread", kwargs={"org": org})).json() == {"count": 2}
+
+
+@pytest.mark.django_db
+def test_thread_page_marks_read_and_shows_other_conversations(client, admin_membership, library):
+    first, second = ChannelFactory(library=library), ChannelFactory(library=library)
+    message = write(first, 1, reader="42", text="Есть ли у вас «Анатомия» Сапина?")
+    write(second, 2, reader="42", text="Спасибо за ответ")
+    write(first, 3, reader="43", text="Чужой разговор")
+    login(client, admin_membership)
+    url = reverse(
+        "inbox:thread",
+        kwargs={"org": library.organisation.slug, "thread_id": message.thread_id},
+    )
+    html = client.get(url).content.decode()
+    assert "Есть ли у вас «Анатомия» Сапина?" in html
+    assert "Чужой разговор" not in html
+    assert second.name in html
+    assert Thread.objects.get(pk=message.thread_id).unread == 0
+
+
+@pytest.mark.django_db
+def test_roles_without_inbox_get_403(client, member_factory, channel):
+    message = write(channel, 1)
+    for role in (Role.AUTHOR, Role.ANALYST):
+        login(client, member_factory(role=role))
+        org = channel.organisation.slug
+        assert client.get(reverse("inbox:list", kwargs={"org": org})).status_code == 403
+        url = reverse("inbox:thread", kwargs={"org": org, "thread_id": message.thread_id})
+        assert client.get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_limited_librarian_sees_only_her_libraries(client, member_factory, organisation):
+    mine, theirs = (
+        LibraryFactory(organisation=organisation),
+        LibraryFactory(organisation=organisation),
+    )
+    visible = write(ChannelFactory(library=mine), 1, reader="1")
+    hidden = write(ChannelFactory(library=theirs), 2, reader="2")
+    login(client, member_factory(role=Role.REFERENCE, libraries=[mine]))
+    org = organisation.slug
+    html = client.get(reverse("inbox:list", kwargs={"org": org})).content.decode()
+    assert "Читатель 1" in html and "Читатель 2" not in html
+    ok = reverse("inbox:thread", kwargs={"org": org, "thread_id": visible.thread_id})
+    assert client.get(ok).status_code == 200
+    url = reverse("inbox:thread", kwargs={"org": org, "thread_id": hidden.thread_id})
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_change_status_and_assignee(client, admin_membership, member_factory, channel):
+    message = write(channel, 1)
+    colleague = member_factory(role=Role.REFERENCE)
+    author = member_factory(role=Role.AUTHOR)
+    login(client, admin_membership)
+    url = reverse(
+        "inbox:change",
+        kwargs={"org": channel.organisation.slug, "thread_id": message.thread_id},
+    )
+    response = client.post(url, {"status": ThreadStatus.IN_PROGRESS, "assignee": colleague.pk})
+    assert response.status_code == 302
+    thread = Thread.objects.get(pk=message.thread_id)
+    assert thread.assignee == colleague and thread.status == ThreadStatus.IN_PROGRESS
+    refused = client.post(url, {"status": ThreadStatus.CLOSED, "assignee": author.pk})
+    assert refused.status_code == 400
+
+
+@pytest.mark.django_db
+def test_empty_reply_form_answers_in_russian(client, admin_membership, channel):
+    message = write(channel, 1)
+    login(client, admin_membership)
+    url = reverse(
+        "inbox:reply", kwargs={"org": channel.organisation.slug, "thread_id": message.thread_id}
+    )
+    response = client.post(url, {"text": ""})
+    assert response.status_code == 400

@@ -1,0 +1,106 @@
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.inbox.test_views import login, write
+from vitrina.core.models import Membership
+from vitrina.inbox import services
+from vitrina.inbox.models import Direction, Tag, Thread
+from vitrina.inbox.response import answer_deadline, first_answer_figures, overdue_cutoff
+
+pytestmark = pytest.mark.django_db
+
+
+def test_note_is_kept_for_colleagues(client, admin_membership, channel):
+    message = write(channel, 1)
+    login(client, admin_membership)
+    org = channel.organisation.slug
+    url = reverse("inbox:note", kwargs={"org": org, "thread_id": message.thread_id})
+    assert client.post(url, {"text": "Читатель — наш постоянный, звонил вчера."}).status_code == 302
+    note = message_of(message.thread_id, Direction.NOTE)
+    assert note.author_member == admin_membership
+    assert note.delivery == ""
+    assert client.post(url, {"text": ""}).status_code == 400
+
+
+def message_of(thread_id, direction):
+    return Thread.objects.get(pk=thread_id).messages.get(direction=direction)
+
+
+def test_tags_are_set_and_filter_the_list(client, admin_membership, channel):
+    tagged = write(channel, 1, reader="1")
+    write(channel, 2, reader="2")
+    login(client, admin_membership)
+    org = channel.organisation.slug
+    url = reverse("inbox:change", kwargs={"org": org, "thread_id": tagged.thread_id})
+    response = client.post(url, {"status": "new", "tags": [Tag.RENEWAL, Tag.QUESTION]})
+    assert response.status_code == 302
+    assert set(tagged.thread.tags.values_list("tag", flat=True)) == {"renewal", "question"}
+    html = client.get(reverse("inbox:list", kwargs={"org": org}), {"tag": "renewal"})
+    assert "Читатель 1" in html.content.decode() and "Читатель 2" not in html.content.decode()
+
+
+def test_working_days_skip_the_weekend():
+    friday = datetime(2026, 11, 20, 17, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    assert answer_deadline(friday, 1).weekday() == 0  # Monday
+    monday = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    assert overdue_cutoff(monday).weekday() == 4  # waiting since before Friday 10:00
+
+
+def test_overdue_threads_are_highlighted(client, admin_membership, channel):
+    message = write(channel, 1)
+    Thread.objects.filter(pk=message.thread_id).update(
+        awaiting_since=timezone.now() - timedelta(days=5)
+    )
+    write(channel, 2, reader="fresh")
+    login(client, admin_membership)
+    org = channel.organisation.slug
+    html = client.get(reverse("inbox:list", kwargs={"org": org}), {"overdue": "on"})
+    text = html.content.decode()
+    assert "thread-overdue" in text and "Читатель fresh" not in text
+
+
+def test_first_answer_figures_per_librarian(admin_membership, member_factory, channel):
+    from vitrina.core.roles import Role
+
+    other = member_factory(role=Role.REFERENCE)
+    now = timezone.now()
+    for number, (member, minutes) in enumerate(
+        [(admin_membership, 30), (admin_membership, 90), (other, 10)]
+    ):
+        message = write(channel, number, reader=str(number))
+        Thread.objects.filter(pk=message.thread_id).update(
+            first_inbound_at=now - timedelta(minutes=minutes),
+            first_answer_at=now,
+            first_answer_by=member,
+        )
+    overall, per_member = first_answer_figures(Thread.objects.all())
+    assert overall.threads == 3
+    by_name = {row.name: row for row in per_member}
+    admin_name = admin_membership.user.get_full_name() or admin_membership.user.username
+    assert by_name[admin_name].threads == 2
+    assert by_name[admin_name].mean == timedelta(minutes=60)
+
+
+def test_response_times_page(client, admin_membership, channel):
+    write(channel, 1)
+    login(client, admin_membership)
+    url = reverse("inbox:response-times", kwargs={"org": channel.organisation.slug})
+    assert client.get(url).status_code == 200
+
+
+def test_reply_records_who_answered_first(networks, connect, admin):
+    from tests.inbox.test_replies import reader_thread
+    from vitrina.channels.networks import Network
+
+    channel = connect(Network.TELEGRAM)
+    thread = reader_thread(networks, channel)
+    assert thread.awaiting_since is not None
+    membership = Membership.objects.get(user=admin)
+    services.reply_send(thread=thread, membership=membership, text="Продлили.")
+    thread.refresh_from_db()
+    assert thread.first_answer_by == membership
+    assert thread.awaiting_since is None
