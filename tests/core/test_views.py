@@ -209,6 +209,7 @@ def test_admin_changes_organisation_settings_and_it_is_audited(admin_client, org
             "kind": "system",
             "timezone": "Asia/Yekaterinburg",
             "retry_window_hours": "6",
+            "answer_working_days": "1",
         },
     )
     assert response.status_code == 302

@@ -47,7 +47,8 @@ def test_working_days_skip_the_weekend():
     friday = datetime(2026, 11, 20, 17, 0, tzinfo=ZoneInfo("Europe/Moscow"))
     assert answer_deadline(friday, 1).weekday() == 0  # Monday
     monday = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
-    assert overdue_cutoff(monday).weekday() == 4  # waiting since before Friday 10:00
+    assert overdue_cutoff(1, monday).weekday() == 4  # waiting since before Friday 10:00
+    assert overdue_cutoff(3, monday).weekday() == 2  # three working days: since Wednesday
 
 
 def test_overdue_threads_are_highlighted(client, admin_membership, channel):
@@ -104,3 +105,18 @@ def test_reply_records_who_answered_first(networks, connect, admin):
     thread.refresh_from_db()
     assert thread.first_answer_by == membership
     assert thread.awaiting_since is None
+
+
+def test_each_organisation_sets_its_own_answer_target(client, admin_membership, channel):
+    message = write(channel, 1, reader="Борисова")
+    # Waiting for two working days.
+    Thread.objects.filter(pk=message.thread_id).update(
+        awaiting_since=overdue_cutoff(2) + timedelta(hours=1)
+    )
+    login(client, admin_membership)
+    org = channel.organisation
+    listing = reverse("inbox:list", kwargs={"org": org.slug})
+    assert "Читатель Борисова" in client.get(listing, {"overdue": "on"}).content.decode()
+    org.answer_working_days = 3
+    org.save(update_fields=["answer_working_days"])
+    assert "Читатель Борисова" not in client.get(listing, {"overdue": "on"}).content.decode()

@@ -73,7 +73,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "kind", "timezone", "retry_window_hours"]
+        fields = ["name", "kind", "timezone", "retry_window_hours", "answer_working_days"]
 
 
 def _https_formfield(model_field, **kwargs):

@@ -8,6 +8,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,10 @@ from vitrina.core.roles import Role
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("Unknown time zone “%(value)s”."), params={"value": value})
+
+
+def default_answer_working_days() -> int:
+    return settings.INBOX_ANSWER_WORKING_DAYS
 
 
 class User(AbstractUser):
@@ -49,6 +54,12 @@ class Organisation(models.Model):
         _("keep retrying a failed publication for, hours"),
         default=6,
         help_text=_("After this, a post the network keeps refusing is marked as failed."),
+    )
+    answer_working_days = models.PositiveSmallIntegerField(
+        _("answer readers within, working days"),
+        default=default_answer_working_days,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("Conversations waiting longer for a first answer are highlighted."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

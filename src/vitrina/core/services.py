@@ -34,7 +34,7 @@ LIBRARY_FIELDS = (
     "catalogue_url",
     "elibrary_url",
 )
-ORGANISATION_FIELDS = ("name", "kind", "timezone", "retry_window_hours")
+ORGANISATION_FIELDS = ("name", "kind", "timezone", "retry_window_hours", "answer_working_days")
 
 
 def _hash(raw: str) -> str:

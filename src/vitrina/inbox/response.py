@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,9 +11,9 @@ from vitrina.core.models import Membership
 from vitrina.inbox.models import Thread, ThreadStatus
 
 
-def answer_deadline(since: datetime, working_days: int | None = None) -> datetime:
+def answer_deadline(since: datetime, working_days: int) -> datetime:
     """``since`` plus the target in working days: Saturdays and Sundays do not count."""
-    days = settings.INBOX_ANSWER_WORKING_DAYS if working_days is None else working_days
+    days = working_days
     moment = since
     while days > 0:
         moment += timedelta(days=1)
@@ -25,13 +24,13 @@ def answer_deadline(since: datetime, working_days: int | None = None) -> datetim
     return moment
 
 
-def overdue_cutoff(now: datetime | None = None) -> datetime:
+def overdue_cutoff(working_days: int, now: datetime | None = None) -> datetime:
     """Threads awaiting an answer since before this moment are overdue.
 
-    The inverse of ``answer_deadline``: step back over working days from now.
+    The inverse of ``answer_deadline``: step back over the organisation's working days.
     """
     moment = now or timezone.now()
-    days = settings.INBOX_ANSWER_WORKING_DAYS
+    days = working_days
     while days > 0:
         moment -= timedelta(days=1)
         if moment.weekday() < 5:

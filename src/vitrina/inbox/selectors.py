@@ -55,9 +55,9 @@ def thread_list(*, membership: Membership, filters: ThreadFilter | None = None):
     if filters.tag:
         threads = threads.filter(tags__tag=filters.tag)
     if filters.overdue:
-        threads = threads.filter(awaiting_since__lt=overdue_cutoff()).exclude(
-            status=ThreadStatus.CLOSED
-        )
+        threads = threads.filter(
+            awaiting_since__lt=overdue_cutoff(membership.organisation.answer_working_days)
+        ).exclude(status=ThreadStatus.CLOSED)
     return threads.order_by("-last_message_at", "-pk")
 
 

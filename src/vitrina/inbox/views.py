@@ -1,6 +1,5 @@
 """Pages of the shared inbox."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
@@ -66,7 +65,7 @@ def thread_list(request):
     form, filters = _filters(request)
     threads = selectors.thread_list(membership=request.membership, filters=filters)
     page = Paginator(threads, PAGE_SIZE).get_page(request.GET.get("page"))
-    cutoff = overdue_cutoff()
+    cutoff = overdue_cutoff(request.organisation.answer_working_days)
     for thread in page.object_list:
         thread.overdue = is_overdue(thread, cutoff)
     query = request.GET.copy()
@@ -93,7 +92,7 @@ def _thread_or_404(request, thread_id):
 
 def _thread_page(request, thread, *, reply_form=None, thread_form=None, note_form=None, status=200):
     members = selectors.answerers(request.membership)
-    thread.overdue = is_overdue(thread, overdue_cutoff())
+    thread.overdue = is_overdue(thread, overdue_cutoff(request.organisation.answer_working_days))
     canned = selectors.canned_list(request.membership)
     canned_texts = {
         str(answer.pk): canned_render(answer.text, thread=thread, membership=request.membership)
@@ -251,7 +250,7 @@ def response_times(request):
             "overdue": selectors.thread_list(
                 membership=request.membership, filters=selectors.ThreadFilter(overdue=True)
             ).count(),
-            "working_days": settings.INBOX_ANSWER_WORKING_DAYS,
+            "working_days": request.organisation.answer_working_days,
         },
     )
 
