@@ -120,6 +120,52 @@ def list_times(user, organisation_slug: str, rounds: int) -> dict[str, float]:
     return results
 
 
+def fill_inbox(channel, messages: int, per_thread: int = 5) -> None:
+    """More history for timing the list: readers' conversations of a few messages each."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vitrina.inbox.models import Direction, Message, Thread
+
+    now = timezone.now()
+    batch = 20_000
+    for start in range(0, max(messages, 0), batch):
+        count = min(batch, messages - start)
+        threads = []
+        for number in range(start, start + count, per_thread):
+            moment = now - timedelta(minutes=number)
+            threads.append(
+                Thread(
+                    organisation_id=channel.organisation_id,
+                    channel=channel,
+                    kind="message",
+                    external_thread=f"h{number}",
+                    reader_id=f"h{number}",
+                    reader_name=f"Читатель {number}",
+                    last_message_at=moment,
+                    first_inbound_at=moment,
+                    unread=number % 3,
+                )
+            )
+        Thread.objects.bulk_create(threads)
+        Message.objects.bulk_create(
+            Message(
+                thread=thread,
+                channel=channel,
+                kind="message",
+                direction=Direction.IN,
+                external_id=f"h{thread.external_thread}-{part}",
+                text="Здравствуйте! Можно продлить книгу?",
+                author_id=thread.reader_id,
+                created_at=thread.last_message_at,
+            )
+            for thread in threads
+            for part in range(per_thread)
+        )
+        print(f"  {start + count} messages of history loaded")
+
+
 def event(number: int) -> bytes:
     body = {
         "type": "message_new",
@@ -160,6 +206,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3,000 events instead of 100,000")
     parser.add_argument("--events", type=int, help="how many distinct events to send")
+    parser.add_argument(
+        "--list-messages",
+        type=int,
+        help="messages in the inbox when the list is timed (default 1,000,000; 20,000 quick)",
+    )
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -211,11 +262,14 @@ def main():
     rate = sent / elapsed
     p50 = statistics.median(times) * 1000
     p99 = percentile(times, 0.99) * 1000
+    wanted = args.list_messages or (20_000 if args.quick else 1_000_000)
+    fill_inbox(channel, wanted - stored)
     threads = channel.inbox_threads.count()
+    total = Message.objects.filter(channel=channel).count()
     listing = list_times(user, channel.organisation.slug, 20 if args.quick else 100)
     print(f"database: {os.environ['VITRINA_DATABASE_URL'].split(':')[0]}")
     print(
-        f"inbox list over {threads} conversations and {stored} messages: server time p95 "
+        f"inbox list over {threads} conversations and {total} messages: server time p95 "
         f"{listing['list']:.1f} ms, filtered {listing['filtered']:.1f} ms"
     )
     print(f"sent {sent} requests ({count} distinct events, {sent - count} repeats)")
@@ -224,7 +278,8 @@ def main():
     print(
         f"inbox: events={count} requests={sent} rps={rate:.0f} p50_ms={p50:.1f} "
         f"p99_ms={p99:.1f} lost={lost} duplicated={duplicated} failed={failures} "
-        f"list_p95_ms={listing['list']:.1f} filtered_p95_ms={listing['filtered']:.1f}"
+        f"list_messages={total} list_p95_ms={listing['list']:.1f} "
+        f"filtered_p95_ms={listing['filtered']:.1f}"
     )
 
 
