@@ -22,3 +22,11 @@ def membership_or_404(request, org_slug: str) -> Membership:
     if membership is None:
         raise ApiError(404, "not_found", "No such organisation.")
     return membership
+
+
+def membership_allowed(request, org_slug: str, check, message: str) -> Membership:
+    """The caller's membership when its role passes ``check``; 403 with ``message`` if not."""
+    membership = membership_or_404(request, org_slug)
+    if not check(membership):
+        raise ApiError(403, "forbidden", message)
+    return membership

@@ -3,7 +3,7 @@
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from vitrina.api.auth import membership_or_404
+from vitrina.api.auth import membership_allowed, membership_or_404
 from vitrina.api.errors import ApiError
 from vitrina.api.schemas import (
     ChannelIn,
@@ -49,10 +49,9 @@ def channel_out(channel: Channel) -> dict:
 
 
 def _manager(request, org_slug: str) -> Membership:
-    membership = membership_or_404(request, org_slug)
-    if not rules.can_manage_channels(membership):
-        raise ApiError(403, "forbidden", "Your role may not change channels.")
-    return membership
+    return membership_allowed(
+        request, org_slug, rules.can_manage_channels, "Your role may not change channels."
+    )
 
 
 def _channel(membership: Membership, channel_id: int) -> Channel:

@@ -5,7 +5,7 @@ from datetime import datetime
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from vitrina.api.auth import membership_or_404
+from vitrina.api.auth import membership_allowed, membership_or_404
 from vitrina.api.errors import ApiError
 from vitrina.api.schemas import ErrorOut
 from vitrina.content import selectors, services
@@ -187,10 +187,9 @@ def post_out(post: Post) -> dict:
 
 
 def _writer(request, org_slug: str) -> Membership:
-    membership = membership_or_404(request, org_slug)
-    if not rules.can_write_posts(membership):
-        raise ApiError(403, "forbidden", "Your role may not write posts.")
-    return membership
+    return membership_allowed(
+        request, org_slug, rules.can_write_posts, "Your role may not write posts."
+    )
 
 
 def _post(membership: Membership, post_id: int) -> Post:
@@ -431,9 +430,9 @@ class CheckIn(Schema):
 
 
 def _publisher_variant(request, org_slug: str, post_id: int, variant_id: int):
-    membership = membership_or_404(request, org_slug)
-    if not rules.can_publish(membership):
-        raise ApiError(403, "forbidden", "Only administrators and editors do this.")
+    membership = membership_allowed(
+        request, org_slug, rules.can_publish, "Only administrators and editors do this."
+    )
     post = _post(membership, post_id)
     variant = selectors.variant_get(membership=membership, post=post, pk=variant_id)
     if variant is None:

@@ -5,7 +5,7 @@ from datetime import datetime
 from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from vitrina.api.auth import membership_or_404
+from vitrina.api.auth import membership_allowed
 from vitrina.api.errors import ApiError
 from vitrina.api.schemas import ErrorOut
 from vitrina.core import rules
@@ -86,10 +86,12 @@ def message_out(message: Message) -> dict:
 
 
 def _answerer(request, org_slug: str) -> Membership:
-    membership = membership_or_404(request, org_slug)
-    if not rules.can_answer_readers(membership):
-        raise ApiError(403, "forbidden", "Your role may not read or answer readers' messages.")
-    return membership
+    return membership_allowed(
+        request,
+        org_slug,
+        rules.can_answer_readers,
+        "Your role may not read or answer readers' messages.",
+    )
 
 
 def _thread(membership: Membership, thread_id: int) -> Thread:

@@ -3,7 +3,7 @@
 from ninja import Router
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from vitrina.api.auth import membership_or_404
+from vitrina.api.auth import membership_allowed, membership_or_404
 from vitrina.api.errors import ApiError
 from vitrina.api.schemas import ErrorOut, LibraryOut, MemberOut, OrganisationOut
 from vitrina.core import rules, selectors
@@ -46,6 +46,12 @@ def _member_out(member: Membership) -> dict:
         "is_active": member.is_active,
         "library_ids": [library.pk for library in member.libraries.all()],
     }
+
+
+def _administrator(request, org_slug: str) -> Membership:
+    return membership_allowed(
+        request, org_slug, rules.can_manage_members, "Only administrators see the members."
+    )
 
 
 @router.get("/organisations", response=list[OrganisationOut], summary="My organisations")
@@ -94,9 +100,7 @@ def library_detail(request, org_slug: str, library_id: int):
 )
 @paginate(LimitOffsetPagination)
 def member_list(request, org_slug: str):
-    membership = membership_or_404(request, org_slug)
-    if not rules.can_manage_members(membership):
-        raise ApiError(403, "forbidden", "Only administrators see the members.")
+    membership = _administrator(request, org_slug)
     return [
         _member_out(member)
         for member in selectors.member_list(organisation=membership.organisation)
@@ -109,9 +113,7 @@ def member_list(request, org_slug: str):
     summary="One member (administrators only)",
 )
 def member_detail(request, org_slug: str, member_id: int):
-    membership = membership_or_404(request, org_slug)
-    if not rules.can_manage_members(membership):
-        raise ApiError(403, "forbidden", "Only administrators see the members.")
+    membership = _administrator(request, org_slug)
     member = selectors.member_get(organisation=membership.organisation, pk=member_id)
     if member is None:
         raise ApiError(404, "not_found", "No such member.")

@@ -91,9 +91,5 @@ def sweep_stale(*, now=None) -> int:
     return count
 
 
-def due_count(*, now=None) -> int:
-    return Variant.objects.filter(_due(now or timezone.now())).count()
-
-
 def in_flight() -> int:
     return Variant.objects.filter(state=VariantState.PUBLISHING).count()
