@@ -29,7 +29,7 @@ from vitrina.catalog.covers import CoverError, fetch_cover
 from vitrina.catalog.marc import ENCODINGS, FLAVOURS, Entry, read_marc
 from vitrina.catalog.models import ColumnMapping, ImportRun, MemorableDate, Record, Source
 from vitrina.catalog.stemmer import search_words
-from vitrina.core.audit import audit_record, diff_fields, snapshot
+from vitrina.core.audit import audit_changes, audit_record, diff_fields, snapshot
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.models import Organisation, User
 
@@ -646,15 +646,14 @@ def memorable_date_update(
     for name, value in _date_columns(entry).items():
         setattr(date, name, value)
     date.save()
-    changes = diff_fields(before, snapshot(date, DATE_FIELDS))
-    if changes:
-        audit_record(
-            action="catalogue.date_changed",
-            organisation=date.organisation,
-            actor=actor,
-            obj=date,
-            changes=changes,
-        )
+    audit_changes(
+        action="catalogue.date_changed",
+        organisation=date.organisation,
+        actor=actor,
+        obj=date,
+        before=before,
+        fields=DATE_FIELDS,
+    )
     return date
 
 

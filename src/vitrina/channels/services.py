@@ -17,7 +17,7 @@ from vitrina.channels.networks import (
     SecretKind,
 )
 from vitrina.core import crypto
-from vitrina.core.audit import audit_record, diff_fields, snapshot
+from vitrina.core.audit import audit_changes, audit_record, diff_fields, snapshot
 from vitrina.core.exceptions import Conflict, ServiceError
 from vitrina.core.models import Library, Organisation, User
 
@@ -125,15 +125,14 @@ def channel_update(*, channel: Channel, actor: User | None, **fields) -> Channel
         setattr(channel, name, value)
     _prepare(channel)
     channel.save()
-    changes = diff_fields(before, snapshot(channel, EDITABLE_FIELDS))
-    if changes:
-        audit_record(
-            action="channel.changed",
-            organisation=channel.organisation,
-            actor=actor,
-            obj=channel,
-            changes=changes,
-        )
+    audit_changes(
+        action="channel.changed",
+        organisation=channel.organisation,
+        actor=actor,
+        obj=channel,
+        before=before,
+        fields=EDITABLE_FIELDS,
+    )
     return channel
 
 

@@ -42,7 +42,7 @@ from vitrina.content.models import (
 )
 from vitrina.content.states import EDITABLE, VariantState
 from vitrina.core import rules
-from vitrina.core.audit import audit_record, diff_fields, snapshot
+from vitrina.core.audit import audit_changes, audit_record, diff_fields, snapshot
 from vitrina.core.exceptions import Conflict, ServiceError
 from vitrina.core.models import Library, Membership, Organisation, User
 from vitrina.core.notifications import members_with, notify
@@ -87,15 +87,14 @@ def rubric_save(
         raise ServiceError(_("Choose a colour such as #1f5f8b."), field="colour")
     rubric.colour = colour
     rubric.save()
-    changes = diff_fields(before, snapshot(rubric, RUBRIC_FIELDS))
-    if changes:
-        audit_record(
-            action="rubric.created" if creating else "rubric.changed",
-            organisation=organisation,
-            actor=actor,
-            obj=rubric,
-            changes=changes,
-        )
+    audit_changes(
+        action="rubric.created" if creating else "rubric.changed",
+        organisation=organisation,
+        actor=actor,
+        obj=rubric,
+        before=before,
+        fields=RUBRIC_FIELDS,
+    )
     return rubric
 
 
@@ -116,15 +115,14 @@ def series_save(
     if series.starts_on and series.ends_on and series.ends_on < series.starts_on:
         raise ServiceError(_("The end comes before the start."), field="ends_on")
     series.save()
-    changes = diff_fields(before, snapshot(series, SERIES_FIELDS))
-    if changes:
-        audit_record(
-            action="series.created" if creating else "series.changed",
-            organisation=organisation,
-            actor=actor,
-            obj=series,
-            changes=changes,
-        )
+    audit_changes(
+        action="series.created" if creating else "series.changed",
+        organisation=organisation,
+        actor=actor,
+        obj=series,
+        before=before,
+        fields=SERIES_FIELDS,
+    )
     return series
 
 

@@ -62,3 +62,21 @@ def audit_record(
         changes={name: _plain(value) for name, value in (changes or {}).items()},
         ip_address=ip_address,
     )
+
+
+def audit_changes(
+    *,
+    action: str,
+    organisation: Organisation | None,
+    actor: User | None,
+    obj: models.Model,
+    before: dict[str, Any],
+    fields: Iterable[str],
+) -> AuditEntry | None:
+    """Record what changed on ``obj`` since ``before`` was taken; nothing if nothing did."""
+    changes = diff_fields(before, snapshot(obj, fields))
+    if not changes:
+        return None
+    return audit_record(
+        action=action, organisation=organisation, actor=actor, obj=obj, changes=changes
+    )

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from vitrina.core.audit import audit_record, diff_fields, snapshot
+from vitrina.core.audit import audit_changes, audit_record, diff_fields, snapshot
 from vitrina.core.exceptions import Conflict, ServiceError
 from vitrina.core.models import (
     ApiToken,
@@ -81,15 +81,14 @@ def organisation_update(*, organisation: Organisation, actor: User, **fields) ->
         setattr(organisation, name, value)
     organisation.full_clean()
     organisation.save()
-    changes = diff_fields(before, snapshot(organisation, ORGANISATION_FIELDS))
-    if changes:
-        audit_record(
-            action="organisation.changed",
-            organisation=organisation,
-            actor=actor,
-            obj=organisation,
-            changes=changes,
-        )
+    audit_changes(
+        action="organisation.changed",
+        organisation=organisation,
+        actor=actor,
+        obj=organisation,
+        before=before,
+        fields=ORGANISATION_FIELDS,
+    )
     return organisation
 
 
@@ -146,15 +145,14 @@ def library_update(*, library: Library, actor: User, **fields) -> Library:
     _check_library(library.organisation, library)
     library.full_clean(exclude=["organisation"])
     library.save()
-    changes = diff_fields(before, snapshot(library, LIBRARY_FIELDS))
-    if changes:
-        audit_record(
-            action="library.changed",
-            organisation=library.organisation,
-            actor=actor,
-            obj=library,
-            changes=changes,
-        )
+    audit_changes(
+        action="library.changed",
+        organisation=library.organisation,
+        actor=actor,
+        obj=library,
+        before=before,
+        fields=LIBRARY_FIELDS,
+    )
     return library
 
 

@@ -25,7 +25,7 @@ from vitrina.content import images
 from vitrina.content import services as content
 from vitrina.content.checks import check_variant, limits_for
 from vitrina.content.models import Post, Series
-from vitrina.core.audit import audit_record, diff_fields, snapshot
+from vitrina.core.audit import audit_changes, audit_record, snapshot
 from vitrina.core.exceptions import Conflict, ServiceError
 from vitrina.core.models import Library, Membership, Organisation, User
 from vitrina.exhibitions.models import Book, Exhibition, Section
@@ -76,15 +76,14 @@ def exhibition_save(
     if exhibition.library_id and exhibition.library.organisation_id != organisation.pk:
         raise ServiceError(_("Choose from this organisation."), field="library")
     exhibition.save()
-    changes = diff_fields(before, snapshot(exhibition, EXHIBITION_FIELDS))
-    if changes:
-        audit_record(
-            action="exhibition.created" if creating else "exhibition.changed",
-            organisation=organisation,
-            actor=actor,
-            obj=exhibition,
-            changes=changes,
-        )
+    audit_changes(
+        action="exhibition.created" if creating else "exhibition.changed",
+        organisation=organisation,
+        actor=actor,
+        obj=exhibition,
+        before=before,
+        fields=EXHIBITION_FIELDS,
+    )
     return exhibition
 
 
