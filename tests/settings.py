@@ -22,3 +22,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 
 # Background tasks run inline in tests; the tests of the queue path start a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
+# Tests of the scheduler's publishing must not also start rounds of collection; the tests
+# of those rounds switch them on.
+COLLECT_INTERVAL_MINUTES = 0

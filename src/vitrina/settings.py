@@ -183,6 +183,9 @@ PUBLISH_RECHECK_SECONDS = float(env("PUBLISH_RECHECK_SECONDS", "30"))
 PUBLISH_BACKOFF_SECONDS = float(env("PUBLISH_BACKOFF_SECONDS", "30"))
 SCHEDULER_INTERVAL_SECONDS = float(env("SCHEDULER_INTERVAL_SECONDS", "1"))
 EMBEDDED_PUBLISH_THREADS = int(env("EMBEDDED_PUBLISH_THREADS", "4"))
+# The scheduler starts a round of collecting the channels' figures at most this often
+# (each round reads only what is due); 0 leaves collection to `vitrina collect_stats`.
+COLLECT_INTERVAL_MINUTES = max(0, int(env("COLLECT_INTERVAL_MINUTES", "60")))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

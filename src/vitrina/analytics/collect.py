@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import F, Max
 from django.utils import timezone
 
-from vitrina.analytics.models import AccountSnapshot, PostLatest
+from vitrina.analytics.models import AccountSnapshot, ChannelCollection, PostLatest
 from vitrina.analytics.schedule import post_is_due
 from vitrina.analytics.services import (
     AccountFigures,
@@ -177,9 +177,23 @@ def collect_channel(channel: Channel, *, now: datetime | None = None) -> Collect
     return account
 
 
-def collect_all(*, now: datetime | None = None) -> list[Collected]:
+def collect_and_record(channel: Channel, *, now: datetime | None = None) -> Collected:
+    """Collects, refreshes the registry and keeps the outcome for the dashboard: what the
+    command, the workers' task and the embedded round all do for one channel."""
+    from vitrina.analytics.registry import channel_registry_refresh
+
     now = now or timezone.now()
-    return [collect_channel(channel, now=now) for channel in collectable_channels()]
+    result = collect_channel(channel, now=now)
+    channel_registry_refresh(channel=channel)
+    ChannelCollection.objects.update_or_create(
+        channel=channel,
+        defaults={
+            "collected_at": now,
+            "skipped": result.skipped,
+            "note": "; ".join(result.notes)[:500],
+        },
+    )
+    return result
 
 
 def _guarded(channel: Channel, result: Collected, call):

@@ -25,10 +25,12 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, ExtractHour, ExtractIsoWeekDay, TruncWeek
+from django.utils.translation import gettext_lazy as _
 
 from vitrina.analytics.metrics import engagement, percent
 from vitrina.analytics.models import AccountSnapshot, PostLatest
 from vitrina.analytics.report import published_between
+from vitrina.analytics.rounds import last_round
 from vitrina.channels.models import Channel
 from vitrina.channels.networks import ConnectionState, Network
 from vitrina.content.models import PostMedia, Rubric
@@ -36,6 +38,13 @@ from vitrina.core.models import Membership
 from vitrina.core.rules import limited_library_ids
 
 TOP_POSTS = 10
+# Why a connected channel's figures were not (all) read in its latest collection; the
+# channels that need reconnecting have their own notice.
+SKIPPED = {
+    "rate_limited": _("the network's request limit was reached; read again next round"),
+    "rejected": _("the network refused"),
+    "failed": _("the network did not answer"),
+}
 
 
 @dataclass
@@ -76,6 +85,8 @@ class Dashboard:
     heatmap: dict = field(default_factory=dict)
     libraries: list = field(default_factory=list)
     needs_reconnect: list = field(default_factory=list)
+    last_round: object = None
+    skipped: list = field(default_factory=list)  # (channel, why, its ChannelCollection)
 
 
 def scoped_channels(membership: Membership, scope: Scope):
@@ -157,7 +168,7 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
     growth_from = scope.growth_from or scope.date_from
     growth_to = scope.growth_to or scope.date_to
     rows = list(
-        channels.select_related("library")
+        channels.select_related("library", "collection")
         .annotate(
             followers_end=_followers_on(scope.date_to),
             followers_start=_followers_on(scope.date_from - timedelta(days=1)),
@@ -171,6 +182,12 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
     board.needs_reconnect = [
         c for c in rows if c.connection_state == ConnectionState.NEEDS_RECONNECT
     ]
+    board.last_round = last_round()
+    for channel in rows:
+        outcome = getattr(channel, "collection", None)
+        if outcome is None or outcome.skipped not in SKIPPED or channel in board.needs_reconnect:
+            continue
+        board.skipped.append((channel, SKIPPED[outcome.skipped], outcome))
     ids = [channel.pk for channel in rows]
 
     def subscribers(attr):

@@ -6,15 +6,12 @@ from vitrina.publishing.tasks import VitrinaTask
 
 @app.task(base=VitrinaTask, name="vitrina.collect_channel_stats", ignore_result=True)
 def collect_channel_stats_task(channel_id: int) -> str:
-    from vitrina.analytics.collect import collect_channel, collectable_channels
-    from vitrina.analytics.registry import channel_registry_refresh
+    from vitrina.analytics.collect import collect_and_record, collectable_channels
 
     channel = collectable_channels().filter(pk=channel_id).first()
     if channel is None:
         return "gone"
-    result = collect_channel(channel)
-    channel_registry_refresh(channel=channel)
-    return result.skipped or "ok"
+    return collect_and_record(channel).skipped or "ok"
 
 
 @app.task(base=VitrinaTask, name="vitrina.collect_stats", ignore_result=True)

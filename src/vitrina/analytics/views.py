@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -235,6 +236,7 @@ def dashboard(request):
             "metrics": metrics,
             "reactions_formula": REACTIONS_FORMULA,
             "weekdays": WEEKDAYS,
+            "collect_every": settings.COLLECT_INTERVAL_MINUTES,
         },
     )
 

@@ -3,6 +3,10 @@
 In production one ``vitrina scheduler`` process runs the loop and hands variants to Celery
 workers (``vitrina worker``) through the broker. In the embedded default the same loop runs
 in a thread of the web process and publishes with a small pool of threads.
+
+The loop also starts rounds of collecting the channels' figures (every
+``COLLECT_INTERVAL_MINUTES``): it only hands the round out — to the workers, or to one
+background thread when embedded — so collecting never delays publishing.
 """
 
 import logging
@@ -40,6 +44,9 @@ class Scheduler:
             if embedded
             else None
         )
+        self.collector = ThreadPoolExecutor(1, "vitrina-collect") if embedded else None
+        self.collecting = None  # the embedded round under way
+        self.next_collect_check = None
 
     def tick(self) -> int:
         """One round; returns how many variants were handed out."""
@@ -61,7 +68,33 @@ class Scheduler:
             if len(claimed) < limit:
                 break
         SchedulerHeartbeat.objects.update_or_create(name=self.name, defaults={"seen_at": now})
+        try:
+            self.start_collection(now)
+        except Exception:
+            logger.exception("Could not start a round of collection; trying again later")
         return handed
+
+    def start_collection(self, now) -> bool:
+        """Starts a round of collection when one is due and this scheduler wins it."""
+        minutes = settings.COLLECT_INTERVAL_MINUTES
+        if minutes <= 0 or (self.next_collect_check and now < self.next_collect_check):
+            return False
+        # The database is asked at most once a minute, not on every tick.
+        self.next_collect_check = now + min(timedelta(minutes=1), timedelta(minutes=minutes))
+        if self.collecting is not None and not self.collecting.done():
+            return False  # this process is still collecting the last round
+        from vitrina.analytics.rounds import round_start
+
+        if not round_start(now=now, by=self.name, every=timedelta(minutes=minutes)):
+            return False
+        if self.collector is not None:
+            self.collecting = self.collector.submit(_collect_in_thread)
+        else:
+            from vitrina.analytics.tasks import collect_stats_task
+
+            collect_stats_task.delay()
+        logger.info("Scheduler %s started a round of collection", self.name)
+        return True
 
     def _hand_out(self, claimed: list[tuple[int, str]]) -> None:
         if self.pool is not None:
@@ -88,6 +121,7 @@ class Scheduler:
             self.stopping.wait(self.interval)
         if self.pool is not None:
             self.pool.shutdown(wait=True)
+            self.collector.shutdown(wait=False, cancel_futures=True)
 
     def start_thread(self) -> threading.Thread:
         thread = threading.Thread(target=self.run_forever, name="vitrina-scheduler", daemon=True)
@@ -103,6 +137,17 @@ def _run_in_thread(variant_id: int, claim: str, worker: str) -> None:
         publish_variant(variant_id, claim, worker=worker)
     except Exception:
         logger.exception("Publishing variant %s failed", variant_id)
+    finally:
+        close_old_connections()
+
+
+def _collect_in_thread() -> None:
+    from vitrina.analytics.rounds import run_round
+
+    try:
+        run_round()
+    except Exception:
+        logger.exception("A round of collection failed")
     finally:
         close_old_connections()
 

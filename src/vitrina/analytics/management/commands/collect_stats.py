@@ -1,13 +1,13 @@
 """``vitrina collect_stats``: read the channels' figures from the networks now.
 
-Run it hourly (cron, a systemd timer or Celery beat with ``vitrina.collect_stats``); each
-run reads only what is due, and running it twice stores nothing twice.
+The scheduler starts rounds of collection by itself (``VITRINA_COLLECT_INTERVAL_MINUTES``);
+this command reads now, for one channel or organisation or when the scheduler's rounds are
+off. Each run reads only what is due, and running it twice stores nothing twice.
 """
 
 from django.core.management.base import BaseCommand
 
-from vitrina.analytics.collect import collect_channel, collectable_channels
-from vitrina.analytics.registry import channel_registry_refresh
+from vitrina.analytics.collect import collect_and_record, collectable_channels
 
 
 class Command(BaseCommand):
@@ -25,8 +25,7 @@ class Command(BaseCommand):
             channels = channels.filter(pk=channel)
         totals = {"channels": 0, "days": 0, "posts": 0, "skipped": 0}
         for item in channels:
-            result = collect_channel(item)
-            channel_registry_refresh(channel=item)
+            result = collect_and_record(item)
             totals["channels"] += 1
             totals["days"] += result.days
             totals["posts"] += result.posts
