@@ -135,9 +135,13 @@ def collect_posts(channel: Channel, *, now: datetime | None = None) -> Collected
     account = _guarded(channel, result, lambda: provider_account(channel))
     if account is None:
         return result
-    found = _guarded(
-        channel, result, lambda: recent_wall_posts(provider, account, discovery_since(now))
+    last_full = (
+        ChannelCollection.objects.filter(channel=channel, skipped="")
+        .values_list("collected_at", flat=True)
+        .first()
     )
+    since = discovery_since(now, last_full)
+    found = _guarded(channel, result, lambda: recent_wall_posts(provider, account, since))
     if found is None and result.skipped in ("needs_reconnect", "rate_limited"):
         return result
     due = due_posts(channel, now, found)

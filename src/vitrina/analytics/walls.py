@@ -1,46 +1,37 @@
-"""Posts made on the network directly, read back from the channel's wall.
+"""Posts made on the network directly, read back from the channel's account.
 
-Only VK lets an application read a wall (``wall.get``); elsewhere Vitrina knows the posts it
-published itself. The call goes through the provider, so it shares its rate limiter.
+VK (``wall.get``), OK (``mediatopic.getTopics``) and MAX (``GET /messages``) let Vitrina
+read a channel's posts back; the Telegram Bot API cannot read a channel's history, so there
+Vitrina knows the posts it published itself. The calls go through the provider, so they
+share its rate limiter.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from vitrina.channels.providers.base import Provider, ProviderAccount
 
-WALL_PAGE = 100
+# A post is followed for a year; the first reading looks that far back.
+YEAR = timedelta(days=365)
+# Later readings look back from the last full collection with this margin: a post made
+# just before it may have reached the network's listing late.
+MARGIN = timedelta(days=2)
 
 
 def recent_wall_posts(
     provider: Provider, account: ProviderAccount, since: datetime
 ) -> dict[str, datetime]:
-    """External ids and publication times of the wall's posts since the moment."""
-    if provider.network != "vk" or not account.tokens.get("user"):
+    """External ids and publication times of the account's posts since the moment."""
+    if not provider.limits.reads_posts:
         return {}
-    found = {}
-    offset = 0
-    while True:
-        page = provider.user(
-            account,
-            "wall.get",
-            owner_id=provider.owner_id(account),
-            count=WALL_PAGE,
-            offset=offset,
-        )
-        items = page.get("items", [])
-        for item in items:
-            published = datetime.fromtimestamp(item["date"], UTC)
-            if published >= since and not item.get("is_pinned"):
-                found[str(item["id"])] = published
-        oldest = min((item["date"] for item in items), default=None)
-        offset += len(items)
-        if (
-            not items
-            or offset >= page.get("count", 0)
-            or datetime.fromtimestamp(oldest, UTC) < since
-        ):
-            return found
+    return {
+        post.external_id: post.published_at for post in provider.list_recent_posts(account, since)
+    }
 
 
-def discovery_since(now: datetime) -> datetime:
-    return now - timedelta(days=365)
+def discovery_since(now: datetime, last_full: datetime | None = None) -> datetime:
+    """How far back to read: a year at first, then from the last full collection. Posts
+    found before are followed from the stored figures, so they need not be found again."""
+    year_ago = now - YEAR
+    if last_full is None:
+        return year_ago
+    return max(year_ago, last_full - MARGIN)

@@ -128,6 +128,32 @@ async def events(request: Request):
     return Json({"message_id": message["id"]}, 201)
 
 
+async def posts(request: Request):
+    """A person writes on the account in the network itself, outside any application:
+    ``{"account": key, "text", "count": 1, "age_seconds": 0, "spacing_seconds": 3600}``
+    adds ``count`` posts, the newest ``age_seconds`` old, each the spacing older."""
+    world = world_of(request)
+    data = await _json(request)
+    account = world.accounts.get(data.get("account", ""))
+    if account is None:
+        return Json({"error": "account not found"}, 404)
+    try:
+        count = max(1, min(int(data.get("count", 1)), 1000))
+        age, spacing = float(data.get("age_seconds", 0)), float(data.get("spacing_seconds", 3600))
+    except (TypeError, ValueError):
+        return Json({"error": "count, age_seconds and spacing_seconds must be numbers"}, 400)
+    text = data.get("text") or "Запись, сделанная в самой сети"
+    now = world.now()
+    made = []
+    for number in range(count):
+        post = world.add_post(account, text=f"{text} {number + 1}" if count > 1 else text)
+        post.date = now - age - number * spacing
+        made.append(post)
+    # The wall stays in the order of publication, as the networks list it.
+    account.posts.sort(key=lambda post: (post.date, post.id))
+    return Json({"posts": [{"id": post.id, "date": post.date} for post in made]}, 201)
+
+
 async def reset(request: Request):
     state = request.app.state
     world = World(seed=state.world.seed, settings=replace(state.initial_settings))
@@ -148,6 +174,7 @@ routes = [
     Route("/sandbox/control/settings", settings, methods=["GET", "POST"]),
     Route("/sandbox/control/faults", faults, methods=["GET", "POST", "DELETE"]),
     Route("/sandbox/control/events", events, methods=["POST"]),
+    Route("/sandbox/control/posts", posts, methods=["POST"]),
     Route("/sandbox/control/reset", reset, methods=["POST"]),
     Route("/sandbox/control/deliveries", deliveries, methods=["GET"]),
 ]

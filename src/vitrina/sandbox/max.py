@@ -211,8 +211,23 @@ def list_messages(call: Call):
     if str(call.params.get("chat_id")) != str(account.external_id):
         raise MaxError(404, "chat.not.found", "Chat not found")
     count = max(1, min(int(call.params.get("count", 50) or 50), 100))
-    posts = list(reversed(account.live_posts()))[:count]
-    return {"messages": [message_json(world, account, p) for p in posts]}
+    posts = list(reversed(account.live_posts()))
+    if call.params.get("message_ids"):
+        wanted = set(call.params["message_ids"].split(","))
+        posts = [p for p in posts if mid(account, p.id) in wanted]
+    # ``from`` and ``to`` bound the messages' time (milliseconds), newest first.
+    try:
+        bounds = [int(call.params[name]) for name in ("from", "to") if call.params.get(name)]
+    except ValueError:
+        raise MaxError(400, "proto.payload", "from and to must be timestamps") from None
+    if len(bounds) == 2:
+        low, high = min(bounds), max(bounds)
+        posts = [p for p in posts if low <= ms(p.date) <= high]
+    elif call.params.get("from"):
+        posts = [p for p in posts if ms(p.date) >= bounds[0]]
+    elif call.params.get("to"):
+        posts = [p for p in posts if ms(p.date) <= bounds[0]]
+    return {"messages": [message_json(world, account, p) for p in posts[:count]]}
 
 
 def delete(call: Call):

@@ -156,10 +156,26 @@ def mediatopic_post(call: Call):
 
 
 def mediatopic_get_topics(call: Call):
-    account = call.account("gid")
+    """Newest first; ``anchor`` (from the previous answer) with ``direction=FORWARD`` goes on
+    to older topics. The anchor is opaque to clients: here, the last topic's time and id."""
+    account = call.account("gid") if call.params.get("gid") else call.account("uid")
     count = max(1, min(int(call.params.get("count", 20) or 20), 100))
-    posts = list(reversed(account.live_posts()))[:count]
-    return {"media_topics": [topic_json(call.world, account, p) for p in posts], "has_more": False}
+    posts = list(reversed(account.live_posts()))
+    anchor = call.params.get("anchor")
+    if anchor:
+        if call.params.get("direction", "FORWARD") != "FORWARD":
+            raise OkError(100, "direction: only FORWARD is supported")
+        try:
+            after = tuple(int(part) for part in anchor.split(":"))
+        except ValueError:
+            raise OkError(100, "anchor is invalid") from None
+        posts = [post for post in posts if (int(post.date * 1000), post.id) < after]
+    page = posts[:count]
+    return {
+        "media_topics": [topic_json(call.world, account, p) for p in page],
+        "anchor": f"{int(page[-1].date * 1000)}:{page[-1].id}" if page else anchor or "",
+        "has_more": len(posts) > count,
+    }
 
 
 def mediatopic_delete(call: Call):
@@ -198,7 +214,11 @@ def group_get_counters(call: Call):
 def group_get_stat_topics(call: Call):
     account = call.account("gid")
     topics = []
-    for post in reversed(account.live_posts()[-100:]):
+    posts = account.live_posts()[-100:]
+    if call.params.get("topic_ids"):
+        wanted = set(call.params["topic_ids"].split(","))
+        posts = [post for post in account.live_posts() if str(post.id) in wanted]
+    for post in reversed(posts):
         figures = call.world.figures(account, post)
         topics.append(
             {

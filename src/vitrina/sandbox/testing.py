@@ -52,6 +52,12 @@ class SandboxClient:
         response.raise_for_status()
         return response.json()
 
+    def people_post(self, account_key: str, **spec) -> list[dict]:
+        """Posts written in the network itself, outside Vitrina (see control ``posts``)."""
+        response = self.http.post("/sandbox/control/posts", json={"account": account_key, **spec})
+        response.raise_for_status()
+        return response.json()["posts"]
+
     def api_url(self, network: str) -> str:
         return self.url + API_PATHS[network]
 

@@ -69,6 +69,7 @@ class Limits:
     messages: bool = True
     comments: bool = True
     verifiable: bool = True  # find_published can tell whether a post went out
+    reads_posts: bool = True  # list_recent_posts can read the account's posts back
     notes: tuple[str, ...] = ()
 
 
@@ -126,6 +127,15 @@ class Published:
     raw: dict = field(default_factory=dict)
     related_ids: list[str] = field(default_factory=list)  # further messages of one post
     published_at: datetime | None = None
+
+
+@dataclass
+class AccountPost:
+    """A post found on the account, whoever made it (Vitrina or a person in the network)."""
+
+    external_id: str
+    published_at: datetime
+    text: str = ""
 
 
 @dataclass
@@ -352,6 +362,11 @@ class Provider:
     def fetch_post_stats(
         self, account: ProviderAccount, external_ids: list[str]
     ) -> list[PostStats]:
+        raise NotImplementedError
+
+    def list_recent_posts(self, account: ProviderAccount, since: datetime) -> list[AccountPost]:
+        """The account's posts published since the moment, newest first, read back from the
+        network so that posts made outside Vitrina are counted too (``limits.reads_posts``)."""
         raise NotImplementedError
 
     def fetch_updates(

@@ -8,6 +8,7 @@ import time
 from datetime import UTC, date, datetime
 
 from .base import (
+    AccountPost,
     AuthExpired,
     ConnectionReport,
     DayStats,
@@ -141,6 +142,32 @@ class MaxProvider(Provider):
         )
         return result.get("messages", [])
 
+    def list_recent_posts(self, account, since) -> list[AccountPost]:
+        """``GET /messages`` (100 at most, newest first) from ``since``; each next page ends
+        (``to``) just before the oldest message of the last one."""
+        found, page_end = [], None
+        start = int(since.timestamp() * 1000)
+        while True:
+            params = {"chat_id": account.external_id, "count": 100, "from": start}
+            if page_end is not None:
+                params["to"] = page_end
+            messages = self.call(account, "GET", "/messages", params=params).get("messages", [])
+            for message in messages:
+                if message["timestamp"] >= start:
+                    found.append(
+                        AccountPost(
+                            message["body"]["mid"],
+                            datetime.fromtimestamp(message["timestamp"] / 1000, UTC),
+                            message["body"].get("text", ""),
+                        )
+                    )
+            if len(messages) < 100:
+                return found
+            oldest = min(message["timestamp"] for message in messages)
+            if oldest < start:
+                return found
+            page_end = oldest - 1
+
     def find_published(self, account, payload, since=None):
         for message in self.recent(account, 50):
             if since and message["timestamp"] < since.timestamp() * 1000 - 60000:
@@ -176,12 +203,26 @@ class MaxProvider(Provider):
         ]
 
     def fetch_post_stats(self, account, external_ids):
-        wanted = set(external_ids)
-        return [
-            PostStats(m["body"]["mid"], views=m.get("stat", {}).get("views"))
-            for m in self.recent(account)
-            if m["body"]["mid"] in wanted
-        ]
+        """The messages asked for by id (``message_ids``, 100 a call), however old."""
+        stats = []
+        for start in range(0, len(external_ids), 100):
+            chunk = external_ids[start : start + 100]
+            result = self.call(
+                account,
+                "GET",
+                "/messages",
+                params={
+                    "chat_id": account.external_id,
+                    "message_ids": ",".join(chunk),
+                    "count": len(chunk),
+                },
+            )
+            stats += [
+                PostStats(m["body"]["mid"], views=m.get("stat", {}).get("views"))
+                for m in result.get("messages", [])
+                if m["body"]["mid"] in chunk
+            ]
+        return stats
 
     def fetch_updates(self, account, cursor, timeout: float = 0):
         params = {"timeout": int(timeout), "types": "message_created"}

@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from .base import (
+    AccountPost,
     AuthExpired,
     ConnectionReport,
     DayStats,
@@ -169,6 +170,35 @@ class OkProvider(Provider):
         result = self.call(account, "mediatopic.getTopics", count=count, **self.scope(account))
         return result.get("media_topics", [])
 
+    def list_recent_posts(self, account, since) -> list[AccountPost]:
+        """``mediatopic.getTopics`` page by page: each answer's ``anchor`` asks for the next
+        100 topics, ``has_more`` says whether there are any."""
+        found, anchor = [], None
+        while True:
+            result = self.call(
+                account,
+                "mediatopic.getTopics",
+                count=100,
+                anchor=anchor,
+                direction="FORWARD" if anchor else None,
+                **self.scope(account),
+            )
+            topics = result.get("media_topics", [])
+            for topic in topics:
+                published = datetime.fromtimestamp(topic["created_ms"] / 1000, UTC)
+                if published >= since:
+                    text = "".join(m.get("text", "") for m in topic["media"] if m["type"] == "text")
+                    found.append(AccountPost(str(topic["id"]), published, text))
+            oldest = min((topic["created_ms"] for topic in topics), default=None)
+            anchor = result.get("anchor")
+            if (
+                not topics
+                or not result.get("has_more")
+                or not anchor
+                or oldest < since.timestamp() * 1000
+            ):
+                return found
+
     def find_published(self, account, payload, since=None):
         for topic in self.topics(account):
             text = "".join(m.get("text", "") for m in topic["media"] if m["type"] == "text")
@@ -221,25 +251,31 @@ class OkProvider(Provider):
         return [days[d] for d in sorted(days)]
 
     def fetch_post_stats(self, account, external_ids):
-        wanted = set(map(str, external_ids))
-        result = self.call(
-            account,
-            "group.getStatTopics",
-            gid=account.external_id,
-            fields="reach,engagement,likes,comments,reshares,views",
-        )
-        return [
-            PostStats(
-                t["id"],
-                views=t.get("views"),
-                reach=t.get("reach"),
-                likes=t.get("likes"),
-                comments=t.get("comments"),
-                reposts=t.get("reshares"),
+        """The topics asked for by id (``topic_ids``, 100 a call), however old."""
+        ids = list(map(str, external_ids))
+        stats = []
+        for start in range(0, len(ids), 100):
+            chunk = ids[start : start + 100]
+            result = self.call(
+                account,
+                "group.getStatTopics",
+                gid=account.external_id,
+                topic_ids=",".join(chunk),
+                fields="reach,engagement,likes,comments,reshares,views",
             )
-            for t in result.get("topics", [])
-            if t["id"] in wanted
-        ]
+            stats += [
+                PostStats(
+                    t["id"],
+                    views=t.get("views"),
+                    reach=t.get("reach"),
+                    likes=t.get("likes"),
+                    comments=t.get("comments"),
+                    reposts=t.get("reshares"),
+                )
+                for t in result.get("topics", [])
+                if t["id"] in chunk
+            ]
+        return stats
 
     def fetch_updates(self, account, cursor, timeout: float = 0):
         """New comments under recent topics; OK has no push for them, so this polls."""

@@ -87,6 +87,7 @@ class TelegramProvider(Provider):
         poll_option_length=100,
         post_stats=False,
         verifiable=False,
+        reads_posts=False,  # the Bot API cannot read a channel's history
         notes=(
             "Bot API не даёт статистики канала: доступно только число подписчиков.",
             "Нельзя проверить, вышла ли публикация, если ответ Telegram потерялся.",

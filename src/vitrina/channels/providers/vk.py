@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from .base import (
+    AccountPost,
     AuthExpired,
     ConnectionReport,
     DayStats,
@@ -204,6 +205,30 @@ class VkProvider(Provider):
         )
         post_id = str(result["post_id"])
         return Published(post_id, self.post_url(account, post_id), raw=result)
+
+    def list_recent_posts(self, account, since) -> list[AccountPost]:
+        """``wall.get`` page by page (100 a call) until the posts are older than ``since``."""
+        if not account.tokens.get("user"):
+            return []  # a channel connected with a community key only cannot read its wall
+        found, offset = [], 0
+        while True:
+            page = self.user(
+                account, "wall.get", owner_id=self.owner_id(account), count=100, offset=offset
+            )
+            items = page.get("items", [])
+            for item in items:
+                published = datetime.fromtimestamp(item["date"], UTC)
+                if published >= since:
+                    found.append(AccountPost(str(item["id"]), published, item.get("text", "")))
+            offset += len(items)
+            # A pinned post heads the wall whatever its age: judge the age by the rest.
+            dates = [item["date"] for item in items if not item.get("is_pinned")]
+            if (
+                not items
+                or offset >= page.get("count", 0)
+                or (dates and datetime.fromtimestamp(min(dates), UTC) < since)
+            ):
+                return found
 
     def find_published(self, account, payload, since=None):
         """Recent wall posts with the same text (a retry with the same ``guid`` is safe too)."""

@@ -1,0 +1,151 @@
+"""Rounds of collection started by the scheduler loop, against the sandbox over real HTTP."""
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import close_old_connections
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.publishing.test_engine import run_once
+from vitrina.analytics.collect import collect_and_record
+from vitrina.analytics.models import ChannelCollection, CollectionRound, PostSnapshot
+from vitrina.analytics.rounds import round_start
+from vitrina.channels.networks import Network
+from vitrina.content.models import Variant
+from vitrina.content.states import VariantState
+from vitrina.publishing.scheduler import Scheduler
+
+HOUR = timedelta(hours=1)
+
+
+@pytest.mark.django_db
+def test_one_scheduler_takes_a_round_per_interval():
+    now = timezone.now()
+    assert round_start(now=now, by="a", every=HOUR)
+    assert not round_start(now=now, by="b", every=HOUR)
+    assert not round_start(now=now + timedelta(minutes=59), by="b", every=HOUR)
+    assert round_start(now=now + HOUR, by="b", every=HOUR)
+    row = CollectionRound.objects.get()
+    assert row.started_by == "b" and row.started_at == now + HOUR
+
+
+@pytest.mark.django_db(transaction=True)
+def test_schedulers_racing_for_a_round_start_it_once():
+    now = timezone.now()
+    round_start(now=now - 2 * HOUR, by="earlier", every=HOUR)
+    barrier = threading.Barrier(6)
+    won = []
+
+    def race(name):
+        try:
+            barrier.wait()
+            won.append(round_start(now=now, by=name, every=HOUR))
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=race, args=(f"s{n}",)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(won) == [False] * 5 + [True]
+
+
+def _wait(future, seconds=60):
+    future.result(timeout=seconds)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_embedded_scheduler_collects_in_the_background(networks, connect, schedule, settings):
+    settings.COLLECT_INTERVAL_MINUTES = 60
+    channel = connect(Network.VK)
+    (published,) = schedule([channel])
+    run_once(published)
+    # A slow network: every statistics call takes a second.
+    networks.fault(network="vk", method="stats.get", latency_ms=1000)
+    (due,) = schedule([connect(Network.MAX)], text="Пост, который должен уйти сразу")
+
+    scheduler = Scheduler(embedded=True, workers=2)
+    started = time.monotonic()
+    assert scheduler.tick() == 1
+    # Handing the round out costs nothing: publishing goes on while the round reads.
+    assert time.monotonic() - started < 1
+    assert scheduler.collecting is not None
+    _wait(scheduler.collecting)
+    scheduler.pool.shutdown(wait=True)
+
+    assert Variant.objects.get(pk=due.pk).state == VariantState.PUBLISHED
+    outcome = ChannelCollection.objects.get(channel=channel)
+    assert outcome.skipped == ""
+    assert PostSnapshot.objects.filter(channel=channel, variant=published).exists()
+    assert CollectionRound.objects.get().started_by == scheduler.name
+
+    # Another scheduler of the deployment does not start a second round within the hour.
+    other = Scheduler(embedded=True, workers=1)
+    other.tick()
+    assert other.collecting is None
+    # Nor does the first one ask the database again before a minute has passed.
+    long_ago = timezone.now() - 2 * HOUR
+    CollectionRound.objects.update(started_at=long_ago)
+    scheduler.tick()
+    assert CollectionRound.objects.get().started_at == long_ago
+    other.pool.shutdown(wait=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_queue_scheduler_hands_the_round_to_the_workers(networks, connect, settings):
+    # Tasks run inline here (no broker), closing connections as a worker does; in
+    # production they go to `vitrina worker`.
+    settings.COLLECT_INTERVAL_MINUTES = 30
+    channel = connect(Network.OK)
+    scheduler = Scheduler(embedded=False)
+    assert scheduler.start_collection(timezone.now())
+    assert ChannelCollection.objects.get(channel=channel).skipped == ""
+    assert not Scheduler(embedded=False).start_collection(timezone.now())
+
+
+@pytest.mark.django_db
+def test_no_rounds_when_the_interval_is_zero(networks, connect, settings):
+    settings.COLLECT_INTERVAL_MINUTES = 0
+    connect(Network.VK)
+    assert not Scheduler(embedded=False).start_collection(timezone.now())
+    assert not CollectionRound.objects.exists()
+    assert not ChannelCollection.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_dashboard_names_the_last_round_and_the_skipped_channels(
+    networks, connect, admin_client, organisation, settings
+):
+    settings.COLLECT_INTERVAL_MINUTES = 60
+    url = reverse("analytics:dashboard", kwargs={"org": organisation.slug})
+    assert "Ни одного круга сбора ещё не было" in admin_client.get(url).content.decode()
+
+    limited, fine = connect(Network.VK), connect(Network.OK)
+    networks.fault(network="vk", method="stats.get", error=9, error_rate=1.0)
+    assert Scheduler(embedded=False).start_collection(timezone.now())
+    assert ChannelCollection.objects.get(channel=limited).skipped == "rate_limited"
+    assert ChannelCollection.objects.get(channel=fine).skipped == ""
+
+    text = admin_client.get(url).content.decode()
+    assert "Последний круг сбора начался" in text
+    assert "пропущены при последнем сборе" in text
+    assert limited.name in text and "лимит запросов" in text
+    assert fine.name not in text.split("пропущены при последнем сборе")[1].split("</div>")[0]
+
+    # Once the network answers again the next collection clears the notice.
+    networks.clear_faults()
+    collect_and_record(limited, now=timezone.now() + 2 * HOUR)
+    assert "пропущены при последнем сборе" not in admin_client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_dashboard_says_when_rounds_are_off(admin_client, organisation, settings):
+    settings.COLLECT_INTERVAL_MINUTES = 0
+    text = admin_client.get(
+        reverse("analytics:dashboard", kwargs={"org": organisation.slug})
+    ).content.decode()
+    assert "круги сбора планировщика выключены" in text
