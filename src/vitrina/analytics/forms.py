@@ -66,6 +66,37 @@ class FiguresImportForm(forms.Form):
     )
 
 
+class PostFiguresForm(forms.Form):
+    link = forms.CharField(
+        label=_("Link to the post or its id"),
+        max_length=300,
+        required=False,
+        help_text=_("Without a link or id, give the date and the start of the text."),
+    )
+    published = forms.DateTimeField(
+        label=_("Published"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%d"],
+    )
+    text = forms.CharField(label=_("Start of the text"), max_length=300, required=False)
+    views = forms.IntegerField(label=_("Views"), min_value=0, required=False)
+    likes = forms.IntegerField(label=_("Likes"), min_value=0, required=False)
+    reposts = forms.IntegerField(label=_("Reposts"), min_value=0, required=False)
+    comments = forms.IntegerField(label=_("Comments"), min_value=0, required=False)
+    reach = forms.IntegerField(label=_("Reach"), min_value=0, required=False)
+
+
+class PostFiguresImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Table (XLSX or CSV)"),
+        help_text=_(
+            "The first row names the columns: link (or post id, or date and text), views, "
+            "likes, reposts, comments, reach (any of them)."
+        ),
+    )
+
+
 class DashboardForm(forms.Form):
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})

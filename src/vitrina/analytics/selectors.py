@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from vitrina.analytics.models import AccountSnapshot, Report
+from vitrina.analytics.models import AccountSnapshot, PostLatest, Report
 from vitrina.channels.models import Channel
 from vitrina.core.models import Membership
 from vitrina.core.rules import limited_library_ids
@@ -33,3 +33,12 @@ def channel_for_figures(*, membership: Membership, pk: int) -> Channel | None:
 
 def recent_figures(channel: Channel, limit: int = 60) -> list[AccountSnapshot]:
     return list(AccountSnapshot.objects.filter(channel=channel).order_by("-day")[:limit])
+
+
+def recent_post_figures(channel: Channel, limit: int = 60) -> list[PostLatest]:
+    """The channel's latest posts with their newest figures, whoever made them."""
+    return list(
+        PostLatest.objects.filter(channel=channel)
+        .select_related("variant__post")
+        .order_by("-published_at", "-pk")[:limit]
+    )

@@ -20,4 +20,9 @@ urlpatterns = [
         for fmt in views.EXPORTS
     ],
     path("channels/<int:channel_id>/figures/", views.channel_figures, name="figures"),
+    path(
+        "channels/<int:channel_id>/post-figures/",
+        views.channel_post_figures,
+        name="post-figures",
+    ),
 ]

@@ -14,8 +14,16 @@ from vitrina.analytics import rules as analytics_rules
 from vitrina.analytics import selectors, services
 from vitrina.analytics.dashboard import Scope, build_dashboard
 from vitrina.analytics.export import report_csv, report_docx, report_sections, report_xlsx
-from vitrina.analytics.forms import DashboardForm, FiguresForm, FiguresImportForm, ReportForm
+from vitrina.analytics.forms import (
+    DashboardForm,
+    FiguresForm,
+    FiguresImportForm,
+    PostFiguresForm,
+    PostFiguresImportForm,
+    ReportForm,
+)
 from vitrina.analytics.importing import figures_enter, figures_import
+from vitrina.analytics.post_importing import PostRow, post_figures_enter, post_figures_import
 from vitrina.analytics.metrics import METRICS, REACTIONS_FORMULA
 from vitrina.analytics.report import build_report
 from vitrina.analytics.services import AccountFigures
@@ -174,8 +182,62 @@ def channel_figures(request, channel_id):
     )
 
 
-def _back(request, channel):
-    return redirect("analytics:figures", org=request.organisation.slug, channel_id=channel.pk)
+def _back(request, channel, name="analytics:figures"):
+    return redirect(name, org=request.organisation.slug, channel_id=channel.pk)
+
+
+def channel_post_figures(request, channel_id):
+    """Posts' figures by hand or from a table, where the network gives none."""
+    channel = _channel_or_404(request, channel_id)
+    can_enter = rules.can_manage_channels(request.membership)
+    form = PostFiguresForm(prefix="post")
+    upload = PostFiguresImportForm(prefix="file")
+    back = "analytics:post-figures"
+    if request.method == "POST":
+        if not can_enter:
+            raise Http404
+        if "file-file" in request.FILES:
+            upload = PostFiguresImportForm(request.POST, request.FILES, prefix="file")
+            if upload.is_valid():
+                file = upload.cleaned_data["file"]
+                try:
+                    result = post_figures_import(
+                        channel=channel, actor=request.user, data=file.read(), filename=file.name
+                    )
+                    messages.success(
+                        request,
+                        _("Posts imported: %(count)s, of them Vitrina's: %(matched)s.")
+                        % {"count": result.imported, "matched": result.matched},
+                    )
+                    for number, error in result.errors:
+                        messages.error(
+                            request, _("Row %(row)s: %(error)s") % {"row": number, "error": error}
+                        )
+                    return _back(request, channel, back)
+                except ServiceError as error:
+                    apply_service_error(upload, error)
+        else:
+            form = PostFiguresForm(request.POST, prefix="post")
+            if form.is_valid():
+                try:
+                    post_figures_enter(
+                        channel=channel, actor=request.user, row=PostRow(**form.cleaned_data)
+                    )
+                    messages.success(request, _("Saved."))
+                    return _back(request, channel, back)
+                except ServiceError as error:
+                    apply_service_error(form, error)
+    return render(
+        request,
+        "analytics/post_figures.html",
+        {
+            "channel": channel,
+            "posts": selectors.recent_post_figures(channel),
+            "form": form,
+            "upload": upload,
+            "can_enter": can_enter,
+        },
+    )
 
 
 def dashboard(request):
