@@ -110,8 +110,10 @@ def _cell_text(value) -> str:
 def parse_published(value, zone: ZoneInfo) -> datetime | None:
     if value in (None, ""):
         return None
-    if isinstance(value, datetime):
-        return value if timezone.is_aware(value) else value.replace(tzinfo=zone)
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return value
+    if isinstance(value, datetime) and value.time() != time(0):
+        return value.replace(tzinfo=zone)
     if not isinstance(value, date):
         for pattern in ("%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"):
             try:

@@ -23,8 +23,8 @@ from vitrina.analytics.forms import (
     ReportForm,
 )
 from vitrina.analytics.importing import figures_enter, figures_import
-from vitrina.analytics.post_importing import PostRow, post_figures_enter, post_figures_import
 from vitrina.analytics.metrics import METRICS, REACTIONS_FORMULA
+from vitrina.analytics.post_importing import PostRow, post_figures_enter, post_figures_import
 from vitrina.analytics.report import build_report
 from vitrina.analytics.services import AccountFigures
 from vitrina.channels.selectors import channel_list
