@@ -340,8 +340,7 @@ def main():
         for name, value in listing.items():
             print(f"  {name:15} p95 {value:7.1f} ms")
         print(
-            f"inbox_list: messages={total} threads={threads} rounds={rounds} "
-            f"{list_line(listing)}"
+            f"inbox_list: messages={total} threads={threads} rounds={rounds} {list_line(listing)}"
         )
         return
 

@@ -36,6 +36,12 @@ class ChannelInbox(models.Model):
     cursor = models.TextField(blank=True)
     polled_at = models.DateTimeField(null=True, blank=True)
     poll_error = models.TextField(blank=True)
+    # When a reader's event was last stored, however it came.
+    last_event_at = models.DateTimeField(null=True, blank=True)
+    # When a request to the webhook address was last refused (a wrong or missing secret).
+    refused_at = models.DateTimeField(null=True, blank=True)
+    # What the network answered when the address was last registered or removed.
+    setup_error = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("channel inbox")

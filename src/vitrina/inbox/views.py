@@ -78,6 +78,7 @@ def thread_list(request):
             "threads": page.object_list,
             "filter_form": form,
             "filtered": filters != selectors.ThreadFilter(),
+            "can_manage_channels": rules.can_manage_channels(request.membership),
             "query": query.urlencode(),
         },
     )
