@@ -157,6 +157,8 @@ def mediatopic_post(call: Call):
 
 def mediatopic_get_topics(call: Call):
     account = call.account("gid")
+    # Readers' comments up to now, so each topic's comment count is current.
+    call.world.catch_up(account)
     count = max(1, min(int(call.params.get("count", 20) or 20), 100))
     posts = list(reversed(account.live_posts()))[:count]
     return {"media_topics": [topic_json(call.world, account, p) for p in posts], "has_more": False}
