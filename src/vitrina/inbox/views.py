@@ -1,7 +1,6 @@
 """Pages of the shared inbox."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 from vitrina.channels.selectors import channel_list
 from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
+from vitrina.core.paging import CappedPaginator
 from vitrina.core.selectors import library_list
 from vitrina.core.views.decorators import apply_service_error, require
 from vitrina.inbox import reference, selectors, services
@@ -33,6 +33,9 @@ from vitrina.inbox.response import (
 )
 
 PAGE_SIZE = 30
+# The list counts at most this many conversations (a hundred pages); older ones are found
+# with the filters. An exact count of years of history would cost more than the page.
+LIST_CAP = 3000
 
 
 def _filters(request):
@@ -64,7 +67,7 @@ def _filters(request):
 def thread_list(request):
     form, filters = _filters(request)
     threads = selectors.thread_list(membership=request.membership, filters=filters)
-    page = Paginator(threads, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(threads, PAGE_SIZE, cap=LIST_CAP).get_page(request.GET.get("page"))
     cutoff = overdue_cutoff(request.organisation.answer_working_days)
     for thread in page.object_list:
         thread.overdue = is_overdue(thread, cutoff)

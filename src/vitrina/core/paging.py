@@ -1,8 +1,9 @@
-"""Pages of search results that stay fast on a catalogue of millions of records.
+"""Pages of long lists (a catalogue of millions of records, years of readers' messages)
+that stay fast however much is stored.
 
 Counting every match of a broad search (one record in twenty of a million) reads tens of
-thousands of rows; the page itself needs fifty. The count stops at ``cap``: a search that
-finds more says so and is shown in its first ``cap`` records, newest first.
+thousands of rows; the page itself needs fifty. The count stops at ``cap``: a list that
+holds more says so and is shown in its first ``cap`` rows, newest first.
 """
 
 from functools import cached_property
