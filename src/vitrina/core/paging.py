@@ -30,3 +30,51 @@ class CappedPaginator(Paginator):
     @property
     def capped(self) -> bool:
         return self._found > self.cap
+
+
+class UncountedPage:
+    """One page of a list that is never counted: one row more than the page is read to
+    know whether another page follows."""
+
+    def __init__(self, object_list: list, number: int, per_page: int):
+        self.object_list = object_list[:per_page]
+        self.number = number
+        self._more = len(object_list) > per_page
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def has_next(self) -> bool:
+        return self._more
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def uncounted_page(queryset, per_page: int, number) -> UncountedPage:
+    """The page ``number`` (1 for anything unusable, or past the end) of a queryset.
+
+    Counting every row of a long history (years of readers' conversations) costs more than
+    the page itself and grows with it; reading ``per_page + 1`` rows does not.
+    """
+    try:
+        number = max(1, int(number))
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * per_page
+    rows = list(queryset[start : start + per_page + 1])
+    if not rows and number > 1:
+        return uncounted_page(queryset, per_page, 1)
+    return UncountedPage(rows, number, per_page)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from vitrina.channels.selectors import channel_list
 from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
-from vitrina.core.paging import CappedPaginator
+from vitrina.core.paging import uncounted_page
 from vitrina.core.selectors import library_list
 from vitrina.core.views.decorators import apply_service_error, require
 from vitrina.inbox import reference, selectors, services
@@ -33,9 +33,6 @@ from vitrina.inbox.response import (
 )
 
 PAGE_SIZE = 30
-# The list counts at most this many conversations (a hundred pages); older ones are found
-# with the filters. An exact count of years of history would cost more than the page.
-LIST_CAP = 3000
 
 
 def _filters(request):
@@ -67,7 +64,7 @@ def _filters(request):
 def thread_list(request):
     form, filters = _filters(request)
     threads = selectors.thread_list(membership=request.membership, filters=filters)
-    page = CappedPaginator(threads, PAGE_SIZE, cap=LIST_CAP).get_page(request.GET.get("page"))
+    page = uncounted_page(threads, PAGE_SIZE, request.GET.get("page"))
     cutoff = overdue_cutoff(request.organisation.answer_working_days)
     for thread in page.object_list:
         thread.overdue = is_overdue(thread, cutoff)
