@@ -188,3 +188,17 @@ def test_pages_are_linked_from_the_channel_and_the_inbox(client, admin, library)
     assert list_url in client.get(reverse("inbox:list", kwargs={"org": org})).content.decode()
     overview = client.get(list_url).content.decode()
     assert page_url in overview
+
+
+def test_a_refused_new_registration_keeps_the_one_in_force(networks, connect, page, settings):
+    channel = connect(Network.MAX)
+    assert page(channel, mode="webhook").status_code == 302
+    secret = stored_secret(channel)
+    settings.SITE_URL = "ftp://vitrina.example"
+    response = page(channel, mode="webhook")
+    assert response.status_code == 400
+    assert "Не удалось зарегистрировать адрес в MAX" in response.content.decode()
+    # MAX still posts to the first address with the first secret: it must still be accepted.
+    assert hook_of(networks, channel)["secret"] == secret == stored_secret(channel)
+    networks.reader_writes(channel.sandbox_key, "Всё ещё доходит")
+    assert wait_for(lambda: Message.objects.filter(channel=channel).exists())

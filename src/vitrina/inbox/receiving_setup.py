@@ -114,9 +114,20 @@ def receiving_to_webhook(
     inbox = channel_inbox(channel)
     before, url = inbox.mode, webhook_url(inbox)
     provider = get_provider(channel.network)
+    # Stored before the network knows it, so that its first event is not refused; put back
+    # when the network refuses, as the registration it already holds is still in force.
+    previous = channel_secret_value(channel=channel, kind=SecretKind.WEBHOOK_SECRET)
     secret = new_webhook_secret()
     channel_secret_set(channel=channel, kind=SecretKind.WEBHOOK_SECRET, value=secret, actor=actor)
     account = provider_account(channel)
+
+    def refused(message: str) -> ServiceError:
+        if previous:
+            channel_secret_set(
+                channel=channel, kind=SecretKind.WEBHOOK_SECRET, value=previous, actor=actor
+            )
+        return _fail(inbox, message, actor=actor)
+
     changes = {"address": [None, url]}
     if channel.network == Network.VK:
         if confirmation_code:
@@ -136,11 +147,9 @@ def receiving_to_webhook(
         try:
             code = provider.confirmation_code(account)
         except ProviderError as error:
-            raise _fail(
-                inbox,
+            raise refused(
                 _refused("получить код подтверждения ВКонтакте", error)
-                + " Добавьте сервер в настройках сообщества вручную и вставьте код.",
-                actor=actor,
+                + " Добавьте сервер в настройках сообщества вручную и вставьте код."
             ) from error
         if inbox.confirmation_code != code:
             changes["confirmation_code"] = [inbox.confirmation_code or None, "…"]
@@ -149,10 +158,8 @@ def receiving_to_webhook(
     try:
         provider.webhook_register(account, url, secret)
     except ProviderError as error:
-        raise _fail(
-            inbox,
-            _refused(f"зарегистрировать адрес в {NETWORK_NAMES[channel.network]}", error),
-            actor=actor,
+        raise refused(
+            _refused(f"зарегистрировать адрес в {NETWORK_NAMES[channel.network]}", error)
         ) from error
     inbox.mode = ReceiveMode.WEBHOOK
     _record(inbox, actor=actor, before=before, changes=changes)
