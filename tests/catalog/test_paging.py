@@ -2,9 +2,9 @@ import pytest
 from django.urls import reverse
 
 from tests.factories.catalog import RecordFactory
-from vitrina.catalog import paging
 from vitrina.catalog.bibrecord import BibRecord, Person
 from vitrina.catalog.models import Record
+from vitrina.core import paging
 
 pytestmark = pytest.mark.django_db
 

@@ -29,6 +29,23 @@ def test_threads_and_messages(client, admin, channel):
 
 
 @pytest.mark.django_db
+def test_thread_list_reads_only_the_page_asked_for(
+    client, admin, channel, django_assert_max_num_queries
+):
+    for number in range(25):
+        write(channel, number, reader=str(number))
+    url = f"/api/v1/organisations/{channel.organisation.slug}/inbox/threads"
+    headers = bearer(admin)
+    with django_assert_max_num_queries(12) as queries:
+        page = client.get(url, {"limit": 5, "offset": 10}, **headers).json()
+    assert page["count"] == 25
+    assert [item["reader_id"] for item in page["items"]] == ["14", "13", "12", "11", "10"]
+    # The threads themselves are read once, limited to the page.
+    reads = [q["sql"] for q in queries.captured_queries if 'FROM "inbox_thread"' in q["sql"]]
+    assert any("LIMIT 5" in sql for sql in reads), reads
+
+
+@pytest.mark.django_db
 def test_roles_without_inbox_get_403(client, member_factory, channel):
     write(channel, 1)
     author = member_factory(role=Role.AUTHOR)

@@ -79,3 +79,91 @@ def test_one_failing_channel_does_not_stop_the_round(networks, connect):
     assert results[good.pk] == 1
     assert results[bad.pk] == -1
     assert ChannelInbox.objects.get(channel=bad).poll_error
+
+
+@pytest.mark.django_db
+def test_ok_comments_on_the_groups_topics_arrive_once_and_resume_after_a_restart(
+    networks, connect, schedule, admin
+):
+    from tests.publishing.test_engine import run_once
+
+    channel = connect(Network.OK)
+    first, second = (
+        schedule([channel], text=text)[0] for text in ("Новые поступления", "Встреча с автором")
+    )
+    run_once(first)
+    run_once(second)
+    channel_poll(channel=channel)  # whatever the group's history already holds
+    before = Message.objects.filter(channel=channel).count()
+
+    networks.reader_writes(
+        channel.sandbox_key, "Когда можно взять?", kind="comment", post_id=first.external_id
+    )
+    networks.reader_writes(
+        channel.sandbox_key, "А запись нужна?", kind="comment", post_id=second.external_id
+    )
+    assert channel_poll(channel=channel) == 2
+    assert channel_poll(channel=channel) == 0
+    thread = Thread.objects.get(channel=channel, external_thread=first.external_id)
+    assert thread.kind == "comment"
+    assert selectors.commented_variant(thread) == first
+
+    # The library answers under the topic: its own comment is not taken for a reader's.
+    membership = Membership.objects.get(user=admin)
+    answer = services.reply_send(thread=thread, membership=membership, text="Уже можно!")
+    assert answer.delivery == Delivery.SENT, answer.failure
+    networks.reader_writes(
+        channel.sandbox_key, "Спасибо!", kind="comment", post_id=first.external_id, reader_id=77
+    )
+    # A restart keeps nothing in memory: the stored cursor is all the next round has.
+    cursor = ChannelInbox.objects.get(channel=channel).cursor
+    assert cursor
+    channel.refresh_from_db()
+    assert channel_poll(channel=channel) == 1
+    assert ChannelInbox.objects.get(channel=channel).cursor != cursor
+    inbound = Message.objects.filter(channel=channel, direction=Direction.IN)
+    assert inbound.count() == before + 3
+    assert list(
+        inbound.filter(thread=thread).order_by("created_at").values_list("text", flat=True)
+    ) == ["Когда можно взять?", "Спасибо!"]
+
+    # A batch fetched again after a crash (the cursor lost) stores nothing twice.
+    ChannelInbox.objects.filter(channel=channel).update(cursor="")
+    assert channel_poll(channel=channel) == 0
+    assert inbound.count() == before + 3
+    # Answering marked the conversation read; only the reader's thanks came after.
+    assert Thread.objects.get(pk=thread.pk).unread == 1
+
+
+@pytest.mark.django_db
+def test_ok_comments_of_readers_over_days_all_arrive_once(networks, connect, schedule):
+    from tests.publishing.test_engine import run_once
+    from vitrina.channels.connect import provider_account
+    from vitrina.channels.providers.base import get_provider
+
+    channel = connect(Network.OK)
+    for text in ("Новые поступления", "Встреча с автором", "Выставка в читальном зале"):
+        run_once(schedule([channel], text=text)[0])
+    channel_poll(channel=channel)
+    for _day in range(6):
+        networks.advance(8 * 3600)  # readers comment on the group's recent topics meanwhile
+        channel_poll(channel=channel)
+    provider, account = get_provider(Network.OK), provider_account(channel)
+    written = set()
+    for topic in provider.topics(account, 20):
+        comments = provider.call(
+            account,
+            "discussions.getDiscussionComments",
+            discussionId=topic["id"],
+            discussionType="GROUP_TOPIC",
+            count=100,
+            gid=account.external_id,
+        )["comments"]
+        written |= {f"c{topic['id']}_{comment['id']}" for comment in comments}
+    stored = list(
+        Message.objects.filter(channel=channel, direction=Direction.IN).values_list(
+            "external_id", flat=True
+        )
+    )
+    assert len(written) >= 5
+    assert sorted(stored) == sorted(written)

@@ -134,3 +134,45 @@ def test_empty_reply_form_answers_in_russian(client, admin_membership, channel):
     )
     response = client.post(url, {"text": ""})
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_list_filters_keep_the_query_count_and_pages_are_never_counted(
+    client, admin_membership, library, organisation, monkeypatch, django_assert_max_num_queries
+):
+    from vitrina.inbox import views
+
+    branch = LibraryFactory(organisation=organisation, name="Детская библиотека")
+    channels = [
+        ChannelFactory(library=library, network="vk"),
+        ChannelFactory(library=branch, network="telegram"),
+        ChannelFactory(library=branch, network="max"),
+    ]
+    for number in range(12):
+        write(channels[number % 3], number, reader=str(2000 + number))
+    monkeypatch.setattr(views, "PAGE_SIZE", 5)
+    login(client, admin_membership)
+    url = reverse("inbox:list", kwargs={"org": organisation.slug})
+    cases = [
+        ({}, 12),
+        ({"network": "telegram"}, 4),
+        ({"library": branch.pk}, 8),
+        ({"library": branch.pk, "network": "max"}, 4),
+        ({"channel": channels[0].pk}, 4),
+        ({"status": "new"}, 12),
+        ({"unread": "on"}, 12),
+    ]
+    for params, found in cases:
+        with django_assert_max_num_queries(16) as queries:
+            html = client.get(url, params).content.decode()
+        assert not any("COUNT(" in q["sql"] for q in queries.captured_queries), params
+        shown = sum(f"Читатель {2000 + n}<" in html for n in range(12))
+        assert shown == min(found, 5), params
+        assert ("page=2" in html) == (found > 5), params
+    third = client.get(url, {"page": 3}).content.decode()
+    assert [n for n in range(12) if f"Читатель {2000 + n}<" in third] == [0, 1]
+    assert "page=2" in third and "page=4" not in third
+    # A page past the end, or not a number, shows the first one.
+    for page in ("9", "x"):
+        first = client.get(url, {"page": page}).content.decode()
+        assert "Читатель 2011<" in first

@@ -71,6 +71,20 @@ def thread_out(thread: Thread) -> dict:
     }
 
 
+class _Page:
+    """A queryset the paginator slices before anything is read, each row turned into its
+    answer: only the requested page is fetched, however long the history."""
+
+    def __init__(self, queryset, convert):
+        self.queryset, self.convert = queryset, convert
+
+    def __len__(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, index: slice) -> list:
+        return [self.convert(row) for row in self.queryset[index]]
+
+
 def message_out(message: Message) -> dict:
     return {
         "id": message.pk,
@@ -126,7 +140,7 @@ def thread_list(
         unread=unread,
         flagged=flagged,
     )
-    return [thread_out(t) for t in selectors.thread_list(membership=membership, filters=filters)]
+    return _Page(selectors.thread_list(membership=membership, filters=filters), thread_out)
 
 
 @router.get(

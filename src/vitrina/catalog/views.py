@@ -28,10 +28,10 @@ from vitrina.catalog.forms import (
 )
 from vitrina.catalog.gost import describe_short
 from vitrina.catalog.models import ColumnMapping, MemorableDate
-from vitrina.catalog.paging import CappedPaginator
 from vitrina.channels.selectors import channel_list
 from vitrina.core import rules as core_rules
 from vitrina.core.exceptions import ServiceError
+from vitrina.core.paging import CappedPaginator
 from vitrina.core.views.decorators import apply_service_error, require
 
 PAGE_SIZE = 50

@@ -5,7 +5,7 @@ from vitrina.channels.forms import LibrarySelect
 from vitrina.channels.models import Channel
 from vitrina.channels.networks import Network
 from vitrina.core.models import Library, Membership
-from vitrina.inbox.models import CannedAnswer, InquiryKind, Tag, ThreadStatus
+from vitrina.inbox.models import CannedAnswer, InquiryKind, ReceiveMode, Tag, ThreadStatus
 
 
 class ChannelSelect(forms.ModelChoiceField):
@@ -159,4 +159,25 @@ class InquiryAnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text=_("One per line; they are sent to the reader after the answer."),
+    )
+
+
+class ReceivingForm(forms.Form):
+    mode = forms.ChoiceField(
+        label=_("How messages arrive"),
+        choices=[
+            (ReceiveMode.POLL, _("Polling: Vitrina asks the network for new messages")),
+            (ReceiveMode.WEBHOOK, _("Webhook: the network sends each message at once")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    confirmation_code = forms.CharField(
+        label=_("VK confirmation code"),
+        required=False,
+        max_length=64,
+        help_text=_(
+            "Only if you add the server in the community's settings yourself: the code VK "
+            "shows under Work with API → Callback API. Leave empty and Vitrina sets up "
+            "VK itself with the community token."
+        ),
     )

@@ -36,6 +36,12 @@ class ChannelInbox(models.Model):
     cursor = models.TextField(blank=True)
     polled_at = models.DateTimeField(null=True, blank=True)
     poll_error = models.TextField(blank=True)
+    # When a reader's event was last stored, however it came.
+    last_event_at = models.DateTimeField(null=True, blank=True)
+    # When a request to the webhook address was last refused (a wrong or missing secret).
+    refused_at = models.DateTimeField(null=True, blank=True)
+    # What the network answered when the address was last registered or removed.
+    setup_error = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("channel inbox")
@@ -103,9 +109,37 @@ class Thread(models.Model):
                 fields=["channel", "kind", "external_thread"], name="inbox_one_thread"
             )
         ]
+        # The list is read newest first under one filter at a time: each filter has an
+        # index that yields its threads already in that order, so neither the first page
+        # nor the (capped) count reads the whole history.
         indexes = [
             models.Index(fields=["organisation", "-last_message_at", "-id"]),
             models.Index(fields=["organisation", "reader_id"]),
+            models.Index(
+                fields=["channel", "-last_message_at", "-id"], name="inbox_thread_channel_recent"
+            ),
+            models.Index(
+                fields=["organisation", "status", "-last_message_at", "-id"],
+                name="inbox_thread_status_recent",
+            ),
+            models.Index(
+                fields=["assignee", "-last_message_at", "-id"], name="inbox_thread_assignee_recent"
+            ),
+            models.Index(
+                fields=["organisation", "-last_message_at", "-id"],
+                condition=Q(unread__gt=0),
+                name="inbox_thread_unread_recent",
+            ),
+            models.Index(
+                fields=["organisation", "-last_message_at", "-id"],
+                condition=Q(flagged=True),
+                name="inbox_thread_flagged_recent",
+            ),
+            models.Index(
+                fields=["organisation", "awaiting_since"],
+                condition=Q(awaiting_since__isnull=False) & ~Q(status="closed"),
+                name="inbox_thread_awaiting",
+            ),
         ]
 
     def __str__(self) -> str:

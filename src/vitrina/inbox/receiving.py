@@ -100,4 +100,7 @@ def event_store(*, channel: Channel, event: InboundEvent) -> Message | None:
 
 
 def events_store(*, channel: Channel, events: list[InboundEvent]) -> int:
-    return sum(1 for event in events if event_store(channel=channel, event=event))
+    stored = sum(1 for event in events if event_store(channel=channel, event=event))
+    if stored:
+        ChannelInbox.objects.filter(channel=channel).update(last_event_at=timezone.now())
+    return stored

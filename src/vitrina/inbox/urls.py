@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vitrina.inbox import views
+from vitrina.inbox import receiving_views, views
 
 app_name = "inbox"
 
@@ -16,6 +16,8 @@ urlpatterns = [
         views.inquiry_create,
         name="inquiry-create",
     ),
+    path("channels/", receiving_views.receiving_list, name="receiving-list"),
+    path("channels/<int:channel_id>/", receiving_views.receiving, name="receiving"),
     path("canned/", views.canned_list, name="canned"),
     path("canned/new/", views.canned_edit, name="canned-create"),
     path("canned/<int:canned_id>/", views.canned_edit, name="canned-edit"),

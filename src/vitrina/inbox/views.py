@@ -1,7 +1,6 @@
 """Pages of the shared inbox."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 from vitrina.channels.selectors import channel_list
 from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
+from vitrina.core.paging import uncounted_page
 from vitrina.core.selectors import library_list
 from vitrina.core.views.decorators import apply_service_error, require
 from vitrina.inbox import reference, selectors, services
@@ -64,7 +64,7 @@ def _filters(request):
 def thread_list(request):
     form, filters = _filters(request)
     threads = selectors.thread_list(membership=request.membership, filters=filters)
-    page = Paginator(threads, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = uncounted_page(threads, PAGE_SIZE, request.GET.get("page"))
     cutoff = overdue_cutoff(request.organisation.answer_working_days)
     for thread in page.object_list:
         thread.overdue = is_overdue(thread, cutoff)
@@ -78,6 +78,7 @@ def thread_list(request):
             "threads": page.object_list,
             "filter_form": form,
             "filtered": filters != selectors.ThreadFilter(),
+            "can_manage_channels": rules.can_manage_channels(request.membership),
             "query": query.urlencode(),
         },
     )

@@ -9,6 +9,7 @@ fast so that the networks do not retry.
 import logging
 
 from django.http import Http404, HttpResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -43,6 +44,7 @@ def receive(request, network: str, token: str):
         logger.warning("webhook of channel %s refused: %s", channel.pk, error)
         return HttpResponse("unsupported", status=400, content_type="text/plain")
     if result.status == 403:
+        ChannelInbox.objects.filter(pk=inbox.pk).update(refused_at=timezone.now())
         audit_record(
             action="inbox.webhook_refused",
             organisation=channel.organisation,

@@ -34,6 +34,9 @@ def account_json(world, account) -> dict:
         "posts": len(account.live_posts()),
         "tokens": tokens,
         "flags": {k: v for k, v in account.flags.items() if k != "lp_key"},
+        # Where the network posts the account's events (Telegram webhook, MAX subscription,
+        # VK Callback API server), or null while the account is polled.
+        "webhook": dict(account.webhook) if account.webhook else None,
     }
 
 

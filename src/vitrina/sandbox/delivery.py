@@ -70,6 +70,9 @@ class Delivery:
             if hook.get("status") != "ok":
                 return
             body = vk.callback_body(self.world, account, event)
+            # Once setCallbackSettings chose the event types, only those are sent.
+            if "events" in hook and body["type"] not in hook["events"]:
+                return
         elif account.network == "telegram":
             body = telegram.update_json(account, event)
             if hook.get("secret"):

@@ -159,6 +159,8 @@ def mediatopic_get_topics(call: Call):
     """Newest first; ``anchor`` (from the previous answer) with ``direction=FORWARD`` goes on
     to older topics. The anchor is opaque to clients: here, the last topic's time and id."""
     account = call.account("gid") if call.params.get("gid") else call.account("uid")
+    # Readers' comments up to now, so each topic's comment count is current.
+    call.world.catch_up(account)
     count = max(1, min(int(call.params.get("count", 20) or 20), 100))
     posts = list(reversed(account.live_posts()))
     anchor = call.params.get("anchor")

@@ -610,7 +610,12 @@ def groups_add_callback_server(call: Call):
 
 
 def groups_set_callback_settings(call: Call):
-    call.account_for_group(call.params.get("group_id"))
+    account = call.account_for_group(call.params.get("group_id"))
+    if not account.webhook or call.int("server_id", required=True) != account.webhook["server_id"]:
+        raise VkError(100, "server_id is invalid")
+    account.webhook["events"] = sorted(
+        name for name in ("message_new", "wall_reply_new") if call.params.get(name) == "1"
+    )
     return 1
 
 

@@ -377,6 +377,22 @@ class Provider:
     def parse_webhook(self, account: ProviderAccount, headers, body: bytes) -> WebhookResult:
         raise NotImplementedError
 
+    def webhook_register(self, account: ProviderAccount, url: str, secret: str) -> None:
+        """Ask the network to post the account's events to ``url`` with ``secret``."""
+        raise Rejected(
+            "webhooks_unsupported",
+            f"{self.title} не присылает события: входящие получают только опросом.",
+            network=self.network,
+        )
+
+    def webhook_unregister(self, account: ProviderAccount, url: str) -> None:
+        """Stop the network posting to ``url``, so polling can take over."""
+        raise Rejected(
+            "webhooks_unsupported",
+            f"{self.title} не присылает события: входящие получают только опросом.",
+            network=self.network,
+        )
+
     def reply(self, account: ProviderAccount, target: ReplyTarget, text: str) -> str:
         raise NotImplementedError
 

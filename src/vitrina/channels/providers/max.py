@@ -252,7 +252,9 @@ class MaxProvider(Provider):
 
     def parse_webhook(self, account, headers, body: bytes) -> WebhookResult:
         secret = account.tokens.get("webhook_secret", "")
-        if secret and not hmac.compare_digest(secret, headers.get("X-Max-Bot-Api-Secret", "")):
+        given = headers.get("X-Max-Bot-Api-Secret", "")
+        # Without a stored secret nothing can be verified, so nothing is accepted.
+        if not secret or not hmac.compare_digest(secret, given):
             return WebhookResult([], 403, "bad secret")
         try:
             update = json.loads(body)
@@ -261,9 +263,12 @@ class MaxProvider(Provider):
         event = self.event(update)
         return WebhookResult([event] if event else [], 200, "ok")
 
-    def subscribe(self, account, url: str, secret: str):
+    def webhook_register(self, account, url: str, secret: str) -> None:
         body = {"url": url, "secret": secret, "update_types": ["message_created"]}
         self.call(account, "POST", "/subscriptions", json=body)
+
+    def webhook_unregister(self, account, url: str) -> None:
+        self.call(account, "DELETE", "/subscriptions", params={"url": url})
 
     def reply(self, account, target: ReplyTarget, text: str) -> str:
         if target.kind != "message":

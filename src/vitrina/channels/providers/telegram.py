@@ -41,6 +41,9 @@ DESCRIPTIONS = {
     "message to delete not found": "Сообщение для удаления не найдено.",
     "webhook is active": "Для бота включён вебхук: получение обновлений опросом недоступно.",
     "group chat was upgraded": "Группа стала супергруппой: обновите идентификатор чата.",
+    "bad webhook": "Telegram не принял адрес вебхука: нужен публичный адрес https://, "
+    "доступный из интернета (VITRINA_SITE_URL).",
+    "secret token": "Telegram не принял секрет вебхука.",
 }
 LOST_BOT = ("kicked", "not a member", "not enough rights", "have no rights", "deactivated")
 
@@ -297,7 +300,8 @@ class TelegramProvider(Provider):
     def parse_webhook(self, account, headers, body: bytes) -> WebhookResult:
         secret = account.tokens.get("webhook_secret", "")
         given = headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-        if secret and not hmac.compare_digest(secret, given):
+        # Without a stored secret nothing can be verified, so nothing is accepted.
+        if not secret or not hmac.compare_digest(secret, given):
             return WebhookResult([], 403, "bad secret")
         try:
             update = json.loads(body)
@@ -324,8 +328,12 @@ class TelegramProvider(Provider):
         )
         return str(message["message_id"])
 
-    def set_webhook(self, account, url: str, secret: str):
+    def webhook_register(self, account, url: str, secret: str) -> None:
         self.call(account, "setWebhook", url=url, secret_token=secret, allowed_updates=["message"])
+
+    def webhook_unregister(self, account, url: str) -> None:
+        # Updates not delivered yet stay with Telegram and come to getUpdates instead.
+        self.call(account, "deleteWebhook", drop_pending_updates=False)
 
     def check_connection(self, account) -> ConnectionReport:
         report = ConnectionReport()

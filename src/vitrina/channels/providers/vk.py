@@ -5,6 +5,7 @@ OAuth); messages, comments and Bots Long Poll need the *community* token. ``guid
 repeated ``wall.post`` return the first post instead of a second one.
 """
 
+import hmac
 import json
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -392,7 +393,9 @@ class VkProvider(Provider):
         if data.get("type") == "confirmation":
             return WebhookResult([], 200, account.extra.get("confirmation_code", ""))
         secret = account.tokens.get("webhook_secret", "")
-        if secret and data.get("secret") != secret:
+        given = str(data.get("secret", ""))
+        # Without a stored secret nothing can be verified, so nothing is accepted.
+        if not secret or not hmac.compare_digest(secret, given):
             return WebhookResult([], 403, "bad secret")
         event = self.event(data)
         return WebhookResult([event] if event else [], 200, "ok")
@@ -428,6 +431,42 @@ class VkProvider(Provider):
             account, "groups.getCallbackConfirmationCode", group_id=account.external_id
         )
         return result["code"]
+
+    def webhook_register(self, account, url: str, secret: str) -> None:
+        """Add the address as the community's Callback API server for messages and comments.
+
+        VK checks a new server at once by asking it for the confirmation code, so the code
+        must be stored before this is called.
+        """
+        self.webhook_unregister(account, url)
+        server = self.community(
+            account,
+            "groups.addCallbackServer",
+            group_id=account.external_id,
+            url=url,
+            title="Витрина",
+            secret_key=secret,
+        )
+        self.community(
+            account,
+            "groups.setCallbackSettings",
+            group_id=account.external_id,
+            server_id=server["server_id"],
+            api_version=VERSION,
+            message_new=1,
+            wall_reply_new=1,
+        )
+
+    def webhook_unregister(self, account, url: str) -> None:
+        servers = self.community(account, "groups.getCallbackServers", group_id=account.external_id)
+        for server in servers.get("items", []):
+            if server.get("url") == url:
+                self.community(
+                    account,
+                    "groups.deleteCallbackServer",
+                    group_id=account.external_id,
+                    server_id=server["id"],
+                )
 
     # Connection
 
