@@ -273,6 +273,10 @@ def report_save(
 ) -> Report:
     if date_from > date_to:
         raise ServiceError("Начало периода позже его конца.")
+    if growth_since is not None and growth_since > date_to:
+        raise ServiceError(
+            "Рост подписчиков нельзя считать с даты позже конца периода.", field="growth_since"
+        )
     if library is not None and library.organisation_id != organisation.id:
         raise ServiceError("Библиотека из другой организации.")
     created = report is None
