@@ -108,7 +108,7 @@ def test_post_figures_of_a_future_date_are_refused(admin_client, organisation, c
         {"post-link": "https://vk.com/wall-1_9", "post-published": "2030-01-01T12:00", "post-views": "5"},
     )
     assert response.status_code == 200
-    assert "Публикация не может быть опубликована в будущем." in response.content.decode()
+    assert "Дата публикации ещё не наступила." in response.content.decode()
     with pytest.raises(ServiceError, match="01.01.2030"):
         post_figures_enter(
             channel=channel,

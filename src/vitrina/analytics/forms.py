@@ -118,7 +118,7 @@ class PostFiguresForm(forms.Form):
         if published and published.astimezone(ZoneInfo(self.zone)).date() > local_today(
             self.zone
         ):
-            raise forms.ValidationError(_("A post cannot be published in the future."))
+            raise forms.ValidationError(_("The publication date has not come yet."))
         return published
 
 

@@ -169,7 +169,7 @@ def _figures(row: PostRow, variants: _Variants, zone: ZoneInfo, now: datetime) -
     published = parse_published(row.published, zone)
     if published and published.astimezone(zone).date() > now.astimezone(zone).date():
         raise ServiceError(
-            _("The post's date %(day)s has not come yet: a post cannot be published later.")
+            _("The publication date %(day)s has not come yet.")
             % {"day": published.astimezone(zone).strftime("%d.%m.%Y")}
         )
     variant = None
