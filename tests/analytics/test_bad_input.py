@@ -105,11 +105,15 @@ def test_post_figures_of_a_future_date_are_refused(admin_client, organisation, c
         reverse(
             "analytics:post-figures", kwargs={"org": organisation.slug, "channel_id": channel.pk}
         ),
-        {"post-link": "https://vk.com/wall-1_9", "post-published": "2030-01-01T12:00", "post-views": "5"},
+        {
+            "post-link": "https://vk.com/wall-1_9",
+            "post-published": "2030-01-01T12:00",
+            "post-views": "5",
+        },
     )
     assert response.status_code == 200
     assert "Дата публикации ещё не наступила." in response.content.decode()
-    with pytest.raises(ServiceError, match="01.01.2030"):
+    with pytest.raises(ServiceError, match=r"01\.01\.2030"):
         post_figures_enter(
             channel=channel,
             actor=admin,

@@ -93,4 +93,3 @@ def test_a_collection_round_keeps_the_2020_report(demo):
     assert not AccountSnapshot.objects.filter(
         channel=group, day__gt=date(2020, 12, 31), day__lt=first_read
     ).exists()
-

@@ -277,4 +277,3 @@ def test_the_page_marks_and_links(admin_client, organisation, admin, kemerovo):
     assert {"https://vk.com/wall-128554301_31", "https://vk.com/wall-128554301_40"} <= targets
     docx_cells = {c.text for t in document.tables for r in t.rows for c in r.cells}
     assert "40" in docx_cells and "text-abc" in docx_cells
-

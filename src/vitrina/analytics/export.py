@@ -7,7 +7,7 @@ the best materials link to the posts on the networks.
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -46,7 +46,6 @@ class Section:
     # The CSV's source column: for each row, where its figures came from (None: no column).
     sources: list[str] | None = None
     kind: str = ""
-    extra: dict = field(default_factory=dict)
 
     def __iter__(self):
         return iter((self.title, self.header, self.rows))
@@ -133,6 +132,7 @@ def report_sections(data: ReportData) -> list[tuple[str, list[str], list[list]]]
         "visits": _("Visits"),
     }
     marks_note = footnote() if data.has_marks else ""
+    table1_marked = any(row.marked & table1_labels.keys() for row in data.channels)
     series = [[item.name, item.posts, item.views, item.likes, item.reposts] for item in data.series]
     if data.series:
         total = data.series_total
@@ -181,7 +181,7 @@ def report_sections(data: ReportData) -> list[tuple[str, list[str], list[list]]]
                 _("Content types"),
             ],
             table1,
-            note=marks_note if any(row.marked & set(table1_labels) for row in data.channels) else "",
+            note=marks_note if table1_marked else "",
             sources=[_source(row.marked, table1_labels) for row in data.channels],
         ),
         Section(

@@ -115,9 +115,7 @@ class PostFiguresForm(forms.Form):
 
     def clean_published(self):
         published = self.cleaned_data.get("published")
-        if published and published.astimezone(ZoneInfo(self.zone)).date() > local_today(
-            self.zone
-        ):
+        if published and published.astimezone(ZoneInfo(self.zone)).date() > local_today(self.zone):
             raise forms.ValidationError(_("The publication date has not come yet."))
         return published
 
