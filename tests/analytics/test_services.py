@@ -67,6 +67,54 @@ def test_account_days_are_overwritten_not_doubled(channel):
     assert (snapshot.followers, snapshot.source) == (12, Source.MANUAL)
 
 
+def test_an_empty_figure_never_replaces_a_known_one(channel):
+    day = date(2025, 3, 1)
+    account_snapshots_save(
+        channel=channel, figures=[AccountFigures(day=day, followers=490, visitors=3)]
+    )
+    # A network re-reads the day: today's subscribers only, so none for this day.
+    account_snapshots_save(channel=channel, figures=[AccountFigures(day=day, visitors=4)])
+    snapshot = AccountSnapshot.objects.get(channel=channel)
+    assert (snapshot.followers, snapshot.visitors) == (490, 4)
+    # Idempotent: the same reading again changes nothing.
+    account_snapshots_save(channel=channel, figures=[AccountFigures(day=day, visitors=4)])
+    assert AccountSnapshot.objects.filter(channel=channel).count() == 1
+
+
+def test_a_network_reading_never_replaces_a_persons_figures(channel):
+    day, other = date(2025, 3, 1), date(2025, 3, 2)
+    account_snapshots_save(
+        channel=channel,
+        figures=[AccountFigures(day=day, followers=100, visitors=7)],
+        source=Source.IMPORT,
+    )
+    account_snapshots_save(
+        channel=channel,
+        figures=[
+            AccountFigures(day=day, followers=0, visitors=0),
+            AccountFigures(day=other, followers=5),
+            AccountFigures(day=other, followers=6),  # the same day twice: the later wins
+        ],
+    )
+    kept = AccountSnapshot.objects.get(channel=channel, day=day)
+    assert (kept.followers, kept.visitors, kept.source) == (100, 7, Source.IMPORT)
+    assert AccountSnapshot.objects.get(channel=channel, day=other).followers == 6
+    # A person corrects the network's day: the person's figure wins, the rest stays.
+    account_snapshots_save(
+        channel=channel, figures=[AccountFigures(day=other, visitors=9)], source=Source.MANUAL
+    )
+    corrected = AccountSnapshot.objects.get(channel=channel, day=other)
+    assert (corrected.followers, corrected.visitors, corrected.source) == (6, 9, Source.MANUAL)
+
+
+def test_many_days_are_stored_in_batches(channel):
+    start = date(2024, 1, 1)
+    figures = [AccountFigures(day=start + timedelta(days=n), visitors=n) for n in range(1200)]
+    assert account_snapshots_save(channel=channel, figures=figures) == 1200
+    assert account_snapshots_save(channel=channel, figures=figures) == 1200
+    assert AccountSnapshot.objects.filter(channel=channel).count() == 1200
+
+
 def test_negative_figures_are_refused(channel):
     with pytest.raises(ServiceError):
         account_snapshots_save(

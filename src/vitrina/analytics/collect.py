@@ -33,7 +33,9 @@ from vitrina.channels.providers.base import (
 )
 from vitrina.content.models import Variant
 
-# A new channel's first collection reaches this far back; later ones resume where they left.
+# The first collection reaches this far back, and so does a catch-up after a long pause:
+# networks give zeros for days before an account existed or was connected, and a stored zero
+# would pass for a figure.
 FIRST_DAYS = 30
 # The last days are read again: networks settle a day's figures late.
 REREAD_DAYS = 2
@@ -58,12 +60,13 @@ def collectable_channels():
 
 
 def _days_to_read(channel: Channel, today: date) -> date:
+    earliest = today - timedelta(days=FIRST_DAYS - 1)
     last = AccountSnapshot.objects.filter(channel=channel, source="network").aggregate(
         last=Max("day")
     )["last"]
     if last is None:
-        return today - timedelta(days=FIRST_DAYS - 1)
-    return min(last - timedelta(days=REREAD_DAYS - 1), today)
+        return earliest
+    return max(earliest, min(last - timedelta(days=REREAD_DAYS - 1), today))
 
 
 def collect_account(channel: Channel, *, now: datetime | None = None) -> Collected:

@@ -1,4 +1,7 @@
+from zoneinfo import ZoneInfo
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vitrina.content.models import Tag
@@ -43,7 +46,17 @@ class ReportForm(forms.Form):
         data = super().clean()
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end of the period is before its start."))
+        since, end = data.get("growth_since"), data.get("date_to")
+        if since and end and since > end:
+            self.add_error(
+                "growth_since", _("The growth of subscribers cannot start after the period ends.")
+            )
         return data
+
+
+def local_today(zone: str):
+    """Today on the wall clock of a channel's (or organisation's) time zone."""
+    return timezone.now().astimezone(ZoneInfo(zone)).date()
 
 
 class FiguresForm(forms.Form):
@@ -54,6 +67,16 @@ class FiguresForm(forms.Form):
     visitors = forms.IntegerField(label=_("Visitors"), min_value=0, required=False)
     views = forms.IntegerField(label=_("Views"), min_value=0, required=False)
     reach = forms.IntegerField(label=_("Reach"), min_value=0, required=False)
+
+    def __init__(self, *args, zone: str = "UTC", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if day > local_today(self.zone):
+            raise forms.ValidationError(_("The day has not come yet: enter figures of past days."))
+        return day
 
 
 class FiguresImportForm(forms.Form):
@@ -85,6 +108,16 @@ class PostFiguresForm(forms.Form):
     reposts = forms.IntegerField(label=_("Reposts"), min_value=0, required=False)
     comments = forms.IntegerField(label=_("Comments"), min_value=0, required=False)
     reach = forms.IntegerField(label=_("Reach"), min_value=0, required=False)
+
+    def __init__(self, *args, zone: str = "UTC", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+
+    def clean_published(self):
+        published = self.cleaned_data.get("published")
+        if published and published.astimezone(ZoneInfo(self.zone)).date() > local_today(self.zone):
+            raise forms.ValidationError(_("The publication date has not come yet."))
+        return published
 
 
 class PostFiguresImportForm(forms.Form):

@@ -7,8 +7,10 @@ visitors, views, reach. Broken rows are reported with their numbers; the rest is
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vitrina.analytics.models import Source
@@ -67,6 +69,17 @@ def parse_day(value) -> date:
     )
 
 
+def check_past(day: date, zone: str) -> date:
+    """Figures describe days that have passed (or today) on the channel's wall clock."""
+    if day > timezone.now().astimezone(ZoneInfo(zone)).date():
+        raise ServiceError(
+            _("The day %(day)s has not come yet: enter figures of past days.")
+            % {"day": day.strftime("%d.%m.%Y")},
+            field="day",
+        )
+    return day
+
+
 def parse_count(value, label: str) -> int | None:
     if value in (None, ""):
         return None
@@ -103,7 +116,7 @@ def figures_import(
             cells = {
                 key: row[index] if index < len(row) else None for key, index in columns.items()
             }
-            day = parse_day(cells.pop("day"))
+            day = check_past(parse_day(cells.pop("day")), channel.timezone)
             values = {
                 key: parse_count(value, str(rows[0][columns[key]])) for key, value in cells.items()
             }
@@ -126,6 +139,7 @@ def figures_enter(*, channel: Channel, actor: User | None, figures: AccountFigur
     """One day's figures typed in by a person."""
     if all(getattr(figures, name) is None for name in ACCOUNT_FIELDS):
         raise ServiceError(_("Enter at least one figure."))
+    check_past(figures.day, channel.timezone)
     with transaction.atomic():
         _save(channel, [figures], Source.MANUAL)
         audit_record(

@@ -167,6 +167,11 @@ def _figures(row: PostRow, variants: _Variants, zone: ZoneInfo, now: datetime) -
     if all(value is None for value in values.values()):
         raise ServiceError(_("Give at least one figure: views, likes, reposts, comments or reach."))
     published = parse_published(row.published, zone)
+    if published and published.astimezone(zone).date() > now.astimezone(zone).date():
+        raise ServiceError(
+            _("The publication date %(day)s has not come yet.")
+            % {"day": published.astimezone(zone).strftime("%d.%m.%Y")}
+        )
     variant = None
     if row.link and "/" not in row.link and not row.post_id:
         row.link, row.post_id = "", row.link  # an id typed where a link goes

@@ -2,7 +2,10 @@
 exhibitions (series), the best materials, growth and the months for the chart.
 
 A post's figures are its latest snapshot: reports are written after the period ends, when
-the posts have gathered their views.
+the posts have gathered their views. Days and months are the channel's own (its time zone):
+a post made at 02:00 on 1 January in Kemerovo belongs to January, not to December in UTC.
+Figures a person entered or imported are marked, so the report never passes them off as the
+network's.
 """
 
 from collections import defaultdict
@@ -10,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 
-from vitrina.analytics.models import AccountSnapshot, PostLatest, Report
+from vitrina.analytics.models import AccountSnapshot, PostLatest, Report, Source
 from vitrina.analytics.registry import year_posts
 from vitrina.channels.models import Channel
 from vitrina.channels.networks import Kind
@@ -32,6 +35,7 @@ class PostRow:
     comments: int
     series: str = ""
     rubric: str = ""
+    url: str = ""
 
     @property
     def reactions(self) -> int:
@@ -54,6 +58,8 @@ class ChannelRow:
     reposts: int = 0
     comments: int = 0
     content_types: list[str] = field(default_factory=list)
+    # The figures (of the names above) that include days or posts entered by hand or imported.
+    marked: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -68,6 +74,7 @@ class Totals:
     comments: int = 0
     visits: int = 0
     visitors_per_day: float = 0.0
+    marked: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -104,7 +111,12 @@ class ReportData:
     series_total: SeriesRow
     best: list[PostRow]
     growth: list[GrowthRow]
-    months: list[tuple[str, int, int]]  # (YYYY-MM, posts, views)
+    months: list[tuple[str, int, int]]  # (YYYY-MM, posts, views), every month of the period
+    inquiries: dict  # reference inquiries answered in the period, per library and type
+
+    @property
+    def has_marks(self) -> bool:
+        return any(row.marked for row in self.channels)
 
 
 def report_channels(report: Report):
@@ -123,25 +135,72 @@ def published_between(date_from: date, date_to: date, zone) -> dict:
     }
 
 
-def latest_post_figures(
-    channels, date_from: date, date_to: date, tag_id: int | None = None, zone=None
-):
+def zone_of(channel: Channel) -> ZoneInfo:
+    return ZoneInfo(channel.timezone)
+
+
+def published_in_zones(channels, date_from: date, date_to: date) -> Q:
+    """Publication in the days, each channel's days in its own time zone: one range per
+    zone, so the (channel, published_at) index stays usable."""
+    by_zone = defaultdict(list)
+    for channel in channels:
+        by_zone[channel.timezone].append(channel.pk)
+    condition = Q(pk__in=[])
+    for zone, ids in by_zone.items():
+        condition |= Q(channel__in=ids, **published_between(date_from, date_to, ZoneInfo(zone)))
+    return condition
+
+
+def latest_post_figures(channels, date_from: date, date_to: date, tag_id: int | None = None):
     """The latest figures of every post published on the channels in the days."""
-    posts = PostLatest.objects.filter(
-        channel__in=channels, **published_between(date_from, date_to, zone)
-    )
+    posts = PostLatest.objects.filter(published_in_zones(channels, date_from, date_to))
     if tag_id:
         posts = posts.filter(variant__post__tags=tag_id)
     return posts.select_related("channel", "variant__post__series", "variant__post__rubric")
 
 
 def followers_on(channel: Channel, day: date) -> int | None:
-    return (
+    return followers_and_source(channel, day)[0]
+
+
+def followers_and_source(channel: Channel, day: date) -> tuple[int | None, str]:
+    found = (
         AccountSnapshot.objects.filter(channel=channel, day__lte=day, followers__isnull=False)
         .order_by("-day")
-        .values_list("followers", flat=True)
+        .values_list("followers", "source")
         .first()
     )
+    return found or (None, Source.NETWORK)
+
+
+def post_link(channel: Channel, external_id: str, variant=None) -> str:
+    """The post's address on the network: the one Vitrina published it under, or one made
+    from the channel's and the post's ids the way the network makes its own."""
+    if variant is not None and variant.external_url:
+        return variant.external_url
+    if not external_id or external_id.startswith("text-"):
+        return ""
+    if "/" in external_id and "." in external_id.split("/")[0]:
+        return f"https://{external_id}"  # imported by a link Vitrina could not take apart
+    account = channel.external_id
+    if channel.network == "vk" and account.lstrip("-").isdigit():
+        owner = int(account) if channel.kind == "profile" else -abs(int(account))
+        return f"https://vk.com/wall{owner}_{external_id}"
+    if channel.network == "ok" and account:
+        place = "profile" if channel.kind == "profile" else "group"
+        part = "statuses" if channel.kind == "profile" else "topic"
+        return f"https://ok.ru/{place}/{account}/{part}/{external_id}"
+    if channel.network == "telegram" and channel.url.startswith("https://t.me/"):
+        return f"{channel.url.rstrip('/')}/{external_id}"
+    return ""
+
+
+def every_month(start: date, end: date) -> list[str]:
+    months, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
 def build_report(report: Report) -> ReportData:
@@ -162,23 +221,27 @@ def build_report(report: Report) -> ReportData:
     rubrics = defaultdict(set)
     series = {}
     months = defaultdict(lambda: [0, 0])
-    for snapshot in latest_post_figures(
-        channels, start, end, report.tag_id, ZoneInfo(report.organisation.timezone)
-    ):
+    for snapshot in latest_post_figures(channels, start, end, report.tag_id):
         post = snapshot.variant.post if snapshot.variant_id else None
+        published = snapshot.published_at
         row = PostRow(
             title=str(post) if post else snapshot.external_id,
             channel=snapshot.channel.name,
-            published_at=snapshot.published_at.date() if snapshot.published_at else None,
+            published_at=published.astimezone(zone_of(snapshot.channel)).date()
+            if published
+            else None,
             views=snapshot.views or 0,
             likes=snapshot.likes or 0,
             reposts=snapshot.reposts or 0,
             comments=snapshot.comments or 0,
             series=post.series.name if post and post.series_id else "",
             rubric=post.rubric.name if post and post.rubric_id else "",
+            url=post_link(snapshot.channel, snapshot.external_id, snapshot.variant),
         )
         posts.append(row)
         channel_row = rows[snapshot.channel_id]
+        if snapshot.source != Source.NETWORK:
+            channel_row.marked |= {"posts", "views", "likes", "reposts", "comments"}
         channel_row.posts += 1
         channel_row.views += row.views
         channel_row.likes += row.likes
@@ -197,17 +260,30 @@ def build_report(report: Report) -> ReportData:
             month[0] += 1
             month[1] += row.views
     _count_unmeasured_posts(rows, start, end, report.tag_id)
+    by_person = ~Q(source=Source.NETWORK)
     account = (
         AccountSnapshot.objects.filter(channel__in=channels, day__gte=start, day__lte=end)
         .values("channel")
-        .annotate(visits=Sum("visitors"), joined=Sum("joined"))
+        .annotate(
+            visits=Sum("visitors"),
+            joined_sum=Sum("joined"),
+            visits_by_person=Count("pk", filter=by_person & Q(visitors__isnull=False)),
+            joined_by_person=Count("pk", filter=by_person & Q(joined__isnull=False)),
+        )
     )
     for item in account:
-        rows[item["channel"]].visits = item["visits"] or 0
-        rows[item["channel"]].joined = item["joined"] or 0
+        row = rows[item["channel"]]
+        row.visits = item["visits"] or 0
+        row.joined = item["joined_sum"] or 0
+        if item["visits_by_person"]:
+            row.marked.add("visits")
+        if item["joined_by_person"]:
+            row.marked.add("joined")
     networks = {}
     for row in rows.values():
-        row.followers = followers_on(row.channel, end)
+        row.followers, source = followers_and_source(row.channel, end)
+        if row.followers is not None and source != Source.NETWORK:
+            row.marked.add("followers")
         # The frequency is the channel's, whoever wrote the posts.
         all_posts = year_posts(row.channel, start, end) if report.tag_id else row.posts
         row.posts_per_week = round(all_posts / weeks, 1)
@@ -215,11 +291,14 @@ def build_report(report: Report) -> ReportData:
         total = networks.setdefault(row.network, Totals(row.network))
         for name in ("posts", "views", "likes", "reposts", "comments", "visits"):
             setattr(total, name, getattr(total, name) + getattr(row, name))
+        total.marked |= row.marked & {"posts", "views", "likes", "reposts", "comments", "visits"}
         # A VK profile gains friends; groups, pages and channels gain subscribers.
-        if row.channel.kind == Kind.PROFILE:
-            total.friends_added += row.joined
-        else:
-            total.subscribers_added += row.joined
+        added = "friends_added" if row.channel.kind == Kind.PROFILE else "subscribers_added"
+        setattr(total, added, getattr(total, added) + row.joined)
+        if "joined" in row.marked:
+            total.marked.add(added)
+        if "visits" in row.marked:
+            total.marked.add("visitors_per_day")
     for total in networks.values():
         total.visitors_per_day = round(total.visits / days, 1)
     ordered_series = sorted(series.values(), key=lambda item: -item.views)
@@ -251,19 +330,32 @@ def build_report(report: Report) -> ReportData:
         series_total=series_total,
         best=sorted(posts, key=lambda item: -item.views)[:BEST_COUNT],
         growth=growth,
-        months=[(month, *months[month]) for month in sorted(months)],
+        months=[(month, *months[month]) for month in every_month(start, end)],
+        inquiries=_inquiries(report),
+    )
+
+
+def _inquiries(report: Report) -> dict:
+    """Reference inquiries answered in the period, the library's own in a library's report."""
+    from vitrina.inbox.models import ReferenceInquiry
+    from vitrina.inbox.reference import inquiry_period_counts
+
+    inquiries = ReferenceInquiry.objects.filter(organisation=report.organisation)
+    zone = report.organisation.timezone
+    if report.library_id:
+        inquiries = inquiries.filter(library=report.library_id)
+        zone = report.library.timezone
+    return inquiry_period_counts(
+        inquiries, date_from=report.date_from, date_to=report.date_to, zone=ZoneInfo(zone)
     )
 
 
 def _count_unmeasured_posts(rows: dict, start: date, end: date, tag_id: int | None) -> None:
     """Posts published through Vitrina whose figures were never collected still count."""
     measured = PostLatest.objects.filter(channel__in=rows.keys()).values("external_id")
+    channels = [row.channel for row in rows.values()]
     unmeasured = (
-        Variant.objects.filter(
-            channel__in=rows.keys(),
-            published_at__date__gte=start,
-            published_at__date__lte=end,
-        )
+        Variant.objects.filter(published_in_zones(channels, start, end))
         .exclude(external_id__in=measured)
         .filter(**({"post__tags": tag_id} if tag_id else {}))
         .values_list("channel", flat=True)

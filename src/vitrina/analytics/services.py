@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from vitrina.analytics.models import AccountSnapshot, PostLatest, PostSnapshot, Report, Source
 from vitrina.analytics.schedule import hour_of
@@ -51,19 +52,51 @@ def _check_counts(values: dict) -> None:
 def account_snapshots_save(
     *, channel: Channel, figures: list[AccountFigures], source: str = Source.NETWORK
 ) -> int:
-    """Stores the days' figures; a day already stored is overwritten, never doubled."""
-    rows = []
+    """Stores the days' figures; a day already stored is updated, never doubled.
+
+    A figure the new reading lacks keeps its stored value (a network gives today's
+    subscribers only, so a re-read day would otherwise lose its count), and a day a person
+    entered or imported is never replaced by a network's reading."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = {}
     for item in figures:
-        values = {name: getattr(item, name) for name in ACCOUNT_FIELDS}
-        _check_counts(values)
-        rows.append(AccountSnapshot(channel=channel, day=item.day, source=source, **values))
-    AccountSnapshot.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["channel", "day"],
-        update_fields=[*ACCOUNT_FIELDS, "source", "updated_at"],
-    )
+        values = [getattr(item, name) for name in ACCOUNT_FIELDS]
+        _check_counts(dict(zip(ACCOUNT_FIELDS, values, strict=True)))
+        # One row per day: PostgreSQL refuses to update a row twice in one statement.
+        rows[item.day] = (channel.pk, connection.ops.adapt_datefield_value(item.day), *values)
+    rows = list(rows.values())
+    for start in range(0, len(rows), ACCOUNT_BATCH):
+        _account_upsert(rows[start : start + ACCOUNT_BATCH], source, now)
     return len(rows)
+
+
+# Rows an upsert statement carries: 10 parameters each, well under every database's limit.
+ACCOUNT_BATCH = 500
+
+
+def _account_upsert(rows: list[tuple], source: str, now) -> None:
+    """INSERT … ON CONFLICT DO UPDATE with COALESCE, on PostgreSQL and SQLite alike
+    (bulk_create can only overwrite). Column names are this module's constants."""
+    quote = connection.ops.quote_name
+    table = quote(AccountSnapshot._meta.db_table)
+    columns = ["channel_id", "day", *ACCOUNT_FIELDS, "source", "updated_at"]
+    keep = ", ".join(
+        f"{quote(name)} = COALESCE(excluded.{quote(name)}, {table}.{quote(name)})"
+        for name in ACCOUNT_FIELDS
+    )
+    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    sql = (
+        f"INSERT INTO {table} ({', '.join(quote(name) for name in columns)}) "  # noqa: S608
+        f"VALUES {', '.join([placeholders] * len(rows))} "
+        f"ON CONFLICT ({quote('channel_id')}, {quote('day')}) DO UPDATE SET {keep}, "
+        f"{quote('source')} = excluded.{quote('source')}, "
+        f"{quote('updated_at')} = excluded.{quote('updated_at')} "
+        # A person's figures win over a network's reading of the same day.
+        f"WHERE excluded.{quote('source')} <> %s OR {table}.{quote('source')} = %s"
+    )
+    params = [value for row in rows for value in (*row, source, now)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, Source.NETWORK.value, Source.NETWORK.value])
 
 
 @transaction.atomic
@@ -240,6 +273,10 @@ def report_save(
 ) -> Report:
     if date_from > date_to:
         raise ServiceError("Начало периода позже его конца.")
+    if growth_since is not None and growth_since > date_to:
+        raise ServiceError(
+            "Рост подписчиков нельзя считать с даты позже конца периода.", field="growth_since"
+        )
     if library is not None and library.organisation_id != organisation.id:
         raise ServiceError("Библиотека из другой организации.")
     created = report is None

@@ -133,7 +133,7 @@ def _channel_or_404(request, channel_id):
 def channel_figures(request, channel_id):
     channel = _channel_or_404(request, channel_id)
     can_enter = rules.can_manage_channels(request.membership)
-    form = FiguresForm(prefix="day")
+    form = FiguresForm(prefix="day", zone=channel.timezone)
     upload = FiguresImportForm(prefix="file")
     if request.method == "POST":
         if not can_enter:
@@ -157,7 +157,7 @@ def channel_figures(request, channel_id):
                 except ServiceError as error:
                     apply_service_error(upload, error)
         else:
-            form = FiguresForm(request.POST, prefix="day")
+            form = FiguresForm(request.POST, prefix="day", zone=channel.timezone)
             if form.is_valid():
                 try:
                     figures_enter(
@@ -190,7 +190,8 @@ def channel_post_figures(request, channel_id):
     """Posts' figures by hand or from a table, where the network gives none."""
     channel = _channel_or_404(request, channel_id)
     can_enter = rules.can_manage_channels(request.membership)
-    form = PostFiguresForm(prefix="post")
+    zone = channel.organisation.timezone
+    form = PostFiguresForm(prefix="post", zone=zone)
     upload = PostFiguresImportForm(prefix="file")
     back = "analytics:post-figures"
     if request.method == "POST":
@@ -217,7 +218,7 @@ def channel_post_figures(request, channel_id):
                 except ServiceError as error:
                     apply_service_error(upload, error)
         else:
-            form = PostFiguresForm(request.POST, prefix="post")
+            form = PostFiguresForm(request.POST, prefix="post", zone=zone)
             if form.is_valid():
                 try:
                     post_figures_enter(

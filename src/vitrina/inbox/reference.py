@@ -175,6 +175,28 @@ def inquiry_counts(inquiries, *, year: int) -> dict:
     }
 
 
+def inquiry_period_counts(inquiries, *, date_from: date, date_to: date, zone) -> dict:
+    """Inquiries answered in the days (whole days in the zone): per library and type."""
+    from datetime import datetime, time, timedelta
+
+    rows = inquiries.filter(
+        answered_at__gte=datetime.combine(date_from, time.min, zone),
+        answered_at__lt=datetime.combine(date_to + timedelta(days=1), time.min, zone),
+    ).values_list("kind", "library__name")
+    by_library = Counter(rows)
+    kinds = list(InquiryKind)
+    libraries = [
+        {
+            "library": library,
+            "counts": [by_library[(kind, library)] for kind in kinds],
+            "total": sum(by_library[(kind, library)] for kind in kinds),
+        }
+        for library in sorted({library for _kind, library in by_library})
+    ]
+    totals = [sum(row["counts"][i] for row in libraries) for i in range(len(kinds))]
+    return {"kinds": kinds, "libraries": libraries, "totals": totals, "total": sum(totals)}
+
+
 def inquiry_workbook(counts: dict, *, year: int, organisation: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font

@@ -1,0 +1,95 @@
+"""A round of collection over the demo keeps the 2020 report (seed 001) as it was."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from vitrina.analytics.collect import FIRST_DAYS, collect_and_record, collectable_channels
+from vitrina.analytics.models import AccountSnapshot, Report
+from vitrina.analytics.report import build_report
+from vitrina.channels.models import Channel
+from vitrina.demo.build import build_demo
+from vitrina.sandbox.demo import connect_channels
+from vitrina.sandbox.testing import SandboxClient, start_sandbox
+
+pytestmark = pytest.mark.django_db
+
+EXHIBITIONS = [3742, 562, 486, 418, 683]
+
+
+def _figures(data):
+    (vk,) = [total for total in data.networks if total.label == "ВКонтакте"]
+    rows = {row.address: row for row in data.channels}
+    group = rows["https://vk.com/medlib42"]
+    return {
+        "posts": vk.posts,
+        "friends": vk.friends_added,
+        "views": vk.views,
+        "per_day": vk.visitors_per_day,
+        "series": sorted(item.views for item in data.series),
+        "series_total": (
+            data.series_total.views,
+            data.series_total.likes,
+            data.series_total.reposts,
+        ),
+        "group": (group.followers, group.visits),
+    }
+
+
+@pytest.fixture(scope="module")
+def demo_sandbox():
+    """The demo's own sandbox (seed 42): the demo's channels hold its accounts' tokens."""
+    server = start_sandbox(seed=42)
+    yield SandboxClient(server.url)
+    server.stop()
+
+
+@pytest.fixture
+def demo(settings, demo_sandbox):
+    demo_sandbox.reset()
+    for name, network in [("VK", "vk"), ("OK", "ok"), ("TELEGRAM", "telegram"), ("MAX", "max")]:
+        setattr(settings, f"{name}_API_URL", demo_sandbox.api_url(network))
+    apps = demo_sandbox.http.get("/sandbox/control/apps").json()
+    settings.OK_APPLICATION_KEY = apps["ok"]["application_key"]
+    settings.OK_CLIENT_SECRET = apps["ok"]["secret"]
+    settings.DEMO_MODE = True
+    settings.LANGUAGE_CODE = "ru"
+    build_demo()
+    connect_channels(Channel.objects.all())
+    return Report.objects.get(organisation__slug="knmb")
+
+
+def test_a_collection_round_keeps_the_2020_report(demo):
+    group = Channel.objects.get(url="https://vk.com/medlib42")
+    before = _figures(build_report(demo))
+    assert before == {
+        "posts": 65,
+        "friends": 1195,
+        "views": 27007,
+        "per_day": 9.9,
+        "series": sorted(EXHIBITIONS),
+        "series_total": (5891, 191, 13),
+        "group": (490, 1386),
+    }
+    stored = dict(
+        AccountSnapshot.objects.filter(channel=group, day__gte=date(2020, 12, 30)).values_list(
+            "day", "followers"
+        )
+    )
+
+    results = [collect_and_record(channel) for channel in collectable_channels()]
+    assert any(result.days for result in results)
+
+    assert _figures(build_report(demo)) == before
+    after = dict(
+        AccountSnapshot.objects.filter(
+            channel=group, day__gte=date(2020, 12, 30), day__lte=date(2020, 12, 31)
+        ).values_list("day", "followers")
+    )
+    assert after == {day: stored[day] for day in after} and after[date(2020, 12, 31)] == 490
+    # Nothing invented for the years between the demo's history and today.
+    first_read = timezone.localdate() - timedelta(days=FIRST_DAYS)
+    assert not AccountSnapshot.objects.filter(
+        channel=group, day__gt=date(2020, 12, 31), day__lt=first_read
+    ).exists()

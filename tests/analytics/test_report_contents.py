@@ -1,0 +1,279 @@
+"""What the annual report carries besides the networks' figures, read back from the exported
+files: days in the channel's time zone, every month, inquiries answered, marks on figures
+entered by hand and links to the best materials."""
+
+import csv
+import io
+from datetime import UTC, date, datetime
+
+import pytest
+from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
+
+from tests.analytics.test_seed_report import sections
+from tests.factories import ChannelFactory, LibraryFactory, PostFactory, VariantFactory
+from tests.inbox.test_views import write
+from vitrina.analytics.export import report_csv, report_docx, report_xlsx
+from vitrina.analytics.models import Source
+from vitrina.analytics.report import build_report
+from vitrina.analytics.services import (
+    AccountFigures,
+    PostFigures,
+    account_snapshots_save,
+    post_snapshots_save,
+    report_save,
+)
+from vitrina.channels.networks import Kind
+from vitrina.inbox import reference
+from vitrina.inbox.models import ReferenceInquiry
+
+pytestmark = pytest.mark.django_db
+
+KEMEROVO = "Asia/Novokuznetsk"  # UTC+7
+
+
+@pytest.fixture
+def kemerovo(organisation, library):
+    organisation.timezone = KEMEROVO
+    organisation.save()
+    library.timezone = KEMEROVO
+    library.save()
+    return ChannelFactory(
+        library=library, timezone=KEMEROVO, external_id="128554301", url="https://vk.com/medlib42"
+    )
+
+
+def _report(organisation, admin, **kwargs):
+    fields = {"title": "Отчёт за 2021 год", "date_from": date(2021, 1, 1)}
+    fields.update(kwargs)
+    fields.setdefault("date_to", date(2021, 12, 31))
+    return report_save(organisation=organisation, actor=admin, **fields)
+
+
+def _table(xlsx: bytes, start: str) -> list[tuple]:
+    tables = sections(load_workbook(io.BytesIO(xlsx)).active)
+    return next(body for title, body in tables.items() if str(title).startswith(start))
+
+
+def test_a_post_at_two_at_night_on_new_year_counts_in_january(organisation, admin, kemerovo):
+    # 02:00 on 1 January in Kemerovo is 19:00 on 31 December in UTC.
+    post_snapshots_save(
+        channel=kemerovo,
+        figures=[
+            PostFigures(
+                external_id="5",
+                taken_at=datetime(2022, 1, 10, tzinfo=UTC),
+                published_at=datetime(2020, 12, 31, 19, 0, tzinfo=UTC),
+                views=100,
+            ),
+            PostFigures(
+                external_id="6",
+                taken_at=datetime(2022, 1, 10, tzinfo=UTC),
+                published_at=datetime(2021, 12, 31, 18, 0, tzinfo=UTC),  # 01:00 on 1.1.2022
+                views=7,
+            ),
+        ],
+    )
+    data = build_report(_report(organisation, admin))
+    assert data.channels[0].posts == 1
+    assert data.best[0].published_at == date(2021, 1, 1)
+    assert [month for month, *_figures in data.months] == [f"2021-{m:02d}" for m in range(1, 13)]
+    assert data.months[0] == ("2021-01", 1, 100)
+    assert data.months[1] == ("2021-02", 0, 0)
+
+    months = _table(report_xlsx(data), "Публикации и просмотры по месяцам")
+    assert len(months) == 13 and months[1][:3] == ("2021-01", 1, 100)
+    best = _table(report_xlsx(data), "Лучшие материалы")
+    assert best[1][2] == "01.01.2021"
+
+    # The year before does not take the post.
+    previous = build_report(
+        _report(organisation, admin, date_from=date(2020, 1, 1), date_to=date(2020, 12, 31))
+    )
+    assert previous.channels[0].posts == 0 and previous.months[-1] == ("2020-12", 0, 0)
+
+
+def test_a_variant_without_figures_counts_on_its_local_day(organisation, admin, kemerovo):
+    VariantFactory(
+        post=PostFactory(organisation=organisation),
+        channel=kemerovo,
+        external_id="77",
+        published_at=datetime(2020, 12, 31, 20, 0, tzinfo=UTC),  # 03:00 on 1.1.2021
+    )
+    assert build_report(_report(organisation, admin)).channels[0].posts == 1
+
+
+def _inquiry(channel, admin_membership, number, kind, answered_at):
+    message = write(channel, number, reader=f"r{channel.pk}_{number}")
+    inquiry = reference.inquiry_create(
+        message=message, membership=admin_membership, kind=kind, topic=f"Тема {number}"
+    )
+    if answered_at:
+        ReferenceInquiry.objects.filter(pk=inquiry.pk).update(answered_at=answered_at)
+
+
+def test_the_report_counts_the_inquiries_answered(
+    organisation, library, admin, admin_membership, kemerovo
+):
+    branch = LibraryFactory(organisation=organisation, name="Библиотека-филиал № 4")
+    branch_channel = ChannelFactory(library=branch)
+    answered = datetime(2021, 5, 5, 10, 0, tzinfo=UTC)
+    for number, kind in enumerate(["thematic", "factual", "factual", "address"]):
+        _inquiry(kemerovo, admin_membership, number, kind, answered)
+    _inquiry(branch_channel, admin_membership, 10, "clarifying", answered)
+    _inquiry(kemerovo, admin_membership, 11, "thematic", None)  # not answered
+    _inquiry(kemerovo, admin_membership, 12, "thematic", datetime(2022, 2, 1, tzinfo=UTC))
+    # 03:00 on 1 January 2021 in Kemerovo: this year, though 2020 in UTC.
+    _inquiry(kemerovo, admin_membership, 13, "address", datetime(2020, 12, 31, 20, tzinfo=UTC))
+
+    data = build_report(_report(organisation, admin))
+    xlsx, docx, csv_bytes = report_xlsx(data), report_docx(data), report_csv(data)
+    table = _table(xlsx, "Выполненные справки")
+    assert table[0][:6] == (
+        "Библиотека",
+        "Тематическая",
+        "Адресная",
+        "Уточняющая",
+        "Фактографическая",
+        "Итого",
+    )
+    rows = {row[0]: row[1:6] for row in table[1:]}
+    assert rows == {
+        "Библиотека-филиал № 4": (0, 0, 1, 0, 1),
+        library.name: (1, 2, 0, 2, 5),
+        "Итого": (1, 2, 1, 2, 6),
+    }
+
+    document = Document(io.BytesIO(docx))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert any(text.startswith("Выполненные справки") for text in headings)
+    (inquiries,) = [t for t in document.tables if t.rows[0].cells[1].text == "Тематическая"]
+    assert [cell.text for cell in inquiries.rows[-1].cells] == ["Итого", "1", "2", "1", "2", "6"]
+    assert "Выполненные справки" in csv_bytes.decode("utf-8-sig")
+
+    # A library's report counts its own inquiries only.
+    own = build_report(_report(organisation, admin, library=branch, title="Филиал"))
+    assert own.inquiries["total"] == 1 and own.inquiries["totals"] == [0, 0, 1, 0]
+
+
+def test_figures_entered_by_hand_are_marked(organisation, admin, kemerovo, library):
+    profile = ChannelFactory(library=library, kind=Kind.PROFILE, timezone=KEMEROVO)
+    account_snapshots_save(
+        channel=kemerovo,
+        figures=[AccountFigures(day=date(2021, 3, 1), followers=480, visitors=3, joined=2)],
+    )
+    account_snapshots_save(
+        channel=kemerovo,
+        figures=[AccountFigures(day=date(2021, 6, 1), followers=490, visitors=5)],
+        source=Source.MANUAL,
+    )
+    account_snapshots_save(
+        channel=profile, figures=[AccountFigures(day=date(2021, 6, 1), followers=90, visitors=4)]
+    )
+    data = build_report(_report(organisation, admin))
+    xlsx, docx, csv_bytes = report_xlsx(data), report_docx(data), report_csv(data)
+
+    sheet = load_workbook(io.BytesIO(xlsx)).active
+    by_value = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value in (490, 8, 90, 4, 12):
+                by_value.setdefault(cell.value, []).append(cell.number_format)
+    # Table 1's subscribers and visits (the growth table shows the count again, unmarked).
+    assert by_value[490] == ['0"*"', "General"] and by_value[8] == ['0"*"']
+    assert set(by_value[90]) == set(by_value[4]) == {"General"}  # the network's
+    assert by_value[12] == ['0"*"']  # the network's total of visits takes the hand's days
+    texts = [row[0] for row in sheet.iter_rows(values_only=True) if row[0]]
+    assert any(str(text).startswith("* Введено вручную или импортировано") for text in texts)
+
+    document = Document(io.BytesIO(docx))
+    cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
+    assert {"490*", "8*", "12*", "90", "4"} <= cells
+    assert any(p.text.startswith("* Введено вручную") for p in document.paragraphs)
+
+    rows = list(csv.reader(io.StringIO(csv_bytes.decode("utf-8-sig")), delimiter=";"))
+    table1 = next(i for i, row in enumerate(rows) if row[:1] and row[0].startswith("Таблица 1"))
+    header = rows[table1 + 1]
+    assert header[-1] == "Источник"
+    body = {row[1].split("\n")[-1]: row for row in rows[table1 + 2 : table1 + 4]}
+    assert body["https://vk.com/medlib42"][5:7] == ["490", "8"]
+    assert body["https://vk.com/medlib42"][-1] == (
+        "Введено вручную или импортировано: Друзья / подписчики, Посещения"
+    )
+    assert body[profile.url][-1] == "Из соцсети"
+
+    assert data.has_marks
+    assert not build_report(
+        _report(organisation, admin, library=LibraryFactory(organisation=organisation))
+    ).has_marks
+
+
+def test_the_page_marks_and_links(admin_client, organisation, admin, kemerovo):
+    account_snapshots_save(
+        channel=kemerovo,
+        figures=[AccountFigures(day=date(2021, 6, 1), followers=490)],
+        source=Source.IMPORT,
+    )
+    variant = VariantFactory(
+        post=PostFactory(organisation=organisation, text="Выставка к юбилею Бакулева"),
+        channel=kemerovo,
+        external_id="31",
+        external_url="https://vk.com/wall-128554301_31",
+        published_at=datetime(2021, 11, 7, 4, 0, tzinfo=UTC),
+    )
+    taken = datetime(2022, 1, 10, tzinfo=UTC)
+    post_snapshots_save(
+        channel=kemerovo,
+        figures=[
+            PostFigures(
+                external_id="31",
+                taken_at=taken,
+                views=1200,
+                variant_id=variant.pk,
+                published_at=variant.published_at,
+            ),
+            # A post made on the wall directly: its address is made from the ids.
+            PostFigures(
+                external_id="40",
+                taken_at=taken,
+                views=900,
+                published_at=datetime(2021, 3, 1, 5, tzinfo=UTC),
+            ),
+            # Known only by its day and text: no address to give.
+            PostFigures(
+                external_id="text-abc",
+                taken_at=taken,
+                views=10,
+                published_at=datetime(2021, 3, 2, 5, tzinfo=UTC),
+            ),
+        ],
+    )
+    report = _report(organisation, admin)
+    page = admin_client.get(
+        reverse("analytics:report", kwargs={"org": organisation.slug, "report_id": report.pk})
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<a href="https://vk.com/wall-128554301_31"' in html
+    assert '<a href="https://vk.com/wall-128554301_40"' in html
+    assert "490<sup" in html and "Введено вручную или импортировано из файла" in html
+
+    data = build_report(report)
+    best = _table(report_xlsx(data), "Лучшие материалы")
+    sheet = load_workbook(io.BytesIO(report_xlsx(data))).active
+    links = {
+        cell.value: cell.hyperlink.target
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.hyperlink
+    }
+    assert links == {
+        best[1][0]: "https://vk.com/wall-128554301_31",
+        "40": "https://vk.com/wall-128554301_40",
+    }
+    document = Document(io.BytesIO(report_docx(data)))
+    targets = {rel.target_ref for rel in document.part.rels.values() if rel.is_external}
+    assert {"https://vk.com/wall-128554301_31", "https://vk.com/wall-128554301_40"} <= targets
+    docx_cells = {c.text for t in document.tables for r in t.rows for c in r.cells}
+    assert "40" in docx_cells and "text-abc" in docx_cells
