@@ -22,8 +22,10 @@ class ThreadOut(Schema):
     channel_id: int
     network: str
     kind: str
+    title: str
     reader_id: str
     reader_name: str
+    negative_authors: list[str]
     status: str
     assignee_id: int | None
     unread: int
@@ -40,8 +42,11 @@ class MessageOut(Schema):
     author_id: str
     author_name: str
     author_member_id: int | None
+    negative: bool
+    in_reply_to_id: int | None
     delivery: str
     failure: str
+    failure_detail: str
     created_at: datetime
 
 
@@ -51,6 +56,8 @@ class ThreadDetailOut(ThreadOut):
 
 class ReplyIn(Schema):
     text: str
+    # In a comment thread: the reader's comment answered (the latest when not given).
+    reply_to: int | None = None
 
 
 def thread_out(thread: Thread) -> dict:
@@ -59,8 +66,10 @@ def thread_out(thread: Thread) -> dict:
         "channel_id": thread.channel_id,
         "network": thread.channel.network,
         "kind": thread.kind,
+        "title": thread.title,
         "reader_id": thread.reader_id,
         "reader_name": thread.reader_name,
+        "negative_authors": getattr(thread, "complainants", []),
         "status": thread.status,
         "assignee_id": thread.assignee_id,
         "unread": thread.unread,
@@ -82,7 +91,9 @@ class _Page:
         return self.queryset.count()
 
     def __getitem__(self, index: slice) -> list:
-        return [self.convert(row) for row in self.queryset[index]]
+        rows = list(self.queryset[index])
+        selectors.threads_describe(rows)
+        return [self.convert(row) for row in rows]
 
 
 def message_out(message: Message) -> dict:
@@ -93,8 +104,11 @@ def message_out(message: Message) -> dict:
         "author_id": message.author_id,
         "author_name": message.author_name,
         "author_member_id": message.author_member_id,
+        "negative": message.negative,
+        "in_reply_to_id": message.in_reply_to_id,
         "delivery": message.delivery,
         "failure": message.failure,
+        "failure_detail": message.failure_detail,
         "created_at": message.created_at,
     }
 
@@ -151,6 +165,7 @@ def thread_list(
 def thread_detail(request, org_slug: str, thread_id: int):
     membership = _answerer(request, org_slug)
     thread = _thread(membership, thread_id)
+    selectors.threads_describe([thread])
     data = thread_out(thread)
     data["messages"] = [message_out(m) for m in selectors.thread_messages(thread)]
     return data
@@ -162,14 +177,28 @@ def thread_detail(request, org_slug: str, thread_id: int):
     summary="Answer the reader through the channel's network",
     description=(
         "The answer is stored first, then sent. When the network refuses it, the answer is "
-        "returned with `delivery` = `failed` and the network's reason in `failure`."
+        "returned with `delivery` = `failed`, the reason in plain Russian in `failure` and "
+        "the network's own words in `failure_detail`. In a comment thread `reply_to` names "
+        "the reader's comment answered (the latest when left out)."
     ),
 )
 def thread_reply(request, org_slug: str, thread_id: int, payload: ReplyIn):
     membership = _answerer(request, org_slug)
     thread = _thread(membership, thread_id)
+    answering = None
+    if payload.reply_to is not None:
+        answering = selectors.message_get(membership=membership, thread=thread, pk=payload.reply_to)
+        if answering is None or answering.direction != "in":
+            raise ApiError(
+                400,
+                "invalid",
+                "No such reader's message in this conversation.",
+                {"field": "reply_to"},
+            )
     try:
-        message = services.reply_send(thread=thread, membership=membership, text=payload.text)
+        message = services.reply_send(
+            thread=thread, membership=membership, text=payload.text, answering=answering
+        )
     except ServiceError as error:
         if error.code == "forbidden":
             raise ApiError(403, "forbidden", error.message) from None

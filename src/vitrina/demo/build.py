@@ -24,7 +24,9 @@ def demo_exists() -> bool:
 
 
 @transaction.atomic
-def build_demo(*, reset: bool = False) -> dict | None:
+def build_demo(*, reset: bool = False, sandbox=None) -> dict | None:
+    """``sandbox``: a ``SandboxClient`` of the running networks' sandbox; with it the demo's
+    channels are connected to it and readers' conversations are made there."""
     if not settings.DEMO_MODE:
         raise DemoRefused("The demo loads only in demo mode (VITRINA_DEMO=1).")
     if demo_exists():
@@ -33,6 +35,7 @@ def build_demo(*, reset: bool = False) -> dict | None:
         Organisation.objects.filter(slug__in=DEMO_SLUGS).delete()
         User.objects.filter(username__in=DEMO_USERNAMES).delete()
     context = organisations.load()
+    context["sandbox"] = sandbox
     for step in STEPS:
         step(context)
     return context

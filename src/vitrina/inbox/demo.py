@@ -1,4 +1,8 @@
-"""Demo conversations: what readers of KNMB and the Mednogorsk libraries write."""
+"""Demo conversations: what readers of KNMB and the Mednogorsk libraries write.
+
+With the networks' sandbox running, the readers write there and their messages arrive
+through the ordinary receiving path, so a librarian can answer each of them.
+"""
 
 from datetime import timedelta
 
@@ -6,7 +10,7 @@ from django.utils import timezone
 
 from vitrina.channels.providers.base import InboundEvent
 from vitrina.core.models import Membership
-from vitrina.inbox.models import ThreadStatus
+from vitrina.inbox.models import Thread, ThreadStatus
 from vitrina.inbox.receiving import event_store
 from vitrina.inbox.reference import inquiry_create, suggest_kind
 from vitrina.inbox.services import thread_update
@@ -82,14 +86,12 @@ EVENTS = [
 ]
 
 
-def load(context: dict) -> None:
-    channels = {channel.url.split("://")[-1]: channel for channel in context["channels"]}
-    now = timezone.now()
+def _stored(channels: dict, now) -> dict:
+    """Without a sandbox the conversations are only stored: there is nowhere to answer."""
     threads = {}
     for number, (url, kind, thread, reader_id, name, minutes, text) in enumerate(EVENTS, 1):
-        channel = channels[url]
         message = event_store(
-            channel=channel,
+            channel=channels[url],
             event=InboundEvent(
                 kind=kind,
                 external_id=f"demo-{number}",
@@ -101,6 +103,54 @@ def load(context: dict) -> None:
             ),
         )
         threads[(url, thread)] = message.thread
+    return threads
+
+
+def _through_sandbox(channels: dict, sandbox) -> dict:
+    """The readers write in the sandbox's networks and their messages arrive the way every
+    reader's do (polling): the sandbox knows the dialogs and the posts commented, so every
+    conversation can be answered."""
+    from vitrina.inbox.polling import channel_poll
+
+    used = {url: channels[url] for url, *_rest in EVENTS}
+    for channel in used.values():
+        channel_poll(channel=channel)  # where the channel's events start
+    posts = {}
+    for url, kind, thread, reader_id, name, minutes, text in EVENTS:
+        first_name, _space, last_name = name.partition(" ")
+        written = sandbox.reader_writes(
+            f"{channels[url].network}:{url.split('/', 1)[1]}",
+            text,
+            kind=kind,
+            reader_id=int(reader_id),
+            first_name=first_name,
+            last_name=last_name,
+            age_seconds=minutes * 60,
+            **({"post_id": posts[(url, thread)]} if (url, thread) in posts else {}),
+        )
+        if kind == "comment":
+            posts[(url, thread)] = written["post_id"]
+    for channel in used.values():
+        channel_poll(channel=channel)
+    threads = {}
+    for url, kind, thread, *_rest in EVENTS:
+        external = str(posts[(url, thread)]) if kind == "comment" else thread
+        threads[(url, thread)] = Thread.objects.get(
+            channel=channels[url], kind=kind, external_thread=external
+        )
+    return threads
+
+
+def load(context: dict) -> None:
+    channels = {channel.url.split("://")[-1]: channel for channel in context["channels"]}
+    sandbox = context.get("sandbox")
+    if sandbox is not None:
+        from vitrina.sandbox.demo import connect_channels
+
+        connect_channels(context["channels"])
+        threads = _through_sandbox(channels, sandbox)
+    else:
+        threads = _stored(channels, timezone.now())
     knmb = context["organisations"]["knmb"]
     reference = Membership.objects.get(user=context["users"]["reference"], organisation=knmb)
     request = threads[("vk.com/medlib42", "288190")]

@@ -67,16 +67,37 @@ class ReplyForm(forms.Form):
         empty_label=_("Write my own"),
         help_text=_("Chosen with an empty text, the canned answer is sent as it is."),
     )
+    reply_to = forms.TypedChoiceField(
+        label=_("In reply to"),
+        coerce=int,
+        required=False,
+        help_text=_("Whose comment the answer goes under."),
+    )
     text = forms.CharField(
         label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
 
-    def __init__(self, *args, canned=None, **kwargs):
+    def __init__(self, *args, canned=None, comments=None, **kwargs):
+        """``comments``: the readers' comments of a comment thread, oldest first; the
+        latest is answered unless another is chosen."""
         super().__init__(*args, **kwargs)
         if canned is None:
             del self.fields["canned"]
         else:
             self.fields["canned"].queryset = canned
+        if not comments:
+            del self.fields["reply_to"]
+        else:
+            self.comments = {message.pk: message for message in comments}
+            self.fields["reply_to"].choices = [
+                (message.pk, f"{message.author_label}: {message.text[:60]}")
+                for message in reversed(comments)
+            ]
+            self.fields["reply_to"].initial = comments[-1].pk
+
+    def clean_reply_to(self):
+        value = self.cleaned_data.get("reply_to")
+        return self.comments.get(value) if value else None
 
     def clean(self):
         data = super().clean()

@@ -143,7 +143,23 @@ class Thread(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.channel} · {self.reader_name or self.reader_id}"
+        return f"{self.channel} · {self.reader_label}"
+
+    @property
+    def title(self) -> str:
+        """A dialog is named by its reader; the comments under a post by the post, since
+        several readers write there."""
+        if self.kind != ThreadKind.COMMENT:
+            return self.reader_label
+        post = getattr(self, "post_title", "")
+        if post:
+            return _("Comments on «%(post)s»") % {"post": post}
+        return _("Comments on post %(post)s") % {"post": self.external_thread}
+
+    @property
+    def reader_label(self) -> str:
+        """The reader's name, or ``id…`` while the network has not told it."""
+        return self.reader_name or f"id{self.reader_id}"
 
 
 class Direction(models.TextChoices):
@@ -200,7 +216,13 @@ class Message(models.Model):
     reply_extra = models.JSONField(default=dict, blank=True)
     delivery = models.CharField(max_length=10, choices=Delivery.choices, blank=True)
     negative = models.BooleanField(default=False)
+    # Why a reply was not delivered, in plain words; the network's own text is kept for support.
     failure = models.TextField(blank=True)
+    failure_detail = models.TextField(blank=True)
+    # The reader's message a reply answers (a comment thread has several readers).
+    in_reply_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField()
     received_at = models.DateTimeField(auto_now_add=True)
 
@@ -213,9 +235,21 @@ class Message(models.Model):
                 name="inbox_inbound_once",
             )
         ]
+        # Earlier conversations with a reader are found by what the reader wrote.
+        indexes = [
+            models.Index(
+                fields=["author_id", "channel"],
+                condition=Q(direction="in"),
+                name="inbox_message_author",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def author_label(self) -> str:
+        return self.author_name or f"id{self.author_id}"
 
 
 class CannedAnswer(models.Model):

@@ -10,6 +10,7 @@ from vitrina.channels.models import Channel
 from vitrina.channels.networks import CONNECTABLE, ConnectionState
 from vitrina.channels.providers.base import ProviderError, get_provider
 from vitrina.inbox.models import ChannelInbox, ReceiveMode
+from vitrina.inbox.names import events_name
 from vitrina.inbox.receiving import channel_inbox, events_store
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,8 @@ def channel_poll(*, channel: Channel, timeout: float = 0) -> int:
         )
         logger.warning("inbox poll of channel %s failed: %s", channel.pk, error)
         raise
+    # Names are asked for before the transaction: no database lock waits on the network.
+    events_name(channel, events)
     with transaction.atomic():
         stored = events_store(channel=channel, events=events)
         ChannelInbox.objects.filter(pk=inbox.pk).update(

@@ -117,7 +117,10 @@ def inquiry_answer(
         raise ServiceError(_("Choose the type of the inquiry."), field="kind")
     label = _("Sources:")
     text = answer if not sources else f"{answer}\n\n{label}\n{sources}"
-    message = services.reply_send(thread=inquiry.thread, membership=membership, text=text)
+    # The answer goes under the question itself (in a comment thread, to its author).
+    message = services.reply_send(
+        thread=inquiry.thread, membership=membership, text=text, answering=inquiry.question
+    )
     inquiry.answer, inquiry.sources, inquiry.kind = answer, sources, kind
     inquiry.answer_message = message
     fields = ["answer", "sources", "kind", "answer_message"]

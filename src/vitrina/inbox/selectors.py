@@ -8,7 +8,7 @@ from vitrina.channels.models import Channel
 from vitrina.content.models import Variant
 from vitrina.core.models import Membership
 from vitrina.core.rules import can_answer_readers, limited_library_ids
-from vitrina.inbox.models import Message, Thread, ThreadStatus
+from vitrina.inbox.models import Direction, Message, Thread, ThreadKind, ThreadStatus
 from vitrina.inbox.response import overdue_cutoff
 
 
@@ -87,7 +87,7 @@ def answerable_threads(membership: Membership) -> QuerySet[Thread]:
 
 
 def thread_messages(thread: Thread) -> QuerySet[Message]:
-    return thread.messages.select_related("author_member__user", "inquiry").order_by(
+    return thread.messages.select_related("author_member__user", "inquiry", "in_reply_to").order_by(
         "created_at", "pk"
     )
 
@@ -100,15 +100,95 @@ def unread_count(membership: Membership) -> int:
     return _scoped(membership).filter(unread__gt=0).count()
 
 
-def reader_other_threads(*, membership: Membership, thread: Thread) -> QuerySet[Thread]:
-    """Earlier conversations with the same reader on the same network."""
-    return (
-        _scoped(membership)
-        .filter(channel__network=thread.channel.network, reader_id=thread.reader_id)
-        .exclude(pk=thread.pk)
-        .select_related("channel")
-        .order_by("-last_message_at")[:10]
+def variant_title(variant: Variant) -> str:
+    title = variant.post.title if variant.post_id else ""
+    text = title or " ".join((variant.text or "").split())
+    return text[:60] + ("…" if len(text) > 60 else "")
+
+
+def threads_describe(threads) -> None:
+    """Give a page of threads what the list shows besides their own fields: the post a
+    comment thread is under (its title) and who wrote the negative comments of a flagged
+    one. At most two queries, whatever the page holds."""
+    comments = [thread for thread in threads if thread.kind == ThreadKind.COMMENT]
+    for thread in threads:
+        thread.complainants = []
+    if not comments:
+        return
+    variants = Variant.objects.filter(
+        channel_id__in={thread.channel_id for thread in comments},
+        external_id__in={thread.external_thread for thread in comments},
+    ).select_related("post")
+    titles = {(v.channel_id, v.external_id): variant_title(v) for v in variants}
+    for thread in comments:
+        thread.post_title = titles.get((thread.channel_id, thread.external_thread), "")
+    flagged = {thread.pk: thread for thread in comments if thread.flagged}
+    if not flagged:
+        return
+    rows = (
+        Message.objects.filter(thread_id__in=flagged, direction=Direction.IN, negative=True)
+        .order_by("created_at", "pk")
+        .values_list("thread_id", "author_id", "author_name")
     )
+    for thread_id, author_id, author_name in rows:
+        name = author_name or f"id{author_id}"
+        if name not in flagged[thread_id].complainants:
+            flagged[thread_id].complainants.append(name)
+
+
+def thread_readers(thread: Thread) -> list[tuple[str, str]]:
+    """Every reader who wrote in the thread, as (network id, name), first writer first."""
+    readers = {}
+    rows = (
+        thread.messages.filter(direction=Direction.IN)
+        .order_by("created_at", "pk")
+        .values_list("author_id", "author_name")
+    )
+    for author_id, author_name in rows:
+        if author_id and (author_id not in readers or not readers[author_id]):
+            readers[author_id] = author_name
+    return list(readers.items()) or [(thread.reader_id, thread.reader_name)]
+
+
+def reader_other_threads(*, membership: Membership, thread: Thread) -> list[Thread]:
+    """Other conversations of the readers who wrote in this thread, on the same network:
+    found by what each of them wrote, so a reader who joined a comment thread later is
+    looked up too. Only threads the membership may see; each names the reader it is with."""
+    readers = dict(thread_readers(thread))
+    channels = Channel.objects.filter(
+        organisation=membership.organisation, network=thread.channel.network
+    ).values_list("pk", flat=True)
+    written = (
+        Message.objects.filter(
+            author_id__in=list(readers), channel_id__in=channels, direction=Direction.IN
+        )
+        .exclude(thread=thread)
+        .values("thread_id")
+    )
+    others = list(
+        _scoped(membership)
+        .filter(pk__in=written)
+        .select_related("channel")
+        .order_by("-last_message_at", "-pk")[:10]
+    )
+    if not others:
+        return others
+    # Which of the readers each thread is with.
+    pairs = (
+        Message.objects.filter(
+            thread_id__in=[other.pk for other in others],
+            author_id__in=list(readers),
+            direction=Direction.IN,
+        )
+        .values_list("thread_id", "author_id")
+        .distinct()
+    )
+    found = {}
+    for thread_id, author_id in pairs:
+        found.setdefault(thread_id, []).append(readers[author_id] or f"id{author_id}")
+    for other in others:
+        other.with_readers = sorted(set(found.get(other.pk, [])))
+    return others
 
 
 def commented_variant(thread: Thread) -> Variant | None:

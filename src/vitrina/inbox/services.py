@@ -47,11 +47,14 @@ def require_reply_allowed(membership: Membership, thread: Thread):
         )
 
 
+def latest_reader_message(thread: Thread) -> Message | None:
+    return thread.messages.filter(direction=Direction.IN).order_by("-created_at", "-pk").first()
+
+
 def reply_target(thread: Thread, *, answering: Message | None = None) -> ReplyTarget:
-    """Where a reply lands: the dialog, or under the reader's latest comment."""
-    answering = answering or (
-        thread.messages.filter(direction=Direction.IN).order_by("-created_at", "-pk").first()
-    )
+    """Where a reply lands: the dialog, or under the comment answered (the latest reader's
+    comment unless the librarian chose another)."""
+    answering = answering or latest_reader_message(thread)
     if answering is None:
         return ReplyTarget(thread.kind, thread.external_thread)
     return ReplyTarget(
@@ -59,27 +62,36 @@ def reply_target(thread: Thread, *, answering: Message | None = None) -> ReplyTa
     )
 
 
+def failure_texts(error: Exception) -> tuple[str, str]:
+    """Why a reply failed in plain Russian for the librarian, and the network's own words
+    (with its code) for support."""
+    if isinstance(error, ProviderError):
+        plain = error.summary or _("The network did not accept the reply.")
+        raw = error.detail or error.message
+        detail = f"{error.network} {error.code}: {raw}" if error.code is not None else raw
+        return plain, detail.strip()
+    return (getattr(error, "message", "") or str(error)), ""
+
+
 def _deliver(message: Message) -> Message:
     """Send a stored reply through the channel's provider and record the outcome."""
     thread = message.thread
     channel = thread.channel
-    target = reply_target(thread, answering=None)
+    target = reply_target(thread, answering=message.in_reply_to)
     try:
         external_id = get_provider(channel.network).reply(
             provider_account(channel), target, message.text
         )
     except (ProviderError, ServiceError) as error:
         message.delivery = Delivery.FAILED
-        message.failure = str(getattr(error, "message", "") or error) or _(
-            "The network did not accept the reply."
-        )
-        message.save(update_fields=["delivery", "failure"])
+        message.failure, message.failure_detail = failure_texts(error)
+        message.save(update_fields=["delivery", "failure", "failure_detail"])
         return message
     now = timezone.now()
     message.delivery = Delivery.SENT
-    message.failure = ""
+    message.failure = message.failure_detail = ""
     message.external_id = str(external_id)[:100]
-    message.save(update_fields=["delivery", "failure", "external_id"])
+    message.save(update_fields=["delivery", "failure", "failure_detail", "external_id"])
     updates = {"status": ThreadStatus.WAITING, "unread": 0, "awaiting_since": None}
     if thread.first_answer_at is None:
         updates["first_answer_at"] = now
@@ -90,9 +102,19 @@ def _deliver(message: Message) -> Message:
     return message
 
 
-def reply_send(*, thread: Thread, membership: Membership, text: str) -> Message:
-    """Store the reply first (so it is never lost), then send it; a failure stays visible."""
+def reply_send(
+    *, thread: Thread, membership: Membership, text: str, answering: Message | None = None
+) -> Message:
+    """Store the reply first (so it is never lost), then send it; a failure stays visible.
+
+    ``answering``: the reader's message replied to (in a comment thread, whose comment);
+    the latest reader's message when not given.
+    """
     require_reply_allowed(membership, thread)
+    if answering is not None and (
+        answering.thread_id != thread.pk or answering.direction != Direction.IN
+    ):
+        raise ServiceError(_("Choose a reader's message of this conversation."), field="reply_to")
     text = (text or "").strip()
     if not text:
         raise ServiceError(_("Write the answer first."), field="text")
@@ -110,6 +132,7 @@ def reply_send(*, thread: Thread, membership: Membership, text: str) -> Message:
             text=text,
             author_member=membership,
             delivery=Delivery.SENDING,
+            in_reply_to=answering or latest_reader_message(thread),
             created_at=timezone.now(),
         )
         Thread.objects.filter(pk=thread.pk).update(last_message_at=message.created_at)

@@ -19,3 +19,12 @@ def inbox_poll_task() -> None:
 
     for channel_id in pollable_channels().values_list("pk", flat=True):
         inbox_poll_channel_task.delay(channel_id)
+
+
+@app.task(base=VitrinaTask, name="vitrina.inbox_names", ignore_result=True)
+def inbox_names_task(channel_id: int) -> int:
+    from vitrina.channels.models import Channel
+    from vitrina.inbox.names import names_fill_missing
+
+    channel = Channel.objects.filter(pk=channel_id).first()
+    return names_fill_missing(channel) if channel else 0

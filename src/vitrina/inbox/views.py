@@ -24,7 +24,7 @@ from vitrina.inbox.forms import (
     ThreadFilterForm,
     ThreadForm,
 )
-from vitrina.inbox.models import Delivery, Direction
+from vitrina.inbox.models import Delivery, Direction, ThreadKind
 from vitrina.inbox.response import (
     duration_text,
     first_answer_figures,
@@ -68,6 +68,7 @@ def thread_list(request):
     cutoff = overdue_cutoff(request.organisation.answer_working_days)
     for thread in page.object_list:
         thread.overdue = is_overdue(thread, cutoff)
+    selectors.threads_describe(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -91,6 +92,15 @@ def _thread_or_404(request, thread_id):
     return thread
 
 
+def _reader_comments(thread, thread_messages=None):
+    """The readers' comments a reply may go under (comment threads only)."""
+    if thread.kind != ThreadKind.COMMENT:
+        return None
+    if thread_messages is None:
+        thread_messages = selectors.thread_messages(thread)
+    return [message for message in thread_messages if message.direction == Direction.IN]
+
+
 def _thread_page(request, thread, *, reply_form=None, thread_form=None, note_form=None, status=200):
     members = selectors.answerers(request.membership)
     thread.overdue = is_overdue(thread, overdue_cutoff(request.organisation.answer_working_days))
@@ -99,17 +109,31 @@ def _thread_page(request, thread, *, reply_form=None, thread_form=None, note_for
         str(answer.pk): canned_render(answer.text, thread=thread, membership=request.membership)
         for answer in canned
     }
+    thread_messages = list(selectors.thread_messages(thread))
+    variant = selectors.commented_variant(thread)
+    if variant is not None:
+        thread.post_title = selectors.variant_title(variant)
+    negative_authors = []
+    for message in thread_messages:
+        if message.direction == Direction.IN and message.negative:
+            if message.author_label not in negative_authors:
+                negative_authors.append(message.author_label)
     return render(
         request,
         "inbox/thread_detail.html",
         {
             "thread": thread,
-            "thread_messages": selectors.thread_messages(thread),
+            "thread_messages": thread_messages,
+            "negative_authors": negative_authors,
             "other_threads": selectors.reader_other_threads(
                 membership=request.membership, thread=thread
             ),
-            "variant": selectors.commented_variant(thread),
-            "reply_form": reply_form or ReplyForm(canned=canned if canned_texts else None),
+            "variant": variant,
+            "reply_form": reply_form
+            or ReplyForm(
+                canned=canned if canned_texts else None,
+                comments=_reader_comments(thread, thread_messages),
+            ),
             "canned_texts": canned_texts,
             "note_form": note_form or NoteForm(),
             "first_answer_in": duration_text(
@@ -143,7 +167,11 @@ def thread_detail(request, thread_id):
 @require(rules.can_answer_readers)
 def thread_reply(request, thread_id):
     thread = _thread_or_404(request, thread_id)
-    form = ReplyForm(request.POST, canned=selectors.canned_list(request.membership))
+    form = ReplyForm(
+        request.POST,
+        canned=selectors.canned_list(request.membership),
+        comments=_reader_comments(thread),
+    )
     if form.is_valid():
         text = form.cleaned_data["text"].strip()
         if not text and form.cleaned_data.get("canned"):
@@ -151,7 +179,12 @@ def thread_reply(request, thread_id):
                 form.cleaned_data["canned"].text, thread=thread, membership=request.membership
             )
         try:
-            message = services.reply_send(thread=thread, membership=request.membership, text=text)
+            message = services.reply_send(
+                thread=thread,
+                membership=request.membership,
+                text=text,
+                answering=form.cleaned_data.get("reply_to"),
+            )
         except ServiceError as error:
             apply_service_error(form, error)
         else:

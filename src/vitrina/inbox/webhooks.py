@@ -8,6 +8,7 @@ fast so that the networks do not retry.
 
 import logging
 
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -56,6 +57,11 @@ def receive(request, network: str, token: str):
         logger.warning("webhook of channel %s refused: %s", channel.pk, result.body)
     if result.events:
         events_store(channel=channel, events=result.events)
+        if any(not event.author_name for event in result.events):
+            # The network waits for a quick answer: names are asked for afterwards.
+            from vitrina.inbox.tasks import inbox_names_task
+
+            transaction.on_commit(lambda: inbox_names_task.delay(channel.pk))
     return HttpResponse(result.body, status=result.status, content_type="text/plain")
 
 

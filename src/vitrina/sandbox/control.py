@@ -105,12 +105,18 @@ async def faults(request: Request):
 
 
 async def events(request: Request):
-    """Make a reader write now: ``{"account": key, "kind": "message"|"comment", "text"...}``."""
+    """Make a reader write: ``{"account": key, "kind": "message"|"comment", "text",
+    "reader_id", "first_name", "last_name", "post_id", "age_seconds"}``; ``age_seconds``
+    dates the message or comment that long ago (it is still delivered now)."""
     world = world_of(request)
     data = await _json(request)
     account = world.accounts.get(data.get("account", ""))
     if account is None:
         return Json({"error": "account not found"}, 404)
+    try:
+        moment = world.now() - max(0.0, float(data.get("age_seconds", 0) or 0))
+    except (TypeError, ValueError):
+        return Json({"error": "age_seconds must be a number"}, 400)
     author = {
         "reader_id": int(data.get("reader_id", 123456789)),
         "first_name": data.get("first_name", "Анна"),
@@ -123,11 +129,11 @@ async def events(request: Request):
         if post is None:
             return Json({"error": "the account has no posts to comment"}, 400)
         account.comment_seq += 1
-        comment = dict(author, id=account.comment_seq, date=world.now(), text=text)
+        comment = dict(author, id=account.comment_seq, date=moment, text=text)
         post.comments.append(comment)
-        world.push(account, "comment", world.now(), post_id=post.id, comment=comment)
+        world.push(account, "comment", moment, post_id=post.id, comment=comment)
         return Json({"comment_id": comment["id"], "post_id": post.id}, 201)
-    message = world.receive_message(account, author, text)
+    message = world.receive_message(account, author, text, moment)
     return Json({"message_id": message["id"]}, 201)
 
 

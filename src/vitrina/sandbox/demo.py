@@ -56,3 +56,20 @@ def start_for_demo(seed: int = 42) -> SandboxServer | None:
         return SandboxServer(seed=seed, port=parts.port, state_file=state_file).start()
     except RuntimeError:
         return None
+
+
+def reachable_sandbox():
+    """A client of the sandbox at ``settings.SANDBOX_URL`` when it answers, else None."""
+    import httpx
+
+    from .testing import SandboxClient
+
+    if not settings.SANDBOX_URL:
+        return None
+    client = SandboxClient(settings.SANDBOX_URL)
+    try:
+        client.http.get("/sandbox/control/apps", timeout=3).raise_for_status()
+    except httpx.HTTPError:
+        client.http.close()
+        return None
+    return client

@@ -407,6 +407,18 @@ class World:
         else:
             self.receive_message(account, author, event["text"], moment, topic=event["topic"])
 
+    def reader(self, reader_id: int) -> dict | None:
+        """The name a reader wrote under anywhere in the world (``users.get``)."""
+        for account in self.accounts.values():
+            for message in account.dialogs.get(str(reader_id), []):
+                if message.get("first_name") is not None:
+                    return {"first_name": message["first_name"], "last_name": message["last_name"]}
+            for post in account.posts:
+                for comment in post.comments:
+                    if comment["reader_id"] == reader_id and not comment.get("by_owner"):
+                        return {"first_name": comment["first_name"], "last_name": comment["last_name"]}
+        return None
+
     def receive_message(self, account: Account, author: dict, text: str, moment=None, **extra):
         moment = self.now() if moment is None else moment
         account.message_seq += 1

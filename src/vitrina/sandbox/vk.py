@@ -549,6 +549,30 @@ def groups_get_by_id(call: Call):
     return {"groups": groups, "profiles": []}
 
 
+def users_get(call: Call):
+    """Names of the readers the sandbox made write (messages and comments), as VK gives them
+    to a community token; an id nobody used is a deleted page, as in VK."""
+    raw = call.params.get("user_ids") or call.params.get("user_id") or ""
+    ids = [i.strip() for i in raw.split(",") if i.strip()]
+    if not ids:
+        raise VkError(100, "user_ids is undefined")
+    if len(ids) > 1000:
+        raise VkError(100, "user_ids: too many ids")
+    people = []
+    for user_id in ids:
+        if not user_id.lstrip("-").isdigit():
+            raise VkError(100, f"user_ids: {user_id} is invalid")
+        person = call.world.reader(int(user_id))
+        if person is None:
+            people.append(
+                {"id": int(user_id), "first_name": "DELETED", "last_name": "",
+                 "deactivated": "deleted"}
+            )
+        else:
+            people.append({"id": int(user_id), **person, "can_access_closed": True})
+    return people
+
+
 def messages_send(call: Call):
     account = call.world.accounts[call.token.subject]
     random_id = call.int("random_id")
@@ -659,6 +683,7 @@ METHODS = {
     "stats.getPostReach": stats_get_post_reach,
     "groups.getById": groups_get_by_id,
     "messages.send": messages_send,
+    "users.get": users_get,
     "groups.getLongPollServer": groups_get_long_poll_server,
     "groups.getCallbackConfirmationCode": groups_get_callback_confirmation_code,
     "groups.addCallbackServer": groups_add_callback_server,

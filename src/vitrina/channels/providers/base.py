@@ -22,15 +22,29 @@ from .ratelimit import Limiter, LimitExceeded, default_limiter
 
 
 class ProviderError(Exception):
-    """Base of the four errors; ``code`` is the network's own code, kept for the log."""
+    """Base of the four errors; ``code`` is the network's own code, kept for the log.
 
-    def __init__(self, message: str = "", *, code: str | int | None = None, network: str = ""):
+    ``detail`` is the network's own (often English) text, for support; ``summary`` is the
+    plain Russian sentence for a librarian, without it (the message when not given).
+    """
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        code: str | int | None = None,
+        network: str = "",
+        detail: str = "",
+        summary: str = "",
+    ):
         super().__init__(message)
         self.message, self.code, self.network = message, code, network
+        self.detail, self.summary = detail, summary or message
 
 
 class RateLimited(ProviderError):
     def __init__(self, retry_after: float, message: str = "", **kwargs):
+        kwargs.setdefault("summary", "Сеть ограничила число запросов: повторите чуть позже.")
         super().__init__(message or f"Лимит запросов: повторить через {retry_after:g} с", **kwargs)
         self.retry_after = float(retry_after)
 
@@ -292,12 +306,19 @@ class Provider:
         try:
             response = self.client.request(method, url, **kwargs)
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-            raise Transient(f"Нет соединения с сетью: {exc}", network=self.network) from exc
+            raise Transient(
+                f"Нет соединения с сетью: {exc}",
+                network=self.network,
+                detail=str(exc),
+                summary="Нет соединения с сетью: ответ не отправлен, повторите позже.",
+            ) from exc
         except httpx.HTTPError as exc:
             raise Transient(
                 f"Сеть не ответила: {exc.__class__.__name__}",
                 outcome_unknown=write,
                 network=self.network,
+                detail=f"{exc.__class__.__name__}: {exc}",
+                summary="Сеть не ответила вовремя.",
             ) from exc
         if response.status_code in (502, 503, 504) and not _is_json(response):
             raise Transient(
@@ -395,6 +416,11 @@ class Provider:
 
     def reply(self, account: ProviderAccount, target: ReplyTarget, text: str) -> str:
         raise NotImplementedError
+
+    def user_names(self, account: ProviderAccount, user_ids: list[str]) -> dict[str, str]:
+        """Display names of readers by their ids, for networks whose events carry only the
+        id (VK); the others name the author in the event itself."""
+        return {}
 
     def check_connection(self, account: ProviderAccount) -> ConnectionReport:
         raise NotImplementedError

@@ -44,16 +44,26 @@ def max_error(status: int, body: dict) -> ProviderError:
     message = body.get("message", "") if isinstance(body, dict) else ""
     if status == 401:
         return AuthExpired(
-            "Ключ бота MAX недействителен: подключите канал заново.", code=code, network="max"
+            "Ключ бота MAX недействителен: подключите канал заново.",
+            code=code,
+            network="max",
+            detail=message,
         )
     if status == 429:
-        return RateLimited(1.0, f"MAX: {message}", code=code, network="max")
+        return RateLimited(1.0, f"MAX: {message}", code=code, network="max", detail=message)
     if status >= 500 or code == "attachment.not.ready":
-        return Transient(CODES.get(code, f"MAX: {message}"), code=code or status, network="max")
+        return Transient(
+            CODES.get(code, f"MAX: {message}"),
+            code=code or status,
+            network="max",
+            detail=message,
+            summary=CODES.get(code, "Сервер MAX временно не отвечает."),
+        )
     text = CODES.get(code, f"MAX отказал: {message}")
     if code == "proto.payload" and message:
         text = f"{text} ({message})"
-    return Rejected(code or status, text, network="max")
+    summary = CODES.get(code, f"MAX отказал (код {code or status}).")
+    return Rejected(code or status, text, network="max", detail=message, summary=summary)
 
 
 @register

@@ -60,16 +60,18 @@ def signature(params: dict, access_token: str, secret_key: str) -> str:
 
 
 def ok_error(code: int, text: str) -> ProviderError:
+    known = {"code": code, "network": "ok", "detail": text}
     if code in RATE:
-        return RateLimited(RATE[code], f"Одноклассники: {text}", code=code, network="ok")
+        return RateLimited(RATE[code], f"Одноклассники: {text}", **known)
     if code in AUTH:
-        return AuthExpired(AUTH[code], code=code, network="ok")
+        return AuthExpired(AUTH[code], **known)
     if code in TRANSIENT:
-        return Transient(TRANSIENT[code], code=code, network="ok")
+        return Transient(TRANSIENT[code], **known)
+    summary = REJECTIONS.get(code, f"Одноклассники отказали (код {code}).")
     message = REJECTIONS.get(code, f"Одноклассники отказали: {text} (код {code})")
     if code == 100 and text:
         message = f"{message} ({text})"
-    return Rejected(code, message, network="ok")
+    return Rejected(code, message, network="ok", detail=text, summary=summary)
 
 
 @register

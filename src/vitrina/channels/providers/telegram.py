@@ -54,24 +54,32 @@ def tg_error(body: dict, status: int) -> ProviderError:
     parameters = body.get("parameters") or {}
     if code == 429:
         retry = float(parameters.get("retry_after", 1))
-        return RateLimited(retry, f"Telegram: {description}", code=code, network="telegram")
+        return RateLimited(
+            retry, f"Telegram: {description}", code=code, network="telegram", detail=description
+        )
     if code == 401 or (code == 403 and any(t in description for t in LOST_BOT)):
         return AuthExpired(
             "Бот Telegram потерял доступ к каналу (ключ отозван или бот не администратор): "
             "подключите канал заново.",
             code=code,
             network="telegram",
+            detail=description,
         )
     if code >= 500:
-        return Transient(f"Telegram: {description}", code=code, network="telegram")
+        return Transient(
+            f"Telegram: {description}",
+            code=code,
+            network="telegram",
+            detail=description,
+            summary="Сервер Telegram временно не отвечает.",
+        )
     lowered = description.lower()
-    message = next(
-        (text for key, text in DESCRIPTIONS.items() if key in lowered),
-        f"Telegram отказал: {description}",
-    )
+    known = next((text for key, text in DESCRIPTIONS.items() if key in lowered), None)
+    message = known or f"Telegram отказал: {description}"
     if parameters.get("migrate_to_chat_id"):
         message = f"{message} Новый идентификатор: {parameters['migrate_to_chat_id']}."
-    return Rejected(code, message, network="telegram")
+    summary = message if known else f"Telegram отказал (код {code})."
+    return Rejected(code, message, network="telegram", detail=description, summary=summary)
 
 
 @register

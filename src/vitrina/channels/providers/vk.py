@@ -71,18 +71,20 @@ def vk_error(error: dict) -> ProviderError:
     """The one error a VK error object becomes."""
     code = int(error.get("error_code", 1))
     text = error.get("error_msg", "")
+    known = {"code": code, "network": "vk", "detail": text}
     if code in RATE:
-        return RateLimited(RATE[code], f"ВКонтакте: {text}", code=code, network="vk")
+        return RateLimited(RATE[code], f"ВКонтакте: {text}", **known)
     if code in AUTH:
-        return AuthExpired(AUTH[code], code=code, network="vk")
+        return AuthExpired(AUTH[code], **known)
     if code in TRANSIENT:
-        return Transient(TRANSIENT[code], code=code, network="vk")
+        return Transient(TRANSIENT[code], **known)
     if code == 214 and "50 posts" in text:
-        return Rejected(code, DAILY_CAP, network="vk")
+        return Rejected(code, DAILY_CAP, network="vk", detail=text)
+    summary = REJECTIONS.get(code, f"ВКонтакте отказал (код {code}).")
     message = REJECTIONS.get(code, f"ВКонтакте отказал: {text} (код {code})")
     if code == 100 and text:
         message = f"{message} ({text})"
-    return Rejected(code, message, network="vk")
+    return Rejected(code, message, network="vk", detail=text, summary=summary)
 
 
 @register
@@ -425,6 +427,27 @@ class VkProvider(Provider):
             reply_to_comment=reply_to,
         )
         return str(result["comment_id"])
+
+    def user_names(self, account, user_ids) -> dict[str, str]:
+        """``users.get`` for up to 1000 ids a call. Communities' ids (negative) and deleted or
+        blocked pages get no name."""
+        token_kind = "community" if account.tokens.get("community") else "user"
+        ids = [i for i in dict.fromkeys(map(str, user_ids)) if i.isdigit()]
+        names = {}
+        for start in range(0, len(ids), 1000):
+            people = self.call(
+                "users.get",
+                account.tokens.get(token_kind, ""),
+                token_kind,
+                user_ids=",".join(ids[start : start + 1000]),
+            )
+            for person in people:
+                if person.get("deactivated"):
+                    continue
+                name = f"{person.get('first_name', '')} {person.get('last_name', '')}".strip()
+                if name:
+                    names[str(person["id"])] = name
+        return names
 
     def confirmation_code(self, account) -> str:
         result = self.community(

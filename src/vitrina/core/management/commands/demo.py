@@ -12,7 +12,7 @@ from vitrina.core.models import User
 from vitrina.core.services import api_token_create
 from vitrina.demo.build import build_demo
 from vitrina.publishing.scheduler import Scheduler
-from vitrina.sandbox.demo import connect_channels, start_for_demo
+from vitrina.sandbox.demo import connect_channels, reachable_sandbox, start_for_demo
 
 
 class Command(BaseCommand):
@@ -32,7 +32,12 @@ class Command(BaseCommand):
         if not settings.DEMO_MODE:
             raise CommandError("The demo runs only in demo mode: set VITRINA_DEMO=1.")
         call_command("migrate", interactive=False, verbosity=0)
-        built = build_demo(reset=reset)
+        # The sandbox runs before the demo is built: readers write their messages there.
+        server = None
+        if settings.SANDBOX_URL and not no_sandbox:
+            server = start_for_demo()
+        sandbox = reachable_sandbox() if settings.SANDBOX_URL and not no_sandbox else None
+        built = build_demo(reset=reset, sandbox=sandbox)
         self.stdout.write(
             "Demo organisations loaded." if built else "Demo organisations already loaded."
         )
@@ -50,8 +55,10 @@ class Command(BaseCommand):
         self.stdout.write(f"API token: {raw}")
         self.stdout.write(f"API docs: http://{addr}/api/v1/docs")
         self.stdout.write("")
+        if no_serve and server is not None:
+            server.stop()  # its state is saved for the next run
         if not no_serve:
-            if settings.SANDBOX_URL and not no_sandbox and start_for_demo():
+            if sandbox is not None:
                 self.stdout.write(f"Networks' sandbox: {settings.SANDBOX_URL}/sandbox/")
             # Scheduled posts go out from this process: the embedded default needs no workers.
             Scheduler(embedded=True).start_thread()
