@@ -149,8 +149,8 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-
     from vitrina.catalog.paging import CappedPaginator
+
     from vitrina.catalog.selectors import RecordFilter, record_list
     from vitrina.core.models import Membership, Organisation
 

@@ -120,3 +120,54 @@ def test_each_organisation_sets_its_own_answer_target(client, admin_membership, 
     org.answer_working_days = 3
     org.save(update_fields=["answer_working_days"])
     assert "Читатель Борисова" not in client.get(listing, {"overdue": "on"}).content.decode()
+
+
+def test_response_times_cover_the_chosen_period(client, admin_membership, member_factory, channel):
+    from datetime import date
+
+    from vitrina.core.roles import Role
+
+    colleague = member_factory(role=Role.REFERENCE)
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    zone = timezone.get_current_timezone()
+    for number, (day, member, minutes) in enumerate(
+        [(this_month, admin_membership, 30), (last_month, colleague, 600)]
+    ):
+        thread = write(channel, number, reader=str(700 + number)).thread
+        asked = datetime.combine(day, datetime.min.time(), zone) + timedelta(hours=10)
+        Thread.objects.filter(pk=thread.pk).update(
+            first_inbound_at=asked,
+            first_answer_at=asked + timedelta(minutes=minutes),
+            first_answer_by=member,
+        )
+    login(client, admin_membership)
+    url = reverse("inbox:response-times", kwargs={"org": channel.organisation.slug})
+    # By default: this month only, for the whole table and for each librarian.
+    page = client.get(url)
+    assert page.context["overall"].threads == 1
+    assert [row.threads for row in page.context["per_member"]] == [1]
+    assert page.context["overall"].median == timedelta(minutes=30)
+    html = page.content.decode()
+    assert f"date_from={last_month:%Y-%m-%d}" in html  # the previous month's link
+    previous = client.get(
+        url,
+        {
+            "date_from": f"{last_month:%Y-%m-%d}",
+            "date_to": f"{this_month - timedelta(days=1):%Y-%m-%d}",
+        },
+    )
+    assert previous.context["overall"].median == timedelta(minutes=600)
+    assert [row.threads for row in previous.context["per_member"]] == [1]
+    both = client.get(url, {"date_from": f"{last_month:%d.%m.%Y}", "date_to": f"{today:%d.%m.%Y}"})
+    assert both.context["overall"].threads == 2
+    assert date(2000, 1, 1) < last_month
+    # Bad dates are explained in Russian and the page still answers.
+    bad = client.get(url, {"date_from": "31.02.2025", "date_to": "2025-01-01"})
+    assert bad.status_code == 400
+    text = bad.content.decode()
+    assert "Введите дату в виде ДД.ММ.ГГГГ." in text
+    reversed_period = client.get(url, {"date_from": "2025-03-01", "date_to": "2025-01-01"})
+    assert reversed_period.status_code == 400
+    assert "Конец периода раньше его начала." in reversed_period.content.decode()

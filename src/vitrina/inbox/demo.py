@@ -147,7 +147,7 @@ def load(context: dict) -> None:
     if sandbox is not None:
         from vitrina.sandbox.demo import connect_channels
 
-        connect_channels(context["channels"])
+        connect_channels(context["channels"], sandbox=sandbox)
         threads = _through_sandbox(channels, sandbox)
     else:
         threads = _stored(channels, timezone.now())

@@ -202,3 +202,34 @@ class ReceivingForm(forms.Form):
             "VK itself with the community token."
         ),
     )
+
+
+class PeriodForm(forms.Form):
+    """The days whose conversations the response-time figures cover (both ends included)."""
+
+    date_from = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    date_to = forms.DateField(
+        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    error_messages = {
+        "invalid": _("Enter a date as DD.MM.YYYY."),
+        "required": _("Enter a date."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.input_formats = ["%Y-%m-%d", "%d.%m.%Y"]
+            field.error_messages.update(self.error_messages)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        if start and end and (end - start).days > 366 * 5:
+            self.add_error("date_from", _("Choose a period of at most five years."))
+        return data

@@ -43,9 +43,7 @@ def reader_names(channel: Channel, reader_ids) -> dict[str, str]:
             logger.warning("reader names of channel %s not resolved: %s", channel.pk, error)
             found = None
         if found is not None:
-            cache.set_many(
-                {_key(channel.network, i): n for i, n in found.items()}, NAME_SECONDS
-            )
+            cache.set_many({_key(channel.network, i): n for i, n in found.items()}, NAME_SECONDS)
             cache.set_many(
                 {_key(channel.network, i): "" for i in missing if i not in found},
                 UNNAMED_SECONDS,

@@ -1,5 +1,7 @@
 """Pages of the shared inbox."""
 
+from datetime import date, datetime, time, timedelta
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -20,6 +22,7 @@ from vitrina.inbox.forms import (
     InquiryAnswerForm,
     InquiryForm,
     NoteForm,
+    PeriodForm,
     ReplyForm,
     ThreadFilterForm,
     ThreadForm,
@@ -115,9 +118,9 @@ def _thread_page(request, thread, *, reply_form=None, thread_form=None, note_for
         thread.post_title = selectors.variant_title(variant)
     negative_authors = []
     for message in thread_messages:
-        if message.direction == Direction.IN and message.negative:
-            if message.author_label not in negative_authors:
-                negative_authors.append(message.author_label)
+        negative = message.direction == Direction.IN and message.negative
+        if negative and message.author_label not in negative_authors:
+            negative_authors.append(message.author_label)
     return render(
         request,
         "inbox/thread_detail.html",
@@ -271,14 +274,46 @@ def thread_note(request, thread_id):
     return _thread_page(request, thread, note_form=form, status=400)
 
 
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _period_links(today: date) -> list[tuple[str, date, date]]:
+    this_month = _month_start(today)
+    last_month_end = this_month - timedelta(days=1)
+    return [
+        (_("This month"), this_month, today),
+        (_("Previous month"), _month_start(last_month_end), last_month_end),
+        (_("This year"), today.replace(month=1, day=1), today),
+        (_("Previous year"), date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
+    ]
+
+
 @require(rules.can_answer_readers)
 def response_times(request):
-    threads = selectors.answerable_threads(request.membership)
+    today = timezone.localdate()
+    form = PeriodForm(
+        request.GET if "date_from" in request.GET or "date_to" in request.GET else None,
+        initial={"date_from": _month_start(today), "date_to": today},
+    )
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    else:
+        start, end = _month_start(today), today
+    zone = timezone.get_current_timezone()
+    threads = selectors.answerable_threads(request.membership).filter(
+        first_inbound_at__gte=datetime.combine(start, time.min, zone),
+        first_inbound_at__lt=datetime.combine(end + timedelta(days=1), time.min, zone),
+    )
     overall, per_member = first_answer_figures(threads)
     return render(
         request,
         "inbox/response_times.html",
         {
+            "form": form,
+            "start": start,
+            "end": end,
+            "links": _period_links(today),
             "overall": overall,
             "per_member": per_member,
             "overdue": selectors.thread_list(
@@ -286,6 +321,7 @@ def response_times(request):
             ).count(),
             "working_days": request.organisation.answer_working_days,
         },
+        status=400 if form.errors else 200,
     )
 
 

@@ -19,11 +19,15 @@ class VitrinaTask(Task):
     acks_late = True
     reject_on_worker_lost = True
 
+    # Run eagerly (no broker), a task shares its caller's connection: leave it open.
+
     def before_start(self, task_id, args, kwargs):
-        close_old_connections()
+        if not self.request.is_eager:
+            close_old_connections()
 
     def after_return(self, status, retval, task_id, args, kwargs, einfo):
-        close_old_connections()
+        if not self.request.is_eager:
+            close_old_connections()
 
 
 @app.task(base=VitrinaTask, name="vitrina.publish_variants", ignore_result=True)

@@ -17,26 +17,39 @@ TOKENS = {
 }
 
 
-def connect_channels(channels, seed: int = 42) -> int:
-    """Store the emulated accounts' tokens on the matching channels; returns how many."""
+def connect_channels(channels, seed: int = 42, sandbox=None) -> int:
+    """Store the emulated accounts' tokens on the matching channels; returns how many.
+
+    ``sandbox``: the running sandbox's client, asked for its accounts; without it the
+    accounts a sandbox started with ``seed`` hands out."""
     from vitrina.channels import services
     from vitrina.channels.networks import ConnectionState
 
-    world = World(seed=seed)
-    by_name = {(a.network, a.screen_name): a for a in world.accounts.values()}
+    if sandbox is not None:
+        accounts = [
+            (a["network"], a["screen_name"], a["tokens"], a["external_id"])
+            for a in sandbox.accounts().values()
+        ]
+    else:
+        accounts = [
+            (a.network, a.screen_name, a.tokens, a.external_id)
+            for a in World(seed=seed).accounts.values()
+        ]
+    by_name = {(network, name): (tokens, number) for network, name, tokens, number in accounts}
     connected = 0
     for channel in channels:
         path = urlsplit(channel.url or "").path.strip("/")
-        account = by_name.get((channel.network, path))
-        if account is None:
+        found = by_name.get((channel.network, path))
+        if found is None:
             continue
+        tokens, external_id = found
         for name, kind in TOKENS[channel.network].items():
-            if account.tokens.get(name):
+            if tokens.get(name):
                 services.channel_secret_set(
-                    channel=channel, kind=kind, value=account.tokens[name], actor=None
+                    channel=channel, kind=kind, value=tokens[name], actor=None
                 )
         if not channel.external_id:
-            channel.external_id = str(account.external_id)
+            channel.external_id = str(external_id)
             channel.save(update_fields=["external_id", "updated_at"])
         services.channel_set_connection_state(
             channel=channel, state=ConnectionState.CONNECTED, reason="sandbox"

@@ -416,7 +416,7 @@ class World:
             for post in account.posts:
                 for comment in post.comments:
                     if comment["reader_id"] == reader_id and not comment.get("by_owner"):
-                        return {"first_name": comment["first_name"], "last_name": comment["last_name"]}
+                        return {k: comment[k] for k in ("first_name", "last_name")}
         return None
 
     def receive_message(self, account: Account, author: dict, text: str, moment=None, **extra):

@@ -565,8 +565,12 @@ def users_get(call: Call):
         person = call.world.reader(int(user_id))
         if person is None:
             people.append(
-                {"id": int(user_id), "first_name": "DELETED", "last_name": "",
-                 "deactivated": "deleted"}
+                {
+                    "id": int(user_id),
+                    "first_name": "DELETED",
+                    "last_name": "",
+                    "deactivated": "deleted",
+                }
             )
         else:
             people.append({"id": int(user_id), **person, "can_access_closed": True})
