@@ -14,6 +14,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     FloatField,
@@ -146,18 +147,18 @@ def _account(days: dict, date_from: date, date_to: date, length: int) -> dict:
     return figures
 
 
-# The posts of both periods are read once and grouped three ways, small enough to fold
-# into every block in Python: by day (totals, weeks, Telegram), by library, and by the
-# post's own traits (weekday and hour, rubric, series, format). PostgreSQL groups in one
-# pass (GROUPING SETS); elsewhere each grouping is a branch of a UNION ALL.
+# The period's posts are read once and grouped three ways, small enough to fold into
+# every block in Python: by day (totals, weeks, Telegram), by library, and by the post's
+# own traits (weekday and hour, rubric, series, format). PostgreSQL groups in one pass
+# (GROUPING SETS); elsewhere each grouping is a branch of a UNION ALL. The previous period
+# needs only its totals: a plain sum.
 _GROUPINGS = {
-    "day": ("cur", "day", "telegram"),
-    "library": ("cur", "library"),
-    "post": ("cur", "weekday", "hour", "rubric", "series", "format"),
+    "day": ("day", "telegram"),
+    "library": ("library",),
+    "post": ("weekday", "hour", "rubric", "series", "format"),
 }
 # The keys with their types: a branch without a key gives a NULL of the key's type.
 _KEYS = {
-    "cur": "integer",
     "day": "date",
     "telegram": "integer",
     "library": "bigint",
@@ -178,22 +179,35 @@ _AGGREGATES = (
 )
 
 
-def _post_figures(channels, scope: Scope, prev_from: date, zone) -> dict:
-    """Every post figure of the page but the top posts, in one query over the posts
-    published in the previous and the current period."""
+def _ratio():
+    """A post's reactions / views, where it has views."""
+    ratio = Cast(_reactions(), FloatField()) / F("views")
+    return Case(When(views__gt=0, then=ratio), output_field=FloatField())
+
+
+def _previous_totals(channels, scope: Scope, prev_from: date, prev_to: date) -> dict:
+    # Aliases apart from the field names: an aggregate may not share a field's name.
+    sums = _posts(channels, scope, prev_from, prev_to).aggregate(
+        sum_posts=Count("id"),
+        sum_views=Sum("views"),
+        sum_counted=Count("views"),
+        sum_likes=Sum("likes"),
+        sum_reposts=Sum("reposts"),
+        sum_comments=Sum("comments"),
+        sum_reach=Sum("reach"),
+        sum_ratio_sum=Sum(_ratio()),
+        sum_ratios=Count(_ratio()),
+    )
+    return {name.removeprefix("sum_"): value or 0 for name, value in sums.items()}
+
+
+def _post_figures(channels, scope: Scope, prev_from: date, prev_to: date, zone) -> dict:
+    """Every post figure of the page but the top posts: one grouped query over the
+    period's posts and a plain sum over the previous period's."""
     ratio = Cast(_reactions(), FloatField()) / F("views")
     media = PostMedia.objects.filter(post=OuterRef("variant__post"))
-    base = _posts(channels, scope, prev_from, scope.date_to).annotate(
-        cur=Case(
-            When(
-                published_at__gte=published_between(scope.date_from, scope.date_to, zone)[
-                    "published_at__gte"
-                ],
-                then=Value(1),
-            ),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
+    previous = _previous_totals(channels, scope, prev_from, prev_to)
+    base = _posts(channels, scope, scope.date_from, scope.date_to).annotate(
         telegram=Case(
             When(channel__network=Network.TELEGRAM, then=Value(1)),
             default=Value(0),
@@ -212,7 +226,7 @@ def _post_figures(channels, scope: Scope, prev_from: date, zone) -> dict:
         hour=ExtractHour("published_at", tzinfo=zone),
         library=F("channel__library"),
         reactions=_reactions(),
-        ratio=Case(When(views__gt=0, then=ratio), output_field=FloatField()),
+        ratio=_ratio(),
         ratio100=Case(When(views__gt=0, then=100 * ratio), output_field=FloatField()),
     )
     found = {kind: [] for kind in _GROUPINGS}
@@ -229,7 +243,7 @@ def _post_figures(channels, scope: Scope, prev_from: date, zone) -> dict:
             "ratio100",
         ).query.sql_with_params()
     except EmptyResultSet:  # no channels in the scope
-        return _gathered(found, zone)
+        return _gathered(found, previous, zone)
     keys = list(_KEYS)
     if connection.vendor == "postgresql":
         # GROUPING() gives a bit for every key left out of the row's grouping.
@@ -259,7 +273,7 @@ def _post_figures(channels, scope: Scope, prev_from: date, zone) -> dict:
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # One plan a page view: compiling it (JIT) costs more than running it, and the
-            # posts of two periods are held in memory, not spilled to disk.
+            # groups are hashed in memory, not spilled to disk.
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL work_mem = '32MB'")
         cursor.execute(sql, params)
@@ -270,24 +284,20 @@ def _post_figures(channels, scope: Scope, prev_from: date, zone) -> dict:
                 row[name] = int(row[name]) if row[name] is not None else None
             for name in _SUMS:
                 row[name] = row[name] or 0
-            kind = kinds[row.pop("kind")]
-            # The blocks show the current period; the previous one gives only its totals.
-            if kind == "day" or row["cur"] == 1:
-                found[kind].append(row)
-    return _gathered(found, zone)
+            found[kinds[row.pop("kind")]].append(row)
+    return _gathered(found, previous, zone)
 
 
-def _gathered(found: dict, zone) -> dict:
-    totals = {1: {}, 0: {}}
+def _gathered(found: dict, previous: dict, zone) -> dict:
+    current = {}
     telegram = {}
     weeks = {}
     for row in found["day"]:
-        _add(totals[row["cur"]], row)
-        if row["cur"] == 1:
-            day = row["day"] if isinstance(row["day"], date) else date.fromisoformat(row["day"])
-            _add(weeks.setdefault(day - timedelta(days=day.weekday()), {}), row)
-            if row["telegram"]:
-                _add(telegram, row)
+        _add(current, row)
+        day = row["day"] if isinstance(row["day"], date) else date.fromisoformat(row["day"])
+        _add(weeks.setdefault(day - timedelta(days=day.weekday()), {}), row)
+        if row["telegram"]:
+            _add(telegram, row)
     groups = {"rubric": {}, "series": {}, "format": {}, "cell": {}}
     for row in found["post"]:
         _add(groups["rubric"].setdefault(row["rubric"], {"rubric": row["rubric"]}), row)
@@ -296,8 +306,8 @@ def _gathered(found: dict, zone) -> dict:
         cell = (row["weekday"], row["hour"])
         _add(groups["cell"].setdefault(cell, {"weekday": cell[0], "hour": cell[1]}), row)
     figures = {
-        "current": _totals(totals[1]),
-        "previous": _totals(totals[0]),
+        "current": _totals(current),
+        "previous": _totals(previous),
         "telegram_views": _means(telegram)["avg_views"],
         # Weeks start on Monday, in the organisation's zone.
         "weekly": [
@@ -320,7 +330,7 @@ def _gathered(found: dict, zone) -> dict:
 
 def _add(into: dict, row: dict) -> None:
     for name in _SUMS:
-        into[name] = into.get(name, 0) + row[name]
+        into[name] = into.get(name, 0) + row.get(name, 0)
 
 
 def _means(row: dict) -> dict:
@@ -330,16 +340,16 @@ def _means(row: dict) -> dict:
         return {"avg_views": None, "erv_mean": None, "erv": None}
     return {
         **row,
-        "avg_views": row["views"] / counted if counted else None,
-        "erv_mean": row["ratio_sum"] / ratios if ratios else None,
-        "erv": row["ratio100_sum"] / ratios if ratios else None,
+        "avg_views": row.get("views", 0) / counted if counted else None,
+        "erv_mean": row.get("ratio_sum", 0) / ratios if ratios else None,
+        "erv": row.get("ratio100_sum", 0) / ratios if ratios else None,
     }
 
 
 def _totals(row: dict) -> dict:
     names = ("posts", "views", "likes", "reposts", "comments", "reach")
     totals = {name: row.get(name, 0) for name in names}
-    totals["erv_mean"] = _means(row)["erv_mean"] if row else None
+    totals["erv_mean"] = _means(row)["erv_mean"]
     totals["reactions"] = totals["likes"] + totals["reposts"] + totals["comments"]
     return totals
 
@@ -383,7 +393,7 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
         subscribers("followers_prev_start"),
     )
     days = _account_days(ids, prev_from, scope.date_to)
-    figures = _post_figures(ids, scope, prev_from, zone)
+    figures = _post_figures(ids, scope, prev_from, prev_to, zone)
     periods = (
         (board.current, scope.date_from, scope.date_to, start, end, figures["current"]),
         (board.previous, prev_from, prev_to, prev_start, start, figures["previous"]),
@@ -425,10 +435,18 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
         if scope.date_from <= day <= scope.date_to
     ]
     board.weekly = figures["weekly"]
-    board.top_posts = list(
-        posts.annotate(reactions=_reactions())
-        .select_related("channel", "variant__post")
-        .order_by(F("views").desc(nulls_last=True), "pk")[:TOP_POSTS]
+    # The best posts are picked from the bare rows, then only they are read with their
+    # channel and post.
+    top = list(
+        posts.order_by(F("views").desc(nulls_last=True), "pk").values_list("pk", flat=True)[
+            :TOP_POSTS
+        ]
+    )
+    board.top_posts = sorted(
+        PostLatest.objects.filter(pk__in=top)
+        .annotate(reactions=_reactions())
+        .select_related("channel", "variant__post"),
+        key=lambda snapshot: top.index(snapshot.pk),
     )
     weeks = scope.days / 7
     targets = {
