@@ -216,10 +216,11 @@ def _post_figures(channels, scope: Scope, prev_from: date, prev_to: date, zone) 
         day=TruncDate("published_at", tzinfo=zone),
         rubric=F("variant__post__rubric"),
         series=F("variant__post__series__name"),
+        # A post made on the network has no poll question either: it is tested first.
         format=Case(
+            When(variant__isnull=True, then=Value("outside")),
             When(~Q(variant__post__poll_question=""), then=Value("poll")),
             When(Exists(media), then=Value("photo")),
-            When(variant__isnull=True, then=Value("outside")),
             default=Value("text"),
         ),
         weekday=ExtractIsoWeekDay("published_at", tzinfo=zone),
