@@ -1,7 +1,7 @@
 """Analytics at scale on PostgreSQL: snapshot ingest against COPY, dashboard and report time.
 
     python bench/analytics.py            # 10 million post snapshots; 50 libraries, 200
-                                         # channels and three years for the dashboard
+                                         # channels and five years for the dashboards
     python bench/analytics.py --quick    # 100,000 snapshots and one year, under a minute
 
 VITRINA_DATABASE_URL must point at a PostgreSQL database (the tables are migrated there);
@@ -11,9 +11,11 @@ the benchmark's organisation and the COPY table are removed afterwards.
    upsert for many channels in one transaction, in batches of 400,000 rows) against a
    plain ``COPY`` of the same rows into a table of the same shape, indexes and unique key,
    in the same run. Target: the upsert at least half COPY's rate.
-2. Dashboard: server time of the organisation's dashboard page for a one-year period
-   (request through Django's test client, template rendered), p50 and p95. Target < 300 ms.
-   The data (account days and posts with four readings each) is written with COPY first.
+2. Dashboards: server time of the dashboard page of the organisation, of one library and
+   of one channel for the last year beside the year before (request through Django's test
+   client, template rendered), p50 and p95 of each and the worst p95. Target < 300 ms.
+   The data (account days and posts with four readings each) is written with COPY first,
+   in the order collection writes it (day after day, posts as they are published).
 3. Report: building the organisation's yearly report and writing the XLSX. Target < 10 s.
 """
 
@@ -64,7 +66,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, help="post snapshots to ingest")
     args = parser.parse_args()
     rows_wanted = args.rows or (100_000 if args.quick else 10_000_000)
-    years = 1 if args.quick else 3
+    years = 1 if args.quick else 5
     posts_a_year = 50 if args.quick else 150
     os.environ.setdefault("VITRINA_DEMO", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vitrina.settings")
@@ -83,7 +85,7 @@ def main() -> None:
         name="Бенчмарк аналитики", slug=f"bench-analytics-{os.getpid()}"
     )
     try:
-        figures = run(organisation, rows_wanted, years, posts_a_year)
+        figures = run(organisation, rows_wanted, years, posts_a_year, 10 if args.quick else 20)
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS bench_copy")
@@ -93,7 +95,7 @@ def main() -> None:
     print("analytics: " + " ".join(f"{key}={value}" for key, value in figures.items()))
 
 
-def run(organisation, rows_wanted: int, years: int, posts_a_year: int) -> dict:
+def run(organisation, rows_wanted: int, years: int, posts_a_year: int, requests: int) -> dict:
     from django.db import connection
 
     from vitrina.analytics.models import AccountSnapshot, PostLatest, PostSnapshot
@@ -185,106 +187,31 @@ def run(organisation, rows_wanted: int, years: int, posts_a_year: int) -> dict:
         cursor.execute("DROP TABLE bench_copy")
     PostSnapshot.objects.filter(channel__organisation=organisation).delete()
     PostLatest.objects.filter(channel__organisation=organisation).delete()
+    with connection.cursor() as cursor:
+        # The ingest's rows are gone; the dashboards should read tables holding their five
+        # years, not seven times that in the dead space of the ingest test.
+        cursor.execute("VACUUM FULL analytics_postsnapshot")
+        cursor.execute("VACUUM FULL analytics_postlatest")
 
     # 2. Years of data for the dashboard, written with COPY (set-up, not timed).
-    started = time.perf_counter()
     end = date(2025, 12, 31)
-    first = end - timedelta(days=365 * years - 1)
-    rng = random.Random(7)
-    with raw.cursor() as cursor:
-        with cursor.copy(
-            'COPY analytics_accountsnapshot (channel_id, day, followers, joined, "left", '
-            "visitors, views, reach, source, updated_at) FROM STDIN"
-        ) as copy:
-            now = datetime.now(UTC)
-            for channel in channel_ids:
-                followers = rng.randint(200, 3000)
-                for offset in range((end - first).days + 1):
-                    followers += rng.randint(0, 3)
-                    visitors = rng.randint(0, 40)
-                    copy.write_row(
-                        (
-                            channel,
-                            first + timedelta(days=offset),
-                            followers,
-                            2,
-                            1,
-                            visitors,
-                            visitors * 3,
-                            visitors * 5,
-                            "network",
-                            now,
-                        )
-                    )
-        posts = 0
-        latest = []  # each post's last reading, as the write path keeps it
-        with cursor.copy(
-            "COPY analytics_postsnapshot (channel_id, external_id, published_at, taken_at, "
-            "views, likes, reposts, comments, reach, source) FROM STDIN"
-        ) as copy:
-            for channel in channel_ids:
-                for number in range(posts_a_year * years):
-                    published = datetime.combine(
-                        first + timedelta(days=rng.randrange(365 * years)),
-                        datetime.min.time(),
-                        UTC,
-                    ) + timedelta(hours=rng.randint(8, 20))
-                    views = rng.randint(20, 2000)
-                    for hours, part in ((1, 0.2), (24, 0.7), (24 * 7, 0.95), (24 * 30, 1.0)):
-                        copy.write_row(
-                            (
-                                channel,
-                                f"p{number}",
-                                published,
-                                published + timedelta(hours=hours),
-                                int(views * part),
-                                int(views * part / 30),
-                                int(views * part / 300),
-                                int(views * part / 200),
-                                int(views * part * 0.8),
-                                "network",
-                            )
-                        )
-                    posts += 1
-                    latest.append((channel, f"p{number}", published, views))
-        with cursor.copy(
-            "COPY analytics_postlatest (channel_id, external_id, published_at, taken_at, "
-            "views, likes, reposts, comments, reach, source) FROM STDIN"
-        ) as copy:
-            for channel, external_id, published, views in latest:
-                copy.write_row(
-                    (
-                        channel,
-                        external_id,
-                        published,
-                        published + timedelta(days=30),
-                        views,
-                        views // 30,
-                        views // 300,
-                        views // 200,
-                        int(views * 0.8),
-                        "network",
-                    )
-                )
-    raw.commit()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE analytics_postsnapshot")
-        cursor.execute("ANALYZE analytics_accountsnapshot")
-        cursor.execute("ANALYZE analytics_postlatest")
+    started = time.perf_counter()
+    posts = dashboard_data(organisation, channel_ids, end, years, posts_a_year)
     accounts = AccountSnapshot.objects.filter(channel__organisation=organisation).count()
     print(
         f"dashboard data: {len(libraries)} libraries, {len(channels)} channels, {years} years, "
         f"{accounts:,} account days, {posts:,} posts ({posts * 4:,} snapshots) "
         f"in {time.perf_counter() - started:.1f} s"
     )
-
-    timings = _dashboard_times(organisation, end)
-    p50 = statistics.median(timings)
-    p95 = sorted(timings)[int(0.95 * (len(timings) - 1))]
-    print(
-        f"  dashboard, one year: p50 {p50:.0f} ms, p95 {p95:.0f} ms "
-        f"over {len(timings)} requests (target < 300 ms)"
-    )
+    dashboards = _dashboard_times(organisation, end, libraries[0], channels[0], requests)
+    for name, timings in dashboards.items():
+        p50, p95 = _percentiles(timings)
+        print(
+            f"  {name} dashboard, one year beside the previous: p50 {p50:.0f} ms, "
+            f"p95 {p95:.0f} ms over {len(timings)} requests (target < 300 ms)"
+        )
+    worst = max(_percentiles(timings)[1] for timings in dashboards.values())
+    print(f"  worst dashboard p95: {worst:.0f} ms (target < 300 ms)")
 
     from vitrina.analytics.export import report_xlsx
     from vitrina.analytics.report import build_report
@@ -312,8 +239,11 @@ def run(organisation, rows_wanted: int, years: int, posts_a_year: int) -> dict:
         "upsert_to_copy": round(service_rate / copy_rate, 2),
         "channels": len(channels),
         "years": years,
-        "dashboard_p50_ms": round(p50),
-        "dashboard_p95_ms": round(p95),
+        **{
+            f"dashboard_{name}_p95_ms": round(_percentiles(timings)[1])
+            for name, timings in dashboards.items()
+        },
+        "dashboard_worst_p95_ms": round(worst),
         "report_seconds": round(export_seconds, 2),
     }
 
@@ -325,7 +255,9 @@ def _flush(batch: dict, by_id: dict, save) -> int:
     return stored
 
 
-def _dashboard_times(organisation, end: date, requests: int = 20) -> list[float]:
+def _dashboard_times(organisation, end: date, library, channel, requests: int) -> dict:
+    """Server time of the dashboard page (Django's test client, template rendered) for the
+    organisation, one library and one channel."""
     from django.test import Client
     from django.urls import reverse
 
@@ -337,16 +269,116 @@ def _dashboard_times(organisation, end: date, requests: int = 20) -> list[float]
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     url = reverse("analytics:dashboard", kwargs={"org": organisation.slug})
-    params = {"date_from": date(end.year, 1, 1).isoformat(), "date_to": end.isoformat()}
-    assert client.get(url, params).status_code == 200  # warm-up
-    timings = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        response = client.get(url, params)
-        timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200
+    period = {"date_from": date(end.year, 1, 1).isoformat(), "date_to": end.isoformat()}
+    scopes = {
+        "organisation": period,
+        "library": {**period, "library": library.pk},
+        "channel": {**period, "channel": channel.pk},
+    }
+    timings = {}
+    for name, params in scopes.items():
+        assert client.get(url, params).status_code == 200  # warm-up
+        timings[name] = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            response = client.get(url, params)
+            timings[name].append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
     user.delete()
     return timings
+
+
+def _percentiles(timings: list[float]) -> tuple[float, float]:
+    return statistics.median(timings), sorted(timings)[int(0.95 * (len(timings) - 1))]
+
+
+def dashboard_data(
+    organisation, channel_ids: list[int], end: date, years: int, posts_a_year: int
+) -> int:
+    """Account days and posts (four readings each) for ``years`` up to ``end``, by COPY, in
+    the order collection writes them: day after day, posts as they are published."""
+    from django.db import connection
+
+    raw = connection.connection
+    first = end - timedelta(days=365 * years - 1)
+    rng = random.Random(7)
+    followers = {channel: rng.randint(200, 3000) for channel in channel_ids}
+    posts = sorted(
+        (
+            datetime.combine(
+                first + timedelta(days=rng.randrange(365 * years)), datetime.min.time(), UTC
+            )
+            + timedelta(hours=rng.randint(8, 20)),
+            channel,
+            f"p{number}",
+            rng.randint(20, 2000),
+        )
+        for channel in channel_ids
+        for number in range(posts_a_year * years)
+    )
+    with raw.cursor() as cursor:
+        with cursor.copy(
+            'COPY analytics_accountsnapshot (channel_id, day, followers, joined, "left", '
+            "visitors, views, reach, source, updated_at) FROM STDIN"
+        ) as copy:
+            now = datetime.now(UTC)
+            for offset in range((end - first).days + 1):
+                for channel in channel_ids:
+                    followers[channel] += rng.randint(0, 3)
+                    visitors = rng.randint(0, 40)
+                    copy.write_row(
+                        (
+                            channel,
+                            first + timedelta(days=offset),
+                            followers[channel],
+                            2,
+                            1,
+                            visitors,
+                            visitors * 3,
+                            visitors * 5,
+                            "network",
+                            now,
+                        )
+                    )
+        columns = (
+            "channel_id, external_id, published_at, taken_at, views, likes, reposts, "
+            "comments, reach, source"
+        )
+        with cursor.copy(f"COPY analytics_postsnapshot ({columns}) FROM STDIN") as copy:
+            for published, channel, external_id, views in posts:
+                for hours, part in ((1, 0.2), (24, 0.7), (24 * 7, 0.95), (24 * 30, 1.0)):
+                    copy.write_row(
+                        _post_row(channel, external_id, published, hours, int(views * part))
+                    )
+        # Each post's last reading, as the write path keeps it.
+        with cursor.copy(f"COPY analytics_postlatest ({columns}) FROM STDIN") as copy:
+            for published, channel, external_id, views in posts:
+                copy.write_row(_post_row(channel, external_id, published, 24 * 30, views))
+    raw.commit()
+    with connection.cursor() as cursor:
+        # What autovacuum does to freshly written tables in production.
+        for table in (
+            "analytics_postsnapshot",
+            "analytics_accountsnapshot",
+            "analytics_postlatest",
+        ):
+            cursor.execute(f"VACUUM ANALYZE {table}")
+    return len(posts)
+
+
+def _post_row(channel: int, external_id: str, published: datetime, hours: int, views: int):
+    return (
+        channel,
+        external_id,
+        published,
+        published + timedelta(hours=hours),
+        views,
+        views // 30,
+        views // 300,
+        views // 200,
+        int(views * 0.8),
+        "network",
+    )
 
 
 if __name__ == "__main__":

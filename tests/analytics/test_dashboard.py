@@ -5,7 +5,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.urls import reverse
 
-from tests.factories import ChannelFactory, LibraryFactory, PostFactory, VariantFactory
+from tests.factories import (
+    ChannelFactory,
+    LibraryFactory,
+    PostFactory,
+    RubricFactory,
+    SeriesFactory,
+    VariantFactory,
+)
 from vitrina.analytics.services import (
     AccountFigures,
     PostFigures,
@@ -46,7 +53,7 @@ def test_the_demo_shows_the_page_grown_three_and_a_half_times(client, settings):
     assert 'id="dashboard-chart"' in text and "<script>" not in text
 
 
-def _fill(organisation, library, channels: int, days: int = 40):
+def _fill(organisation, library, channels: int, days: int = 40, rubric=None, series=None):
     start = date(2025, 1, 1)
     for number in range(channels):
         channel = ChannelFactory(library=library, name=f"Канал {number}")
@@ -60,7 +67,9 @@ def _fill(organisation, library, channels: int, days: int = 40):
         figures = []
         for p in range(5):
             published = datetime(2025, 1, 2 + p * 3, 10, tzinfo=UTC)
-            post = PostFactory(organisation=organisation, library=library)
+            post = PostFactory(
+                organisation=organisation, library=library, rubric=rubric, series=series
+            )
             variant = VariantFactory(post=post, channel=channel, external_id=str(p + 1))
             for hours in (1, 24):
                 figures.append(
@@ -77,19 +86,48 @@ def _fill(organisation, library, channels: int, days: int = 40):
     return channel
 
 
-def test_the_dashboard_costs_the_same_queries_for_more_channels(
-    admin_client, organisation, library, django_assert_max_num_queries
+@pytest.mark.parametrize("kind", ["organisation", "library", "channel", "rubric", "series"])
+def test_every_dashboard_costs_the_same_queries_for_more_channels(
+    admin_client, organisation, library, django_assert_max_num_queries, kind
 ):
+    rubric = RubricFactory(organisation=organisation)
+    series = SeriesFactory(organisation=organisation)
     url = reverse("analytics:dashboard", kwargs={"org": organisation.slug})
+    channel = _fill(organisation, library, 1, rubric=rubric, series=series)
     params = {"date_from": "2025-01-01", "date_to": "2025-02-09"}
-    _fill(organisation, library, 1)
-    with django_assert_max_num_queries(60) as few:
+    params |= {
+        "organisation": {},
+        "library": {"library": library.pk},
+        "channel": {"channel": channel.pk},
+        "rubric": {"rubric": rubric.pk},
+        "series": {"series": series.pk},
+    }[kind]
+    with django_assert_max_num_queries(40) as few:
         assert admin_client.get(url, params).status_code == 200
     other = LibraryFactory(organisation=organisation, name="Филиал")
-    _fill(organisation, other, 6)
+    _fill(organisation, other, 6, rubric=rubric, series=series)
+    _fill(organisation, library, 2, rubric=rubric, series=series)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = admin_client.get(url, params)
-    assert response.context["board"].current["posts"] == 35
+    posts = {"organisation": 45, "library": 15, "channel": 5, "rubric": 45, "series": 45}
+    assert response.context["board"].current["posts"] == posts[kind]
+
+
+def test_posts_made_on_the_network_count_as_such(admin_client, organisation, library):
+    channel = _fill(organisation, library, 1)
+    published = datetime(2025, 1, 5, 12, tzinfo=UTC)
+    post_snapshots_save(
+        channel=channel,
+        figures=[
+            PostFigures(external_id="net-1", taken_at=published, views=40, published_at=published)
+        ],
+    )
+    response = admin_client.get(
+        reverse("analytics:dashboard", kwargs={"org": organisation.slug}),
+        {"date_from": "2025-01-01", "date_to": "2025-02-09"},
+    )
+    formats = {row["format"]: row["posts"] for row in response.context["board"].formats}
+    assert formats == {"outside": 1, "text": 5}
 
 
 def test_channels_needing_reconnection_are_named(admin_client, organisation, library):

@@ -1,9 +1,12 @@
 """Snapshot writes: idempotent, and the latest figures never go back in time."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
+from tests.factories import VariantFactory
 from vitrina.analytics.models import AccountSnapshot, PostLatest, PostSnapshot, Source
 from vitrina.analytics.services import (
     COPY_THRESHOLD,
@@ -12,6 +15,7 @@ from vitrina.analytics.services import (
     account_snapshots_save,
     post_snapshots_save,
 )
+from vitrina.channels.models import Channel
 from vitrina.core.exceptions import ServiceError
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +124,57 @@ def test_negative_figures_are_refused(channel):
         account_snapshots_save(
             channel=channel, figures=[AccountFigures(day=date(2025, 3, 1), followers=-1)]
         )
+
+
+@pytest.mark.parametrize("posts", [2, COPY_THRESHOLD], ids=["small", "bulk"])
+def test_readings_of_a_published_variant_are_tied_to_it(channel, posts):
+    variant = VariantFactory(
+        channel=channel, external_id="0", published_at=START - timedelta(days=1)
+    )
+    figures = [
+        PostFigures(external_id=item.external_id, taken_at=item.taken_at, views=item.views)
+        for item in readings(posts, 1)
+    ]
+    post_snapshots_save(channel=channel, figures=figures)
+    for model in (PostSnapshot, PostLatest):
+        row = model.objects.get(channel=channel, external_id="0")
+        assert (row.variant_id, row.published_at) == (variant.pk, variant.published_at)
+        assert model.objects.get(channel=channel, external_id="1").variant_id is None
+
+
+def test_history_written_around_the_service_is_still_upserted_not_doubled(channel):
+    figures = readings(COPY_THRESHOLD, 1)
+    post_snapshots_save(channel=channel, figures=figures)
+    # The history without its latest figures: the quick path would collide with it.
+    PostLatest.objects.filter(channel=channel).delete()
+    again = [replace(item, views=7) for item in figures]
+    assert post_snapshots_save(channel=channel, figures=again) == len(figures)
+    assert PostSnapshot.objects.filter(channel=channel).count() == len(figures)
+    assert set(PostSnapshot.objects.filter(channel=channel).values_list("views", flat=True)) == {7}
+    assert PostLatest.objects.filter(channel=channel).count() == COPY_THRESHOLD
+
+
+def test_readings_without_a_time_zone_are_taken_in_the_default_one(channel):
+    naive = datetime(2025, 3, 1, 10, 20)
+    figures = [
+        PostFigures(external_id=str(post), taken_at=naive, published_at=naive, views=1)
+        for post in range(COPY_THRESHOLD)
+    ]
+    post_snapshots_save(channel=channel, figures=figures)
+    stored = PostSnapshot.objects.filter(channel=channel).first()
+    moment = timezone.make_aware(datetime(2025, 3, 1, 10), timezone.get_default_timezone())
+    assert stored.taken_at == moment
+
+
+@pytest.mark.parametrize("posts", [2, COPY_THRESHOLD], ids=["small", "bulk"])
+def test_negative_post_figures_and_deleted_channels_are_refused(channel, posts):
+    figures = readings(posts, 1)
+    figures[-1].likes = -3
+    with pytest.raises(ServiceError, match="likes = -3"):
+        post_snapshots_save(channel=channel, figures=figures)
+    figures[-1].likes = 3
+    gone = Channel.objects.get(pk=channel.pk)
+    gone.delete()
+    with pytest.raises(ServiceError):
+        post_snapshots_save(channel=channel, figures=figures)
+    assert not PostSnapshot.objects.filter(channel_id=channel.pk).exists()

@@ -1,16 +1,18 @@
 """The analytics dashboard's figures for an organisation, a library, a channel, a rubric or
 a series over any period, beside the previous period of the same length.
 
-Every block is one aggregate query whatever the number of channels or posts, so the page
-costs the same for a library with one channel and a region with hundreds.
+The page costs a fixed handful of queries whatever the number of channels or posts: the
+channels with their subscribers, the account figures by day for both periods, every post
+figure in one query (a grouping per block over the posts read once) and the top posts.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, transaction
 from django.db.models import (
-    Avg,
     Case,
     Count,
     Exists,
@@ -24,7 +26,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractHour, ExtractIsoWeekDay, TruncWeek
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    ExtractHour,
+    ExtractIsoWeekDay,
+    TruncDate,
+)
 from django.utils.translation import gettext_lazy as _
 
 from vitrina.analytics.metrics import engagement, percent
@@ -127,36 +135,245 @@ def _reactions():
     return Coalesce(F("likes"), 0) + Coalesce(F("reposts"), 0) + Coalesce(F("comments"), 0)
 
 
-def _totals(posts) -> dict:
-    sums = posts.aggregate(
-        total_posts=Count("id"),
-        total_views=Coalesce(Sum("views"), 0),
-        total_likes=Coalesce(Sum("likes"), 0),
-        total_reposts=Coalesce(Sum("reposts"), 0),
-        total_comments=Coalesce(Sum("comments"), 0),
-        total_reach=Coalesce(Sum("reach"), 0),
-        erv_mean=Avg(
-            Case(
-                When(views__gt=0, then=Cast(_reactions(), FloatField()) / F("views")),
-                output_field=FloatField(),
-            )
-        ),
+def _account_days(channels, date_from: date, date_to: date) -> dict:
+    """The channels' account figures added up by day: the chart, and both periods' sums
+    from the same rows."""
+    return {
+        row.pop("day"): row
+        for row in AccountSnapshot.objects.filter(
+            channel__in=channels, day__gte=date_from, day__lte=date_to
+        )
+        .values("day")
+        .annotate(
+            followers=Sum("followers"),
+            visitors=Sum("visitors"),
+            joined=Sum("joined"),
+            left=Sum("left"),
+        )
+        .order_by("day")
+    }
+
+
+def _account(days: dict, date_from: date, date_to: date, length: int) -> dict:
+    figures = {"visitors": 0, "joined": 0, "left": 0}
+    for day, row in days.items():
+        if date_from <= day <= date_to:
+            for name in figures:
+                figures[name] += row[name] or 0
+    figures["visitors_per_day"] = round(figures["visitors"] / length, 1) if length else None
+    return figures
+
+
+# The period's posts are read once and grouped three ways, small enough to fold into
+# every block in Python: by day (totals, weeks, Telegram), by library, and by the post's
+# own traits (weekday and hour, rubric, series, format). PostgreSQL groups in one pass
+# (GROUPING SETS); elsewhere each grouping is a branch of a UNION ALL. The previous period
+# needs only its totals: a plain sum.
+_GROUPINGS = {
+    "day": ("day", "telegram"),
+    "library": ("library",),
+    "post": ("weekday", "hour", "rubric", "series", "format"),
+}
+# The keys with their types: a branch without a key gives a NULL of the key's type.
+_KEYS = {
+    "day": "date",
+    "telegram": "integer",
+    "library": "bigint",
+    "weekday": "numeric",
+    "hour": "numeric",
+    "rubric": "bigint",
+    "series": "varchar",
+    "format": "varchar",
+}
+# Sums and counts only, so that groups add up; the means are taken after.
+_SUMS = ("posts", "views", "counted", "likes", "reposts", "comments", "reach", "reactions")
+_SUMS += ("ratio_sum", "ratio100_sum", "ratios")
+_AGGREGATES = (
+    "COUNT(*) AS posts, SUM(views) AS views, COUNT(views) AS counted, SUM(likes) AS likes, "
+    "SUM(reposts) AS reposts, SUM(comments) AS comments, SUM(reach) AS reach, "
+    "SUM(reactions) AS reactions, SUM(ratio) AS ratio_sum, SUM(ratio100) AS ratio100_sum, "
+    "COUNT(ratio) AS ratios"
+)
+
+
+def _ratio():
+    """A post's reactions / views, where it has views."""
+    ratio = Cast(_reactions(), FloatField()) / F("views")
+    return Case(When(views__gt=0, then=ratio), output_field=FloatField())
+
+
+def _previous_totals(channels, scope: Scope, prev_from: date, prev_to: date) -> dict:
+    # Aliases apart from the field names: an aggregate may not share a field's name.
+    sums = _posts(channels, scope, prev_from, prev_to).aggregate(
+        sum_posts=Count("id"),
+        sum_views=Sum("views"),
+        sum_counted=Count("views"),
+        sum_likes=Sum("likes"),
+        sum_reposts=Sum("reposts"),
+        sum_comments=Sum("comments"),
+        sum_reach=Sum("reach"),
+        sum_ratio_sum=Sum(_ratio()),
+        sum_ratios=Count(_ratio()),
     )
-    totals = {key.removeprefix("total_"): value for key, value in sums.items()}
+    return {name.removeprefix("sum_"): value or 0 for name, value in sums.items()}
+
+
+def _post_figures(channels, scope: Scope, prev_from: date, prev_to: date, zone) -> dict:
+    """Every post figure of the page but the top posts: one grouped query over the
+    period's posts and a plain sum over the previous period's."""
+    ratio = Cast(_reactions(), FloatField()) / F("views")
+    media = PostMedia.objects.filter(post=OuterRef("variant__post"))
+    previous = _previous_totals(channels, scope, prev_from, prev_to)
+    base = _posts(channels, scope, scope.date_from, scope.date_to).annotate(
+        telegram=Case(
+            When(channel__network=Network.TELEGRAM, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        day=TruncDate("published_at", tzinfo=zone),
+        rubric=F("variant__post__rubric"),
+        series=F("variant__post__series__name"),
+        # A post made on the network has no poll question either: it is tested first.
+        format=Case(
+            When(variant__isnull=True, then=Value("outside")),
+            When(~Q(variant__post__poll_question=""), then=Value("poll")),
+            When(Exists(media), then=Value("photo")),
+            default=Value("text"),
+        ),
+        weekday=ExtractIsoWeekDay("published_at", tzinfo=zone),
+        hour=ExtractHour("published_at", tzinfo=zone),
+        library=F("channel__library"),
+        reactions=_reactions(),
+        ratio=_ratio(),
+        ratio100=Case(When(views__gt=0, then=100 * ratio), output_field=FloatField()),
+    )
+    found = {kind: [] for kind in _GROUPINGS}
+    try:
+        inner, params = base.values(
+            *_KEYS,
+            "views",
+            "likes",
+            "reposts",
+            "comments",
+            "reach",
+            "reactions",
+            "ratio",
+            "ratio100",
+        ).query.sql_with_params()
+    except EmptyResultSet:  # no channels in the scope
+        return _gathered(found, previous, zone)
+    keys = list(_KEYS)
+    if connection.vendor == "postgresql":
+        # GROUPING() gives a bit for every key left out of the row's grouping.
+        kinds = {
+            sum(1 << (len(keys) - 1 - n) for n, key in enumerate(keys) if key not in grouped): kind
+            for kind, grouped in _GROUPINGS.items()
+        }
+        sets = ", ".join(f"({', '.join(grouped)})" for grouped in _GROUPINGS.values())
+        # Names are this module's constants; every value travels as a parameter.
+        sql = (
+            f"SELECT GROUPING({', '.join(keys)}) AS kind, {', '.join(keys)}, {_AGGREGATES} "  # noqa: S608
+            f"FROM ({inner}) posts GROUP BY GROUPING SETS ({sets})"
+        )
+    else:
+        kinds = {kind: kind for kind in _GROUPINGS}
+        branches = []
+        for kind, grouped in _GROUPINGS.items():
+            columns = ", ".join(
+                key if key in grouped else f"CAST(NULL AS {kind_of}) AS {key}"
+                for key, kind_of in _KEYS.items()
+            )
+            branches.append(
+                f"SELECT '{kind}' AS kind, {columns}, {_AGGREGATES} FROM posts "  # noqa: S608
+                f"GROUP BY {', '.join(grouped)}"
+            )
+        sql = f"WITH posts AS MATERIALIZED ({inner}) " + " UNION ALL ".join(branches)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One plan a page view: compiling it (JIT) costs more than running it, and the
+            # groups are hashed in memory, not spilled to disk.
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '32MB'")
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
+            for name in ("weekday", "hour"):
+                row[name] = int(row[name]) if row[name] is not None else None
+            for name in _SUMS:
+                row[name] = row[name] or 0
+            found[kinds[row.pop("kind")]].append(row)
+    return _gathered(found, previous, zone)
+
+
+def _gathered(found: dict, previous: dict, zone) -> dict:
+    current = {}
+    telegram = {}
+    weeks = {}
+    for row in found["day"]:
+        _add(current, row)
+        day = row["day"] if isinstance(row["day"], date) else date.fromisoformat(row["day"])
+        _add(weeks.setdefault(day - timedelta(days=day.weekday()), {}), row)
+        if row["telegram"]:
+            _add(telegram, row)
+    groups = {"rubric": {}, "series": {}, "format": {}, "cell": {}}
+    for row in found["post"]:
+        _add(groups["rubric"].setdefault(row["rubric"], {"rubric": row["rubric"]}), row)
+        _add(groups["series"].setdefault(row["series"], {"series": row["series"]}), row)
+        _add(groups["format"].setdefault(row["format"], {"format": row["format"]}), row)
+        cell = (row["weekday"], row["hour"])
+        _add(groups["cell"].setdefault(cell, {"weekday": cell[0], "hour": cell[1]}), row)
+    figures = {
+        "current": _totals(current),
+        "previous": _totals(previous),
+        "telegram_views": _means(telegram)["avg_views"],
+        # Weeks start on Monday, in the organisation's zone.
+        "weekly": [
+            {
+                "week": datetime.combine(monday, time.min, zone),
+                "posts": weeks[monday]["posts"],
+                "views": weeks[monday]["views"],
+            }
+            for monday in sorted(weeks)
+        ],
+        "library": [_means(row) for row in found["library"]],
+    }
+    for kind, rows in groups.items():
+        figures[kind] = sorted(
+            (_means(row) for row in rows.values()),
+            key=lambda row: (row["avg_views"] is not None, -(row["avg_views"] or 0)),
+        )
+    return figures
+
+
+def _add(into: dict, row: dict) -> None:
+    for name in _SUMS:
+        into[name] = into.get(name, 0) + row.get(name, 0)
+
+
+def _means(row: dict) -> dict:
+    """The group's sums with its means: views per post, ERV (mean reactions / views)."""
+    counted, ratios = row.get("counted", 0), row.get("ratios", 0)
+    if not row:
+        return {"avg_views": None, "erv_mean": None, "erv": None}
+    return {
+        **row,
+        "avg_views": row.get("views", 0) / counted if counted else None,
+        "erv_mean": row.get("ratio_sum", 0) / ratios if ratios else None,
+        "erv": row.get("ratio100_sum", 0) / ratios if ratios else None,
+    }
+
+
+def _totals(row: dict) -> dict:
+    names = ("posts", "views", "likes", "reposts", "comments", "reach")
+    totals = {name: row.get(name, 0) for name in names}
+    totals["erv_mean"] = _means(row)["erv_mean"]
     totals["reactions"] = totals["likes"] + totals["reposts"] + totals["comments"]
     return totals
 
 
-def _account(channels, date_from: date, date_to: date, days: int) -> dict:
-    figures = AccountSnapshot.objects.filter(
-        channel__in=channels, day__gte=date_from, day__lte=date_to
-    ).aggregate(
-        visitors=Coalesce(Sum("visitors"), 0),
-        joined=Coalesce(Sum("joined"), 0),
-        left=Coalesce(Sum("left"), 0),
-    )
-    figures["visitors_per_day"] = round(figures["visitors"] / days, 1) if days else None
-    return figures
+def _figures(row: dict) -> dict:
+    return {key: row[key] for key in ("posts", "avg_views", "reactions", "erv")}
 
 
 def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
@@ -199,13 +416,14 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
         subscribers("followers_start"),
         subscribers("followers_prev_start"),
     )
+    days = _account_days(ids, prev_from, scope.date_to)
+    figures = _post_figures(ids, scope, prev_from, prev_to, zone)
     periods = (
-        (board.current, scope.date_from, scope.date_to, start, end),
-        (board.previous, prev_from, prev_to, prev_start, start),
+        (board.current, scope.date_from, scope.date_to, start, end, figures["current"]),
+        (board.previous, prev_from, prev_to, prev_start, start, figures["previous"]),
     )
-    for target, day_from, day_to, first, last in periods:
-        totals = _totals(_posts(ids, scope, day_from, day_to))
-        account = _account(ids, day_from, day_to, scope.days)
+    for target, day_from, day_to, first, last, totals in periods:
+        account = _account(days, day_from, day_to, scope.days)
         mean = _mean(first, last)
         target.update(totals, **account, subscribers=last, subscribers_mean=mean)
         target["growth"] = last - first if first is not None and last is not None else None
@@ -221,13 +439,9 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
                 erv_mean=totals["erv_mean"],
             )
         )
-    telegram = [c.pk for c in rows if c.network == Network.TELEGRAM]
-    if telegram:
-        views = _posts(telegram, scope, scope.date_from, scope.date_to).aggregate(
-            mean=Avg("views")
-        )["mean"]
-        tg_subscribers = sum(c.followers_end or 0 for c in rows if c.pk in telegram)
-        board.current["subscriber_reach"] = percent(views, tg_subscribers)
+    if any(c.network == Network.TELEGRAM for c in rows):
+        tg_subscribers = sum(c.followers_end or 0 for c in rows if c.network == Network.TELEGRAM)
+        board.current["subscriber_reach"] = percent(figures["telegram_views"], tg_subscribers)
 
     g_from, g_to = subscribers("followers_growth_from"), subscribers("followers_growth_to")
     board.growth = {
@@ -239,35 +453,31 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
     }
 
     posts = _posts(ids, scope, scope.date_from, scope.date_to)
-    board.daily = list(
-        AccountSnapshot.objects.filter(
-            channel__in=ids, day__gte=scope.date_from, day__lte=scope.date_to
-        )
-        .values("day")
-        .annotate(followers=Sum("followers"), visitors=Sum("visitors"))
-        .order_by("day")
+    board.daily = [
+        {"day": day, "followers": row["followers"], "visitors": row["visitors"]}
+        for day, row in days.items()
+        if scope.date_from <= day <= scope.date_to
+    ]
+    board.weekly = figures["weekly"]
+    # The best posts are picked from the bare rows, then only they are read with their
+    # channel and post.
+    top = list(
+        posts.order_by(F("views").desc(nulls_last=True), "pk").values_list("pk", flat=True)[
+            :TOP_POSTS
+        ]
     )
-    board.weekly = list(
-        posts.annotate(week=TruncWeek("published_at", tzinfo=zone))
-        .values("week")
-        .annotate(posts=Count("id"), views=Coalesce(Sum("views"), 0))
-        .order_by("week")
-    )
-    board.top_posts = list(
-        posts.annotate(reactions=_reactions())
-        .select_related("channel", "variant__post")
-        .order_by(F("views").desc(nulls_last=True))[:TOP_POSTS]
+    board.top_posts = sorted(
+        PostLatest.objects.filter(pk__in=top)
+        .annotate(reactions=_reactions())
+        .select_related("channel", "variant__post"),
+        key=lambda snapshot: top.index(snapshot.pk),
     )
     weeks = scope.days / 7
     targets = {
         rubric.pk: rubric
         for rubric in Rubric.objects.filter(organisation=membership.organisation, archived_at=None)
     }
-    by_rubric = {
-        row["variant__post__rubric"]: row
-        for row in _breakdown(posts, "variant__post__rubric")
-        if row["variant__post__rubric"]
-    }
+    by_rubric = {row["rubric"]: row for row in figures["rubric"] if row["rubric"]}
     board.rubrics = [
         {
             "rubric": rubric,
@@ -282,56 +492,19 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
         for pk, rubric in targets.items()
     ]
     board.series = [
-        row
-        for row in _breakdown(posts, "variant__post__series__name")
-        if row["variant__post__series__name"]
+        {"variant__post__series__name": row["series"], **_figures(row)}
+        for row in figures["series"]
+        if row["series"]
     ]
-    media = PostMedia.objects.filter(post=OuterRef("variant__post"))
-    board.formats = _breakdown(
-        posts.annotate(
-            format=Case(
-                When(~Q(variant__post__poll_question=""), then=Value("poll")),
-                When(Exists(media), then=Value("photo")),
-                When(variant__isnull=True, then=Value("outside")),
-                default=Value("text"),
-            )
-        ),
-        "format",
-    )
-    cells = (
-        posts.annotate(
-            weekday=ExtractIsoWeekDay("published_at", tzinfo=zone),
-            hour=ExtractHour("published_at", tzinfo=zone),
-        )
-        .values("weekday", "hour")
-        .annotate(posts=Count("id"), avg_views=Avg("views"))
-    )
-    board.heatmap = _heatmap(cells)
-    board.libraries = _libraries(rows, posts)
+    board.formats = [{"format": row["format"], **_figures(row)} for row in figures["format"]]
+    board.heatmap = _heatmap(figures["cell"])
+    board.libraries = _libraries(rows, figures["library"])
     return board
 
 
 def _mean(first, last):
     values = [value for value in (first, last) if value is not None]
     return sum(values) / len(values) if values else None
-
-
-def _breakdown(posts, key: str) -> list[dict]:
-    return list(
-        posts.values(key)
-        .annotate(
-            posts=Count("id"),
-            avg_views=Avg("views"),
-            reactions=Coalesce(Sum(_reactions(), output_field=IntegerField()), 0),
-            erv=Avg(
-                Case(
-                    When(views__gt=0, then=100 * Cast(_reactions(), FloatField()) / F("views")),
-                    output_field=FloatField(),
-                )
-            ),
-        )
-        .order_by("-avg_views")
-    )
 
 
 HOURS = list(range(6, 24))
@@ -356,15 +529,8 @@ def _heatmap(cells) -> dict:
     return {"hours": hours, "rows": grid}
 
 
-def _libraries(rows, posts) -> list[dict]:
-    figures = {
-        row["channel__library"]: row
-        for row in posts.values("channel__library").annotate(
-            posts=Count("id"),
-            views=Coalesce(Sum("views"), 0),
-            reactions=Coalesce(Sum(_reactions(), output_field=IntegerField()), 0),
-        )
-    }
+def _libraries(rows, found: list[dict]) -> list[dict]:
+    figures = {row["library"]: row for row in found}
     libraries = {}
     for channel in rows:
         item = libraries.setdefault(

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vitrina.content.models import Tag
+from vitrina.core.widgets import QuickSelect
 
 
 class ReportForm(forms.Form):
@@ -138,16 +139,32 @@ class DashboardForm(forms.Form):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     library = forms.ModelChoiceField(
-        label=_("Library"), queryset=None, required=False, empty_label=_("All libraries")
+        label=_("Library"),
+        queryset=None,
+        required=False,
+        empty_label=_("All libraries"),
+        widget=QuickSelect,
     )
     channel = forms.ModelChoiceField(
-        label=_("Channel"), queryset=None, required=False, empty_label=_("All channels")
+        label=_("Channel"),
+        queryset=None,
+        required=False,
+        empty_label=_("All channels"),
+        widget=QuickSelect,
     )
     rubric = forms.ModelChoiceField(
-        label=_("Rubric"), queryset=None, required=False, empty_label=_("All rubrics")
+        label=_("Rubric"),
+        queryset=None,
+        required=False,
+        empty_label=_("All rubrics"),
+        widget=QuickSelect,
     )
     series = forms.ModelChoiceField(
-        label=_("Series"), queryset=None, required=False, empty_label=_("All series")
+        label=_("Series"),
+        queryset=None,
+        required=False,
+        empty_label=_("All series"),
+        widget=QuickSelect,
     )
     growth_from = forms.DateField(
         label=_("Growth from"), required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -42,9 +42,16 @@ class AccountSnapshot(models.Model):
 class PostSnapshot(models.Model):
     """A post's figures at one moment. The post is Vitrina's variant where the external id
     matches one, otherwise a post made on the network directly. ``taken_at`` is rounded to
-    the hour, so collecting twice within an hour updates one row instead of adding one."""
+    the hour, so collecting twice within an hour updates one row instead of adding one.
 
-    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="post_snapshots")
+    The channel has no foreign key in the database: this table takes millions of rows and a
+    key check per row would cost more than the row itself. The one write path
+    (``post_snapshots_save_many``) checks and locks the batch's channels once instead, and
+    deleting a channel deletes its history through Django's cascade."""
+
+    channel = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, related_name="post_snapshots", db_constraint=False
+    )
     external_id = models.CharField(max_length=100)
     variant = models.ForeignKey(
         Variant, on_delete=models.SET_NULL, null=True, blank=True, related_name="snapshots"

@@ -4,7 +4,7 @@ or importing the same figures again changes nothing."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from vitrina.analytics.models import AccountSnapshot, PostLatest, PostSnapshot, Report, Source
@@ -113,93 +113,146 @@ def post_snapshots_save(
 def post_snapshots_save_many(
     *, batches: dict[Channel, list[PostFigures]], source: str = Source.NETWORK
 ) -> int:
-    """Several channels' figures in one transaction (imports, bulk loads)."""
-    rows = [row for channel, figures in batches.items() for row in _prepare(channel, figures)]
+    """Several channels' figures in one transaction (collection rounds, imports, bulk loads)."""
+    rows, given = _readings(batches)
+    if not rows:
+        return 0
+    _lock_channels({channel.pk for channel in batches})
     if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
         _post_rows_copy(rows, source)
     else:
-        for channel in batches:
-            _post_rows_orm(channel, [row for row in rows if row[0] == channel.pk], source)
-    return len(rows)
+        _post_rows_orm(rows, source)
+    return given
 
 
 # From this many rows a batch travels by COPY into a staging table (PostgreSQL only).
 COPY_THRESHOLD = 500
 
 
-def _prepare(channel: Channel, figures: list[PostFigures]) -> list[tuple]:
-    """(channel, external id, variant, published, hour taken, figures) for each reading."""
+def _readings(batches: dict[Channel, list[PostFigures]]) -> tuple[list[tuple], int]:
+    """One row per post and (hour-rounded) moment, the last given winning:
+    (channel, external id, variant, published, taken, views, likes, reposts, comments, reach).
+    A plain loop over attributes: this runs for every one of millions of readings."""
+    zone = timezone.get_default_timezone()
+    rows = {}
+    given = 0
+    for channel, figures in batches.items():
+        channel_id = channel.pk
+        given += len(figures)
+        for item in figures:
+            views, likes, reposts, comments, reach = (
+                item.views,
+                item.likes,
+                item.reposts,
+                item.comments,
+                item.reach,
+            )
+            if (
+                (views is not None and views < 0)
+                or (likes is not None and likes < 0)
+                or (reposts is not None and reposts < 0)
+                or (comments is not None and comments < 0)
+                or (reach is not None and reach < 0)
+            ):
+                _check_counts({name: getattr(item, name) for name in POST_FIELDS})
+            taken, published = item.taken_at, item.published_at
+            if taken.tzinfo is None:
+                taken = timezone.make_aware(taken, zone)
+            if taken.minute or taken.second or taken.microsecond:
+                taken = hour_of(taken)
+            if published is not None and published.tzinfo is None:
+                published = timezone.make_aware(published, zone)
+            rows[channel_id, item.external_id, taken] = (
+                channel_id,
+                item.external_id,
+                item.variant_id,
+                published,
+                taken,
+                views,
+                likes,
+                reposts,
+                comments,
+                reach,
+            )
+    return list(rows.values()), given
+
+
+def _lock_channels(ids: set[int]) -> None:
+    """The history has no foreign key in the database: checking it row by row costs more than
+    storing the row. The write checks the batch's channels once instead and holds them
+    (FOR KEY SHARE, as the key check would) until the readings are committed."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM channels_channel WHERE id = ANY(%s) FOR KEY SHARE", [list(ids)]
+            )
+            found = {pk for (pk,) in cursor.fetchall()}
+    else:
+        found = set(Channel.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    if found != ids:
+        raise ServiceError("Канал удалён, его показатели не сохранены.")
+
+
+def _variants(rows: list[tuple]) -> dict:
+    """(channel, external id) → (variant, published) of the variants published under the
+    external ids; where several carry one, the newest."""
     from vitrina.content.models import Variant
 
-    wanted = {item.external_id for item in figures if item.variant_id is None}
-    known = {
-        external_id: (pk, published_at)
-        for external_id, pk, published_at in Variant.objects.filter(
-            channel=channel, external_id__in=wanted
+    wanted = {(row[0], row[1]) for row in rows if row[2] is None and row[1]}
+    if not wanted:
+        return {}
+    found = (
+        Variant.objects.filter(
+            channel__in={channel for channel, _external in wanted},
+            external_id__in={external for _channel, external in wanted},
         )
-        .exclude(external_id="")
-        .values_list("external_id", "id", "published_at")
-    }
-    rows = []
-    for item in figures:
-        values = {name: getattr(item, name) for name in POST_FIELDS}
-        _check_counts(values)
-        variant_id, published_at = known.get(item.external_id, (None, None))
-        rows.append(
-            (
-                channel.pk,
-                item.external_id,
-                item.variant_id or variant_id,
-                item.published_at or published_at,
-                hour_of(item.taken_at),
-                values,
-            )
-        )
-    return rows
+        .order_by("id")
+        .values_list("channel_id", "external_id", "id", "published_at")
+    )
+    return {(channel, external): (pk, at) for channel, external, pk, at in found}
 
 
-def _post_rows_orm(channel: Channel, rows: list, source: str) -> None:
-    # One row per moment: PostgreSQL refuses to update a row twice in one statement.
-    rows = list({(row[1], row[4]): row for row in rows}.values())
+def _post_rows_orm(rows: list[tuple], source: str) -> None:
+    known = _variants(rows)
+    objects = []
+    newest = {}
+    for row in rows:
+        channel_id, external_id, variant_id, published_at, taken_at = row[:5]
+        if variant_id is None:
+            variant_id, found_at = known.get((channel_id, external_id), (None, None))
+            published_at = published_at or found_at
+        values = dict(zip(POST_FIELDS, row[5:], strict=True))
+        fields = {
+            "channel_id": channel_id,
+            "external_id": external_id,
+            "variant_id": variant_id,
+            "published_at": published_at,
+            "taken_at": taken_at,
+            "source": source,
+            **values,
+        }
+        objects.append(PostSnapshot(**fields))
+        if (channel_id, external_id) not in newest or taken_at >= newest[channel_id, external_id][
+            "taken_at"
+        ]:
+            newest[channel_id, external_id] = fields
     PostSnapshot.objects.bulk_create(
-        [
-            PostSnapshot(
-                channel=channel,
-                external_id=external_id,
-                variant_id=variant_id,
-                published_at=published_at,
-                taken_at=taken_at,
-                source=source,
-                **values,
-            )
-            for _channel, external_id, variant_id, published_at, taken_at, values in rows
-        ],
+        objects,
         update_conflicts=True,
         unique_fields=["channel", "external_id", "taken_at"],
         update_fields=[*POST_FIELDS, "variant", "published_at", "source"],
     )
-    newest = {}
-    for row in rows:
-        if row[1] not in newest or row[4] >= newest[row[1]][4]:
-            newest[row[1]] = row
-    stored = dict(
-        PostLatest.objects.filter(channel=channel, external_id__in=newest).values_list(
-            "external_id", "taken_at"
-        )
-    )
+    stored = {
+        (channel_id, external_id): taken_at
+        for channel_id, external_id, taken_at in PostLatest.objects.filter(
+            channel__in={key[0] for key in newest}, external_id__in={key[1] for key in newest}
+        ).values_list("channel_id", "external_id", "taken_at")
+    }
     PostLatest.objects.bulk_create(
         [
-            PostLatest(
-                channel=channel,
-                external_id=external_id,
-                variant_id=variant_id,
-                published_at=published_at,
-                taken_at=taken_at,
-                source=source,
-                **values,
-            )
-            for _channel, external_id, variant_id, published_at, taken_at, values in newest.values()
-            if external_id not in stored or taken_at >= stored[external_id]
+            PostLatest(**fields)
+            for key, fields in newest.items()
+            if key not in stored or fields["taken_at"] >= stored[key]
         ],
         update_conflicts=True,
         unique_fields=["channel", "external_id"],
@@ -208,47 +261,79 @@ def _post_rows_orm(channel: Channel, rows: list, source: str) -> None:
 
 
 _COLUMNS = "channel_id, external_id, variant_id, published_at, taken_at, " + ", ".join(POST_FIELDS)
+_STAGING_TYPES = ["int8", "varchar", "int8", "timestamptz", "timestamptz", *["int4"] * 5, "bool"]
+# A reading is certainly new when its post's latest figures are older (or absent): the
+# latest row is always the post's newest reading in the history.
+_NOT_STORED = (
+    "NOT EXISTS (SELECT 1 FROM analytics_postlatest l WHERE l.channel_id = s.channel_id "
+    "AND l.external_id = s.external_id AND l.taken_at >= s.taken_at)"
+)
 
 
-def _post_rows_copy(rows: list, source: str) -> None:
-    """COPY into a temporary table, then one upsert into the history and one into the
-    latest figures: close to COPY's own speed, with the unique keys still guarding."""
-    rows = list({(row[0], row[1], row[4]): row for row in rows}.values())
+def _post_rows_copy(rows: list[tuple], source: str) -> None:
+    """Binary COPY into a temporary table, then set-based statements: new readings go into
+    the history by a plain insert (as cheap as COPY's own), only readings that may be
+    stored already take the upsert, and each post's newest reading updates its latest
+    figures unless those are newer. The unique keys still guard every row."""
+    newest = {}
+    for row in rows:
+        key = (row[0], row[1])
+        if key not in newest or newest[key] < row[4]:
+            newest[key] = row[4]
     # Column names are this module's constants, never input.
     updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in POST_FIELDS)
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS analytics_staging (channel_id bigint, "
+            "CREATE TEMPORARY TABLE IF NOT EXISTS analytics_post_staging (channel_id bigint, "
             "external_id varchar(100), variant_id bigint, published_at timestamptz, "
             "taken_at timestamptz, views integer, likes integer, reposts integer, "
-            "comments integer, reach integer) ON COMMIT DELETE ROWS"
+            "comments integer, reach integer, newest boolean) ON COMMIT DELETE ROWS"
         )
         # Emptied at every commit; a second batch in one transaction must not see the first.
-        cursor.execute("DELETE FROM analytics_staging")
-        with cursor.copy(f"COPY analytics_staging ({_COLUMNS}) FROM STDIN") as copy:
-            for channel_id, external_id, variant_id, published_at, taken_at, values in rows:
-                copy.write_row(
-                    (
-                        channel_id,
-                        external_id,
-                        variant_id,
-                        published_at,
-                        taken_at,
-                        *(values[name] for name in POST_FIELDS),
-                    )
-                )
+        cursor.execute("DELETE FROM analytics_post_staging")
+        with cursor.copy(
+            f"COPY analytics_post_staging ({_COLUMNS}, newest) FROM STDIN (FORMAT BINARY)"
+        ) as copy:
+            copy.set_types(_STAGING_TYPES)
+            write = copy.write_row
+            for row in rows:
+                write((*row, newest[row[0], row[1]] == row[4]))
         cursor.execute(
+            "UPDATE analytics_post_staging s SET variant_id = v.id, "
+            "published_at = COALESCE(s.published_at, v.published_at) FROM ("
+            "SELECT DISTINCT ON (channel_id, external_id) channel_id, external_id, id, "
+            "published_at FROM content_variant WHERE channel_id = ANY(%s) AND external_id <> '' "
+            "ORDER BY channel_id, external_id, id DESC) v "
+            "WHERE s.variant_id IS NULL AND v.channel_id = s.channel_id "
+            "AND v.external_id = s.external_id",
+            [list({row[0] for row in rows})],
+        )
+        upsert = (
             f"INSERT INTO analytics_postsnapshot ({_COLUMNS}, source) "  # noqa: S608
-            f"SELECT {_COLUMNS}, %s FROM analytics_staging "
+            f"SELECT {_COLUMNS}, %s FROM analytics_post_staging s WHERE {{where}} "
             "ON CONFLICT (channel_id, external_id, taken_at) DO UPDATE SET "
             f"{updates}, variant_id = EXCLUDED.variant_id, "
-            "published_at = EXCLUDED.published_at, source = EXCLUDED.source",
-            [source],
+            "published_at = EXCLUDED.published_at, source = EXCLUDED.source"
         )
+        try:
+            with transaction.atomic():
+                cursor.execute(
+                    f"INSERT INTO analytics_postsnapshot ({_COLUMNS}, source) "  # noqa: S608
+                    f"SELECT {_COLUMNS}, %s FROM analytics_post_staging s WHERE {_NOT_STORED}",
+                    [source],
+                )
+                inserted = cursor.rowcount
+        except IntegrityError:
+            # A history row without its latest figures (written around this service), or
+            # another writer storing the same readings at this moment: upsert them all.
+            inserted = None
+        if inserted is None:
+            cursor.execute(upsert.format(where="true"), [source])
+        elif inserted < len(rows):
+            cursor.execute(upsert.format(where=f"NOT {_NOT_STORED}"), [source])
         cursor.execute(
             f"INSERT INTO analytics_postlatest ({_COLUMNS}, source) "  # noqa: S608
-            f"SELECT DISTINCT ON (channel_id, external_id) {_COLUMNS}, %s "
-            "FROM analytics_staging ORDER BY channel_id, external_id, taken_at DESC "
+            f"SELECT {_COLUMNS}, %s FROM analytics_post_staging WHERE newest "
             "ON CONFLICT (channel_id, external_id) DO UPDATE SET "
             f"{updates}, variant_id = EXCLUDED.variant_id, taken_at = EXCLUDED.taken_at, "
             "published_at = EXCLUDED.published_at, source = EXCLUDED.source "

@@ -1,6 +1,7 @@
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import floatformat
+from django.utils.formats import get_format
 
 register = template.Library()
 
@@ -13,5 +14,13 @@ def figure(value, decimals="-1"):
     if value is None or value == "":
         return DASH
     if isinstance(value, int):
-        return intcomma(value)
+        return _grouped(value)
     return intcomma(floatformat(value, decimals))
+
+
+def _grouped(value: int) -> str:
+    """``intcomma`` of an integer without its per-call formatting machinery: dashboards
+    print hundreds of figures."""
+    if get_format("NUMBER_GROUPING") != 3:
+        return intcomma(value)
+    return f"{value:,}".replace(",", get_format("THOUSAND_SEPARATOR"))
