@@ -1,5 +1,6 @@
-"""The analytics dashboard's figures for an organisation, a library, a channel, a rubric or
-a series over any period, beside the previous period of the same length.
+"""The analytics dashboard's figures for an organisation, a library, a channel, a rubric,
+a series or a virtual exhibition over any period, beside the previous period: the previous
+calendar months or years for whole ones, otherwise as many days just before.
 
 The page costs a fixed handful of queries whatever the number of channels or posts: the
 channels with their subscribers, the account figures by day for both periods, every post
@@ -36,8 +37,8 @@ from django.db.models.functions import (
 from django.utils.translation import gettext_lazy as _
 
 from vitrina.analytics.metrics import engagement, percent
-from vitrina.analytics.models import AccountSnapshot, PostLatest
-from vitrina.analytics.report import published_between
+from vitrina.analytics.models import AccountSnapshot, PostLatest, Source
+from vitrina.analytics.report import post_link, published_between
 from vitrina.analytics.rounds import last_round
 from vitrina.channels.models import Channel
 from vitrina.channels.networks import ConnectionState, Network
@@ -63,6 +64,7 @@ class Scope:
     channel_id: int | None = None
     rubric_id: int | None = None
     series_id: int | None = None
+    exhibition_id: int | None = None
     growth_from: date | None = None
     growth_to: date | None = None
     zone: ZoneInfo | None = None
@@ -73,7 +75,14 @@ class Scope:
 
     @property
     def previous(self) -> tuple[date, date]:
+        """Whole calendar months (or years) are compared with as many months just before
+        (2020 with 2019, February with January); any other period with as many days."""
         end = self.date_from - timedelta(days=1)
+        if self.date_from.day == 1 and (self.date_to + timedelta(days=1)).day == 1:
+            months = (self.date_to.year - self.date_from.year) * 12
+            months += self.date_to.month - self.date_from.month + 1
+            first = self.date_from.year * 12 + self.date_from.month - 1 - months
+            return date(first // 12, first % 12 + 1, 1), end
         return end - timedelta(days=self.days - 1), end
 
 
@@ -90,9 +99,12 @@ class Dashboard:
     rubrics: list = field(default_factory=list)
     series: list = field(default_factory=list)
     formats: list = field(default_factory=list)
+    people: dict | None = None
     heatmap: dict = field(default_factory=dict)
     libraries: list = field(default_factory=list)
     needs_reconnect: list = field(default_factory=list)
+    marked: set = field(default_factory=set)  # current figures with hand-entered parts
+    previous_marked: set = field(default_factory=set)
     last_round: object = None
     skipped: list = field(default_factory=list)  # (channel, why, its ChannelCollection)
 
@@ -119,6 +131,26 @@ def _followers_on(day: date):
     )
 
 
+def _followers_first(date_from: date, date_to: date):
+    """The first known subscribers inside the days: where nothing was read before them."""
+    return Subquery(
+        AccountSnapshot.objects.filter(
+            channel=OuterRef("pk"),
+            day__gte=date_from,
+            day__lte=date_to,
+            followers__isnull=False,
+        )
+        .order_by("day")
+        .values("followers")[:1]
+    )
+
+
+def _followers_from(day: date, until: date):
+    """Subscribers at the start of a span: the last count before it, or else the first one
+    read inside it."""
+    return Coalesce(_followers_on(day - timedelta(days=1)), _followers_first(day, until))
+
+
 def _posts(channels, scope: Scope, date_from: date, date_to: date):
     """The latest figures of each post published in the days, within the scope."""
     posts = PostLatest.objects.filter(
@@ -128,6 +160,8 @@ def _posts(channels, scope: Scope, date_from: date, date_to: date):
         posts = posts.filter(variant__post__rubric=scope.rubric_id)
     if scope.series_id:
         posts = posts.filter(variant__post__series=scope.series_id)
+    if scope.exhibition_id:
+        posts = posts.filter(variant__post__series__exhibition=scope.exhibition_id)
     return posts
 
 
@@ -137,7 +171,7 @@ def _reactions():
 
 def _account_days(channels, date_from: date, date_to: date) -> dict:
     """The channels' account figures added up by day: the chart, and both periods' sums
-    from the same rows."""
+    from the same rows, with the count of rows a person entered or imported."""
     return {
         row.pop("day"): row
         for row in AccountSnapshot.objects.filter(
@@ -149,18 +183,27 @@ def _account_days(channels, date_from: date, date_to: date) -> dict:
             visitors=Sum("visitors"),
             joined=Sum("joined"),
             left=Sum("left"),
+            marked=Count("pk", filter=~Q(source=Source.NETWORK)),
         )
         .order_by("day")
     }
 
 
 def _account(days: dict, date_from: date, date_to: date, length: int) -> dict:
-    figures = {"visitors": 0, "joined": 0, "left": 0}
+    """The period's sums; a figure no day knows stays unknown rather than 0."""
+    figures = {"visitors": None, "joined": None, "left": None}
+    marked = False
     for day, row in days.items():
         if date_from <= day <= date_to:
+            marked = marked or bool(row["marked"])
             for name in figures:
-                figures[name] += row[name] or 0
-    figures["visitors_per_day"] = round(figures["visitors"] / length, 1) if length else None
+                if row[name] is not None:
+                    figures[name] = (figures[name] or 0) + row[name]
+    visitors = figures["visitors"]
+    figures["visitors_per_day"] = (
+        round(visitors / length, 1) if length and visitors is not None else None
+    )
+    figures["account_marked"] = marked
     return figures
 
 
@@ -172,7 +215,7 @@ def _account(days: dict, date_from: date, date_to: date, length: int) -> dict:
 _GROUPINGS = {
     "day": ("day", "telegram"),
     "library": ("library",),
-    "post": ("weekday", "hour", "rubric", "series", "format"),
+    "post": ("weekday", "hour", "rubric", "series", "series_name", "format", "people"),
 }
 # The keys with their types: a branch without a key gives a NULL of the key's type.
 _KEYS = {
@@ -182,17 +225,19 @@ _KEYS = {
     "weekday": "numeric",
     "hour": "numeric",
     "rubric": "bigint",
-    "series": "varchar",
+    "series": "bigint",
+    "series_name": "varchar",
     "format": "varchar",
+    "people": "integer",
 }
 # Sums and counts only, so that groups add up; the means are taken after.
 _SUMS = ("posts", "views", "counted", "likes", "reposts", "comments", "reach", "reactions")
-_SUMS += ("ratio_sum", "ratio100_sum", "ratios")
+_SUMS += ("ratio_sum", "ratio100_sum", "ratios", "marked")
 _AGGREGATES = (
     "COUNT(*) AS posts, SUM(views) AS views, COUNT(views) AS counted, SUM(likes) AS likes, "
     "SUM(reposts) AS reposts, SUM(comments) AS comments, SUM(reach) AS reach, "
     "SUM(reactions) AS reactions, SUM(ratio) AS ratio_sum, SUM(ratio100) AS ratio100_sum, "
-    "COUNT(ratio) AS ratios"
+    "COUNT(ratio) AS ratios, SUM(marked) AS marked"
 )
 
 
@@ -200,6 +245,44 @@ def _ratio():
     """A post's reactions / views, where it has views."""
     ratio = Cast(_reactions(), FloatField()) / F("views")
     return Case(When(views__gt=0, then=ratio), output_field=FloatField())
+
+
+def _format():
+    """A post's format; a post made on the network has no poll question either: it is
+    tested first."""
+    media = PostMedia.objects.filter(post=OuterRef("variant__post"))
+    return Case(
+        When(variant__isnull=True, then=Value("outside")),
+        When(~Q(variant__post__poll_question=""), then=Value("poll")),
+        When(Exists(media), then=Value("photo")),
+        default=Value("text"),
+    )
+
+
+FORMATS = ("poll", "photo", "text", "outside", "people")
+
+
+def figure_posts(membership: Membership, scope: Scope, *, kind="", weekday=None, hour=None):
+    """The posts behind a figure of the dashboard: the scope's posts of the period, of one
+    format (or about people), or published on one weekday and hour; the most seen first."""
+    zone = scope.zone or ZoneInfo(membership.organisation.timezone)
+    scope.zone = zone
+    posts = _posts(scoped_channels(membership, scope), scope, scope.date_from, scope.date_to)
+    if kind == "people":
+        posts = posts.filter(variant__post__about_people=True)
+    elif kind in FORMATS:
+        posts = posts.annotate(format=_format()).filter(format=kind)
+    if weekday is not None:
+        posts = posts.annotate(weekday=ExtractIsoWeekDay("published_at", tzinfo=zone)).filter(
+            weekday=weekday
+        )
+    if hour is not None:
+        posts = posts.annotate(hour=ExtractHour("published_at", tzinfo=zone)).filter(hour=hour)
+    return (
+        posts.annotate(reactions=_reactions())
+        .select_related("channel", "variant__post")
+        .order_by(F("views").desc(nulls_last=True), "pk")
+    )
 
 
 def _previous_totals(channels, scope: Scope, prev_from: date, prev_to: date) -> dict:
@@ -214,6 +297,7 @@ def _previous_totals(channels, scope: Scope, prev_from: date, prev_to: date) -> 
         sum_reach=Sum("reach"),
         sum_ratio_sum=Sum(_ratio()),
         sum_ratios=Count(_ratio()),
+        sum_marked=Count("id", filter=~Q(source=Source.NETWORK)),
     )
     return {name.removeprefix("sum_"): value or 0 for name, value in sums.items()}
 
@@ -222,7 +306,6 @@ def _post_figures(channels, scope: Scope, prev_from: date, prev_to: date, zone) 
     """Every post figure of the page but the top posts: one grouped query over the
     period's posts and a plain sum over the previous period's."""
     ratio = Cast(_reactions(), FloatField()) / F("views")
-    media = PostMedia.objects.filter(post=OuterRef("variant__post"))
     previous = _previous_totals(channels, scope, prev_from, prev_to)
     base = _posts(channels, scope, scope.date_from, scope.date_to).annotate(
         telegram=Case(
@@ -232,14 +315,19 @@ def _post_figures(channels, scope: Scope, prev_from: date, prev_to: date, zone) 
         ),
         day=TruncDate("published_at", tzinfo=zone),
         rubric=F("variant__post__rubric"),
-        series=F("variant__post__series__name"),
-        # A post made on the network has no poll question either: it is tested first.
-        format=Case(
-            When(variant__isnull=True, then=Value("outside")),
-            When(~Q(variant__post__poll_question=""), then=Value("poll")),
-            When(Exists(media), then=Value("photo")),
-            default=Value("text"),
+        series=F("variant__post__series"),
+        series_name=F("variant__post__series__name"),
+        people=Case(
+            When(variant__post__about_people=True, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
         ),
+        marked=Case(
+            When(~Q(source=Source.NETWORK), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        format=_format(),
         weekday=ExtractIsoWeekDay("published_at", tzinfo=zone),
         hour=ExtractHour("published_at", tzinfo=zone),
         library=F("channel__library"),
@@ -259,6 +347,7 @@ def _post_figures(channels, scope: Scope, prev_from: date, prev_to: date, zone) 
             "reactions",
             "ratio",
             "ratio100",
+            "marked",
         ).query.sql_with_params()
     except EmptyResultSet:  # no channels in the scope
         return _gathered(found, previous, zone)
@@ -316,10 +405,12 @@ def _gathered(found: dict, previous: dict, zone) -> dict:
         _add(weeks.setdefault(day - timedelta(days=day.weekday()), {}), row)
         if row["telegram"]:
             _add(telegram, row)
-    groups = {"rubric": {}, "series": {}, "format": {}, "cell": {}}
+    groups = {"rubric": {}, "series": {}, "format": {}, "people": {}, "cell": {}}
     for row in found["post"]:
         _add(groups["rubric"].setdefault(row["rubric"], {"rubric": row["rubric"]}), row)
-        _add(groups["series"].setdefault(row["series"], {"series": row["series"]}), row)
+        series = {"series": row["series"], "name": row["series_name"]}
+        _add(groups["series"].setdefault(row["series"], series), row)
+        _add(groups["people"].setdefault(row["people"], {"people": row["people"]}), row)
         _add(groups["format"].setdefault(row["format"], {"format": row["format"]}), row)
         cell = (row["weekday"], row["hour"])
         _add(groups["cell"].setdefault(cell, {"weekday": cell[0], "hour": cell[1]}), row)
@@ -369,11 +460,12 @@ def _totals(row: dict) -> dict:
     totals = {name: row.get(name, 0) for name in names}
     totals["erv_mean"] = _means(row)["erv_mean"]
     totals["reactions"] = totals["likes"] + totals["reposts"] + totals["comments"]
+    totals["marked"] = row.get("marked", 0)
     return totals
 
 
 def _figures(row: dict) -> dict:
-    return {key: row[key] for key in ("posts", "avg_views", "reactions", "erv")}
+    return {key: row[key] for key in ("posts", "avg_views", "reactions", "erv", "marked")}
 
 
 def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
@@ -388,9 +480,12 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
         channels.select_related("library", "collection")
         .annotate(
             followers_end=_followers_on(scope.date_to),
-            followers_start=_followers_on(scope.date_from - timedelta(days=1)),
-            followers_prev_start=_followers_on(prev_from - timedelta(days=1)),
-            followers_growth_from=_followers_on(growth_from),
+            followers_start=_followers_from(scope.date_from, scope.date_to),
+            followers_prev_end=_followers_on(prev_to),
+            followers_prev_start=_followers_from(prev_from, prev_to),
+            followers_growth_from=Coalesce(
+                _followers_on(growth_from), _followers_first(growth_from, growth_to)
+            ),
             followers_growth_to=_followers_on(growth_to),
         )
         .order_by("library__name", "network", "name")
@@ -407,26 +502,20 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
         board.skipped.append((channel, SKIPPED[outcome.skipped], outcome))
     ids = [channel.pk for channel in rows]
 
-    def subscribers(attr):
-        values = [getattr(c, attr) for c in rows if getattr(c, attr) is not None]
-        return sum(values) if values else None
-
-    end, start, prev_start = (
-        subscribers("followers_end"),
-        subscribers("followers_start"),
-        subscribers("followers_prev_start"),
-    )
     days = _account_days(ids, prev_from, scope.date_to)
     figures = _post_figures(ids, scope, prev_from, prev_to, zone)
     periods = (
-        (board.current, scope.date_from, scope.date_to, start, end, figures["current"]),
-        (board.previous, prev_from, prev_to, prev_start, start, figures["previous"]),
+        (board.current, scope.date_from, scope.date_to, "start", "end", figures["current"]),
+        (board.previous, prev_from, prev_to, "prev_start", "prev_end", figures["previous"]),
     )
-    for target, day_from, day_to, first, last, totals in periods:
+    for target, day_from, day_to, first_attr, last_attr, totals in periods:
         account = _account(days, day_from, day_to, scope.days)
+        first = known_sum(rows, f"followers_{first_attr}")
+        last = known_sum(rows, f"followers_{last_attr}")
+        growth = known_sum(rows, f"followers_{first_attr}", f"followers_{last_attr}")
         mean = _mean(first, last)
         target.update(totals, **account, subscribers=last, subscribers_mean=mean)
-        target["growth"] = last - first if first is not None and last is not None else None
+        target["growth"] = growth[1] - growth[0] if growth else None
         target.update(
             engagement(
                 reactions=totals["reactions"],
@@ -439,11 +528,20 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
                 erv_mean=totals["erv_mean"],
             )
         )
+    board.marked = _marks(board.current)
+    board.previous_marked = _marks(board.previous)
+    # Nothing read or entered for the previous period: its figures are unknown, not zero.
+    previous_days = [day for day in days if prev_from <= day <= prev_to]
+    if not figures["previous"]["posts"] and not previous_days:
+        board.previous = dict.fromkeys(board.current)
+        board.previous_marked = set()
     if any(c.network == Network.TELEGRAM for c in rows):
-        tg_subscribers = sum(c.followers_end or 0 for c in rows if c.network == Network.TELEGRAM)
+        telegram = [c for c in rows if c.network == Network.TELEGRAM]
+        tg_subscribers = known_sum(telegram, "followers_end")
         board.current["subscriber_reach"] = percent(figures["telegram_views"], tg_subscribers)
 
-    g_from, g_to = subscribers("followers_growth_from"), subscribers("followers_growth_to")
+    pair = known_sum(rows, "followers_growth_from", "followers_growth_to")
+    g_from, g_to = pair or (None, None)
     board.growth = {
         "from": growth_from,
         "to": growth_to,
@@ -472,6 +570,8 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
         .select_related("channel", "variant__post"),
         key=lambda snapshot: top.index(snapshot.pk),
     )
+    for snapshot in board.top_posts:
+        snapshot.link = post_link(snapshot.channel, snapshot.external_id, snapshot.variant)
     weeks = scope.days / 7
     targets = {
         rubric.pk: rubric
@@ -486,20 +586,54 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
             "target": rubric.target_per_week,
             "views": by_rubric.get(pk, {}).get("avg_views"),
             "erv": by_rubric.get(pk, {}).get("erv"),
+            "marked": by_rubric.get(pk, {}).get("marked", 0),
             "behind": rubric.target_per_week is not None
             and by_rubric.get(pk, {}).get("posts", 0) / weeks < float(rubric.target_per_week),
         }
         for pk, rubric in targets.items()
     ]
     board.series = [
-        {"variant__post__series__name": row["series"], **_figures(row)}
+        {"series": row["series"], "name": row["name"], **_figures(row)}
         for row in figures["series"]
         if row["series"]
     ]
     board.formats = [{"format": row["format"], **_figures(row)} for row in figures["format"]]
+    # Posts about people cross the formats (a note about a person often has a photo): their
+    # own row, beside the formats rather than among them.
+    board.people = next(
+        ({"format": "people", **_figures(row)} for row in figures["people"] if row["people"]),
+        None,
+    )
     board.heatmap = _heatmap(figures["cell"])
     board.libraries = _libraries(rows, figures["library"])
     return board
+
+
+def known_sum(channels, *attrs):
+    """The channels' subscribers added up over those that know them (all of ``attrs``): one
+    sum, or a tuple of sums for several attributes; None where no channel knows them."""
+    known = [c for c in channels if all(getattr(c, attr) is not None for attr in attrs)]
+    if not known:
+        return None
+    sums = tuple(sum(getattr(c, attr) for c in known) for attr in attrs)
+    return sums[0] if len(attrs) == 1 else sums
+
+
+# The summary's figures that rest on posts and on account days.
+POST_FIGURES = ("posts", "views", "reactions", "er", "erv", "err", "love", "talk")
+POST_FIGURES += ("amplification", "subscriber_reach")
+ACCOUNT_FIGURES = ("subscribers", "growth", "visitors_per_day", "er", "love", "talk")
+ACCOUNT_FIGURES += ("amplification", "subscriber_reach")
+
+
+def _marks(period: dict) -> set:
+    """The figures of a period that include posts or days entered by hand or imported."""
+    marked = set()
+    if period.get("marked"):
+        marked.update(POST_FIGURES)
+    if period.get("account_marked"):
+        marked.update(ACCOUNT_FIGURES)
+    return marked
 
 
 def _mean(first, last):
@@ -530,21 +664,27 @@ def _heatmap(cells) -> dict:
 
 
 def _libraries(rows, found: list[dict]) -> list[dict]:
+    """Each library's channels side by side; subscribers a channel has never reported are
+    left out of the sums, and a library none of whose channels knows them shows none."""
     figures = {row["library"]: row for row in found}
-    libraries = {}
+    channels = {}
     for channel in rows:
-        item = libraries.setdefault(
-            channel.library_id,
-            {"library": channel.library, "channels": 0, "subscribers": 0, "growth": 0},
-        )
-        item["channels"] += 1
-        item["subscribers"] += channel.followers_end or 0
-        if channel.followers_end is not None and channel.followers_start is not None:
-            item["growth"] += channel.followers_end - channel.followers_start
-    for library_id, item in libraries.items():
+        channels.setdefault(channel.library_id, []).append(channel)
+    libraries = []
+    for library_id, own in channels.items():
         row = figures.get(library_id, {})
-        item.update(
-            posts=row.get("posts", 0), views=row.get("views", 0), reactions=row.get("reactions", 0)
-        )
-        item["er"] = percent(item["reactions"], item["subscribers"] * item["posts"])
-    return sorted(libraries.values(), key=lambda item: -item["views"])
+        pair = known_sum(own, "followers_start", "followers_end")
+        item = {
+            "library": own[0].library,
+            "channels": len(own),
+            "subscribers": known_sum(own, "followers_end"),
+            "growth": pair[1] - pair[0] if pair else None,
+            "posts": row.get("posts", 0),
+            "views": row.get("views", 0),
+            "reactions": row.get("reactions", 0),
+            "marked": row.get("marked", 0),
+        }
+        per_post = item["subscribers"] * item["posts"] if item["subscribers"] else None
+        item["er"] = percent(item["reactions"], per_post)
+        libraries.append(item)
+    return sorted(libraries, key=lambda item: -item["views"])

@@ -4,14 +4,20 @@ The history is generated so that the 2020 report reproduces the published figure
 posts of the service department, 1,195 friends added to the VK page, 27,007 views, 9.9
 visitors a day on the page and the group together (2,239 + 1,386 visits in the year), the
 five virtual exhibitions with their views (5,891 in all, 191 likes, 13 reposts), the two
-notes about people as the best materials, and the page's users grown ×3.5 since 15 March.
+notes about people as the best materials (marked as such), and the page's users grown ×3.5
+since 15 March. The exhibitions' issues and the notes about people carry a picture, and two
+posts about the library's services ask a question in a poll, so that "what worked" compares
+formats.
 Everything else (dates, hours, the split of figures between posts and days) is drawn from a
 seeded random generator, so the demo is the same on every run.
 """
 
 import random
 from datetime import date, datetime, time, timedelta
+from io import BytesIO
 from zoneinfo import ZoneInfo
+
+from PIL import Image
 
 from vitrina.analytics.registry import channel_registry_refresh
 from vitrina.analytics.services import (
@@ -22,7 +28,7 @@ from vitrina.analytics.services import (
     report_save,
 )
 from vitrina.content import services as content_services
-from vitrina.content.models import Post, Rubric, Tag, Variant
+from vitrina.content.models import Post, PostMedia, Rubric, Tag, Variant
 from vitrina.content.states import VariantState
 
 YEAR_START, YEAR_END = date(2020, 1, 1), date(2020, 12, 31)
@@ -84,6 +90,17 @@ PEOPLE = [
     ),
 ]
 VK_POSTS, VK_VIEWS = 65, 27007
+# The polls of the services' posts: (question, answers), given to the first of them.
+POLLS = [
+    (
+        "Какими удалёнными ресурсами КНМБ вы пользуетесь?",
+        ["Электронный каталог", "Электронная доставка документов", "Базы данных", "Пока никакими"],
+    ),
+    (
+        "Удобно ли вам заказывать статьи по электронной почте?",
+        ["Да", "Нет", "Ещё не пробовал(а)"],
+    ),
+]
 # The rest of the service department's posts: rubric and a working title.
 OTHER_POSTS = [
     ("Новые поступления", "Новые поступления: книги по {topic}"),
@@ -140,6 +157,9 @@ def load(context: dict) -> None:
     group = next(channel for channel in channels if channel.url == "https://vk.com/medlib42")
     rubrics = {rubric.name: rubric for rubric in Rubric.objects.filter(organisation=knmb)}
 
+    picture = _picture(knmb, admin)
+    people = {title for _published, title, *_figures in PEOPLE}
+    polls = iter(POLLS)
     posts = []  # (published, title, rubric, series, views, likes, reposts)
     for name, rubric, count, views, likes, reposts, months in EXHIBITIONS:
         series = content_services.series_save(
@@ -186,6 +206,7 @@ def load(context: dict) -> None:
         zip(sorted(posts, key=lambda item: item[0]), targets, strict=True), start=1
     ):
         published = published.replace(tzinfo=zone)
+        poll = next(polls, None) if rubric == "Реклама услуг" else None
         post = Post.objects.create(
             organisation=knmb,
             library=library,
@@ -194,8 +215,13 @@ def load(context: dict) -> None:
             text=title,
             rubric=rubrics[rubric],
             series=series,
+            about_people=title in people,
+            poll_question=poll[0] if poll else "",
+            poll_answers=poll[1] if poll else [],
             scheduled_at=published,
         )
+        if series is not None or title in people:
+            PostMedia.objects.create(post=post, asset=picture)
         external_id = str(1000 + number)
         Variant.objects.create(
             post=post,
@@ -240,6 +266,19 @@ def load(context: dict) -> None:
         growth_since=PANDEMIC,
         tag=department,
         conclusions=CONCLUSIONS,
+    )
+
+
+def _picture(knmb, admin):
+    """A plain picture for the demo's illustrated posts, drawn here rather than shipped."""
+    buffer = BytesIO()
+    Image.new("RGB", (640, 400), (46, 94, 140)).save(buffer, format="PNG")
+    return content_services.media_upload(
+        organisation=knmb,
+        actor=admin,
+        data=buffer.getvalue(),
+        name="knmb-vystavka.png",
+        alt_text="Обложка выпуска виртуальной выставки КНМБ",
     )
 
 

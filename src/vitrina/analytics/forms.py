@@ -166,6 +166,13 @@ class DashboardForm(forms.Form):
         empty_label=_("All series"),
         widget=QuickSelect,
     )
+    exhibition = forms.ModelChoiceField(
+        label=_("Virtual exhibition"),
+        queryset=None,
+        required=False,
+        empty_label=_("All exhibitions"),
+        widget=QuickSelect,
+    )
     growth_from = forms.DateField(
         label=_("Growth from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -173,12 +180,13 @@ class DashboardForm(forms.Form):
         label=_("Growth to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, libraries, channels, rubrics, series, **kwargs):
+    def __init__(self, *args, libraries, channels, rubrics, series, exhibitions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["library"].queryset = libraries
         self.fields["channel"].queryset = channels
         self.fields["rubric"].queryset = rubrics
         self.fields["series"].queryset = series
+        self.fields["exhibition"].queryset = exhibitions
 
     def clean(self):
         data = super().clean()

@@ -6,6 +6,7 @@ app_name = "analytics"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("posts/", views.dashboard_posts, name="posts"),
     path("reports/", views.report_list, name="reports"),
     path("reports/new/", views.report_edit, name="report-create"),
     path("reports/<int:report_id>/", views.report_detail, name="report"),

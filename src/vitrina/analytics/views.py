@@ -1,19 +1,29 @@
 """Pages of analytics: period reports and figures entered by hand."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.core.paginator import Paginator
+from django.db.models import Max, Min
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vitrina.analytics import rules as analytics_rules
 from vitrina.analytics import selectors, services
-from vitrina.analytics.dashboard import Scope, build_dashboard
-from vitrina.analytics.export import report_csv, report_docx, report_sections, report_xlsx
+from vitrina.analytics.dashboard import FORMATS, Scope, build_dashboard, figure_posts
+from vitrina.analytics.export import (
+    footnote,
+    report_csv,
+    report_docx,
+    report_sections,
+    report_xlsx,
+)
 from vitrina.analytics.forms import (
     DashboardForm,
     FiguresForm,
@@ -24,8 +34,9 @@ from vitrina.analytics.forms import (
 )
 from vitrina.analytics.importing import figures_enter, figures_import
 from vitrina.analytics.metrics import METRICS, REACTIONS_FORMULA
+from vitrina.analytics.models import PostLatest, Source
 from vitrina.analytics.post_importing import PostRow, post_figures_enter, post_figures_import
-from vitrina.analytics.report import build_report
+from vitrina.analytics.report import build_report, post_link
 from vitrina.analytics.services import AccountFigures
 from vitrina.channels.selectors import channel_list
 from vitrina.content.models import Rubric, Series
@@ -33,6 +44,7 @@ from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.selectors import library_list
 from vitrina.core.views.decorators import apply_service_error, require
+from vitrina.exhibitions.models import Exhibition
 
 EXPORTS = {
     "xlsx": (report_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -241,31 +253,91 @@ def channel_post_figures(request, channel_id):
     )
 
 
-def dashboard(request):
+SCOPE_FIELDS = ("date_from", "date_to", "library", "channel", "rubric", "series", "exhibition")
+POSTS_PER_PAGE = 50
+
+
+def _dashboard_scope(request) -> tuple[DashboardForm, Scope, QueryDict]:
+    """The filter form, the scope it chooses and its query without the growth dates: the
+    base of every link from a figure to its posts or to a narrower dashboard."""
     membership = request.membership
     today = timezone.localdate()
-    channels = channel_list(membership=membership)
     form = DashboardForm(
         request.GET or None,
         libraries=library_list(membership=membership),
-        channels=channels,
+        channels=channel_list(membership=membership),
         rubrics=Rubric.objects.filter(organisation=request.organisation, archived_at=None),
         series=Series.objects.filter(organisation=request.organisation),
+        exhibitions=Exhibition.objects.filter(organisation=request.organisation),
     )
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if data.get("exhibition") and not data.get("date_from") and not data.get("date_to"):
+        # An exhibition's figures by default over the days its posts came out.
+        span = PostLatest.objects.filter(
+            variant__post__series__exhibition=data["exhibition"], published_at__isnull=False
+        ).aggregate(first=Min("published_at"), last=Max("published_at"))
+        if span["first"]:
+            zone = ZoneInfo(request.organisation.timezone)
+            data = {
+                **data,
+                "date_from": span["first"].astimezone(zone).date(),
+                "date_to": max(span["last"].astimezone(zone).date(), today),
+            }
     date_to = data.get("date_to") or today
     date_from = data.get("date_from") or date_to - timedelta(days=29)
+
+    def chosen(name):
+        return data[name].pk if data.get(name) else None
+
     scope = Scope(
         date_from=date_from,
         date_to=date_to,
-        library_id=data["library"].pk if data.get("library") else None,
-        channel_id=data["channel"].pk if data.get("channel") else None,
-        rubric_id=data["rubric"].pk if data.get("rubric") else None,
-        series_id=data["series"].pk if data.get("series") else None,
+        library_id=chosen("library"),
+        channel_id=chosen("channel"),
+        rubric_id=chosen("rubric"),
+        series_id=chosen("series"),
+        exhibition_id=chosen("exhibition"),
         growth_from=data.get("growth_from"),
         growth_to=data.get("growth_to"),
     )
-    board = build_dashboard(membership, scope)
+    query = QueryDict(mutable=True)
+    query.update({"date_from": date_from.isoformat(), "date_to": date_to.isoformat()})
+    for name in SCOPE_FIELDS[2:]:
+        if chosen(name):
+            query[name] = chosen(name)
+    return form, scope, query
+
+
+def _link(request, name: str, query: QueryDict, **changes) -> str:
+    changed = query.copy()
+    for key, value in changes.items():
+        changed[key] = value
+    return f"{reverse(name, kwargs={'org': request.organisation.slug})}?{changed.urlencode()}"
+
+
+def dashboard(request):
+    form, scope, query = _dashboard_scope(request)
+    board = build_dashboard(request.membership, scope)
+
+    def posts(**changes):
+        return _link(request, "analytics:posts", query, **changes)
+
+    def narrower(**changes):
+        return _link(request, "analytics:dashboard", query, **changes)
+
+    # Every figure leads to the posts behind it or to the dashboard of its part.
+    for row in board.rubrics:
+        row["url"] = narrower(rubric=row["rubric"].pk)
+    for row in board.series:
+        row["url"] = narrower(series=row["series"])
+    for row in [*board.formats, *([board.people] if board.people else [])]:
+        row["url"] = posts(kind=row["format"])
+    for row in board.libraries:
+        row["url"] = narrower(library=row["library"].pk)
+    for line in board.heatmap["rows"]:
+        for cell in line["cells"]:
+            if cell["posts"]:
+                cell["url"] = posts(weekday=line["weekday"], hour=cell["hour"])
     chart = {
         "days": [row["day"].isoformat() for row in board.daily],
         "followers": [row["followers"] for row in board.daily],
@@ -285,6 +357,8 @@ def dashboard(request):
             "metric": metric,
             "current": board.current.get(metric.key),
             "previous": board.previous.get(metric.key),
+            "marked": metric.key in board.marked,
+            "previous_marked": metric.key in board.previous_marked,
         }
         for metric in METRICS
         if metric.key != "subscriber_reach" or "subscriber_reach" in board.current
@@ -297,9 +371,55 @@ def dashboard(request):
             "board": board,
             "chart": chart,
             "metrics": metrics,
+            "posts_url": posts(),
             "reactions_formula": REACTIONS_FORMULA,
             "weekdays": WEEKDAYS,
             "collect_every": settings.COLLECT_INTERVAL_MINUTES,
+            "footnote": footnote(),
+            "has_marks": bool(board.marked or board.previous_marked)
+            or any(row.get("marked") for row in [*board.rubrics, *board.series])
+            or any(row.get("marked") for row in [*board.formats, *board.libraries]),
+        },
+    )
+
+
+def _number(value: str, low: int, high: int) -> int | None:
+    return int(value) if value.isdigit() and low <= int(value) <= high else None
+
+
+def dashboard_posts(request):
+    """The posts behind a figure of the dashboard, for its scope and period, a page at a
+    time: a link to each on the network and to Vitrina's post where Vitrina made it."""
+    form, scope, query = _dashboard_scope(request)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in FORMATS else ""
+    weekday = _number(request.GET.get("weekday", ""), 1, 7)
+    hour = _number(request.GET.get("hour", ""), 0, 23)
+    page = Paginator(
+        figure_posts(request.membership, scope, kind=kind, weekday=weekday, hour=hour),
+        POSTS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    for snapshot in page.object_list:
+        snapshot.link = post_link(snapshot.channel, snapshot.external_id, snapshot.variant)
+    filters = query.copy()
+    for name, value in (("kind", kind), ("weekday", weekday), ("hour", hour)):
+        if value not in ("", None):
+            filters[name] = value
+    return render(
+        request,
+        "analytics/dashboard_posts.html",
+        {
+            "form": form,
+            "scope": scope,
+            "page": page,
+            "kind": kind,
+            "weekday": WEEKDAYS.get(weekday),
+            "hour": hour,
+            "filters": filters.urlencode(),
+            "back": _link(request, "analytics:dashboard", query),
+            "footnote": footnote(),
+            "has_marks": any(s.source != Source.NETWORK for s in page.object_list),
+            "reactions_formula": REACTIONS_FORMULA,
         },
     )
 

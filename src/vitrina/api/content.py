@@ -64,6 +64,7 @@ class PostOut(Schema):
     rubric_id: int | None
     series_id: int | None
     tags: list[str]
+    about_people: bool
     link_url: str
     add_utm: bool
     poll: PollOut | None
@@ -84,6 +85,7 @@ class PostIn(Schema):
     rubric_id: int | None = None
     series_id: int | None = None
     tags: list[str] = Field(default_factory=list)
+    about_people: bool = False
     link_url: str = Field("", max_length=500)
     add_utm: bool = True
     poll_question: str = Field("", max_length=300)
@@ -103,6 +105,7 @@ class PostPatch(Schema):
     rubric_id: int | None = None
     series_id: int | None = None
     tags: list[str] | None = None
+    about_people: bool | None = None
     link_url: str | None = Field(None, max_length=500)
     add_utm: bool | None = None
     poll_question: str | None = Field(None, max_length=300)
@@ -165,6 +168,7 @@ def post_out(post: Post) -> dict:
         "rubric_id": post.rubric_id,
         "series_id": post.series_id,
         "tags": [tag.name for tag in post.tags.all()],
+        "about_people": post.about_people,
         "link_url": post.link_url,
         "add_utm": post.add_utm,
         "poll": {
@@ -240,6 +244,8 @@ def _fields(membership: Membership, data: dict) -> dict:
             if len(assets) != len(set(value)):
                 raise ApiError(400, "invalid", "No such picture.", {"field": "media_ids"})
             fields["media"] = [assets[pk] for pk in dict.fromkeys(value)]
+        elif key == "about_people":
+            fields[key] = bool(value)
         elif key in {"title", "text", "link_url", "poll_question"}:
             fields[key] = value or ""
         else:

@@ -79,6 +79,11 @@ class PostForm(forms.Form):
         max_length=500,
         help_text=_("Separated by commas: книги, юбилей"),
     )
+    about_people = forms.BooleanField(
+        label=_("About people"),
+        required=False,
+        help_text=_("A story of a reader, a writer, a colleague: analytics counts these apart."),
+    )
     link_url = forms.URLField(
         label=_("Link"),
         required=False,

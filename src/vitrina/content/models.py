@@ -129,6 +129,8 @@ class Post(models.Model):
         Series, on_delete=models.SET_NULL, null=True, blank=True, related_name="posts"
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
+    # A note about a person (a reader, a writer, a colleague): the dashboard counts these apart.
+    about_people = models.BooleanField(_("about people"), default=False)
     link_url = models.URLField(_("link"), max_length=500, blank=True)
     add_utm = models.BooleanField(
         _("mark links to the library's sites for statistics"), default=True

@@ -195,6 +195,7 @@ POST_FIELDS = (
     "text",
     "rubric",
     "series",
+    "about_people",
     "link_url",
     "add_utm",
     "poll_question",
