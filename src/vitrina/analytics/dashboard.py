@@ -215,7 +215,8 @@ def _account(days: dict, date_from: date, date_to: date, length: int) -> dict:
 _GROUPINGS = {
     "day": ("day", "telegram"),
     "library": ("library",),
-    "post": ("weekday", "hour", "rubric", "series", "series_name", "format", "people"),
+    "post": ("weekday", "hour", "rubric", "series", "series_name", "format"),
+    "people": ("people",),
 }
 # The keys with their types: a branch without a key gives a NULL of the key's type.
 _KEYS = {
@@ -405,12 +406,12 @@ def _gathered(found: dict, previous: dict, zone) -> dict:
         _add(weeks.setdefault(day - timedelta(days=day.weekday()), {}), row)
         if row["telegram"]:
             _add(telegram, row)
-    groups = {"rubric": {}, "series": {}, "format": {}, "people": {}, "cell": {}}
+    groups = {"rubric": {}, "series": {}, "format": {}, "cell": {}}
+    groups["people"] = {row["people"]: row for row in found["people"]}
     for row in found["post"]:
         _add(groups["rubric"].setdefault(row["rubric"], {"rubric": row["rubric"]}), row)
         series = {"series": row["series"], "name": row["series_name"]}
         _add(groups["series"].setdefault(row["series"], series), row)
-        _add(groups["people"].setdefault(row["people"], {"people": row["people"]}), row)
         _add(groups["format"].setdefault(row["format"], {"format": row["format"]}), row)
         cell = (row["weekday"], row["hour"])
         _add(groups["cell"].setdefault(cell, {"weekday": cell[0], "hour": cell[1]}), row)

@@ -315,15 +315,28 @@ def _link(request, name: str, query: QueryDict, **changes) -> str:
     return f"{reverse(name, kwargs={'org': request.organisation.slug})}?{changed.urlencode()}"
 
 
+def _linker(request, name: str, query: QueryDict):
+    """Links to one page for many rows: the address and the base query made once, each row
+    adding its own key (never one the base already has)."""
+    path = reverse(name, kwargs={"org": request.organisation.slug})
+    base = query.urlencode()
+
+    def link(**changes) -> str:
+        extra = "&".join(f"{key}={value}" for key, value in changes.items() if key not in query)
+        narrowed = {key: value for key, value in changes.items() if key in query}
+        if narrowed:
+            return _link(request, name, query, **changes)
+        return f"{path}?{base}&{extra}" if extra else f"{path}?{base}"
+
+    return link
+
+
 def dashboard(request):
     form, scope, query = _dashboard_scope(request)
     board = build_dashboard(request.membership, scope)
 
-    def posts(**changes):
-        return _link(request, "analytics:posts", query, **changes)
-
-    def narrower(**changes):
-        return _link(request, "analytics:dashboard", query, **changes)
+    posts = _linker(request, "analytics:posts", query)
+    narrower = _linker(request, "analytics:dashboard", query)
 
     # Every figure leads to the posts behind it or to the dashboard of its part.
     for row in board.rubrics:
