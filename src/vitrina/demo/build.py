@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import transaction
 
 from vitrina.analytics import demo as analytics
+from vitrina.content.models import Post
 from vitrina.core.models import Organisation, User
 from vitrina.demo import content, organisations
 from vitrina.inbox import demo as inbox_demo
@@ -32,6 +33,9 @@ def build_demo(*, reset: bool = False, sandbox=None) -> dict | None:
     if demo_exists():
         if not reset:
             return None
+        # Posts first: their pictures hold the media library's files, which go with the
+        # organisation.
+        Post.objects.filter(organisation__slug__in=DEMO_SLUGS).delete()
         Organisation.objects.filter(slug__in=DEMO_SLUGS).delete()
         User.objects.filter(username__in=DEMO_USERNAMES).delete()
     context = organisations.load()
