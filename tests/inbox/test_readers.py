@@ -117,6 +117,51 @@ def test_webhook_readers_are_named_after_the_answer(
     assert thread.messages.get().author_name == "Пётр Зуев"
 
 
+def test_a_burst_of_webhooks_asks_for_names_once_per_window(
+    networks, connect, client, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from vitrina.inbox.tasks import inbox_names_task
+
+    channel = connect(Network.VK)
+    channel_services.channel_secret_set(
+        channel=channel, kind=SecretKind.WEBHOOK_SECRET, value=WEBHOOK_SECRET, actor=None
+    )
+    url = reverse("inbox-hook-vk", kwargs={"token": channel_inbox(channel).hook_token})
+    for reader_id, first_name in ((777101, "Анна"), (777102, "Борис")):
+        written = networks.reader_writes(
+            channel.sandbox_key,
+            "Вопрос",
+            reader_id=reader_id,
+            first_name=first_name,
+            last_name="Котова" if first_name == "Анна" else "Котов",
+        )
+        body = {
+            "type": "message_new",
+            "group_id": int(channel.external_id),
+            "secret": WEBHOOK_SECRET,
+            "event_id": f"burst-{reader_id}",
+            "object": {
+                "message": {
+                    "id": written["message_id"],
+                    "peer_id": reader_id,
+                    "from_id": reader_id,
+                    "date": 1763800000,
+                    "text": "Вопрос",
+                }
+            },
+        }
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(url, json.dumps(body), content_type="application/json")
+    names = dict(Thread.objects.filter(channel=channel).values_list("reader_id", "reader_name"))
+    # The first event asked; the second came inside the window and waits for the next look.
+    assert names == {"777101": "Анна Котова", "777102": ""}
+    cache.delete(f"inbox:names-pending:{channel.pk}")
+    inbox_names_task(channel.pk)
+    assert Thread.objects.get(channel=channel, reader_id="777102").reader_name == "Борис Котов"
+
+
 def comment_thread(networks, channel):
     """Елена thanks, then Игорь complains, under the same post."""
     networks.people_post(channel.sandbox_key, text="Выставка «Парад военных книг»")

@@ -21,6 +21,9 @@ NAME_SECONDS = 7 * 24 * 3600
 UNNAMED_SECONDS = 3600
 # Stored messages without a name looked at when filling names in the background.
 FILL_LIMIT = 200
+# A burst of webhooks asks for names once per channel in this many seconds: the lookup
+# runs when the window closes and names everything that arrived in it.
+NAMES_WINDOW_SECONDS = 5
 
 
 def _key(network: str, reader_id: str) -> str:
@@ -73,6 +76,15 @@ def events_name(channel: Channel, events: list[InboundEvent]) -> None:
         if not event.author_name:
             event.author_name = names.get(event.author_id, "")
     stored_names_fill(channel, names)
+
+
+def names_later(channel_id: int) -> None:
+    """Ask for the names of a webhook's readers after the answer, at most once per channel
+    and window, so a burst of events costs one lookup instead of one per event."""
+    from vitrina.inbox.tasks import inbox_names_task
+
+    if cache.add(f"inbox:names-pending:{channel_id}", 1, NAMES_WINDOW_SECONDS):
+        inbox_names_task.apply_async((channel_id,), countdown=NAMES_WINDOW_SECONDS)
 
 
 def names_fill_missing(channel: Channel) -> int:

@@ -59,9 +59,9 @@ def receive(request, network: str, token: str):
         events_store(channel=channel, events=result.events)
         if any(not event.author_name for event in result.events):
             # The network waits for a quick answer: names are asked for afterwards.
-            from vitrina.inbox.tasks import inbox_names_task
+            from vitrina.inbox.names import names_later
 
-            transaction.on_commit(lambda: inbox_names_task.delay(channel.pk))
+            transaction.on_commit(lambda: names_later(channel.pk))
     return HttpResponse(result.body, status=result.status, content_type="text/plain")
 
 
