@@ -60,7 +60,15 @@ def local_today(zone: str):
     return timezone.now().astimezone(ZoneInfo(zone)).date()
 
 
-class FiguresForm(forms.Form):
+class ZonedForm(forms.Form):
+    """A form whose dates are checked against "today" where the channel is."""
+
+    def __init__(self, *args, zone: str = "UTC", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+
+
+class FiguresForm(ZonedForm):
     day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     followers = forms.IntegerField(label=_("Friends / subscribers"), min_value=0, required=False)
     joined = forms.IntegerField(label=_("Joined"), min_value=0, required=False)
@@ -68,10 +76,6 @@ class FiguresForm(forms.Form):
     visitors = forms.IntegerField(label=_("Visitors"), min_value=0, required=False)
     views = forms.IntegerField(label=_("Views"), min_value=0, required=False)
     reach = forms.IntegerField(label=_("Reach"), min_value=0, required=False)
-
-    def __init__(self, *args, zone: str = "UTC", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.zone = zone
 
     def clean_day(self):
         day = self.cleaned_data["day"]
@@ -90,7 +94,7 @@ class FiguresImportForm(forms.Form):
     )
 
 
-class PostFiguresForm(forms.Form):
+class PostFiguresForm(ZonedForm):
     link = forms.CharField(
         label=_("Link to the post or its id"),
         max_length=300,
@@ -110,10 +114,6 @@ class PostFiguresForm(forms.Form):
     comments = forms.IntegerField(label=_("Comments"), min_value=0, required=False)
     reach = forms.IntegerField(label=_("Reach"), min_value=0, required=False)
 
-    def __init__(self, *args, zone: str = "UTC", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.zone = zone
-
     def clean_published(self):
         published = self.cleaned_data.get("published")
         if published and published.astimezone(ZoneInfo(self.zone)).date() > local_today(self.zone):
@@ -131,6 +131,13 @@ class PostFiguresImportForm(forms.Form):
     )
 
 
+def _scope_choice(label, empty_label) -> forms.ModelChoiceField:
+    """One of the dashboard's scope selects; its choices are set by the view."""
+    return forms.ModelChoiceField(
+        label=label, queryset=None, required=False, empty_label=empty_label, widget=QuickSelect
+    )
+
+
 class DashboardForm(forms.Form):
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -138,41 +145,11 @@ class DashboardForm(forms.Form):
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    library = forms.ModelChoiceField(
-        label=_("Library"),
-        queryset=None,
-        required=False,
-        empty_label=_("All libraries"),
-        widget=QuickSelect,
-    )
-    channel = forms.ModelChoiceField(
-        label=_("Channel"),
-        queryset=None,
-        required=False,
-        empty_label=_("All channels"),
-        widget=QuickSelect,
-    )
-    rubric = forms.ModelChoiceField(
-        label=_("Rubric"),
-        queryset=None,
-        required=False,
-        empty_label=_("All rubrics"),
-        widget=QuickSelect,
-    )
-    series = forms.ModelChoiceField(
-        label=_("Series"),
-        queryset=None,
-        required=False,
-        empty_label=_("All series"),
-        widget=QuickSelect,
-    )
-    exhibition = forms.ModelChoiceField(
-        label=_("Virtual exhibition"),
-        queryset=None,
-        required=False,
-        empty_label=_("All exhibitions"),
-        widget=QuickSelect,
-    )
+    library = _scope_choice(_("Library"), _("All libraries"))
+    channel = _scope_choice(_("Channel"), _("All channels"))
+    rubric = _scope_choice(_("Rubric"), _("All rubrics"))
+    series = _scope_choice(_("Series"), _("All series"))
+    exhibition = _scope_choice(_("Virtual exhibition"), _("All exhibitions"))
     growth_from = forms.DateField(
         label=_("Growth from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
