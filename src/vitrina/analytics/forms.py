@@ -1,9 +1,9 @@
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vitrina.analytics.importing import local_today
 from vitrina.content.models import Tag
 from vitrina.core.widgets import QuickSelect
 
@@ -53,11 +53,6 @@ class ReportForm(forms.Form):
                 "growth_since", _("The growth of subscribers cannot start after the period ends.")
             )
         return data
-
-
-def local_today(zone: str):
-    """Today on the wall clock of a channel's (or organisation's) time zone."""
-    return timezone.now().astimezone(ZoneInfo(zone)).date()
 
 
 class ZonedForm(forms.Form):

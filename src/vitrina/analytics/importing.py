@@ -39,13 +39,25 @@ class FiguresImport:
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _columns(header: list) -> dict[str, int]:
+def header_columns(header: list, headers: dict[str, set[str]]) -> dict[str, int]:
+    """Which column holds which field, by the header's titles (any case, any spacing);
+    the first column of a title wins."""
     columns = {}
     for index, title in enumerate(header):
-        name = str(title or "").strip().lower()
-        for key, names in HEADERS.items():
+        name = " ".join(str(title or "").split()).lower()
+        for key, names in headers.items():
             if name in names and key not in columns:
                 columns[key] = index
+    return columns
+
+
+def local_today(zone: str) -> date:
+    """Today on the wall clock of a channel's (or organisation's) time zone."""
+    return timezone.now().astimezone(ZoneInfo(zone)).date()
+
+
+def _columns(header: list) -> dict[str, int]:
+    columns = header_columns(header, HEADERS)
     if "day" not in columns or len(columns) < 2:
         raise ServiceError(
             _("The first row must name the columns: a date and at least one figure."),
@@ -71,7 +83,7 @@ def parse_day(value) -> date:
 
 def check_past(day: date, zone: str) -> date:
     """Figures describe days that have passed (or today) on the channel's wall clock."""
-    if day > timezone.now().astimezone(ZoneInfo(zone)).date():
+    if day > local_today(zone):
         raise ServiceError(
             _("The day %(day)s has not come yet: enter figures of past days.")
             % {"day": day.strftime("%d.%m.%Y")},

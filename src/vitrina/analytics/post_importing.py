@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vitrina.analytics.importing import parse_count, parse_day
+from vitrina.analytics.importing import header_columns, parse_count, parse_day
 from vitrina.analytics.models import Source
 from vitrina.analytics.services import POST_FIELDS, PostFigures, post_snapshots_save
 from vitrina.channels.models import Channel
@@ -204,12 +204,7 @@ def _figures(row: PostRow, variants: _Variants, zone: ZoneInfo, now: datetime) -
 
 
 def _columns(header: list) -> dict[str, int]:
-    columns = {}
-    for index, title in enumerate(header):
-        name = " ".join(str(title or "").split()).lower()
-        for key, names in HEADERS.items():
-            if name in names and key not in columns:
-                columns[key] = index
+    columns = header_columns(header, HEADERS)
     identifies = "link" in columns or "post_id" in columns or {"published", "text"} <= set(columns)
     if not identifies or not set(columns) & set(POST_FIELDS):
         raise ServiceError(
