@@ -11,38 +11,28 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connection, transaction
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    F,
-    FloatField,
-    IntegerField,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import (
-    Cast,
-    Coalesce,
-    ExtractHour,
-    ExtractIsoWeekDay,
-    TruncDate,
-)
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from vitrina.analytics.grouping import (
+    GROUPINGS,
+    KEYS,
+    SUMS,
+    LocalHour,
+    LocalWeekday,
+    grouped,
+    post_format,
+    ratio,
+    reactions,
+)
 from vitrina.analytics.metrics import engagement, percent
-from vitrina.analytics.models import AccountSnapshot, PostLatest, Source
+from vitrina.analytics.models import AccountSnapshot, OrganisationDay, PostDay, PostLatest, Source
 from vitrina.analytics.report import post_link, published_between
 from vitrina.analytics.rounds import last_round
 from vitrina.channels.models import Channel
 from vitrina.channels.networks import ConnectionState, Network
-from vitrina.content.models import PostMedia, Rubric
+from vitrina.content.models import Rubric, Series
 from vitrina.core.models import Membership
 from vitrina.core.rules import limited_library_ids
 
@@ -165,10 +155,6 @@ def _posts(channels, scope: Scope, date_from: date, date_to: date):
     return posts
 
 
-def _reactions():
-    return Coalesce(F("likes"), 0) + Coalesce(F("reposts"), 0) + Coalesce(F("comments"), 0)
-
-
 def _account_days(channels, date_from: date, date_to: date) -> dict:
     """The channels' account figures added up by day: the chart, and both periods' sums
     from the same rows, with the count of rows a person entered or imported."""
@@ -189,6 +175,24 @@ def _account_days(channels, date_from: date, date_to: date) -> dict:
     }
 
 
+def _organisation_days(organisation_id: int, date_from: date, date_to: date) -> dict:
+    """The same sums for every channel of the organisation, from the rows kept by day."""
+    return {
+        row.pop("day"): row
+        for row in OrganisationDay.objects.filter(
+            organisation=organisation_id, day__gte=date_from, day__lte=date_to
+        )
+        .values("day", "followers", "visitors", "joined", "left", "marked")
+        .order_by("day")
+    }
+
+
+def whole_organisation(membership: Membership, scope: Scope) -> bool:
+    """The scope's channels are all the organisation's (a rubric, series or exhibition
+    narrows the posts, not the channels)."""
+    return not scope.library_id and not scope.channel_id and limited_library_ids(membership) is None
+
+
 def _account(days: dict, date_from: date, date_to: date, length: int) -> dict:
     """The period's sums; a figure no day knows stays unknown rather than 0."""
     figures = {"visitors": None, "joined": None, "left": None}
@@ -207,59 +211,6 @@ def _account(days: dict, date_from: date, date_to: date, length: int) -> dict:
     return figures
 
 
-# The period's posts are read once and grouped three ways, small enough to fold into
-# every block in Python: by day (totals, weeks, Telegram), by library, and by the post's
-# own traits (weekday and hour, rubric, series, format). PostgreSQL groups in one pass
-# (GROUPING SETS); elsewhere each grouping is a branch of a UNION ALL. The previous period
-# needs only its totals: a plain sum.
-_GROUPINGS = {
-    "day": ("day", "telegram"),
-    "library": ("library",),
-    "post": ("weekday", "hour", "rubric", "series", "series_name", "format"),
-    "people": ("people",),
-}
-# The keys with their types: a branch without a key gives a NULL of the key's type.
-_KEYS = {
-    "day": "date",
-    "telegram": "integer",
-    "library": "bigint",
-    "weekday": "numeric",
-    "hour": "numeric",
-    "rubric": "bigint",
-    "series": "bigint",
-    "series_name": "varchar",
-    "format": "varchar",
-    "people": "integer",
-}
-# Sums and counts only, so that groups add up; the means are taken after.
-_SUMS = ("posts", "views", "counted", "likes", "reposts", "comments", "reach", "reactions")
-_SUMS += ("ratio_sum", "ratio100_sum", "ratios", "marked")
-_AGGREGATES = (
-    "COUNT(*) AS posts, SUM(views) AS views, COUNT(views) AS counted, SUM(likes) AS likes, "
-    "SUM(reposts) AS reposts, SUM(comments) AS comments, SUM(reach) AS reach, "
-    "SUM(reactions) AS reactions, SUM(ratio) AS ratio_sum, SUM(ratio100) AS ratio100_sum, "
-    "COUNT(ratio) AS ratios, SUM(marked) AS marked"
-)
-
-
-def _ratio():
-    """A post's reactions / views, where it has views."""
-    ratio = Cast(_reactions(), FloatField()) / F("views")
-    return Case(When(views__gt=0, then=ratio), output_field=FloatField())
-
-
-def _format():
-    """A post's format; a post made on the network has no poll question either: it is
-    tested first."""
-    media = PostMedia.objects.filter(post=OuterRef("variant__post"))
-    return Case(
-        When(variant__isnull=True, then=Value("outside")),
-        When(~Q(variant__post__poll_question=""), then=Value("poll")),
-        When(Exists(media), then=Value("photo")),
-        default=Value("text"),
-    )
-
-
 FORMATS = ("poll", "photo", "text", "outside", "people")
 
 
@@ -272,15 +223,15 @@ def figure_posts(membership: Membership, scope: Scope, *, kind="", weekday=None,
     if kind == "people":
         posts = posts.filter(variant__post__about_people=True)
     elif kind in FORMATS:
-        posts = posts.annotate(format=_format()).filter(format=kind)
+        posts = posts.annotate(format=post_format()).filter(format=kind)
     if weekday is not None:
-        posts = posts.annotate(weekday=ExtractIsoWeekDay("published_at", tzinfo=zone)).filter(
+        posts = posts.annotate(weekday=LocalWeekday("published_at", tzinfo=zone)).filter(
             weekday=weekday
         )
     if hour is not None:
-        posts = posts.annotate(hour=ExtractHour("published_at", tzinfo=zone)).filter(hour=hour)
+        posts = posts.annotate(hour=LocalHour("published_at", tzinfo=zone)).filter(hour=hour)
     return (
-        posts.annotate(reactions=_reactions())
+        posts.annotate(reactions=reactions())
         .select_related("channel", "variant__post")
         .order_by(F("views").desc(nulls_last=True), "pk")
     )
@@ -296,8 +247,8 @@ def _previous_totals(channels, scope: Scope, prev_from: date, prev_to: date) -> 
         sum_reposts=Sum("reposts"),
         sum_comments=Sum("comments"),
         sum_reach=Sum("reach"),
-        sum_ratio_sum=Sum(_ratio()),
-        sum_ratios=Count(_ratio()),
+        sum_ratio_sum=Sum(ratio()),
+        sum_ratios=Count(ratio()),
         sum_marked=Count("id", filter=~Q(source=Source.NETWORK)),
     )
     return {name.removeprefix("sum_"): value or 0 for name, value in sums.items()}
@@ -306,94 +257,37 @@ def _previous_totals(channels, scope: Scope, prev_from: date, prev_to: date) -> 
 def _post_figures(channels, scope: Scope, prev_from: date, prev_to: date, zone) -> dict:
     """Every post figure of the page but the top posts: one grouped query over the
     period's posts and a plain sum over the previous period's."""
-    ratio = Cast(_reactions(), FloatField()) / F("views")
     previous = _previous_totals(channels, scope, prev_from, prev_to)
-    base = _posts(channels, scope, scope.date_from, scope.date_to).annotate(
-        telegram=Case(
-            When(channel__network=Network.TELEGRAM, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-        day=TruncDate("published_at", tzinfo=zone),
-        rubric=F("variant__post__rubric"),
-        series=F("variant__post__series"),
-        series_name=F("variant__post__series__name"),
-        people=Case(
-            When(variant__post__about_people=True, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-        marked=Case(
-            When(~Q(source=Source.NETWORK), then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-        format=_format(),
-        weekday=ExtractIsoWeekDay("published_at", tzinfo=zone),
-        hour=ExtractHour("published_at", tzinfo=zone),
-        library=F("channel__library"),
-        reactions=_reactions(),
-        ratio=_ratio(),
-        ratio100=Case(When(views__gt=0, then=100 * ratio), output_field=FloatField()),
-    )
-    found = {kind: [] for kind in _GROUPINGS}
-    try:
-        inner, params = base.values(
-            *_KEYS,
-            "views",
-            "likes",
-            "reposts",
-            "comments",
-            "reach",
-            "reactions",
-            "ratio",
-            "ratio100",
-            "marked",
-        ).query.sql_with_params()
-    except EmptyResultSet:  # no channels in the scope
-        return _gathered(found, previous, zone)
-    keys = list(_KEYS)
-    if connection.vendor == "postgresql":
-        # GROUPING() gives a bit for every key left out of the row's grouping.
-        kinds = {
-            sum(1 << (len(keys) - 1 - n) for n, key in enumerate(keys) if key not in grouped): kind
-            for kind, grouped in _GROUPINGS.items()
-        }
-        sets = ", ".join(f"({', '.join(grouped)})" for grouped in _GROUPINGS.values())
-        # Names are this module's constants; every value travels as a parameter.
-        sql = (
-            f"SELECT GROUPING({', '.join(keys)}) AS kind, {', '.join(keys)}, {_AGGREGATES} "  # noqa: S608
-            f"FROM ({inner}) posts GROUP BY GROUPING SETS ({sets})"
-        )
-    else:
-        kinds = {kind: kind for kind in _GROUPINGS}
-        branches = []
-        for kind, grouped in _GROUPINGS.items():
-            columns = ", ".join(
-                key if key in grouped else f"CAST(NULL AS {kind_of}) AS {key}"
-                for key, kind_of in _KEYS.items()
-            )
-            branches.append(
-                f"SELECT '{kind}' AS kind, {columns}, {_AGGREGATES} FROM posts "  # noqa: S608
-                f"GROUP BY {', '.join(grouped)}"
-            )
-        sql = f"WITH posts AS MATERIALIZED ({inner}) " + " UNION ALL ".join(branches)
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One plan a page view: compiling it (JIT) costs more than running it, and the
-            # groups are hashed in memory, not spilled to disk.
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL work_mem = '32MB'")
-        cursor.execute(sql, params)
-        names = [column[0] for column in cursor.description]
-        for values in cursor.fetchall():
-            row = dict(zip(names, values, strict=True))
-            for name in ("weekday", "hour"):
-                row[name] = int(row[name]) if row[name] is not None else None
-            for name in _SUMS:
-                row[name] = row[name] or 0
-            found[kinds[row.pop("kind")]].append(row)
+    found = grouped(_posts(channels, scope, scope.date_from, scope.date_to), zone)
     return _gathered(found, previous, zone)
+
+
+def _organisation_post_figures(organisation_id: int, scope: Scope, prev_from: date) -> dict:
+    """The same figures for all the organisation's posts, from its posts' days: both
+    periods' days for the totals, the period's other groups added up by the database."""
+    days = PostDay.objects.filter(organisation=organisation_id)
+    found = {kind: [] for kind in GROUPINGS}
+    previous = {}
+    for row in (
+        days.filter(kind="day", day__gte=prev_from, day__lte=scope.date_to)
+        .values("day", "telegram", *SUMS)
+        .order_by("day")
+    ):
+        if row["day"] < scope.date_from:
+            _add(previous, row)
+        else:
+            found["day"].append(row)
+    sums = {f"sum_{name}": Sum(name) for name in SUMS}
+    for row in (
+        days.filter(day__gte=scope.date_from, day__lte=scope.date_to)
+        .exclude(kind="day")
+        .values("kind", *(key for key in KEYS if key != "day"))
+        .annotate(**sums)
+        .order_by()
+    ):
+        sums = {name: row.pop(f"sum_{name}") or 0 for name in SUMS}
+        found[row.pop("kind")].append({"day": None, **row, **sums})
+    return _gathered(found, {name: previous.get(name, 0) for name in SUMS}, scope.zone)
 
 
 def _gathered(found: dict, previous: dict, zone) -> dict:
@@ -410,8 +304,7 @@ def _gathered(found: dict, previous: dict, zone) -> dict:
     groups["people"] = {row["people"]: row for row in found["people"]}
     for row in found["post"]:
         _add(groups["rubric"].setdefault(row["rubric"], {"rubric": row["rubric"]}), row)
-        series = {"series": row["series"], "name": row["series_name"]}
-        _add(groups["series"].setdefault(row["series"], series), row)
+        _add(groups["series"].setdefault(row["series"], {"series": row["series"]}), row)
         _add(groups["format"].setdefault(row["format"], {"format": row["format"]}), row)
         cell = (row["weekday"], row["hour"])
         _add(groups["cell"].setdefault(cell, {"weekday": cell[0], "hour": cell[1]}), row)
@@ -439,7 +332,7 @@ def _gathered(found: dict, previous: dict, zone) -> dict:
 
 
 def _add(into: dict, row: dict) -> None:
-    for name in _SUMS:
+    for name in SUMS:
         into[name] = into.get(name, 0) + row.get(name, 0)
 
 
@@ -448,11 +341,13 @@ def _means(row: dict) -> dict:
     counted, ratios = row.get("counted", 0), row.get("ratios", 0)
     if not row:
         return {"avg_views": None, "erv_mean": None, "erv": None}
+    erv_mean = row.get("ratio_sum", 0) / ratios if ratios else None
     return {
         **row,
+        "reactions": row.get("likes", 0) + row.get("reposts", 0) + row.get("comments", 0),
         "avg_views": row.get("views", 0) / counted if counted else None,
-        "erv_mean": row.get("ratio_sum", 0) / ratios if ratios else None,
-        "erv": row.get("ratio100_sum", 0) / ratios if ratios else None,
+        "erv_mean": erv_mean,
+        "erv": 100 * erv_mean if erv_mean is not None else None,
     }
 
 
@@ -503,8 +398,18 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
         board.skipped.append((channel, SKIPPED[outcome.skipped], outcome))
     ids = [channel.pk for channel in rows]
 
-    days = _account_days(ids, prev_from, scope.date_to)
-    figures = _post_figures(ids, scope, prev_from, prev_to, zone)
+    # The whole organisation's figures come from the rows it keeps by day; a narrower
+    # scope reads its own channels' (and posts') figures.
+    organisation_id = membership.organisation_id
+    if whole_organisation(membership, scope):
+        days = _organisation_days(organisation_id, prev_from, scope.date_to)
+    else:
+        days = _account_days(ids, prev_from, scope.date_to)
+    all_posts = not (scope.rubric_id or scope.series_id or scope.exhibition_id)
+    if whole_organisation(membership, scope) and all_posts and str(scope.zone) == str(zone):
+        figures = _organisation_post_figures(organisation_id, scope, prev_from)
+    else:
+        figures = _post_figures(ids, scope, prev_from, prev_to, zone)
     periods = (
         (board.current, scope.date_from, scope.date_to, "start", "end", figures["current"]),
         (board.previous, prev_from, prev_to, "prev_start", "prev_end", figures["previous"]),
@@ -567,7 +472,7 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
     )
     board.top_posts = sorted(
         PostLatest.objects.filter(pk__in=top)
-        .annotate(reactions=_reactions())
+        .annotate(reactions=reactions())
         .select_related("channel", "variant__post"),
         key=lambda snapshot: top.index(snapshot.pk),
     )
@@ -593,10 +498,13 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
         }
         for pk, rubric in targets.items()
     ]
+    in_series = [row for row in figures["series"] if row["series"]]
+    names = dict(
+        Series.objects.filter(pk__in=[row["series"] for row in in_series]).values_list("pk", "name")
+    )
     board.series = [
-        {"series": row["series"], "name": row["name"], **_figures(row)}
-        for row in figures["series"]
-        if row["series"]
+        {"series": row["series"], "name": names.get(row["series"], ""), **_figures(row)}
+        for row in in_series
     ]
     board.formats = [{"format": row["format"], **_figures(row)} for row in figures["format"]]
     # Posts about people cross the formats (a note about a person often has a photo): their

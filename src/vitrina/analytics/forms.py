@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vitrina.analytics.importing import local_today
 from vitrina.content.models import Tag
-from vitrina.core.widgets import QuickSelect
+from vitrina.core.widgets import QuickChoiceField
 
 
 class ReportForm(forms.Form):
@@ -128,9 +128,7 @@ class PostFiguresImportForm(forms.Form):
 
 def _scope_choice(label, empty_label) -> forms.ModelChoiceField:
     """One of the dashboard's scope selects; its choices are set by the view."""
-    return forms.ModelChoiceField(
-        label=label, queryset=None, required=False, empty_label=empty_label, widget=QuickSelect
-    )
+    return QuickChoiceField(label=label, queryset=None, required=False, empty_label=empty_label)
 
 
 class DashboardForm(forms.Form):

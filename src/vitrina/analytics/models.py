@@ -39,6 +39,68 @@ class AccountSnapshot(models.Model):
         return f"{self.channel_id} {self.day}"
 
 
+class OrganisationDay(models.Model):
+    """The account figures of an organisation's channels added up by day, archived channels
+    left out: the organisation's dashboard reads a row a day instead of a row for every
+    channel and day. ``account_snapshots_save`` keeps it in the transaction of the write
+    (``analytics.rollup``); ``marked`` counts the channel-days a person entered or imported."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    followers = models.BigIntegerField(null=True)
+    joined = models.BigIntegerField(null=True)
+    left = models.BigIntegerField(null=True)
+    visitors = models.BigIntegerField(null=True)
+    marked = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "day"], name="organisation_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.day}"
+
+
+class PostDay(models.Model):
+    """The latest figures of an organisation's posts published on one day (in its time
+    zone), archived channels left out, in the groups the dashboard shows
+    (``analytics.grouping``): ``kind`` names the grouping, its keys are set and the others
+    empty. The organisation's dashboard adds up these rows instead of reading every post.
+    Kept by ``analytics.rollup`` in the transaction of every change that moves a figure."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    kind = models.CharField(max_length=10)
+    # Keys, plain numbers rather than foreign keys: a deleted rubric or series leaves its
+    # posts without one, and the rollup follows that change rather than the deletion.
+    telegram = models.SmallIntegerField(null=True)
+    library = models.BigIntegerField(null=True)
+    weekday = models.SmallIntegerField(null=True)
+    hour = models.SmallIntegerField(null=True)
+    rubric = models.BigIntegerField(null=True)
+    series = models.BigIntegerField(null=True)
+    format = models.CharField(max_length=10, null=True)  # a key: NULL where not grouped by it
+    people = models.SmallIntegerField(null=True)
+    # Sums and counts, so that days add up.
+    posts = models.IntegerField(default=0)
+    views = models.BigIntegerField(default=0)
+    counted = models.IntegerField(default=0)
+    likes = models.BigIntegerField(default=0)
+    reposts = models.BigIntegerField(default=0)
+    comments = models.BigIntegerField(default=0)
+    reach = models.BigIntegerField(default=0)
+    ratio_sum = models.FloatField(default=0)
+    ratios = models.IntegerField(default=0)
+    marked = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "day", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.day} {self.kind}"
+
+
 class PostSnapshot(models.Model):
     """A post's figures at one moment. The post is Vitrina's variant where the external id
     matches one, otherwise a post made on the network directly. ``taken_at`` is rounded to

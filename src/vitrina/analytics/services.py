@@ -8,6 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from vitrina.analytics.models import AccountSnapshot, PostLatest, PostSnapshot, Report, Source
+from vitrina.analytics.rollup import organisation_days_refresh, post_days_refresh_published
 from vitrina.analytics.schedule import hour_of
 from vitrina.channels.models import Channel
 from vitrina.core.audit import audit_record
@@ -67,6 +68,9 @@ def account_snapshots_save(
     rows = list(rows.values())
     for start in range(0, len(rows), ACCOUNT_BATCH):
         _account_upsert(rows[start : start + ACCOUNT_BATCH], source, now)
+    if rows:
+        days = [item.day for item in figures]
+        organisation_days_refresh(channel.organisation_id, min(days), max(days))
     return len(rows)
 
 
@@ -119,9 +123,11 @@ def post_snapshots_save_many(
         return 0
     _lock_channels({channel.pk for channel in batches})
     if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
-        _post_rows_copy(rows, source)
+        published = _post_rows_copy(rows, source)
     else:
-        _post_rows_orm(rows, source)
+        published = _post_rows_orm(rows, source)
+    # The organisations' days of these posts, as published before and now.
+    post_days_refresh_published(published)
     return given
 
 
@@ -212,7 +218,7 @@ def _variants(rows: list[tuple]) -> dict:
     return {(channel, external): (pk, at) for channel, external, pk, at in found}
 
 
-def _post_rows_orm(rows: list[tuple], source: str) -> None:
+def _post_rows_orm(rows: list[tuple], source: str) -> set[tuple]:
     known = _variants(rows)
     objects = []
     newest = {}
@@ -242,12 +248,13 @@ def _post_rows_orm(rows: list[tuple], source: str) -> None:
         unique_fields=["channel", "external_id", "taken_at"],
         update_fields=[*POST_FIELDS, "variant", "published_at", "source"],
     )
-    stored = {
-        (channel_id, external_id): taken_at
-        for channel_id, external_id, taken_at in PostLatest.objects.filter(
-            channel__in={key[0] for key in newest}, external_id__in={key[1] for key in newest}
-        ).values_list("channel_id", "external_id", "taken_at")
-    }
+    stored = {}
+    published = {(fields["channel_id"], fields["published_at"]) for fields in newest.values()}
+    for channel_id, external_id, taken_at, published_at in PostLatest.objects.filter(
+        channel__in={key[0] for key in newest}, external_id__in={key[1] for key in newest}
+    ).values_list("channel_id", "external_id", "taken_at", "published_at"):
+        stored[channel_id, external_id] = taken_at
+        published.add((channel_id, published_at))
     PostLatest.objects.bulk_create(
         [
             PostLatest(**fields)
@@ -258,6 +265,7 @@ def _post_rows_orm(rows: list[tuple], source: str) -> None:
         unique_fields=["channel", "external_id"],
         update_fields=[*POST_FIELDS, "variant", "published_at", "taken_at", "source"],
     )
+    return published
 
 
 _COLUMNS = "channel_id, external_id, variant_id, published_at, taken_at, " + ", ".join(POST_FIELDS)
@@ -270,7 +278,7 @@ _NOT_STORED = (
 )
 
 
-def _post_rows_copy(rows: list[tuple], source: str) -> None:
+def _post_rows_copy(rows: list[tuple], source: str) -> set[tuple]:
     """Binary COPY into a temporary table, then set-based statements: new readings go into
     the history by a plain insert (as cheap as COPY's own), only readings that may be
     stored already take the upsert, and each post's newest reading updates its latest
@@ -331,6 +339,14 @@ def _post_rows_copy(rows: list[tuple], source: str) -> None:
             cursor.execute(upsert.format(where="true"), [source])
         elif inserted < len(rows):
             cursor.execute(upsert.format(where=f"NOT {_NOT_STORED}"), [source])
+        # The posts' publication times before and after this batch: their days change.
+        cursor.execute(
+            "SELECT DISTINCT s.channel_id, s.published_at FROM analytics_post_staging s "
+            "WHERE s.newest UNION SELECT DISTINCT l.channel_id, l.published_at "
+            "FROM analytics_postlatest l JOIN analytics_post_staging s "
+            "ON s.channel_id = l.channel_id AND s.external_id = l.external_id WHERE s.newest"
+        )
+        published = set(cursor.fetchall())
         cursor.execute(
             f"INSERT INTO analytics_postlatest ({_COLUMNS}, source) "  # noqa: S608
             f"SELECT {_COLUMNS}, %s FROM analytics_post_staging WHERE newest "
@@ -340,6 +356,7 @@ def _post_rows_copy(rows: list[tuple], source: str) -> None:
             "WHERE analytics_postlatest.taken_at <= EXCLUDED.taken_at",
             [source],
         )
+    return published
 
 
 @transaction.atomic

@@ -348,6 +348,7 @@ def dashboard(request):
     for row in board.libraries:
         row["url"] = narrower(library=row["library"].pk)
     for line in board.heatmap["rows"]:
+        line["name"] = WEEKDAYS[line["weekday"]]
         for cell in line["cells"]:
             if cell["posts"]:
                 cell["url"] = posts(weekday=line["weekday"], hour=cell["hour"])
@@ -386,7 +387,6 @@ def dashboard(request):
             "metrics": metrics,
             "posts_url": posts(),
             "reactions_formula": REACTIONS_FORMULA,
-            "weekdays": WEEKDAYS,
             "collect_every": settings.COLLECT_INTERVAL_MINUTES,
             "footnote": footnote(),
             "has_marks": bool(board.marked or board.previous_marked)

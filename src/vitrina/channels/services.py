@@ -16,6 +16,7 @@ from vitrina.channels.networks import (
     Network,
     SecretKind,
 )
+from vitrina.channels.signals import channel_archived
 from vitrina.core import crypto
 from vitrina.core.audit import audit_changes, audit_record, diff_fields, snapshot
 from vitrina.core.exceptions import Conflict, ServiceError
@@ -144,6 +145,7 @@ def channel_set_archived(*, channel: Channel, actor: User | None, archived: bool
         _check_duplicates(channel)
     channel.archived_at = timezone.now() if archived else None
     channel.save(update_fields=["archived_at", "updated_at"])
+    channel_archived.send(sender=Channel, channel=channel, archived=archived)
     audit_record(
         action="channel.archived" if archived else "channel.restored",
         organisation=channel.organisation,

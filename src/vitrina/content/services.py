@@ -40,6 +40,7 @@ from vitrina.content.models import (
     TextBlock,
     Variant,
 )
+from vitrina.content.signals import post_media_changed
 from vitrina.content.states import EDITABLE, VariantState
 from vitrina.core import rules
 from vitrina.core.audit import audit_changes, audit_record, diff_fields, snapshot
@@ -284,6 +285,7 @@ def _sync_media(post: Post, media: list[MediaAsset]) -> None:
     PostMedia.objects.bulk_create(
         PostMedia(post=post, asset=asset, position=index) for index, asset in enumerate(media)
     )
+    post_media_changed.send(sender=Post, post=post)
 
 
 @transaction.atomic
