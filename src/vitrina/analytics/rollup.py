@@ -195,8 +195,11 @@ def organisation_figures_rebuild(organisation_id: int) -> None:
 
 
 def _channel_refresh(channel: Channel, span: dict) -> None:
-    # By the organisation: a deleted channel no longer leads to it.
+    # By the organisation: a deleted channel no longer leads to it. When the organisation
+    # itself is being deleted, there is nothing left to sum.
     organisation_id = channel.organisation_id
+    if not Organisation.objects.filter(pk=organisation_id).exists():
+        return
     if span["first"]:
         organisation_days_refresh(organisation_id, span["first"], span["last"])
     zone = _zone(organisation_id)

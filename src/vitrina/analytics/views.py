@@ -265,7 +265,7 @@ def _dashboard_scope(request) -> tuple[DashboardForm, Scope, QueryDict]:
     form = DashboardForm(
         request.GET or None,
         libraries=library_list(membership=membership),
-        channels=channel_list(membership=membership),
+        channels=channel_list(membership=membership).select_related(None),
         rubrics=Rubric.objects.filter(organisation=request.organisation, archived_at=None),
         series=Series.objects.filter(organisation=request.organisation),
         exhibitions=Exhibition.objects.filter(organisation=request.organisation),
