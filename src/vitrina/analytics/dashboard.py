@@ -5,6 +5,8 @@ calendar months or years for whole ones, otherwise as many days just before.
 The page costs a fixed handful of queries whatever the number of channels or posts: the
 channels with their subscribers, the account figures by day for both periods, every post
 figure in one query (a grouping per block over the posts read once) and the top posts.
+The whole organisation's figures come from the rows it keeps by day (``analytics.rollup``)
+rather than from every channel's days and every post.
 """
 
 from dataclasses import dataclass, field

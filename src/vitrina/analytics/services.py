@@ -4,6 +4,7 @@ or importing the same figures again changes nothing."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import psycopg
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -253,13 +254,16 @@ def _post_rows_orm(rows: list[tuple], source: str) -> set[tuple]:
     for channel_id, external_id, taken_at, published_at in PostLatest.objects.filter(
         channel__in={key[0] for key in newest}, external_id__in={key[1] for key in newest}
     ).values_list("channel_id", "external_id", "taken_at", "published_at"):
-        stored[channel_id, external_id] = taken_at
+        stored[channel_id, external_id] = (taken_at, published_at)
         published.add((channel_id, published_at))
     PostLatest.objects.bulk_create(
         [
-            PostLatest(**fields)
+            # A reading without its publication time keeps the one known.
+            PostLatest(**{**fields, "published_at": fields["published_at"] or stored[key][1]})
+            if key in stored
+            else PostLatest(**fields)
             for key, fields in newest.items()
-            if key not in stored or fields["taken_at"] >= stored[key]
+            if key not in stored or fields["taken_at"] >= stored[key][0]
         ],
         update_conflicts=True,
         unique_fields=["channel", "external_id"],
@@ -269,27 +273,46 @@ def _post_rows_orm(rows: list[tuple], source: str) -> set[tuple]:
 
 
 _COLUMNS = "channel_id, external_id, variant_id, published_at, taken_at, " + ", ".join(POST_FIELDS)
-_STAGING_TYPES = ["int8", "varchar", "int8", "timestamptz", "timestamptz", *["int4"] * 5, "bool"]
-# A reading is certainly new when its post's latest figures are older (or absent): the
-# latest row is always the post's newest reading in the history.
-_NOT_STORED = (
-    "NOT EXISTS (SELECT 1 FROM analytics_postlatest l WHERE l.channel_id = s.channel_id "
-    "AND l.external_id = s.external_id AND l.taken_at >= s.taken_at)"
-)
+_TYPES = ["int8", "varchar", "int8", "timestamptz", "timestamptz", *["int4"] * 5]
+
+
+def _matched(rows: list[tuple]) -> list[tuple]:
+    """The rows with the variant published under their external id on their channel (the
+    newest where several carry one), and its publication time where the reading has none."""
+    wanted = [row for row in rows if row[2] is None and row[1]]
+    if not wanted:
+        return rows
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT ON (channel_id, external_id) channel_id, external_id, id, "
+            "published_at FROM content_variant WHERE channel_id = ANY(%s) "
+            "AND external_id = ANY(%s) ORDER BY channel_id, external_id, id DESC",
+            [list({row[0] for row in wanted}), list({row[1] for row in wanted})],
+        )
+        found = {(channel, external): (pk, at) for channel, external, pk, at in cursor}
+    if not found:
+        return rows
+    matched = []
+    for row in rows:
+        variant = found.get((row[0], row[1])) if row[2] is None else None
+        if variant is not None:
+            row = (row[0], row[1], variant[0], row[3] or variant[1], *row[4:])
+        matched.append(row)
+    return matched
 
 
 def _post_rows_copy(rows: list[tuple], source: str) -> set[tuple]:
-    """Binary COPY into a temporary table, then set-based statements: new readings go into
-    the history by a plain insert (as cheap as COPY's own), only readings that may be
-    stored already take the upsert, and each post's newest reading updates its latest
-    figures unless those are newer. The unique keys still guard every row."""
+    """Binary COPY straight into the history: a round's readings are new (a post read at a
+    new hour), so the unique key lets them all in at COPY's own cost. Where some are stored
+    already (read twice within the hour, or by another writer at this moment) the key stops
+    the COPY and the batch goes through a temporary table and an upsert instead. Each
+    post's newest reading then updates its latest figures unless those are newer."""
+    rows = _matched(rows)
     newest = {}
     for row in rows:
-        key = (row[0], row[1])
-        if key not in newest or newest[key] < row[4]:
-            newest[key] = row[4]
-    # Column names are this module's constants, never input.
-    updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in POST_FIELDS)
+        kept = newest.get((row[0], row[1]))
+        if kept is None or kept[4] < row[4]:
+            newest[row[0], row[1]] = row
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMPORARY TABLE IF NOT EXISTS analytics_post_staging (channel_id bigint, "
@@ -299,61 +322,60 @@ def _post_rows_copy(rows: list[tuple], source: str) -> set[tuple]:
         )
         # Emptied at every commit; a second batch in one transaction must not see the first.
         cursor.execute("DELETE FROM analytics_post_staging")
+        try:
+            with (
+                transaction.atomic(),
+                cursor.copy(
+                    f"COPY analytics_postsnapshot ({_COLUMNS}, source) FROM STDIN (FORMAT BINARY)"
+                ) as copy,
+            ):
+                copy.set_types([*_TYPES, "varchar"])
+                write = copy.write_row
+                for row in rows:
+                    write((*row, source))
+            staged = newest.values()
+        except (IntegrityError, psycopg.errors.UniqueViolation):
+            # COPY reports through psycopg itself, not Django's wrapper.
+            staged = None
         with cursor.copy(
             f"COPY analytics_post_staging ({_COLUMNS}, newest) FROM STDIN (FORMAT BINARY)"
         ) as copy:
-            copy.set_types(_STAGING_TYPES)
-            write = copy.write_row
-            for row in rows:
-                write((*row, newest[row[0], row[1]] == row[4]))
+            copy.set_types([*_TYPES, "bool"])
+            if staged is None:
+                for row in rows:
+                    copy.write_row((*row, newest[row[0], row[1]] is row))
+            else:
+                for row in staged:
+                    copy.write_row((*row, True))
+        if staged is None:
+            # Names are this module's constants, never input.
+            updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in POST_FIELDS)
+            cursor.execute(
+                f"INSERT INTO analytics_postsnapshot ({_COLUMNS}, source) "  # noqa: S608
+                f"SELECT {_COLUMNS}, %s FROM analytics_post_staging "
+                "ON CONFLICT (channel_id, external_id, taken_at) DO UPDATE SET "
+                f"{updates}, variant_id = EXCLUDED.variant_id, "
+                "published_at = EXCLUDED.published_at, source = EXCLUDED.source",
+                [source],
+            )
+        # The posts' days as published before (where that differs) and now: they change.
+        published = {(row[0], row[3]) for row in newest.values()}
         cursor.execute(
-            "UPDATE analytics_post_staging s SET variant_id = v.id, "
-            "published_at = COALESCE(s.published_at, v.published_at) FROM ("
-            "SELECT DISTINCT ON (channel_id, external_id) channel_id, external_id, id, "
-            "published_at FROM content_variant WHERE channel_id = ANY(%s) AND external_id <> '' "
-            "ORDER BY channel_id, external_id, id DESC) v "
-            "WHERE s.variant_id IS NULL AND v.channel_id = s.channel_id "
-            "AND v.external_id = s.external_id",
-            [list({row[0] for row in rows})],
+            "SELECT l.channel_id, l.published_at FROM analytics_postlatest l "
+            "JOIN analytics_post_staging s ON s.channel_id = l.channel_id "
+            "AND s.external_id = l.external_id WHERE s.newest "
+            "AND s.published_at IS NOT NULL AND l.published_at <> s.published_at"
         )
-        upsert = (
-            f"INSERT INTO analytics_postsnapshot ({_COLUMNS}, source) "  # noqa: S608
-            f"SELECT {_COLUMNS}, %s FROM analytics_post_staging s WHERE {{where}} "
-            "ON CONFLICT (channel_id, external_id, taken_at) DO UPDATE SET "
-            f"{updates}, variant_id = EXCLUDED.variant_id, "
-            "published_at = EXCLUDED.published_at, source = EXCLUDED.source"
-        )
-        try:
-            with transaction.atomic():
-                cursor.execute(
-                    f"INSERT INTO analytics_postsnapshot ({_COLUMNS}, source) "  # noqa: S608
-                    f"SELECT {_COLUMNS}, %s FROM analytics_post_staging s WHERE {_NOT_STORED}",
-                    [source],
-                )
-                inserted = cursor.rowcount
-        except IntegrityError:
-            # A history row without its latest figures (written around this service), or
-            # another writer storing the same readings at this moment: upsert them all.
-            inserted = None
-        if inserted is None:
-            cursor.execute(upsert.format(where="true"), [source])
-        elif inserted < len(rows):
-            cursor.execute(upsert.format(where=f"NOT {_NOT_STORED}"), [source])
-        # The posts' publication times before and after this batch: their days change.
-        cursor.execute(
-            "SELECT DISTINCT s.channel_id, s.published_at FROM analytics_post_staging s "
-            "WHERE s.newest UNION SELECT DISTINCT l.channel_id, l.published_at "
-            "FROM analytics_postlatest l JOIN analytics_post_staging s "
-            "ON s.channel_id = l.channel_id AND s.external_id = l.external_id WHERE s.newest"
-        )
-        published = set(cursor.fetchall())
+        published.update(cursor.fetchall())
+        updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in POST_FIELDS)
         cursor.execute(
             f"INSERT INTO analytics_postlatest ({_COLUMNS}, source) "  # noqa: S608
             f"SELECT {_COLUMNS}, %s FROM analytics_post_staging WHERE newest "
             "ON CONFLICT (channel_id, external_id) DO UPDATE SET "
             f"{updates}, variant_id = EXCLUDED.variant_id, taken_at = EXCLUDED.taken_at, "
-            "published_at = EXCLUDED.published_at, source = EXCLUDED.source "
-            "WHERE analytics_postlatest.taken_at <= EXCLUDED.taken_at",
+            # A reading without its publication time keeps the one known.
+            "published_at = COALESCE(EXCLUDED.published_at, analytics_postlatest.published_at), "
+            "source = EXCLUDED.source WHERE analytics_postlatest.taken_at <= EXCLUDED.taken_at",
             [source],
         )
     return published
