@@ -178,3 +178,16 @@ def test_negative_post_figures_and_deleted_channels_are_refused(channel, posts):
     with pytest.raises(ServiceError):
         post_snapshots_save(channel=channel, figures=figures)
     assert not PostSnapshot.objects.filter(channel_id=channel.pk).exists()
+
+
+@pytest.mark.parametrize("posts", [2, COPY_THRESHOLD], ids=["small", "bulk"])
+def test_a_reading_without_its_publication_time_keeps_the_known_one(channel, posts):
+    post_snapshots_save(channel=channel, figures=readings(posts, 1))
+    later = [
+        PostFigures(external_id=str(post), taken_at=START + timedelta(hours=5), views=900)
+        for post in range(posts)
+    ]
+    post_snapshots_save(channel=channel, figures=later)
+    latest = PostLatest.objects.get(channel=channel, external_id="0")
+    assert (latest.views, latest.published_at) == (900, START)
+    assert not PostLatest.objects.filter(channel=channel, published_at=None).exists()

@@ -112,7 +112,11 @@ class PostSnapshot(models.Model):
     deleting a channel deletes its history through Django's cascade."""
 
     channel = models.ForeignKey(
-        Channel, on_delete=models.CASCADE, related_name="post_snapshots", db_constraint=False
+        Channel,
+        on_delete=models.CASCADE,
+        related_name="post_snapshots",
+        db_constraint=False,
+        db_index=False,  # the unique key starts with the channel
     )
     external_id = models.CharField(max_length=100)
     variant = models.ForeignKey(
@@ -129,12 +133,15 @@ class PostSnapshot(models.Model):
 
     class Meta:
         ordering = ["channel", "external_id", "taken_at"]
+        # The unique key is the history's index (beside the variant's, which deleting a
+        # publication needs): figures are read from the latest readings (PostLatest), a
+        # post's history by its key, and every other index is paid on each of millions of
+        # rows written.
         constraints = [
             models.UniqueConstraint(
                 fields=["channel", "external_id", "taken_at"], name="post_snapshot_moment"
             )
         ]
-        indexes = [models.Index(fields=["channel", "published_at"])]
 
     def __str__(self) -> str:
         return f"{self.channel_id}/{self.external_id} {self.taken_at:%Y-%m-%d %H:%M}"
