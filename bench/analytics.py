@@ -15,7 +15,9 @@ the benchmark's organisation and the COPY table are removed afterwards.
    of one channel for the last year beside the year before (request through Django's test
    client, template rendered), p50 and p95 of each and the worst p95. Target < 300 ms.
    The data (account days and posts with four readings each) is written with COPY first,
-   in the order collection writes it (day after day, posts as they are published).
+   in the order collection writes it (day after day, posts as they are published), and
+   the organisation's days summed as ``vitrina rebuild_organisation_figures`` does. One
+   channel's collection of a year of readings is timed first (``channel_write_ms``).
 3. Report: building the organisation's yearly report and writing the XLSX. Target < 10 s.
 """
 
