@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
-from django.db import close_old_connections
+from django.db import connection
 
 from tests.factories import (
     ChannelFactory,
@@ -284,7 +284,7 @@ def test_writers_of_one_organisation_at_once_leave_the_right_sums(organisation, 
         except Exception as error:
             errors.append(error)
         finally:
-            close_old_connections()
+            connection.close()
 
     threads = [
         threading.Thread(target=write, args=(channel, n + 1)) for n, channel in enumerate(channels)

@@ -20,7 +20,7 @@ ACCOUNT_FIELDS = ["followers", "joined", "left", "visitors", "views", "reach"]
 POST_FIELDS = ["views", "likes", "reposts", "comments", "reach"]
 
 
-@dataclass
+@dataclass(slots=True)
 class AccountFigures:
     day: date
     followers: int | None = None
@@ -31,7 +31,7 @@ class AccountFigures:
     reach: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class PostFigures:
     external_id: str
     taken_at: datetime
@@ -119,33 +119,30 @@ def post_snapshots_save_many(
     *, batches: dict[Channel, list[PostFigures]], source: str = Source.NETWORK
 ) -> int:
     """Several channels' figures in one transaction (collection rounds, imports, bulk loads)."""
-    rows, given = _readings(batches)
-    if not rows:
+    given = sum(len(figures) for figures in batches.values())
+    if not given:
         return 0
     _lock_channels({channel.pk for channel in batches})
-    if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
-        published = _post_rows_copy(rows, source)
+    if connection.vendor == "postgresql" and given >= COPY_THRESHOLD:
+        published = _post_rows_copy(batches, source)
     else:
-        published = _post_rows_orm(rows, source)
+        published = _post_rows_orm(_readings(batches), source)
     # The organisations' days of these posts, as published before and now.
     post_days_refresh_published(published)
     return given
 
 
-# From this many rows a batch travels by COPY into a staging table (PostgreSQL only).
+# From this many readings a batch travels by COPY (PostgreSQL only).
 COPY_THRESHOLD = 500
 
 
-def _readings(batches: dict[Channel, list[PostFigures]]) -> tuple[list[tuple], int]:
-    """One row per post and (hour-rounded) moment, the last given winning:
-    (channel, external id, variant, published, taken, views, likes, reposts, comments, reach).
-    A plain loop over attributes: this runs for every one of millions of readings."""
+def _reading_rows(batches: dict[Channel, list[PostFigures]]):
+    """Each reading checked and as a row: (channel, external id, variant, published, taken
+    rounded to the hour, views, likes, reposts, comments, reach). A plain loop over
+    attributes: this runs for every one of millions of readings."""
     zone = timezone.get_default_timezone()
-    rows = {}
-    given = 0
     for channel, figures in batches.items():
         channel_id = channel.pk
-        given += len(figures)
         for item in figures:
             views, likes, reposts, comments, reach = (
                 item.views,
@@ -169,7 +166,7 @@ def _readings(batches: dict[Channel, list[PostFigures]]) -> tuple[list[tuple], i
                 taken = hour_of(taken)
             if published is not None and published.tzinfo is None:
                 published = timezone.make_aware(published, zone)
-            rows[channel_id, item.external_id, taken] = (
+            yield (
                 channel_id,
                 item.external_id,
                 item.variant_id,
@@ -181,7 +178,11 @@ def _readings(batches: dict[Channel, list[PostFigures]]) -> tuple[list[tuple], i
                 comments,
                 reach,
             )
-    return list(rows.values()), given
+
+
+def _readings(batches: dict[Channel, list[PostFigures]]) -> list[tuple]:
+    """One row per post and (hour-rounded) moment, the last given winning."""
+    return list({(row[0], row[1], row[4]): row for row in _reading_rows(batches)}.values())
 
 
 def _lock_channels(ids: set[int]) -> None:
@@ -276,43 +277,47 @@ _COLUMNS = "channel_id, external_id, variant_id, published_at, taken_at, " + ", 
 _TYPES = ["int8", "varchar", "int8", "timestamptz", "timestamptz", *["int4"] * 5]
 
 
-def _matched(rows: list[tuple]) -> list[tuple]:
-    """The rows with the variant published under their external id on their channel (the
-    newest where several carry one), and its publication time where the reading has none."""
-    wanted = [row for row in rows if row[2] is None and row[1]]
-    if not wanted:
-        return rows
+def _published_variants(pairs: set[tuple[int, str]]) -> dict:
+    """(channel, external id) → (variant, published) of the variants published under the
+    external ids on the channels; where several carry one, the newest."""
+    if not pairs:
+        return {}
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT DISTINCT ON (channel_id, external_id) channel_id, external_id, id, "
             "published_at FROM content_variant WHERE channel_id = ANY(%s) "
             "AND external_id = ANY(%s) ORDER BY channel_id, external_id, id DESC",
-            [list({row[0] for row in wanted}), list({row[1] for row in wanted})],
+            [list({pair[0] for pair in pairs}), list({pair[1] for pair in pairs})],
         )
-        found = {(channel, external): (pk, at) for channel, external, pk, at in cursor}
-    if not found:
-        return rows
-    matched = []
-    for row in rows:
-        variant = found.get((row[0], row[1])) if row[2] is None else None
-        if variant is not None:
-            row = (row[0], row[1], variant[0], row[3] or variant[1], *row[4:])
-        matched.append(row)
-    return matched
+        return {(channel, external): (pk, at) for channel, external, pk, at in cursor}
 
 
-def _post_rows_copy(rows: list[tuple], source: str) -> set[tuple]:
-    """Binary COPY straight into the history: a round's readings are new (a post read at a
-    new hour), so the unique key lets them all in at COPY's own cost. Where some are stored
-    already (read twice within the hour, or by another writer at this moment) the key stops
-    the COPY and the batch goes through a temporary table and an upsert instead. Each
-    post's newest reading then updates its latest figures unless those are newer."""
-    rows = _matched(rows)
+def _matched(row: tuple, variants: dict) -> tuple:
+    """The row with the variant published under its external id on its channel, and its
+    publication time where the reading has none."""
+    variant = variants.get((row[0], row[1])) if row[2] is None else None
+    if variant is None:
+        return row
+    return (row[0], row[1], variant[0], row[3] or variant[1], *row[4:])
+
+
+def _post_rows_copy(batches: dict[Channel, list[PostFigures]], source: str) -> set[tuple]:
+    """Binary COPY straight into the history, the readings checked as they go, so that
+    preparing them overlaps with the database storing them: a round's readings are new (a
+    post read at a new hour), and the unique key lets them all in at COPY's own cost. Where
+    some are stored already (read twice within the hour, or by another writer at this
+    moment), or one moment comes twice in the batch, the key stops the COPY and the batch
+    goes through a temporary table and an upsert instead. Each post's newest reading then
+    updates its latest figures unless those are newer."""
+    variants = _published_variants(
+        {
+            (channel.pk, item.external_id)
+            for channel, figures in batches.items()
+            for item in figures
+            if item.variant_id is None and item.external_id
+        }
+    )
     newest = {}
-    for row in rows:
-        kept = newest.get((row[0], row[1]))
-        if kept is None or kept[4] < row[4]:
-            newest[row[0], row[1]] = row
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMPORARY TABLE IF NOT EXISTS analytics_post_staging (channel_id bigint, "
@@ -331,23 +336,33 @@ def _post_rows_copy(rows: list[tuple], source: str) -> set[tuple]:
             ):
                 copy.set_types([*_TYPES, "varchar"])
                 write = copy.write_row
-                for row in rows:
+                for row in _reading_rows(batches):
+                    if variants and row[2] is None:
+                        row = _matched(row, variants)
+                    kept = newest.get((row[0], row[1]))
+                    if kept is None or kept[4] < row[4]:
+                        newest[row[0], row[1]] = row
                     write((*row, source))
-            staged = newest.values()
+            rows = None
         except (IntegrityError, psycopg.errors.UniqueViolation):
             # COPY reports through psycopg itself, not Django's wrapper.
-            staged = None
+            rows = [_matched(row, variants) for row in _readings(batches)]
+            newest = {}
+            for row in rows:
+                kept = newest.get((row[0], row[1]))
+                if kept is None or kept[4] < row[4]:
+                    newest[row[0], row[1]] = row
         with cursor.copy(
             f"COPY analytics_post_staging ({_COLUMNS}, newest) FROM STDIN (FORMAT BINARY)"
         ) as copy:
             copy.set_types([*_TYPES, "bool"])
-            if staged is None:
+            if rows is not None:
                 for row in rows:
                     copy.write_row((*row, newest[row[0], row[1]] is row))
             else:
-                for row in staged:
+                for row in newest.values():
                     copy.write_row((*row, True))
-        if staged is None:
+        if rows is not None:
             # Names are this module's constants, never input.
             updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in POST_FIELDS)
             cursor.execute(
