@@ -12,6 +12,7 @@ from vitrina.analytics.models import AccountSnapshot, PostLatest, PostSnapshot, 
 from vitrina.analytics.rollup import organisation_days_refresh, post_days_refresh_published
 from vitrina.analytics.schedule import hour_of
 from vitrina.channels.models import Channel
+from vitrina.content.models import Variant
 from vitrina.core.audit import audit_record
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.models import Library, Organisation, User
@@ -201,71 +202,53 @@ def _lock_channels(ids: set[int]) -> None:
         raise ServiceError("Канал удалён, его показатели не сохранены.")
 
 
-def _variants(rows: list[tuple]) -> dict:
-    """(channel, external id) → (variant, published) of the variants published under the
-    external ids; where several carry one, the newest."""
-    from vitrina.content.models import Variant
+# A reading's row, as ``_reading_rows`` gives it, field by field.
+_ROW_FIELDS = ("channel_id", "external_id", "variant_id", "published_at", "taken_at")
+_ROW_FIELDS += tuple(POST_FIELDS)
 
-    wanted = {(row[0], row[1]) for row in rows if row[2] is None and row[1]}
-    if not wanted:
-        return {}
-    found = (
-        Variant.objects.filter(
-            channel__in={channel for channel, _external in wanted},
-            external_id__in={external for _channel, external in wanted},
-        )
-        .order_by("id")
-        .values_list("channel_id", "external_id", "id", "published_at")
-    )
-    return {(channel, external): (pk, at) for channel, external, pk, at in found}
+
+def _newest(rows) -> dict:
+    """(channel, external id) → the post's newest row among these."""
+    newest = {}
+    for row in rows:
+        _keep_if_newer(newest, row)
+    return newest
+
+
+def _keep_if_newer(newest: dict, row: tuple) -> None:
+    kept = newest.get((row[0], row[1]))
+    if kept is None or kept[4] < row[4]:
+        newest[row[0], row[1]] = row
 
 
 def _post_rows_orm(rows: list[tuple], source: str) -> set[tuple]:
-    known = _variants(rows)
-    objects = []
-    newest = {}
-    for row in rows:
-        channel_id, external_id, variant_id, published_at, taken_at = row[:5]
-        if variant_id is None:
-            variant_id, found_at = known.get((channel_id, external_id), (None, None))
-            published_at = published_at or found_at
-        values = dict(zip(POST_FIELDS, row[5:], strict=True))
-        fields = {
-            "channel_id": channel_id,
-            "external_id": external_id,
-            "variant_id": variant_id,
-            "published_at": published_at,
-            "taken_at": taken_at,
-            "source": source,
-            **values,
-        }
-        objects.append(PostSnapshot(**fields))
-        if (channel_id, external_id) not in newest or taken_at >= newest[channel_id, external_id][
-            "taken_at"
-        ]:
-            newest[channel_id, external_id] = fields
+    variants = _published_variants({(row[0], row[1]) for row in rows if row[2] is None and row[1]})
+    rows = [_matched(row, variants) for row in rows]
+    newest = _newest(rows)
     PostSnapshot.objects.bulk_create(
-        objects,
+        [PostSnapshot(**dict(zip(_ROW_FIELDS, row, strict=True)), source=source) for row in rows],
         update_conflicts=True,
         unique_fields=["channel", "external_id", "taken_at"],
         update_fields=[*POST_FIELDS, "variant", "published_at", "source"],
     )
     stored = {}
-    published = {(fields["channel_id"], fields["published_at"]) for fields in newest.values()}
+    published = {(row[0], row[3]) for row in newest.values()}
     for channel_id, external_id, taken_at, published_at in PostLatest.objects.filter(
         channel__in={key[0] for key in newest}, external_id__in={key[1] for key in newest}
     ).values_list("channel_id", "external_id", "taken_at", "published_at"):
         stored[channel_id, external_id] = (taken_at, published_at)
         published.add((channel_id, published_at))
-    PostLatest.objects.bulk_create(
-        [
+    latest = []
+    for key, row in newest.items():
+        fields = dict(zip(_ROW_FIELDS, row, strict=True))
+        if key in stored:
+            if row[4] < stored[key][0]:
+                continue  # the stored figures are newer
             # A reading without its publication time keeps the one known.
-            PostLatest(**{**fields, "published_at": fields["published_at"] or stored[key][1]})
-            if key in stored
-            else PostLatest(**fields)
-            for key, fields in newest.items()
-            if key not in stored or fields["taken_at"] >= stored[key][0]
-        ],
+            fields["published_at"] = fields["published_at"] or stored[key][1]
+        latest.append(PostLatest(**fields, source=source))
+    PostLatest.objects.bulk_create(
+        latest,
         update_conflicts=True,
         unique_fields=["channel", "external_id"],
         update_fields=[*POST_FIELDS, "variant", "published_at", "taken_at", "source"],
@@ -282,12 +265,21 @@ def _published_variants(pairs: set[tuple[int, str]]) -> dict:
     external ids on the channels; where several carry one, the newest."""
     if not pairs:
         return {}
+    channels, externals = list({pair[0] for pair in pairs}), list({pair[1] for pair in pairs})
+    if connection.vendor != "postgresql":
+        found = (
+            Variant.objects.filter(channel__in=channels, external_id__in=externals)
+            .order_by("id")
+            .values_list("channel_id", "external_id", "id", "published_at")
+        )
+        return {(channel, external): (pk, at) for channel, external, pk, at in found}
+    # A round's batch names tens of thousands of posts: two arrays, not a list per value.
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT DISTINCT ON (channel_id, external_id) channel_id, external_id, id, "
             "published_at FROM content_variant WHERE channel_id = ANY(%s) "
             "AND external_id = ANY(%s) ORDER BY channel_id, external_id, id DESC",
-            [list({pair[0] for pair in pairs}), list({pair[1] for pair in pairs})],
+            [channels, externals],
         )
         return {(channel, external): (pk, at) for channel, external, pk, at in cursor}
 
@@ -339,19 +331,13 @@ def _post_rows_copy(batches: dict[Channel, list[PostFigures]], source: str) -> s
                 for row in _reading_rows(batches):
                     if variants and row[2] is None:
                         row = _matched(row, variants)
-                    kept = newest.get((row[0], row[1]))
-                    if kept is None or kept[4] < row[4]:
-                        newest[row[0], row[1]] = row
+                    _keep_if_newer(newest, row)
                     write((*row, source))
             rows = None
         except (IntegrityError, psycopg.errors.UniqueViolation):
             # COPY reports through psycopg itself, not Django's wrapper.
             rows = [_matched(row, variants) for row in _readings(batches)]
-            newest = {}
-            for row in rows:
-                kept = newest.get((row[0], row[1]))
-                if kept is None or kept[4] < row[4]:
-                    newest[row[0], row[1]] = row
+            newest = _newest(rows)
         with cursor.copy(
             f"COPY analytics_post_staging ({_COLUMNS}, newest) FROM STDIN (FORMAT BINARY)"
         ) as copy:
