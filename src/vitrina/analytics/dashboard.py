@@ -23,6 +23,7 @@ from vitrina.analytics.grouping import (
     SUMS,
     LocalHour,
     LocalWeekday,
+    account_day_sums,
     grouped,
     post_format,
     ratio,
@@ -160,21 +161,10 @@ def _posts(channels, scope: Scope, date_from: date, date_to: date):
 def _account_days(channels, date_from: date, date_to: date) -> dict:
     """The channels' account figures added up by day: the chart, and both periods' sums
     from the same rows, with the count of rows a person entered or imported."""
-    return {
-        row.pop("day"): row
-        for row in AccountSnapshot.objects.filter(
-            channel__in=channels, day__gte=date_from, day__lte=date_to
-        )
-        .values("day")
-        .annotate(
-            followers=Sum("followers"),
-            visitors=Sum("visitors"),
-            joined=Sum("joined"),
-            left=Sum("left"),
-            marked=Count("pk", filter=~Q(source=Source.NETWORK)),
-        )
-        .order_by("day")
-    }
+    snapshots = AccountSnapshot.objects.filter(
+        channel__in=channels, day__gte=date_from, day__lte=date_to
+    )
+    return {row.pop("day"): row for row in account_day_sums(snapshots)}
 
 
 def _organisation_days(organisation_id: int, date_from: date, date_to: date) -> dict:
@@ -403,12 +393,13 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
     # The whole organisation's figures come from the rows it keeps by day; a narrower
     # scope reads its own channels' (and posts') figures.
     organisation_id = membership.organisation_id
-    if whole_organisation(membership, scope):
+    whole = whole_organisation(membership, scope)
+    if whole:
         days = _organisation_days(organisation_id, prev_from, scope.date_to)
     else:
         days = _account_days(ids, prev_from, scope.date_to)
     all_posts = not (scope.rubric_id or scope.series_id or scope.exhibition_id)
-    if whole_organisation(membership, scope) and all_posts and str(scope.zone) == str(zone):
+    if whole and all_posts and str(scope.zone) == str(zone):
         figures = _organisation_post_figures(organisation_id, scope, prev_from)
     else:
         figures = _post_figures(ids, scope, prev_from, prev_to, zone)

@@ -10,7 +10,19 @@ figures the sums of its days.
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import Case, Exists, F, FloatField, IntegerField, OuterRef, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce, ExtractHour, ExtractIsoWeekDay, TruncDate
 
 from vitrina.analytics.models import Source
@@ -88,6 +100,23 @@ def post_format():
         When(~Q(variant__post__poll_question=""), then=Value("poll")),
         When(Exists(media), then=Value("photo")),
         default=Value("text"),
+    )
+
+
+def account_day_sums(snapshots):
+    """Channels' days (an ``AccountSnapshot`` queryset) added up by day, with the count of
+    those a person entered or imported: the dashboard's chart and sums, and the
+    organisation's kept days alike."""
+    return (
+        snapshots.values("day")
+        .annotate(
+            followers=Sum("followers"),
+            visitors=Sum("visitors"),
+            joined=Sum("joined"),
+            left=Sum("left"),
+            marked=Count("pk", filter=~Q(source=Source.NETWORK)),
+        )
+        .order_by("day")
     )
 
 

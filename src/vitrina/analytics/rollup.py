@@ -22,13 +22,13 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Case, IntegerField, Max, Min, Sum, Value, When
+from django.db.models import Max, Min
 from django.db.models.functions import TruncDate
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from vitrina.analytics.grouping import KEYS, SUMS, grouped_sql, run_grouped
-from vitrina.analytics.models import AccountSnapshot, OrganisationDay, PostDay, PostLatest, Source
+from vitrina.analytics.grouping import KEYS, SUMS, account_day_sums, grouped_sql, run_grouped
+from vitrina.analytics.models import AccountSnapshot, OrganisationDay, PostDay, PostLatest
 from vitrina.analytics.report import published_between
 from vitrina.channels.models import Channel
 from vitrina.channels.signals import channel_archived
@@ -50,44 +50,19 @@ def _take_turn(organisation_id: int) -> None:
 def organisation_days_refresh(organisation_id: int, day_from: date, day_to: date) -> None:
     """Sums the organisation's account figures from ``day_from`` to ``day_to`` again."""
     _take_turn(organisation_id)
-    rows = (
-        AccountSnapshot.objects.filter(
-            channel__organisation=organisation_id,
-            channel__archived_at=None,
-            day__gte=day_from,
-            day__lte=day_to,
-        )
-        .values("day")
-        .annotate(
-            sum_followers=Sum("followers"),
-            sum_joined=Sum("joined"),
-            sum_left=Sum("left"),
-            sum_visitors=Sum("visitors"),
-            sum_marked=Sum(
-                Case(
-                    When(source=Source.NETWORK, then=Value(0)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                )
-            ),
-        )
-        .order_by("day")
+    snapshots = AccountSnapshot.objects.filter(
+        channel__organisation=organisation_id,
+        channel__archived_at=None,
+        day__gte=day_from,
+        day__lte=day_to,
     )
     OrganisationDay.objects.filter(
         organisation=organisation_id, day__gte=day_from, day__lte=day_to
     ).delete()
     OrganisationDay.objects.bulk_create(
         (
-            OrganisationDay(
-                organisation_id=organisation_id,
-                day=row["day"],
-                followers=row["sum_followers"],
-                joined=row["sum_joined"],
-                left=row["sum_left"],
-                visitors=row["sum_visitors"],
-                marked=row["sum_marked"] or 0,
-            )
-            for row in rows
+            OrganisationDay(organisation_id=organisation_id, **row)
+            for row in account_day_sums(snapshots)
         ),
         batch_size=1000,
     )
@@ -195,12 +170,13 @@ def organisation_figures_rebuild(organisation_id: int) -> None:
 
 
 def _channel_refresh(channel: Channel, span: dict) -> None:
-    # By the organisation: a deleted channel no longer leads to it. When the organisation
-    # itself is being deleted, there is nothing left to sum.
+    """Sums again the organisation's days the channel has figures for (``_channel_span``).
+    By the organisation: a deleted channel no longer leads to it. When the organisation
+    itself is being deleted, there is nothing left to sum."""
     organisation_id = channel.organisation_id
     if not Organisation.objects.filter(pk=organisation_id).exists():
         return
-    if span["first"]:
+    if span.get("first"):
         organisation_days_refresh(organisation_id, span["first"], span["last"])
     zone = _zone(organisation_id)
     post_days_refresh(
@@ -208,14 +184,16 @@ def _channel_refresh(channel: Channel, span: dict) -> None:
     )
 
 
-def _channel_span(channel: Channel) -> dict:
-    """The days the channel has figures for: account days, and its posts' publications."""
-    span = AccountSnapshot.objects.filter(channel=channel).aggregate(
-        first=Min("day"), last=Max("day")
-    )
-    span["published"] = list(
-        PostLatest.objects.filter(channel=channel).values_list("published_at", flat=True)
-    )
+def _channel_span(channel: Channel, *, account: bool = True) -> dict:
+    """The days the channel has figures for: its posts' publications, and its account
+    days unless only the posts matter."""
+    span = {"published": channel.posts_latest.values_list("published_at", flat=True)}
+    if account:
+        span.update(
+            AccountSnapshot.objects.filter(channel=channel).aggregate(
+                first=Min("day"), last=Max("day")
+            )
+        )
     return span
 
 
@@ -242,19 +220,17 @@ def _channel_saving(sender, instance: Channel, update_fields=None, **kwargs) -> 
 
 @receiver(post_save, sender=Channel)
 def _channel_saved(sender, instance: Channel, created=False, **kwargs) -> None:
+    # A channel moved to another library moves its posts in the days' library groups.
     stored = getattr(instance, "_stored_library", None)
     if not created and stored is not None and stored != instance.library_id:
-        post_days_refresh_published(
-            (instance.pk, at)
-            for at in PostLatest.objects.filter(channel=instance).values_list(
-                "published_at", flat=True
-            )
-        )
+        _channel_refresh(instance, _channel_span(instance, account=False))
 
 
 @receiver(pre_delete, sender=Channel)
 def _channel_deleting(sender, instance: Channel, **kwargs) -> None:
-    instance._figures_span = _channel_span(instance)
+    span = _channel_span(instance)
+    span["published"] = list(span["published"])  # read now: they go with the channel
+    instance._figures_span = span
 
 
 @receiver(post_delete, sender=Channel)

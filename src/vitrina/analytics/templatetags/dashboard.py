@@ -13,24 +13,21 @@ register = template.Library()
 @register.simple_tag
 def day_rows(rows):
     """A table body of days with subscribers and visitors."""
-    return format_html_join(
-        "",
-        '<tr><td>{}</td><td class="number">{}</td><td class="number">{}</td></tr>',
-        (
-            (row["day"].strftime("%d.%m.%Y"), figure(row["followers"]), figure(row["visitors"]))
-            for row in rows
-        ),
-    )
+    return _dated_rows(rows, "day", "followers", "visitors")
 
 
 @register.simple_tag
 def week_rows(rows):
     """A table body of weeks (their Mondays) with posts and views."""
+    return _dated_rows(rows, "week", "posts", "views")
+
+
+def _dated_rows(rows, when: str, *figures: str):
     return format_html_join(
         "",
         '<tr><td>{}</td><td class="number">{}</td><td class="number">{}</td></tr>',
         (
-            (row["week"].strftime("%d.%m.%Y"), figure(row["posts"]), figure(row["views"]))
+            (row[when].strftime("%d.%m.%Y"), *(figure(row[name]) for name in figures))
             for row in rows
         ),
     )
