@@ -269,17 +269,17 @@ def _organisation_post_figures(organisation_id: int, scope: Scope, prev_from: da
             _add(previous, row)
         else:
             found["day"].append(row)
-    sums = {f"sum_{name}": Sum(name) for name in SUMS}
+    # Aliases apart from the field names: an aggregate may not share a field's name.
     for row in (
         days.filter(day__gte=scope.date_from, day__lte=scope.date_to)
         .exclude(kind="day")
         .values("kind", *(key for key in KEYS if key != "day"))
-        .annotate(**sums)
+        .annotate(**{f"sum_{name}": Sum(name) for name in SUMS})
         .order_by()
     ):
         sums = {name: row.pop(f"sum_{name}") or 0 for name in SUMS}
         found[row.pop("kind")].append({"day": None, **row, **sums})
-    return _gathered(found, {name: previous.get(name, 0) for name in SUMS}, scope.zone)
+    return _gathered(found, previous, scope.zone)
 
 
 def _gathered(found: dict, previous: dict, zone) -> dict:

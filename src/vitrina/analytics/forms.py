@@ -1,11 +1,9 @@
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from vitrina.analytics.importing import local_today
-from vitrina.channels.networks import Network
 from vitrina.content.models import Tag
 from vitrina.core.widgets import QuickChoiceField
 
@@ -128,21 +126,9 @@ class PostFiguresImportForm(forms.Form):
     )
 
 
-def _scope_choice(label, empty_label, field=QuickChoiceField) -> forms.ModelChoiceField:
+def _scope_choice(label, empty_label) -> forms.ModelChoiceField:
     """One of the dashboard's scope selects; its choices are set by the view."""
-    return field(label=label, queryset=None, required=False, empty_label=empty_label)
-
-
-class _ChannelChoice(QuickChoiceField):
-    """Channels named as everywhere ("ВКонтакте: …"), each network's name translated once
-    per select rather than once per channel: a region lists hundreds."""
-
-    def label_from_instance(self, obj):
-        names = self.__dict__.setdefault("_network_names", {})
-        key = (get_language(), obj.network)
-        if key not in names:
-            names[key] = str(Network(obj.network).label)
-        return f"{names[key]}: {obj.name}"
+    return QuickChoiceField(label=label, queryset=None, required=False, empty_label=empty_label)
 
 
 class DashboardForm(forms.Form):
@@ -153,7 +139,7 @@ class DashboardForm(forms.Form):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     library = _scope_choice(_("Library"), _("All libraries"))
-    channel = _scope_choice(_("Channel"), _("All channels"), _ChannelChoice)
+    channel = _scope_choice(_("Channel"), _("All channels"))
     rubric = _scope_choice(_("Rubric"), _("All rubrics"))
     series = _scope_choice(_("Series"), _("All series"))
     exhibition = _scope_choice(_("Virtual exhibition"), _("All exhibitions"))

@@ -84,13 +84,16 @@ def _zone(organisation_id: int) -> ZoneInfo:
 
 
 @transaction.atomic
-def post_days_refresh(organisation_id: int, days: Iterable[date]) -> None:
-    """Groups the organisation's posts published on ``days`` (in its time zone) again."""
+def post_days_refresh(
+    organisation_id: int, days: Iterable[date], zone: ZoneInfo | None = None
+) -> None:
+    """Groups the organisation's posts published on ``days`` (in its time zone, which the
+    caller may know already) again."""
     days = sorted(set(days))
     if not days:
         return
     _take_turn(organisation_id)
-    zone = _zone(organisation_id)
+    zone = zone or _zone(organisation_id)
     spans = _spans(days)
     kept = PostDay.objects.filter(organisation=organisation_id, day__gte=days[0], day__lte=days[-1])
     (kept.filter(day__in=days) if len(spans) > 1 else kept).delete()
@@ -137,14 +140,14 @@ def post_days_refresh_published(published: Iterable[tuple[int, datetime | None]]
             by_channel[channel_id].add(at)
     if not by_channel:
         return
-    days = defaultdict(set)
+    days, zones = defaultdict(set), {}
     for channel_id, organisation_id, zone_name in Channel.objects.filter(
         pk__in=by_channel
     ).values_list("pk", "organisation_id", "organisation__timezone"):
-        zone = ZoneInfo(zone_name)
+        zone = zones.setdefault(organisation_id, ZoneInfo(zone_name))
         days[organisation_id].update(at.astimezone(zone).date() for at in by_channel[channel_id])
     for organisation_id, organisation_days in days.items():
-        post_days_refresh(organisation_id, organisation_days)
+        post_days_refresh(organisation_id, organisation_days, zones[organisation_id])
 
 
 @transaction.atomic
@@ -165,7 +168,9 @@ def organisation_figures_rebuild(organisation_id: int) -> None:
         zone = _zone(organisation_id)
         first, last = span["first"].astimezone(zone).date(), span["last"].astimezone(zone).date()
         post_days_refresh(
-            organisation_id, (first + timedelta(days=n) for n in range((last - first).days + 1))
+            organisation_id,
+            (first + timedelta(days=n) for n in range((last - first).days + 1)),
+            zone,
         )
 
 
@@ -180,7 +185,7 @@ def _channel_refresh(channel: Channel, span: dict) -> None:
         organisation_days_refresh(organisation_id, span["first"], span["last"])
     zone = _zone(organisation_id)
     post_days_refresh(
-        organisation_id, {at.astimezone(zone).date() for at in span["published"] if at}
+        organisation_id, {at.astimezone(zone).date() for at in span["published"] if at}, zone
     )
 
 
