@@ -4,6 +4,7 @@ A membership limited to some libraries sees the posts of those libraries and pos
 no library that go to its channels; everything else of the organisation stays hidden.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -226,7 +227,7 @@ def media_in_order(*, membership: Membership, ids: list[int]) -> list[MediaAsset
 
 
 def media_recent(
-    *, membership: Membership, exclude: list[int] = (), limit: int = 24
+    *, membership: Membership, exclude: Iterable[int] = (), limit: int = 24
 ) -> list[MediaAsset]:
     """The newest pictures of the media library but ``exclude``, for the composer's picker."""
     return list(media_list(membership=membership).exclude(pk__in=list(exclude))[:limit])
