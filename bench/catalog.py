@@ -96,7 +96,7 @@ def main() -> None:
     from django.db import connection
 
     from vitrina.catalog.models import Record
-    from vitrina.catalog.services import record_import
+    from vitrina.catalog.services.imports import record_import
     from vitrina.core.models import Organisation
 
     call_command("migrate", interactive=False, verbosity=0)

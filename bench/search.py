@@ -50,7 +50,7 @@ def vocabulary(rng: random.Random, count: int) -> list[str]:
 def make_rows(count: int, organisation_id: int, seed: int = 7):
     """Tuples for COPY, in the column order of ``COLUMNS``."""
     from vitrina.catalog.bibrecord import BibRecord, Person
-    from vitrina.catalog.services import record_values
+    from vitrina.catalog.services.records import record_values
 
     rng = random.Random(seed)
     words = vocabulary(rng, 5000)

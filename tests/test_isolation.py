@@ -21,7 +21,8 @@ from tests.factories.catalog import ImportRunFactory, MemorableDateFactory, Reco
 from tests.images import image_bytes
 from vitrina.analytics.services import report_save
 from vitrina.catalog.bibrecord import BibRecord
-from vitrina.content.services import media_upload, template_save, text_block_save
+from vitrina.content.services.media import media_upload
+from vitrina.content.services.templates import template_save, text_block_save
 from vitrina.core.models import AuditEntry
 from vitrina.core.roles import Role
 from vitrina.core.services import api_token_create, invitation_create

@@ -31,7 +31,7 @@ from vitrina.analytics.services import (
 )
 from vitrina.channels.services import channel_set_archived
 from vitrina.content.models import PostMedia
-from vitrina.content.services import media_upload
+from vitrina.content.services.media import media_upload
 
 PERIODS = [
     (date(2025, 1, 1), date(2025, 1, 31)),  # a month beside December

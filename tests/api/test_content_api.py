@@ -1,10 +1,17 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.factories import PostFactory, RubricFactory, VariantFactory
+from tests.factories import (
+    ChannelFactory,
+    LibraryFactory,
+    OrganisationFactory,
+    PostFactory,
+    RubricFactory,
+    VariantFactory,
+)
 from tests.images import image_bytes
 from vitrina.content.models import Post
-from vitrina.content.services import media_upload
+from vitrina.content.services.media import media_upload
 from vitrina.content.states import VariantState
 from vitrina.core.roles import Role
 from vitrina.core.services import api_token_create
@@ -123,6 +130,27 @@ def test_a_claimed_post_answers_409(api, organisation, channel):
     assert response.status_code == 409
     assert response.json()["error"]["message"] == "Пост уже публикуется — изменить его нельзя"
     assert Post.objects.get(pk=post.pk).text != "Поздно"
+
+
+def test_a_refused_change_changes_nothing(api, organisation, channel):
+    """Valid fields with a channel or a picture the caller cannot use: the post stays as it was."""
+    created = api.send(
+        "post", "/organisations/cbs/posts", {"channel_ids": [channel.pk], "text": "Было"}
+    ).json()
+    url = f"/organisations/cbs/posts/{created['id']}"
+    other = OrganisationFactory(slug="other")
+    foreign_channel = ChannelFactory(library=LibraryFactory(organisation=other))
+    foreign_picture = media_upload(organisation=other, actor=None, data=image_bytes(), name="x.png")
+    for wrong in (
+        {"channel_ids": [channel.pk, foreign_channel.pk]},
+        {"media_ids": [foreign_picture.pk]},
+    ):
+        response = api.send("patch", url, {"title": "Стало", "text": "Стало", **wrong})
+        assert response.status_code == 400
+        post = Post.objects.get(pk=created["id"])
+        assert (post.title, post.text) == ("", "Было")
+        assert [v.channel_id for v in post.variants.all()] == [channel.pk]
+        assert not post.media_items.exists()
 
 
 @pytest.mark.parametrize("count", [2, 20])

@@ -1,10 +1,10 @@
 import pytest
 
-from vitrina.catalog import services
 from vitrina.catalog.connectors.irbis import IrbisClient, irbis_entries
 from vitrina.catalog.connectors.koha import KohaClient, koha_entries
 from vitrina.catalog.connectors.sru import SruClient, sru_entries
 from vitrina.catalog.models import Record, Source
+from vitrina.catalog.services import harvests as harvest_services
 from vitrina.core.exceptions import ServiceError
 
 from .http_doubles import TITLES
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def harvest(organisation, admin, source, label, entries):
-    return services.record_harvest(
+    return harvest_services.record_harvest(
         organisation=organisation, actor=admin, source=source, label=label, entries=entries
     )
 

@@ -4,8 +4,10 @@ import pytest
 from openpyxl import Workbook
 
 from tests.factories.catalog import RecordFactory
-from vitrina.catalog import services
 from vitrina.catalog.models import ImportRun, MemorableDate, Record
+from vitrina.catalog.services import covers as cover_services
+from vitrina.catalog.services import dates as date_services
+from vitrina.catalog.services import imports as import_services
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.models import AuditEntry
 
@@ -29,7 +31,7 @@ def books_file(encoding="cp1251", charset="89  ", titles=None):
 
 
 def run_import(organisation, admin, data, filename="export.iso", **kwargs):
-    return services.record_import(
+    return import_services.record_import(
         organisation=organisation, actor=admin, filename=filename, data=data, **kwargs
     )
 
@@ -147,21 +149,27 @@ def test_cover_fetch(organisation, admin, settings):
     try:
         record = RecordFactory(organisation=organisation)
         with pytest.raises(ServiceError, match="not a public address"):
-            services.record_cover_fetch(record=record, actor=admin, url=f"{server.url}/cover.png")
+            cover_services.record_cover_fetch(
+                record=record, actor=admin, url=f"{server.url}/cover.png"
+            )
         settings.CATALOG_COVER_ALLOW_PRIVATE = True
-        services.record_cover_fetch(record=record, actor=admin, url=f"{server.url}/cover.png")
+        cover_services.record_cover_fetch(record=record, actor=admin, url=f"{server.url}/cover.png")
         record.refresh_from_db()
         assert record.cover.name.endswith(".png") and record.cover_type == "image/png"
         with pytest.raises(ServiceError):
-            services.record_cover_fetch(record=record, actor=admin, url=f"{server.url}/page.html")
+            cover_services.record_cover_fetch(
+                record=record, actor=admin, url=f"{server.url}/page.html"
+            )
     finally:
         server.stop()
 
 
 def test_starter_set_is_loaded_once(organisation, admin):
-    created = services.memorable_date_load_starter_set(organisation=organisation, actor=admin)
+    created = date_services.memorable_date_load_starter_set(organisation=organisation, actor=admin)
     assert created >= 200
-    assert services.memorable_date_load_starter_set(organisation=organisation, actor=admin) == 0
+    assert (
+        date_services.memorable_date_load_starter_set(organisation=organisation, actor=admin) == 0
+    )
     bakulev = MemorableDate.objects.get(organisation=organisation, title__startswith="Бакулев")
     assert (bakulev.year, bakulev.month, bakulev.day) == (1890, 12, 7)
     health_day = MemorableDate.objects.get(title="Всемирный день здоровья")
@@ -169,14 +177,14 @@ def test_starter_set_is_loaded_once(organisation, admin):
 
 
 def test_memorable_date_import_updates_by_title(organisation, admin):
-    services.memorable_date_load_starter_set(organisation=organisation, actor=admin)
+    date_services.memorable_date_load_starter_set(organisation=organisation, actor=admin)
     csv_text = (
         "kind,title,date,description\n"
         "person,Бакулев Александр Николаевич,1890-12-07,кардиохирург из Кузбасской выставки\n"
         "person,Новая персона,1926,\n"
         "person,Ошибка,вчера,\n"
     )
-    result = services.memorable_date_import(
+    result = date_services.memorable_date_import(
         organisation=organisation, actor=admin, filename="dates.csv", data=csv_text.encode()
     )
     assert (result.created, result.updated, len(result.errors)) == (1, 1, 1)
@@ -184,6 +192,6 @@ def test_memorable_date_import_updates_by_title(organisation, admin):
         "кардиохирург"
     )
     with pytest.raises(ServiceError):
-        services.memorable_date_import(
+        date_services.memorable_date_import(
             organisation=organisation, actor=admin, filename="dates.json", data=b"{broken"
         )

@@ -5,7 +5,7 @@ from PIL import Image
 
 from tests.images import image_bytes
 from vitrina.content.images import MAX_SIDE, convert_image
-from vitrina.content.services import media_upload
+from vitrina.content.services.media import media_upload
 from vitrina.core.exceptions import ServiceError
 
 

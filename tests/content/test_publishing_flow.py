@@ -8,8 +8,12 @@ from django.utils import timezone
 from tests.images import image_bytes
 from tests.publishing.conftest import posts_on
 from vitrina.channels.networks import Network
-from vitrina.content import services
 from vitrina.content.models import Variant
+from vitrina.content.services import approval as approval_services
+from vitrina.content.services import media as media_services
+from vitrina.content.services import posts as post_services
+from vitrina.content.services import scheduling as scheduling_services
+from vitrina.content.services import variants as variant_services
 from vitrina.content.states import VariantState
 from vitrina.core.roles import Role
 from vitrina.publishing.dispatcher import claim_due
@@ -29,10 +33,10 @@ def test_composed_post_goes_out_and_is_deleted_from_the_network(
     editor = member_factory(role=Role.EDITOR)
     vk = connect(Network.VK)
     telegram = connect(Network.TELEGRAM)
-    picture = services.media_upload(
+    picture = media_services.media_upload(
         organisation=organisation, actor=editor.user, data=image_bytes(), name="cover.png"
     )
-    post = services.post_create(
+    post = post_services.post_create(
         organisation=organisation,
         actor=editor.user,
         channels=[vk, telegram],
@@ -41,11 +45,11 @@ def test_composed_post_goes_out_and_is_deleted_from_the_network(
         scheduled_at=timezone.now() + timedelta(hours=1),
     )
     telegram_variant = post.variants.get(channel=telegram)
-    services.variant_update(variant=telegram_variant, actor=editor.user, text="Коротко")
-    services.post_submit(post=post, actor=editor.user, membership=editor)
+    variant_services.variant_update(variant=telegram_variant, actor=editor.user, text="Коротко")
+    approval_services.post_submit(post=post, actor=editor.user, membership=editor)
     publish_due()
     assert set(post.variants.values_list("state", flat=True)) == {VariantState.SCHEDULED}
-    services.post_reschedule(
+    scheduling_services.post_reschedule(
         post=post, actor=editor.user, scheduled_at=timezone.now() - timedelta(seconds=1)
     )
     publish_due()
@@ -77,7 +81,7 @@ def test_composed_post_goes_out_and_is_deleted_from_the_network(
 
 def test_retry_and_check_buttons_call_the_engine(client, organisation, member_factory, channel):
     editor = member_factory(role=Role.EDITOR)
-    post = services.post_create(
+    post = post_services.post_create(
         organisation=organisation, actor=editor.user, channels=[channel], text="Текст"
     )
     variant = post.variants.get()

@@ -7,8 +7,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from tests.images import image_bytes
-from vitrina.content import importing, services
+from vitrina.content import importing
 from vitrina.content.models import GuestLink, Post
+from vitrina.content.services import guests as guest_services
+from vitrina.content.services import importing as import_services
+from vitrina.content.services import posts as post_services
+from vitrina.content.services import templates as template_services
 from vitrina.content.states import VariantState
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.models import Notification
@@ -44,7 +48,7 @@ def test_xlsx_plan_imports_good_rows_and_reports_bad_ones(editor, channel, teleg
             ["12.05.2030", "12:00", channel.name, "", "", ""],
         ]
     )
-    report = importing.plan_import(
+    report = import_services.plan_import(
         membership=editor,
         rows=importing.read_rows(data, "plan.xlsx"),
         images={"cover.png": image_bytes()},
@@ -64,7 +68,7 @@ def test_xlsx_plan_imports_good_rows_and_reports_bad_ones(editor, channel, teleg
 
 def test_csv_plan_with_semicolons(author, channel):
     data = f"дата;время;каналы;текст\n07.05.2030;09:30;{channel.name};Текст из CSV\n"
-    report = importing.plan_import(
+    report = import_services.plan_import(
         membership=author,
         rows=importing.read_rows(data.encode("utf-8-sig"), "plan.csv"),
         images={},
@@ -79,7 +83,9 @@ def test_csv_plan_with_semicolons(author, channel):
 )
 def test_unreadable_plans_are_refused(editor, data, name):
     with pytest.raises(ServiceError):
-        importing.plan_import(membership=editor, rows=importing.read_rows(data, name), images={})
+        import_services.plan_import(
+            membership=editor, rows=importing.read_rows(data, name), images={}
+        )
 
 
 def test_import_page(client, editor, organisation, channel):
@@ -94,7 +100,7 @@ def test_import_page(client, editor, organisation, channel):
 
 
 def test_guest_link_is_used_once(client, editor, organisation, library):
-    _link, token = services.guest_link_create(
+    _link, token = guest_services.guest_link_create(
         organisation=organisation, actor=editor.user, note="Читательница Анна", library=library
     )
     assert GuestLink.objects.get().token_hash != token
@@ -130,14 +136,14 @@ def test_guest_links_page_is_for_editors(client, editor, author, organisation):
 def test_templates_fill_placeholders(client, editor, organisation, library, channel, rubric):
     library.website_url = "https://lib.example.ru"
     library.save()
-    services.template_save(
+    template_services.template_save(
         organisation=organisation,
         actor=editor.user,
         name="Новинки",
         rubric=rubric,
         text="{библиотека} — новинки на {дата}. {сайт}",
     )
-    post = services.post_create(
+    post = post_services.post_create(
         organisation=organisation,
         actor=editor.user,
         channels=[channel],

@@ -5,10 +5,17 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tests.factories import ChannelFactory, PostFactory, RubricFactory, VariantFactory
+from tests.factories import (
+    ChannelFactory,
+    OrganisationFactory,
+    PostFactory,
+    RubricFactory,
+    VariantFactory,
+)
 from tests.images import image_bytes
-from vitrina.content import services
 from vitrina.content.models import MediaAsset, Post, PublishAttempt, Variant
+from vitrina.content.services import media as media_services
+from vitrina.content.services import posts as post_services
 from vitrina.content.states import VariantState
 
 
@@ -105,7 +112,7 @@ def test_media_upload_json_reports_each_file(author_client, organisation):
 def test_submit_approve_through_the_pages(
     author_client, client, organisation, channel, author, editor
 ):
-    post = services.post_create(
+    post = post_services.post_create(
         organisation=organisation,
         actor=author.user,
         channels=[channel],
@@ -126,7 +133,7 @@ def test_submit_approve_through_the_pages(
 
 
 def test_variant_edit_and_the_conflict_once_claimed(editor_client, organisation, channel, editor):
-    post = services.post_create(
+    post = post_services.post_create(
         organisation=organisation, actor=editor.user, channels=[channel], text="Общий текст"
     )
     variant = post.variants.get()
@@ -138,6 +145,72 @@ def test_variant_edit_and_the_conflict_once_claimed(editor_client, organisation,
     variant.save()
     response = editor_client.post(url, {f"v{variant.pk}-text": "Поздно"}, follow=True)
     assert "Пост уже публикуется — изменить его нельзя" in response.content.decode()
+
+
+def test_the_composer_saves_nothing_of_a_post_being_published(
+    editor_client, organisation, library, channel, editor
+):
+    """The post, its new pictures and the pictures' descriptions go in one call: a 409 from
+    the engine having claimed one variant leaves the media library as it was."""
+    asset = media_services.media_upload(
+        organisation=organisation, actor=editor.user, data=image_bytes(), name="a.png"
+    )
+    post = post_services.post_create(
+        organisation=organisation, actor=editor.user, channels=[channel], text="Было"
+    )
+    VariantFactory(post=post, channel=ChannelFactory(library=library), state="publishing")
+    url = f"/o/{organisation.slug}/posts/{post.pk}/edit/"
+    fields = {"channels": [channel.pk], "text": "Стало", "media": [asset.pk], "then": ""}
+    response = editor_client.post(
+        url,
+        {
+            **fields,
+            f"alt_{asset.pk}": "Новое описание",
+            "upload": [SimpleUploadedFile("b.png", image_bytes(colour=(1, 2, 3)))],
+        },
+    )
+    assert response.status_code == 200
+    assert "Пост уже публикуется — изменить его нельзя" in response.content.decode()
+    asset.refresh_from_db()
+    assert asset.alt_text == "" and MediaAsset.objects.count() == 1
+    post.refresh_from_db()
+    assert post.text == "Было"
+    autosave = editor_client.post(f"/o/{organisation.slug}/posts/{post.pk}/autosave/", fields)
+    assert autosave.status_code == 409 and autosave.json()["error"]["code"] == "conflict"
+
+
+def test_the_composer_keeps_the_pictures_order_and_ignores_foreign_ones(
+    author_client, organisation, channel, author
+):
+    first, second = (
+        media_services.media_upload(
+            organisation=organisation, actor=author.user, data=image_bytes(colour=c), name="p.png"
+        )
+        for c in ((1, 0, 0), (2, 0, 0))
+    )
+    other = OrganisationFactory(slug="other")
+    foreign = MediaAsset.objects.create(
+        organisation=other, original_name="x.png", sha256="f" * 64, width=1, height=1
+    )
+    response = author_client.post(
+        f"/o/{organisation.slug}/posts/new/",
+        {
+            "channels": [channel.pk],
+            "text": "Текст",
+            "media": [second.pk, str(foreign.pk)],
+            "media_add": [first.pk],
+            f"alt_{first.pk}": "Первая",
+            "then": "",
+        },
+    )
+    assert response.status_code == 302
+    post = Post.objects.get()
+    assert [item.asset_id for item in post.media_items.order_by("position")] == [
+        second.pk,
+        first.pk,
+    ]
+    first.refresh_from_db()
+    assert first.alt_text == "Первая"
 
 
 def test_post_page_shows_states_attempts_and_links(editor_client, organisation, channel):
@@ -165,7 +238,7 @@ def test_calendar_feed_and_drag_to_reschedule(
 ):
     rubric = RubricFactory(organisation=organisation, colour="#aa0000")
     moment = datetime(2030, 3, 5, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
-    post = services.post_create(
+    post = post_services.post_create(
         organisation=organisation,
         actor=editor.user,
         channels=[channel],
@@ -304,7 +377,7 @@ def test_authors_change_only_their_own_posts(
     from vitrina.core.roles import Role
 
     other = member_factory(role=Role.AUTHOR)
-    post = services.post_create(
+    post = post_services.post_create(
         organisation=organisation, actor=other.user, channels=[channel], text="Чужой"
     )
     variant = post.variants.get()
@@ -322,10 +395,10 @@ def test_authors_change_only_their_own_posts(
 
 
 def test_list_filters_by_author(client, organisation, channel, author, editor):
-    services.post_create(
+    post_services.post_create(
         organisation=organisation, actor=author.user, channels=[channel], text="Пост автора"
     )
-    services.post_create(
+    post_services.post_create(
         organisation=organisation, actor=editor.user, channels=[channel], text="Пост редактора"
     )
     client.force_login(editor.user)
@@ -356,14 +429,14 @@ def test_a_member_limited_to_a_library_sees_only_its_posts(
 
     branch = LibraryFactory(organisation=organisation, name="Филиал № 4")
     branch_channel = ChannelFactory(library=branch)
-    services.post_create(
+    post_services.post_create(
         organisation=organisation,
         actor=editor.user,
         channels=[channel],
         library=library,
         text="Пост центральной",
     )
-    own = services.post_create(
+    own = post_services.post_create(
         organisation=organisation,
         actor=editor.user,
         channels=[branch_channel],

@@ -158,3 +158,25 @@ def test_a_person_may_belong_to_several_organisations():
     MembershipFactory(user=user, role=Role.EDITOR)
     MembershipFactory(user=user, role=Role.ANALYST)
     assert Membership.objects.filter(user=user).count() == 2
+
+
+def test_user_update_keeps_the_persons_details_and_language():
+    user = UserFactory(full_name="Иванова", language="ru")
+    services.user_update(user=user, full_name="Иванова А. П.", email="a@lib.ru", language="en")
+    user.refresh_from_db()
+    assert (user.full_name, user.email, user.language) == ("Иванова А. П.", "a@lib.ru", "en")
+    with pytest.raises(ServiceError):
+        services.user_update(user=user, language="xx")
+    with pytest.raises(ServiceError):
+        services.user_update(user=user, is_staff=True)
+    user.refresh_from_db()
+    assert user.language == "en" and not user.is_staff
+
+
+def test_user_set_language():
+    user = UserFactory(language="ru")
+    services.user_set_language(user=user, language="en")
+    user.refresh_from_db()
+    assert user.language == "en"
+    with pytest.raises(ServiceError):
+        services.user_set_language(user=user, language="de")

@@ -226,3 +226,18 @@ def test_non_admins_see_settings_read_only(client, organisation, member_factory)
     assert response.status_code == 200
     assert "<form" not in response.content.decode().split("<main", 1)[1].split("</main>")[0]
     assert client.post(url("settings-home", organisation), {"name": "x"}).status_code == 403
+
+
+def test_profile_saves_the_details_through_the_service(admin_client, admin):
+    response = admin_client.post(
+        reverse("profile"),
+        {
+            "profile-full_name": "Новое имя",
+            "profile-email": "new@lib.ru",
+            "profile-language": "en",
+        },
+    )
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "en"
+    admin.refresh_from_db()
+    assert (admin.full_name, admin.email, admin.language) == ("Новое имя", "new@lib.ru", "en")

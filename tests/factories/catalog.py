@@ -3,7 +3,7 @@ import factory
 from tests.factories.core import OrganisationFactory
 from vitrina.catalog.bibrecord import BibRecord, Person
 from vitrina.catalog.models import ImportRun, MemorableDate, Record, Source
-from vitrina.catalog.services import record_values, records_index
+from vitrina.catalog.services.records import record_values, records_index
 
 
 class RecordFactory(factory.django.DjangoModelFactory):

@@ -27,8 +27,9 @@ from vitrina.analytics.services import (
     post_snapshots_save,
     report_save,
 )
-from vitrina.content import services as content_services
 from vitrina.content.models import Post, PostMedia, Rubric, Tag, Variant
+from vitrina.content.services.media import media_upload
+from vitrina.content.services.rubrics import series_save
 from vitrina.content.states import VariantState
 
 YEAR_START, YEAR_END = date(2020, 1, 1), date(2020, 12, 31)
@@ -162,9 +163,7 @@ def load(context: dict) -> None:
     polls = iter(POLLS)
     posts = []  # (published, title, rubric, series, views, likes, reposts)
     for name, rubric, count, views, likes, reposts, months in EXHIBITIONS:
-        series = content_services.series_save(
-            organisation=knmb, actor=admin, name=name, rubric=rubrics[rubric]
-        )
+        series = series_save(organisation=knmb, actor=admin, name=name, rubric=rubrics[rubric])
         months = list(months)
         for index, (share, like, repost) in enumerate(
             zip(
@@ -273,7 +272,7 @@ def _picture(knmb, admin):
     """A plain picture for the demo's illustrated posts, drawn here rather than shipped."""
     buffer = BytesIO()
     Image.new("RGB", (640, 400), (46, 94, 140)).save(buffer, format="PNG")
-    return content_services.media_upload(
+    return media_upload(
         organisation=knmb,
         actor=admin,
         data=buffer.getvalue(),

@@ -78,8 +78,8 @@ API_FIELDS = (*selectors.LIST_FIELDS, "data", "subjects", "url", "source", "exte
 def record_list(request, org_slug: str, filters: Query[RecordFilterIn]):
     membership = membership_or_404(request, org_slug)
     return selectors.record_list(
-        membership=membership, filters=selectors.RecordFilter(**filters.dict())
-    ).only(*API_FIELDS)
+        membership=membership, filters=selectors.RecordFilter(**filters.dict()), fields=API_FIELDS
+    )
 
 
 @router.get(

@@ -8,8 +8,13 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from vitrina.api.auth import membership_allowed, membership_or_404
 from vitrina.api.errors import ApiError
 from vitrina.api.schemas import ErrorOut
-from vitrina.content import selectors, services
+from vitrina.content import selectors
 from vitrina.content.models import Post, Variant
+from vitrina.content.services import approval as approval_services
+from vitrina.content.services import media as media_services
+from vitrina.content.services import posts as post_services
+from vitrina.content.services import scheduling as scheduling_services
+from vitrina.content.services import variants as variant_services
 from vitrina.content.states import VariantState
 from vitrina.core import rules
 from vitrina.core.models import Membership
@@ -231,19 +236,15 @@ def _fields(membership: Membership, data: dict) -> dict:
                 raise ApiError(400, "invalid", f"No such {name}.", {"field": key})
             fields[name] = obj
         elif key == "channel_ids":
-            channels = list(selectors.postable_channels(membership=membership).filter(pk__in=value))
+            channels = selectors.postable_channels_in_order(membership=membership, ids=value)
             if len(channels) != len(set(value)):
                 raise ApiError(400, "invalid", "No such channel.", {"field": "channel_ids"})
-            order = {pk: index for index, pk in enumerate(value)}
-            fields["channels"] = sorted(channels, key=lambda c: order[c.pk])
+            fields["channels"] = channels
         elif key == "media_ids":
-            assets = {
-                asset.pk: asset
-                for asset in selectors.media_list(membership=membership).filter(pk__in=value)
-            }
-            if len(assets) != len(set(value)):
+            media = selectors.media_in_order(membership=membership, ids=value)
+            if len(media) != len(set(value)):
                 raise ApiError(400, "invalid", "No such picture.", {"field": "media_ids"})
-            fields["media"] = [assets[pk] for pk in dict.fromkeys(value)]
+            fields["media"] = media
         elif key == "about_people":
             fields[key] = bool(value)
         elif key in {"title", "text", "link_url", "poll_question"}:
@@ -294,8 +295,8 @@ def post_list(
 def post_create(request, org_slug: str, payload: PostIn):
     membership = _writer(request, org_slug)
     fields = _fields(membership, payload.dict())
-    post = services.post_create(
-        organisation=membership.organisation,
+    post = post_services.post_compose(
+        membership=membership,
         actor=request.auth,
         source=Post.Source.API,
         channels=fields.pop("channels", []),
@@ -326,7 +327,7 @@ def post_update(request, org_slug: str, post_id: int, payload: PostPatch):
     membership = _writer(request, org_slug)
     post = _own(request, membership, post_id)
     fields = _fields(membership, payload.dict(exclude_unset=True))
-    services.post_update(post=post, actor=request.auth, membership=membership, **fields)
+    post_services.post_compose(membership=membership, actor=request.auth, post=post, **fields)
     return _fresh(membership, post)
 
 
@@ -340,7 +341,7 @@ def post_delete(request, org_slug: str, post_id: int):
     post = _post(membership, post_id)
     if not rules.can_publish(membership) and post.author_id != request.auth.pk:
         raise ApiError(403, "forbidden", "Only editors delete others' posts.")
-    services.post_delete(post=post, actor=request.auth)
+    post_services.post_delete(post=post, actor=request.auth)
     return Status(204, None)
 
 
@@ -355,7 +356,7 @@ def variant_update(request, org_slug: str, post_id: int, variant_id: int, payloa
     variant = selectors.variant_get(membership=membership, post=post, pk=variant_id)
     if variant is None:
         raise ApiError(404, "not_found", "No such variant.")
-    services.variant_update(
+    variant_services.variant_update(
         variant=variant, actor=request.auth, text=payload.text, membership=membership
     )
     fresh = _post(membership, post.pk)
@@ -370,7 +371,7 @@ def variant_update(request, org_slug: str, post_id: int, variant_id: int, payloa
 def post_submit(request, org_slug: str, post_id: int):
     membership = _writer(request, org_slug)
     post = _own(request, membership, post_id)
-    services.post_submit(post=post, actor=request.auth, membership=membership)
+    approval_services.post_submit(post=post, actor=request.auth, membership=membership)
     return _fresh(membership, post)
 
 
@@ -384,7 +385,7 @@ def post_approve(request, org_slug: str, post_id: int):
     post = _post(membership, post_id)
     if not rules.can_publish(membership):
         raise ApiError(403, "forbidden", "Only editors approve posts.")
-    services.post_approve(post=post, actor=request.auth, membership=membership)
+    approval_services.post_approve(post=post, actor=request.auth, membership=membership)
     return _fresh(membership, post)
 
 
@@ -398,7 +399,7 @@ def post_return(request, org_slug: str, post_id: int, payload: ReturnIn):
     post = _post(membership, post_id)
     if not rules.can_publish(membership):
         raise ApiError(403, "forbidden", "Only editors approve posts.")
-    services.post_return(
+    approval_services.post_return(
         post=post, actor=request.auth, membership=membership, comment=payload.comment
     )
     return _fresh(membership, post)
@@ -412,7 +413,9 @@ def post_return(request, org_slug: str, post_id: int, payload: ReturnIn):
 def post_reschedule(request, org_slug: str, post_id: int, payload: RescheduleIn):
     membership = _writer(request, org_slug)
     post = _own(request, membership, post_id)
-    services.post_reschedule(post=post, actor=request.auth, scheduled_at=payload.scheduled_at)
+    scheduling_services.post_reschedule(
+        post=post, actor=request.auth, scheduled_at=payload.scheduled_at
+    )
     return _fresh(membership, post)
 
 
@@ -426,7 +429,7 @@ def post_cancel(request, org_slug: str, post_id: int):
     post = _post(membership, post_id)
     if not rules.can_publish(membership) and post.author_id != request.auth.pk:
         raise ApiError(403, "forbidden", "Only editors cancel others' posts.")
-    services.post_cancel(post=post, actor=request.auth)
+    scheduling_services.post_cancel(post=post, actor=request.auth)
     return _fresh(membership, post)
 
 
@@ -554,7 +557,7 @@ def media_list(request, org_slug: str):
 )
 def media_upload(request, org_slug: str, file: UploadedFile = UPLOAD, alt_text: str = ALT_TEXT):
     membership = _writer(request, org_slug)
-    asset = services.media_upload(
+    asset = media_services.media_upload(
         organisation=membership.organisation,
         actor=request.auth,
         data=file.read(),

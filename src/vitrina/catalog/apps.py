@@ -8,6 +8,7 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalogue")
 
     def ready(self):
+        # Modules that use models are imported once the app registry is ready.
         from vitrina.catalog import demo
         from vitrina.core import navigation
         from vitrina.demo import build

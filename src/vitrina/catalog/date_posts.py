@@ -17,8 +17,9 @@ from vitrina.catalog.covers import render_cover
 from vitrina.catalog.gost import describe_short
 from vitrina.catalog.models import MemorableDate, Record
 from vitrina.channels.models import Channel
-from vitrina.content import services as content
 from vitrina.content.models import Post
+from vitrina.content.services.media import media_upload
+from vitrina.content.services.posts import post_create
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.models import Membership, User
 
@@ -111,7 +112,7 @@ def memorable_post_create(
         picture, name = render_cover(books[0].title, author), f"record-{books[0].pk}.png"
     else:
         picture, name = render_cover(headline(occurrence)), f"date-{date.pk}.png"
-    cover = content.media_upload(
+    cover = media_upload(
         organisation=organisation, actor=actor, data=picture, name=name, alt_text=date.title
     )
     scheduled_at = None
@@ -120,7 +121,7 @@ def memorable_post_create(
         scheduled_at = datetime.datetime.combine(
             occurrence.date, datetime.time(POST_HOUR), tzinfo=zone
         )
-    return content.post_create(
+    return post_create(
         organisation=organisation,
         actor=actor,
         channels=channels,

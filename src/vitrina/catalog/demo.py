@@ -8,10 +8,11 @@ import datetime
 
 from django.utils import timezone
 
-from vitrina.catalog import services
 from vitrina.catalog.bibrecord import BibRecord, Person
 from vitrina.catalog.marc import Entry
 from vitrina.catalog.models import Source
+from vitrina.catalog.services import dates as date_services
+from vitrina.catalog.services import records as record_services
 
 P = Person
 
@@ -70,11 +71,11 @@ def load(context: dict) -> None:
         Entry(number=number, offset=0, record=record)
         for number, record in enumerate(demo_books(), start=1)
     ]
-    services.records_store(
+    record_services.records_store(
         organisation=knmb,
         source=Source.MANUAL,
         entries=entries,
         received_on=today - datetime.timedelta(days=14),
     )
     for organisation in context["organisations"].values():
-        services.memorable_date_load_starter_set(organisation=organisation, actor=admin)
+        date_services.memorable_date_load_starter_set(organisation=organisation, actor=admin)

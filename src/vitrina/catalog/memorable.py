@@ -403,6 +403,7 @@ def import_csv(data: bytes, *, encoding: str | None = None) -> ImportResult:
 
 
 def import_xlsx(data: bytes) -> ImportResult:
+    # openpyxl takes a while to import; only a workbook needs it.
     from openpyxl import load_workbook
 
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -12,11 +12,14 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Concat
 
 from vitrina.catalog import memorable
-from vitrina.catalog.models import ImportRun, MemorableDate, Record
+from vitrina.catalog.models import ColumnMapping, ImportRun, MemorableDate, Record
 from vitrina.catalog.stemmer import stems
+from vitrina.channels.models import Channel
+from vitrina.channels.selectors import channel_list
 from vitrina.core.models import Membership
 
 LIST_FIELDS = (
@@ -62,7 +65,13 @@ def _words_match(records: QuerySet[Record], text: str, *, prefix: str = "") -> Q
     return records
 
 
-def record_list(*, membership: Membership, filters: RecordFilter | None = None) -> QuerySet:
+def record_list(
+    *,
+    membership: Membership,
+    filters: RecordFilter | None = None,
+    fields: tuple[str, ...] = LIST_FIELDS,
+) -> QuerySet:
+    """The records that match ``filters``, newest arrivals first, with ``fields`` read."""
     filters = filters or RecordFilter()
     records = Record.objects.filter(organisation=membership.organisation)
     for text, prefix in (
@@ -84,9 +93,15 @@ def record_list(*, membership: Membership, filters: RecordFilter | None = None) 
         records = records.filter(received_on__gte=filters.received_from)
     if filters.received_to:
         records = records.filter(received_on__lte=filters.received_to)
-    return records.only(*LIST_FIELDS).order_by(
-        F("received_on").desc(nulls_last=True), "title", "pk"
-    )
+    return records.only(*fields).order_by(F("received_on").desc(nulls_last=True), "title", "pk")
+
+
+def record_export_list(
+    *, membership: Membership, filters: RecordFilter | None, limit: int
+) -> QuerySet[Record]:
+    """The found records with what a list of literature needs, at most ``limit``."""
+    fields = ("title", "description", "data")
+    return record_list(membership=membership, filters=filters, fields=fields)[:limit]
 
 
 def record_get(*, membership: Membership, pk: int) -> Record | None:
@@ -133,3 +148,22 @@ def memorable_date_upcoming(
         for date in MemorableDate.objects.filter(organisation=membership.organisation)
     ]
     return memorable.upcoming(entries, today=today, days=days)
+
+
+def memorable_date_ids(*, membership: Membership) -> dict[str, int]:
+    """Each date's id by its kind and title ("person:Толстой Л. Н."), to find a coming one."""
+    return dict(
+        MemorableDate.objects.filter(organisation=membership.organisation).values_list(
+            Concat("kind", Value(":"), "title"), "pk"
+        )
+    )
+
+
+def column_mapping_get(*, membership: Membership) -> ColumnMapping | None:
+    return ColumnMapping.objects.filter(organisation=membership.organisation).first()
+
+
+def channels_chosen(*, membership: Membership, ids: list[str]) -> list[Channel]:
+    """The channels of the membership named by these ids (as a form sends them)."""
+    wanted = [int(pk) for pk in ids if str(pk).isdigit()]
+    return list(channel_list(membership=membership).filter(pk__in=wanted))

@@ -154,6 +154,7 @@ def read_csv(
 
 
 def read_xlsx(data: bytes, *, columns: dict | None = None) -> Iterator[Entry]:
+    # openpyxl takes a while to import; only a workbook needs it.
     from openpyxl import load_workbook
 
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -27,6 +27,6 @@ class CatalogueTask(Task):
 
 @app.task(base=CatalogueTask, name="vitrina.catalogue_import", ignore_result=True)
 def record_import_task(run_id: int) -> None:
-    from vitrina.catalog.services import record_import_run
+    from vitrina.catalog.services.imports import record_import_run
 
     record_import_run(run_id=run_id)

@@ -3,8 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Value
-from django.db.models.functions import Concat
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from vitrina.catalog import memorable, rules, selectors, services
+from vitrina.catalog import memorable, rules, selectors
 from vitrina.catalog.bibrecord import from_dict
 from vitrina.catalog.booklist import booklist_docx, booklist_text
 from vitrina.catalog.covers import render_cover
@@ -27,7 +25,11 @@ from vitrina.catalog.forms import (
     RecordSearchForm,
 )
 from vitrina.catalog.gost import describe_short
-from vitrina.catalog.models import ColumnMapping, MemorableDate
+from vitrina.catalog.models import MemorableDate
+from vitrina.catalog.services import columns as column_services
+from vitrina.catalog.services import covers as cover_services
+from vitrina.catalog.services import dates as date_services
+from vitrina.catalog.services import imports as import_services
 from vitrina.channels.selectors import channel_list
 from vitrina.core import rules as core_rules
 from vitrina.core.exceptions import ServiceError
@@ -88,8 +90,9 @@ def record_export(request, file_format):
     """The found records as a list of literature: DOCX to print or text for a post."""
     form = RecordSearchForm(request.GET or None)
     filters = selectors.RecordFilter(**form.cleaned_data) if form.is_valid() else None
-    records = selectors.record_list(membership=request.membership, filters=filters)
-    records = records.only("title", "description", "data")[:EXPORT_LIMIT]
+    records = selectors.record_export_list(
+        membership=request.membership, filters=filters, limit=EXPORT_LIMIT
+    )
     today = timezone.localdate()
     filename = f"literature-{request.organisation.slug}-{today:%Y-%m-%d}"
     if file_format == "docx":
@@ -153,7 +156,7 @@ def record_cover_fetch(request, record_id):
     form = CoverFetchForm(request.POST)
     if form.is_valid():
         try:
-            services.record_cover_fetch(
+            cover_services.record_cover_fetch(
                 record=record, actor=request.user, url=form.cleaned_data["url"]
             )
             messages.success(request, _("The cover is saved."))
@@ -170,7 +173,7 @@ def record_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            run = services.record_import_queue(
+            run = import_services.record_import_queue(
                 organisation=request.organisation,
                 actor=request.user,
                 filename=upload.name,
@@ -189,11 +192,11 @@ def record_import(request):
 @require(rules.can_manage_catalogue)
 def column_mapping(request):
     """The names this organisation's library system gives the columns of its exports."""
-    mapping = ColumnMapping.objects.filter(organisation=request.organisation).first()
+    mapping = selectors.column_mapping_get(membership=request.membership)
     form = ColumnMappingForm(request.POST or None, columns=mapping.columns if mapping else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.column_mapping_save(
+            column_services.column_mapping_save(
                 organisation=request.organisation, actor=request.user, columns=form.columns()
             )
             messages.success(request, _("Saved. The next imports recognise these columns."))
@@ -229,11 +232,7 @@ def date_list(request):
         membership=request.membership, today=today, days=days
     )
     # Each coming date with its id, for the button that writes a post about it.
-    ids = dict(
-        MemorableDate.objects.filter(organisation=request.organisation).values_list(
-            Concat("kind", Value(":"), "title"), "pk"
-        )
-    )
+    ids = selectors.memorable_date_ids(membership=request.membership)
     rows = [(item, ids.get(f"{item.entry.kind}:{item.title}")) for item in upcoming]
     return render(
         request,
@@ -264,10 +263,8 @@ def date_post(request, date_id):
     occurrence = find_occurrence(date, what=what, on=on, today=timezone.localdate())
     if occurrence is None:
         raise Http404
-    channels = list(
-        channel_list(membership=request.membership).filter(
-            pk__in=[pk for pk in request.POST.getlist("channels") if pk.isdigit()]
-        )
+    channels = selectors.channels_chosen(
+        membership=request.membership, ids=request.POST.getlist("channels")
     )
     try:
         post = memorable_post_create(
@@ -293,7 +290,7 @@ def date_import(request):
         return redirect("catalog:dates", org=request.organisation.slug)
     upload = form.cleaned_data["file"]
     try:
-        result = services.memorable_date_import(
+        result = date_services.memorable_date_import(
             organisation=request.organisation,
             actor=request.user,
             filename=upload.name,
@@ -315,7 +312,7 @@ def date_import(request):
 @require(rules.can_manage_catalogue)
 @require_POST
 def date_starter_set(request):
-    created = services.memorable_date_load_starter_set(
+    created = date_services.memorable_date_load_starter_set(
         organisation=request.organisation, actor=request.user
     )
     messages.success(
@@ -369,11 +366,11 @@ def date_edit(request, date_id=None):
         )
         try:
             if date is None:
-                services.memorable_date_create(
+                date_services.memorable_date_create(
                     organisation=request.organisation, actor=request.user, entry=entry
                 )
             else:
-                services.memorable_date_update(date=date, actor=request.user, entry=entry)
+                date_services.memorable_date_update(date=date, actor=request.user, entry=entry)
             messages.success(request, _("Saved."))
             return redirect("catalog:dates", org=request.organisation.slug)
         except ServiceError as error:
@@ -385,6 +382,6 @@ def date_edit(request, date_id=None):
 @require_POST
 def date_delete(request, date_id):
     date = _date_or_404(request, date_id)
-    services.memorable_date_delete(date=date, actor=request.user)
+    date_services.memorable_date_delete(date=date, actor=request.user)
     messages.success(request, _("The date is deleted."))
     return redirect("catalog:dates", org=request.organisation.slug)

@@ -8,6 +8,7 @@ class ContentConfig(AppConfig):
     verbose_name = _("Content")
 
     def ready(self):
+        # Modules that use models are imported once the app registry is ready.
         from vitrina.core import navigation
 
         navigation.register(

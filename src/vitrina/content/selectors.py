@@ -4,10 +4,11 @@ A membership limited to some libraries sees the posts of those libraries and pos
 no library that go to its channels; everything else of the organisation stays hidden.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from vitrina.channels.models import Channel
 from vitrina.channels.selectors import channel_list
@@ -157,7 +158,11 @@ def media_get(*, membership: Membership, pk: int) -> MediaAsset | None:
 
 def slot_list(*, membership: Membership) -> QuerySet[PostingSlot]:
     channels = channel_list(membership=membership)
-    return PostingSlot.objects.filter(channel__in=channels).select_related("channel")
+    return (
+        PostingSlot.objects.filter(channel__in=channels)
+        .select_related("channel")
+        .order_by("channel__name", "weekday", "time")
+    )
 
 
 def slot_get(*, membership: Membership, pk: int) -> PostingSlot | None:
@@ -213,3 +218,71 @@ def author_list(*, membership: Membership) -> QuerySet[User]:
     return User.objects.filter(
         memberships__organisation=membership.organisation, memberships__role__in=roles
     ).order_by("full_name", "username")
+
+
+def media_in_order(*, membership: Membership, ids: list[int]) -> list[MediaAsset]:
+    """The organisation's pictures with these ids, in the order given; unknown ids are left out."""
+    assets = {asset.pk: asset for asset in media_list(membership=membership).filter(pk__in=ids)}
+    return [assets[pk] for pk in dict.fromkeys(ids) if pk in assets]
+
+
+def media_recent(
+    *, membership: Membership, exclude: Iterable[int] = (), limit: int = 24
+) -> list[MediaAsset]:
+    """The newest pictures of the media library but ``exclude``, for the composer's picker."""
+    return list(media_list(membership=membership).exclude(pk__in=list(exclude))[:limit])
+
+
+def postable_channels_in_order(*, membership: Membership, ids: list[int]) -> list[Channel]:
+    """The postable channels with these ids, in the order given; unknown ids are left out."""
+    channels = {
+        channel.pk: channel
+        for channel in postable_channels(membership=membership).filter(pk__in=ids)
+    }
+    return [channels[pk] for pk in dict.fromkeys(ids) if pk in channels]
+
+
+def series_posts(*, membership: Membership, series: Series, limit: int) -> QuerySet[Post]:
+    """The series' posts in the order they go out, for the pages that show a series."""
+    return (
+        post_list(membership=membership)
+        .filter(series=series)
+        .order_by("scheduled_at", "pk")[:limit]
+    )
+
+
+@dataclass
+class TaxonomyCounts:
+    rubrics: QuerySet[Rubric]
+    series: QuerySet[Series]
+    tags: QuerySet[Tag]
+
+
+def taxonomy_with_counts(
+    *, membership: Membership, week_start: datetime, week_end: datetime
+) -> TaxonomyCounts:
+    """Rubrics with their posts in all and in the week, series and tags with their posts."""
+    return TaxonomyCounts(
+        rubrics=rubric_list(membership=membership).annotate(
+            post_count=Count("posts", distinct=True),
+            week_count=Count(
+                "posts",
+                filter=Q(posts__scheduled_at__gte=week_start, posts__scheduled_at__lt=week_end),
+                distinct=True,
+            ),
+        ),
+        series=series_list(membership=membership).annotate(post_count=Count("posts")),
+        tags=tag_list(membership=membership).annotate(post_count=Count("posts")),
+    )
+
+
+def template_get(*, membership: Membership, pk: int) -> Template | None:
+    return template_list(membership=membership).filter(pk=pk).first()
+
+
+def text_block_get(*, membership: Membership, pk: int) -> TextBlock | None:
+    return text_block_list(membership=membership).filter(pk=pk).first()
+
+
+def recurrence_post_count(*, recurrence: Recurrence) -> int:
+    return recurrence.posts.count()

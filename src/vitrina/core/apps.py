@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Organisations and people")
 
     def ready(self):
+        # Modules that use models are imported once the app registry is ready.
         from vitrina.core import navigation, rules, signals  # noqa: F401
 
         navigation.register(

@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vitrina.core import throttle
+from vitrina.core import selectors, throttle
 from vitrina.core.models import Library, Organisation, User
 from vitrina.core.roles import ROLE_HELP, Role
 
@@ -101,10 +101,9 @@ class LibraryForm(forms.ModelForm):
     def __init__(self, *args, organisation: Organisation, **kwargs):
         kwargs.setdefault("instance", Library(organisation=organisation))
         super().__init__(*args, **kwargs)
-        parents = Library.objects.filter(organisation=organisation, archived_at__isnull=True)
-        if self.instance.pk:
-            parents = parents.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = parents
+        self.fields["parent"].queryset = selectors.organisation_libraries(
+            organisation=organisation, exclude_pk=self.instance.pk
+        )
         self.fields["parent"].required = False
         self.fields["name"].error_messages["required"] = _("Enter the library's name.")
 
@@ -125,8 +124,8 @@ class MembershipForm(forms.Form):
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["libraries"].queryset = Library.objects.filter(
-            organisation=organisation, archived_at__isnull=True
+        self.fields["libraries"].queryset = selectors.organisation_libraries(
+            organisation=organisation
         ).order_by("name")
 
 
@@ -156,7 +155,7 @@ class RegistrationForm(forms.Form):
 
     def clean_username(self):
         username = self.cleaned_data["username"]
-        if User.objects.filter(username__iexact=username).exists():
+        if selectors.username_taken(username):
             raise forms.ValidationError(_("This user name is taken."))
         return username
 

@@ -2,7 +2,15 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from vitrina.core.models import AuditEntry, Invitation, Library, Membership, Organisation, User
+from vitrina.core.models import (
+    ApiToken,
+    AuditEntry,
+    Invitation,
+    Library,
+    Membership,
+    Organisation,
+    User,
+)
 from vitrina.core.rules import limited_library_ids
 
 
@@ -63,6 +71,16 @@ def library_get(*, membership: Membership, pk: int) -> Library | None:
     return library_list(membership=membership, include_archived=True).filter(pk=pk).first()
 
 
+def organisation_libraries(
+    *, organisation: Organisation, exclude_pk: int | None = None
+) -> QuerySet[Library]:
+    """Every library of the organisation that is not archived, for choosing one in a form."""
+    libraries = Library.objects.filter(organisation=organisation, archived_at__isnull=True)
+    if exclude_pk is not None:
+        libraries = libraries.exclude(pk=exclude_pk)
+    return libraries
+
+
 def member_list(
     *, organisation: Organisation, include_inactive: bool = True
 ) -> QuerySet[Membership]:
@@ -108,3 +126,16 @@ def organisations_of(user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         memberships__user=user, memberships__is_active=True
     ).order_by("name")
+
+
+def api_token_list(*, user: User) -> QuerySet[ApiToken]:
+    """The person's tokens still in force."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+
+
+def api_token_get(*, user: User, pk: int) -> ApiToken | None:
+    return ApiToken.objects.filter(user=user, pk=pk).first()
+
+
+def username_taken(username: str) -> bool:
+    return User.objects.filter(username__iexact=username).exists()

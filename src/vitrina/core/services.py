@@ -374,6 +374,34 @@ def user_create(
     return user
 
 
+USER_FIELDS = ("full_name", "email", "language")
+
+
+@transaction.atomic
+def user_update(*, user: User, **fields) -> User:
+    """The person's own details: name, e-mail and the interface language."""
+    # Re-read: a bound form may already have written the new values onto the instance.
+    user = User.objects.select_for_update().get(pk=user.pk)
+    for name, value in fields.items():
+        if name not in USER_FIELDS:
+            raise ServiceError(f"Unknown field {name}")
+        setattr(user, name, value)
+    if user.language not in dict(settings.LANGUAGES):
+        raise ServiceError(_("Choose a language of the interface."), field="language")
+    user.save(update_fields=list(fields))
+    return user
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    """Keeps the person's choice of language on their account."""
+    if language not in dict(settings.LANGUAGES):
+        raise ServiceError(_("Choose a language of the interface."), field="language")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user
+
+
 # API tokens ------------------------------------------------------------------------------
 
 TOKEN_PREFIX = "vt_"

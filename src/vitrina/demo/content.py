@@ -11,7 +11,11 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from vitrina.channels.networks import Network
-from vitrina.content import services
+from vitrina.content.services import approval as approval_services
+from vitrina.content.services import posts as post_services
+from vitrina.content.services import rubrics as rubric_services
+from vitrina.content.services import scheduling as scheduling_services
+from vitrina.content.services import templates as template_services
 from vitrina.core.models import Membership
 
 KNMB_RUBRICS = [
@@ -74,7 +78,7 @@ def load(context: dict) -> None:
     rubrics = {}
     for organisation, rows in ((knmb, KNMB_RUBRICS), (mednogorsk, MEDNOGORSK_RUBRICS)):
         for name, colour, per_week, campaign in rows:
-            rubrics[(organisation.slug, name)] = services.rubric_save(
+            rubrics[(organisation.slug, name)] = rubric_services.rubric_save(
                 organisation=organisation,
                 actor=admin,
                 name=name,
@@ -84,7 +88,7 @@ def load(context: dict) -> None:
             )
     series = {}
     for name, rubric, starts_on in KNMB_SERIES:
-        series[name] = services.series_save(
+        series[name] = rubric_services.series_save(
             organisation=knmb,
             actor=admin,
             name=name,
@@ -99,7 +103,7 @@ def load(context: dict) -> None:
     zone = ZoneInfo(library.timezone)
     today = timezone.now().astimezone(zone).date()
     for days, at, rubric, series_name, text in KNMB_POSTS:
-        post = services.post_create(
+        post = post_services.post_create(
             organisation=knmb,
             actor=admin,
             channels=[group],
@@ -109,10 +113,10 @@ def load(context: dict) -> None:
             text=text,
             scheduled_at=datetime.combine(today + timedelta(days=days), at, tzinfo=zone),
         )
-        services.post_submit(post=post, actor=admin, membership=membership)
+        approval_services.post_submit(post=post, actor=admin, membership=membership)
     # One draft an author sends for approval, so editors have something to approve.
     author = context["users"]["author"]
-    draft = services.post_create(
+    draft = post_services.post_create(
         organisation=knmb,
         actor=author,
         channels=[group],
@@ -121,13 +125,13 @@ def load(context: dict) -> None:
         text="Электронная доставка документов: статьи из медицинских журналов по заявке.",
         scheduled_at=datetime.combine(today + timedelta(days=7), time(10, 0), tzinfo=zone),
     )
-    services.post_submit(
+    approval_services.post_submit(
         post=draft,
         actor=author,
         membership=Membership.objects.get(user=author, organisation=knmb),
     )
 
-    services.template_save(
+    template_services.template_save(
         organisation=knmb,
         actor=admin,
         name="Новые поступления",
@@ -137,7 +141,7 @@ def load(context: dict) -> None:
             "Заказать книги можно в электронном каталоге: {каталог}"
         ),
     )
-    services.text_block_save(
+    template_services.text_block_save(
         organisation=knmb,
         actor=admin,
         name="Адрес и часы работы",
@@ -148,4 +152,6 @@ def load(context: dict) -> None:
         if channel.organisation_id != mednogorsk.pk or channel.network != Network.OK:
             continue
         for weekday in (1, 3):
-            services.slot_add(channel=channel, actor=admin, weekday=weekday, at=time(10, 0))
+            scheduling_services.slot_add(
+                channel=channel, actor=admin, weekday=weekday, at=time(10, 0)
+            )

@@ -8,6 +8,7 @@ class ExhibitionsConfig(AppConfig):
     verbose_name = _("Virtual exhibitions")
 
     def ready(self):
+        # Modules that use models are imported once the app registry is ready.
         from vitrina.demo import build
         from vitrina.exhibitions import demo
 

@@ -24,11 +24,9 @@ class ExhibitionForm(forms.Form):
         empty_label=_("None"),
     )
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, libraries, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["library"].queryset = Library.objects.filter(
-            organisation=organisation, archived_at__isnull=True
-        )
+        self.fields["library"].queryset = libraries
 
 
 class SectionForm(forms.Form):

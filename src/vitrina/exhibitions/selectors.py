@@ -55,3 +55,8 @@ def public_exhibition(*, org_slug: str, slug: str) -> Exhibition | None:
         .select_related("organisation", "library")
         .first()
     )
+
+
+def public_book_get(*, exhibition: Exhibition, pk: int) -> Book | None:
+    """A book of a published exhibition, for its public page."""
+    return exhibition.books.filter(pk=pk).select_related("record").first()

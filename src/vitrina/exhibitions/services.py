@@ -22,13 +22,18 @@ from vitrina.catalog.gost import describe_short
 from vitrina.catalog.models import Record
 from vitrina.channels.models import Channel
 from vitrina.content import images
-from vitrina.content import services as content
 from vitrina.content.checks import check_variant, limits_for
 from vitrina.content.models import Post, Series
+from vitrina.content.services.approval import post_submit
+from vitrina.content.services.media import media_upload
+from vitrina.content.services.posts import post_create
+from vitrina.content.services.rubrics import series_save
 from vitrina.core.audit import audit_changes, audit_record, snapshot
 from vitrina.core.exceptions import Conflict, ServiceError
 from vitrina.core.models import Library, Membership, Organisation, User
+from vitrina.exhibitions.arrivals import arrivals_text
 from vitrina.exhibitions.models import Book, Exhibition, Section
+from vitrina.exhibitions.selectors import exhibition_sections
 
 EXHIBITION_FIELDS = ("title", "slug", "annotation", "library")
 # Transliteration for addresses made from Russian titles.
@@ -347,8 +352,6 @@ def series_plan(
 ) -> list[PlannedPost]:
     """The opening post, then the books ``per_post`` at a time (all at once in a carousel,
     as many as the channels take), one post every ``interval`` from ``starts_at``."""
-    from vitrina.exhibitions.selectors import exhibition_sections
-
     # In the order of the page: the sections in turn, then the books outside them.
     sections, loose = exhibition_sections(exhibition)
     books = [book for section in sections for book in section.books.all()] + loose
@@ -386,7 +389,7 @@ def _exhibition_series(exhibition: Exhibition, actor: User | None) -> Series:
     name = exhibition.title[:200]
     if Series.objects.filter(organisation=exhibition.organisation, name__iexact=name).exists():
         name = f"{exhibition.title[:170]} ({exhibition.slug})"[:200]
-    series = content.series_save(
+    series = series_save(
         organisation=exhibition.organisation,
         actor=actor,
         name=name,
@@ -432,7 +435,7 @@ def exhibition_posts_create(
         for book in planned.books:
             if book.pk not in covers:
                 data, _type = book_cover(book)
-                covers[book.pk] = content.media_upload(
+                covers[book.pk] = media_upload(
                     organisation=exhibition.organisation,
                     actor=actor,
                     data=data,
@@ -440,7 +443,7 @@ def exhibition_posts_create(
                     alt_text=book.short[:500],
                 )
             media.append(covers[book.pk])
-        post = content.post_create(
+        post = post_create(
             organisation=exhibition.organisation,
             actor=actor,
             channels=channels,
@@ -452,7 +455,7 @@ def exhibition_posts_create(
             scheduled_at=planned.scheduled_at,
         )
         if schedule:
-            content.post_submit(post=post, actor=actor, membership=membership)
+            post_submit(post=post, actor=actor, membership=membership)
         posts.append(post)
     audit_record(
         action="exhibition.posts_created",
@@ -478,13 +481,11 @@ def arrivals_post_create(
     scheduled_at: datetime | None = None,
 ) -> Post:
     """A draft post with the list of new arrivals, left for the editor to finish."""
-    from vitrina.exhibitions.arrivals import arrivals_text
-
     if not groups:
         raise ServiceError(_("No books were received in this period."))
     if not channels:
         raise ServiceError(_("Choose at least one channel."), field="channels")
-    return content.post_create(
+    return post_create(
         organisation=organisation,
         actor=actor,
         channels=channels,

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 from vitrina.catalog import rules
 from vitrina.catalog import selectors as catalog
 from vitrina.channels.selectors import channel_list
-from vitrina.content.selectors import post_list
+from vitrina.content.selectors import series_posts
 from vitrina.core import rules as core_rules
 from vitrina.core.exceptions import ServiceError
+from vitrina.core.selectors import organisation_libraries
 from vitrina.core.views.decorators import apply_service_error, require
 from vitrina.exhibitions import arrivals, selectors, services
 from vitrina.exhibitions.forms import (
@@ -66,7 +67,11 @@ def exhibition_edit(request, exhibition_id=None):
             "annotation": exhibition.annotation,
             "library": exhibition.library_id,
         }
-    form = ExhibitionForm(request.POST or None, initial=initial, organisation=request.organisation)
+    form = ExhibitionForm(
+        request.POST or None,
+        initial=initial,
+        libraries=organisation_libraries(organisation=request.organisation),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             exhibition = services.exhibition_save(
@@ -95,10 +100,8 @@ def exhibition_detail(request, exhibition_id):
         )[:SEARCH_RESULTS]
     posts = []
     if exhibition.series_id:
-        posts = (
-            post_list(membership=request.membership)
-            .filter(series=exhibition.series)
-            .order_by("scheduled_at", "pk")[:SERIES_POSTS_SHOWN]
+        posts = series_posts(
+            membership=request.membership, series=exhibition.series, limit=SERIES_POSTS_SHOWN
         )
     return render(
         request,
@@ -442,7 +445,7 @@ def public_page(request, org_slug, slug):
 
 def public_cover(request, org_slug, slug, book_id):
     exhibition = _public_or_404(org_slug, slug)
-    book = exhibition.books.filter(pk=book_id).select_related("record").first()
+    book = selectors.public_book_get(exhibition=exhibition, pk=book_id)
     if book is None:
         raise Http404
     data, content_type = services.book_cover(book)

@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vitrina.content import selectors, services
+from vitrina.content import selectors
 from vitrina.content.forms import AltTextForm, MediaUploadForm
+from vitrina.content.services import media as media_services
 from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.views.decorators import require
@@ -22,8 +24,6 @@ def _asset_or_404(request, asset_id):
 
 
 def asset_json(request, asset) -> dict:
-    from django.urls import reverse
-
     return {
         "id": asset.pk,
         "name": asset.original_name,
@@ -60,7 +60,7 @@ def media_upload(request):
     if form.is_valid():
         for upload in form.cleaned_data["files"]:
             try:
-                asset = services.media_upload(
+                asset = media_services.media_upload(
                     organisation=request.organisation,
                     actor=request.user,
                     data=upload.read(),
@@ -92,7 +92,7 @@ def media_edit(request, asset_id):
     asset = _asset_or_404(request, asset_id)
     form = AltTextForm(request.POST)
     if form.is_valid():
-        services.media_describe(
+        media_services.media_describe(
             asset=asset, actor=request.user, alt_text=form.cleaned_data["alt_text"]
         )
         messages.success(request, _("The description is saved."))

@@ -12,8 +12,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vitrina.content import selectors, services
+from vitrina.content import selectors
 from vitrina.content.forms import RecurrenceForm, SlotForm
+from vitrina.content.services import scheduling as scheduling_services
 from vitrina.content.states import VariantState
 from vitrina.content.views.posts import filter_form, filters_from, may_manage, post_or_404
 from vitrina.core import rules
@@ -136,7 +137,7 @@ def post_move(request, post_id):
     zone = ZoneInfo(post.library.timezone if post.library else request.organisation.timezone)
     moment = moment.replace(tzinfo=zone)
     try:
-        services.post_reschedule(post=post, actor=request.user, scheduled_at=moment)
+        scheduling_services.post_reschedule(post=post, actor=request.user, scheduled_at=moment)
     except ServiceError as error:
         return JsonResponse(
             {"error": {"code": error.code, "message": error.message}}, status=error.status
@@ -153,7 +154,7 @@ def slot_list(request):
             raise Http404
         if form.is_valid():
             try:
-                services.slot_add(
+                scheduling_services.slot_add(
                     channel=form.cleaned_data["channel"],
                     actor=request.user,
                     weekday=form.cleaned_data["weekday"],
@@ -167,9 +168,7 @@ def slot_list(request):
         request,
         "content/slot_list.html",
         {
-            "slots": selectors.slot_list(membership=membership).order_by(
-                "channel__name", "weekday", "time"
-            ),
+            "slots": selectors.slot_list(membership=membership),
             "form": form,
             "can_manage": rules.can_publish(membership),
         },
@@ -182,7 +181,7 @@ def slot_delete(request, slot_id):
     slot = selectors.slot_get(membership=request.membership, pk=slot_id)
     if slot is None:
         raise Http404
-    services.slot_remove(slot=slot, actor=request.user)
+    scheduling_services.slot_remove(slot=slot, actor=request.user)
     messages.success(request, _("The slot is removed."))
     return redirect("content:slots", org=request.organisation.slug)
 
@@ -201,7 +200,7 @@ def recurrence_list(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                recurrence = services.recurrence_create(
+                recurrence = scheduling_services.recurrence_create(
                     organisation=request.organisation,
                     actor=request.user,
                     membership=membership,
@@ -217,7 +216,8 @@ def recurrence_list(request):
                 )
                 messages.success(
                     request,
-                    _("Posts created: %(count)s.") % {"count": recurrence.posts.count()},
+                    _("Posts created: %(count)s.")
+                    % {"count": selectors.recurrence_post_count(recurrence=recurrence)},
                 )
                 return redirect("content:recurring", org=request.organisation.slug)
             except ServiceError as error:

@@ -14,9 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vitrina.channels.networks import Network
-from vitrina.content import selectors, services
+from vitrina.content import selectors
 from vitrina.content.checks import limits_table
 from vitrina.content.forms import PostFilterForm, PostForm, ReturnForm, VariantForm
+from vitrina.content.services import approval as approval_services
+from vitrina.content.services import posts as post_services
+from vitrina.content.services import scheduling as scheduling_services
+from vitrina.content.services import variants as variant_services
 from vitrina.content.states import EDITABLE, VariantState
 from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
@@ -121,17 +125,23 @@ def _initial(post, zone: str) -> dict:
     }
 
 
-def _chosen_media(request, post) -> list:
+def _chosen_media(request) -> list:
     """The pictures in the order the composer lists them, then those picked from the library."""
-    ids = []
-    for raw in request.POST.getlist("media") + request.POST.getlist("media_add"):
-        if raw.isdigit() and int(raw) not in ids:
-            ids.append(int(raw))
-    assets = {
-        asset.pk: asset
-        for asset in selectors.media_list(membership=request.membership).filter(pk__in=ids)
+    ids = [
+        int(raw)
+        for raw in request.POST.getlist("media") + request.POST.getlist("media_add")
+        if raw.isdigit()
+    ]
+    return selectors.media_in_order(membership=request.membership, ids=ids)
+
+
+def _alt_texts(request) -> dict[int, str]:
+    """The descriptions typed for the pictures, by picture id."""
+    return {
+        int(key.removeprefix("alt_")): value
+        for key, value in request.POST.items()
+        if key.startswith("alt_") and key.removeprefix("alt_").isdigit()
     }
-    return [assets[pk] for pk in ids if pk in assets]
 
 
 def _post_zone(request, form_data) -> str:
@@ -169,7 +179,7 @@ def post_edit(request, post_id=None):
         media = list(post.media_items.all()) if post else []
         media_assets = [item.asset for item in media]
         if request.method == "POST" and form.is_valid():
-            media_assets = _chosen_media(request, post)
+            media_assets = _chosen_media(request)
             try:
                 post = _save(request, post, form, media_assets)
             except ServiceError as error:
@@ -182,9 +192,9 @@ def post_edit(request, post_id=None):
                     return _submit(request, post)
                 messages.success(request, _("Saved."))
                 return redirect("content:post", org=request.organisation.slug, post_id=post.pk)
-    recent = selectors.media_list(membership=request.membership).exclude(
-        pk__in=[asset.pk for asset in media_assets]
-    )[:24]
+    recent = selectors.media_recent(
+        membership=request.membership, exclude=[asset.pk for asset in media_assets], limit=24
+    )
     return render(
         request,
         "content/post_form.html",
@@ -232,59 +242,18 @@ def post_edit(request, post_id=None):
 
 
 def _save(request, post, form, media_assets):
+    """The post, its pictures and their descriptions in one service call."""
     data = form.cleaned_data
-    fields = {
-        name: data[name]
-        for name in (
-            "library",
-            "title",
-            "text",
-            "rubric",
-            "series",
-            "about_people",
-            "link_url",
-            "add_utm",
-            "poll_question",
-            "poll_answers",
-            "poll_anonymous",
-            "poll_multiple",
-            "poll_ends_at",
-            "scheduled_at",
-        )
-    }
-    uploads = []
-    for upload in data.get("upload") or []:
-        uploads.append(
-            services.media_upload(
-                organisation=request.organisation,
-                actor=request.user,
-                data=upload.read(),
-                name=upload.name,
-            )
-        )
-    for asset in media_assets:
-        alt = request.POST.get(f"alt_{asset.pk}")
-        if alt is not None and alt.strip() != asset.alt_text:
-            services.media_describe(asset=asset, actor=request.user, alt_text=alt)
-    media_assets = media_assets + [asset for asset in uploads if asset not in media_assets]
-    channels = list(data["channels"])
-    if post is None:
-        return services.post_create(
-            organisation=request.organisation,
-            actor=request.user,
-            channels=channels,
-            media=media_assets,
-            tags=data["tags"],
-            **fields,
-        )
-    return services.post_update(
-        post=post,
-        actor=request.user,
+    return post_services.post_compose(
         membership=request.membership,
-        channels=channels,
+        actor=request.user,
+        post=post,
+        channels=list(data["channels"]),
         media=media_assets,
+        uploads=[(upload.name, upload.read()) for upload in data.get("upload") or []],
+        alt_texts=_alt_texts(request),
         tags=data["tags"],
-        **fields,
+        **{name: data[name] for name in post_services.POST_FIELDS},
     )
 
 
@@ -311,7 +280,7 @@ def post_autosave(request, post_id=None):
                 status=400,
             )
         try:
-            post = _save(request, post, form, _chosen_media(request, post))
+            post = _save(request, post, form, _chosen_media(request))
         except ServiceError as error:
             return JsonResponse(
                 {"error": {"code": error.code, "message": error.message}}, status=error.status
@@ -332,12 +301,12 @@ def post_autosave(request, post_id=None):
 def _to_next_slot(request, post):
     """The earliest free slot of the post's channels; then scheduled (or sent for approval)."""
     channels = [variant.channel for variant in post.variants.all()]
-    moment = services.next_free_slot(channels=channels)
+    moment = scheduling_services.next_free_slot(channels=channels)
     if moment is None:
         messages.error(request, _("These channels have no free posting slot in the next weeks."))
         return redirect("content:post", org=request.organisation.slug, post_id=post.pk)
     try:
-        services.post_reschedule(post=post, actor=request.user, scheduled_at=moment)
+        scheduling_services.post_reschedule(post=post, actor=request.user, scheduled_at=moment)
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect("content:post", org=request.organisation.slug, post_id=post.pk)
@@ -347,7 +316,7 @@ def _to_next_slot(request, post):
 
 def _submit(request, post):
     try:
-        services.post_submit(post=post, actor=request.user, membership=request.membership)
+        approval_services.post_submit(post=post, actor=request.user, membership=request.membership)
     except ServiceError as error:
         messages.error(request, error.message)
     else:
@@ -378,7 +347,7 @@ def post_detail(request, post_id):
             "zone": zone,
             "publishing_stalled": publishing_stalled(request.organisation),
             "summary_state": selectors.post_state(post),
-            "problems": services.post_problems(post),
+            "problems": variant_services.post_problems(post),
             "can_write": rules.can_write_posts(membership) and may_manage(request, post),
             "can_publish": rules.can_publish(membership),
             "return_form": ReturnForm(),
@@ -420,14 +389,14 @@ def post_action(request, post_id):
         return _submit(request, post)
     try:
         if action == "approve":
-            services.post_approve(post=post, actor=request.user, membership=membership)
+            approval_services.post_approve(post=post, actor=request.user, membership=membership)
             messages.success(request, _("Approved: the post is scheduled."))
         elif action == "return":
             form = ReturnForm(request.POST)
             if not form.is_valid():
                 messages.error(request, _("Say what to change."))
                 return redirect("content:post", org=org, post_id=post.pk)
-            services.post_return(
+            approval_services.post_return(
                 post=post,
                 actor=request.user,
                 membership=membership,
@@ -435,15 +404,15 @@ def post_action(request, post_id):
             )
             messages.success(request, _("The post is returned to its author."))
         elif action == "unschedule":
-            services.post_unschedule(post=post, actor=request.user)
+            scheduling_services.post_unschedule(post=post, actor=request.user)
             messages.success(request, _("The post is a draft again."))
         elif action == "cancel":
             _may_manage(request, post)
-            services.post_cancel(post=post, actor=request.user)
+            scheduling_services.post_cancel(post=post, actor=request.user)
             messages.success(request, _("The post is cancelled."))
         elif action == "delete":
             _may_manage(request, post)
-            services.post_delete(post=post, actor=request.user)
+            post_services.post_delete(post=post, actor=request.user)
             messages.success(request, _("The post is deleted."))
             return redirect("content:posts", org=org)
         elif action == "delete_everywhere":
@@ -463,7 +432,7 @@ def _delete_everywhere(request, post) -> None:
             publishing.variant_delete_from_network(variant=variant, actor=request.user)
             deleted += 1
     if any(variant.state in EDITABLE for variant in post.variants.all()):
-        services.post_cancel(post=post, actor=request.user)
+        scheduling_services.post_cancel(post=post, actor=request.user)
     messages.success(
         request, _("The post is deleted from the networks: %(count)s.") % {"count": deleted}
     )
@@ -490,7 +459,7 @@ def variant_edit(request, post_id, variant_id):
     if form.is_valid():
         try:
             _may_manage(request, post)
-            services.variant_update(
+            variant_services.variant_update(
                 variant=variant,
                 actor=request.user,
                 text=form.cleaned_data["text"],

@@ -4,14 +4,14 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vitrina.content import selectors, services
+from vitrina.content import selectors
 from vitrina.content.forms import RubricForm, SeriesForm
+from vitrina.content.services import rubrics as rubric_services
 from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.views.decorators import apply_service_error, require
@@ -24,22 +24,16 @@ def rubric_list(request):
     monday = today - timedelta(days=today.weekday())
     week_start = datetime.combine(monday, time.min, tzinfo=zone)
     week_end = week_start + timedelta(days=7)
+    counts = selectors.taxonomy_with_counts(
+        membership=membership, week_start=week_start, week_end=week_end
+    )
     return render(
         request,
         "content/rubric_list.html",
         {
-            "rubrics": selectors.rubric_list(membership=membership).annotate(
-                post_count=Count("posts", distinct=True),
-                week_count=Count(
-                    "posts",
-                    filter=Q(posts__scheduled_at__gte=week_start, posts__scheduled_at__lt=week_end),
-                    distinct=True,
-                ),
-            ),
-            "series": selectors.series_list(membership=membership).annotate(
-                post_count=Count("posts")
-            ),
-            "tags": selectors.tag_list(membership=membership).annotate(post_count=Count("posts")),
+            "rubrics": counts.rubrics,
+            "series": counts.series,
+            "tags": counts.tags,
             "can_manage": rules.can_publish(membership),
         },
     )
@@ -54,13 +48,13 @@ def rubric_edit(request, rubric_id=None):
             raise Http404
     initial = None
     if rubric is not None:
-        initial = {name: getattr(rubric, name) for name in services.RUBRIC_FIELDS}
+        initial = {name: getattr(rubric, name) for name in rubric_services.RUBRIC_FIELDS}
     form = RubricForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["utm_campaign"] = data.get("utm_campaign") or ""
         try:
-            services.rubric_save(
+            rubric_services.rubric_save(
                 organisation=request.organisation, actor=request.user, rubric=rubric, **data
             )
             messages.success(request, _("Saved."))
@@ -87,7 +81,7 @@ def series_edit(request, series_id=None):
             raise Http404
     initial = None
     if series is not None:
-        initial = {name: getattr(series, name) for name in services.SERIES_FIELDS}
+        initial = {name: getattr(series, name) for name in rubric_services.SERIES_FIELDS}
     form = SeriesForm(
         request.POST or None,
         initial=initial,
@@ -95,7 +89,7 @@ def series_edit(request, series_id=None):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.series_save(
+            rubric_services.series_save(
                 organisation=request.organisation,
                 actor=request.user,
                 series=series,

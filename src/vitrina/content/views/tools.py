@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vitrina.content import importing, selectors, services
+from vitrina.content import importing, selectors
 from vitrina.content.forms import (
     GuestLinkForm,
     GuestPostForm,
@@ -15,6 +15,9 @@ from vitrina.content.forms import (
     TemplateForm,
     TextBlockForm,
 )
+from vitrina.content.services import guests as guest_services
+from vitrina.content.services import importing as import_services
+from vitrina.content.services import templates as template_services
 from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.selectors import library_list
@@ -36,11 +39,11 @@ def template_list(request):
         if form.is_valid():
             try:
                 if form is template_form:
-                    services.template_save(
+                    template_services.template_save(
                         organisation=request.organisation, actor=request.user, **form.cleaned_data
                     )
                 else:
-                    services.text_block_save(
+                    template_services.text_block_save(
                         organisation=request.organisation, actor=request.user, **form.cleaned_data
                     )
                 messages.success(request, _("Saved."))
@@ -56,7 +59,7 @@ def template_list(request):
             "template_form": template_form,
             "block_form": block_form,
             "can_manage": can_manage,
-            "placeholders": list(services.PLACEHOLDERS),
+            "placeholders": list(template_services.PLACEHOLDERS),
         },
     )
 
@@ -64,10 +67,10 @@ def template_list(request):
 @require(rules.can_publish)
 @require_POST
 def template_delete(request, template_id):
-    obj = selectors.template_list(membership=request.membership).filter(pk=template_id).first()
+    obj = selectors.template_get(membership=request.membership, pk=template_id)
     if obj is None:
         raise Http404
-    services.template_delete(obj=obj, actor=request.user)
+    template_services.template_delete(obj=obj, actor=request.user)
     messages.success(request, _("Deleted."))
     return redirect("content:templates", org=request.organisation.slug)
 
@@ -75,10 +78,10 @@ def template_delete(request, template_id):
 @require(rules.can_publish)
 @require_POST
 def text_block_delete(request, block_id):
-    obj = selectors.text_block_list(membership=request.membership).filter(pk=block_id).first()
+    obj = selectors.text_block_get(membership=request.membership, pk=block_id)
     if obj is None:
         raise Http404
-    services.template_delete(obj=obj, actor=request.user)
+    template_services.template_delete(obj=obj, actor=request.user)
     messages.success(request, _("Deleted."))
     return redirect("content:templates", org=request.organisation.slug)
 
@@ -90,7 +93,7 @@ def guest_links(request):
     created = None
     if request.method == "POST" and form.is_valid():
         try:
-            _link, token = services.guest_link_create(
+            _link, token = guest_services.guest_link_create(
                 organisation=request.organisation,
                 actor=request.user,
                 note=form.cleaned_data["note"],
@@ -107,20 +110,20 @@ def guest_links(request):
             "links": selectors.guest_link_list(membership=membership),
             "form": form,
             "created": created,
-            "days": services.GUEST_LINK_DAYS,
+            "days": guest_services.GUEST_LINK_DAYS,
         },
     )
 
 
 def guest_post(request, token):
     """The public page of a guest link: no account, one post, then the link is spent."""
-    link = services.guest_link_for(token)
+    link = guest_services.guest_link_for(token)
     if link is None:
         return render(request, "content/guest_gone.html", status=410)
     form = GuestPostForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.guest_post_submit(
+            guest_services.guest_post_submit(
                 token=token,
                 name=form.cleaned_data["name"],
                 text=form.cleaned_data["text"],
@@ -145,7 +148,7 @@ def plan_import(request):
         upload = form.cleaned_data["file"]
         try:
             rows = importing.read_rows(upload.read(), upload.name)
-            report = importing.plan_import(
+            report = import_services.plan_import(
                 membership=request.membership,
                 rows=rows,
                 images={image.name: image.read() for image in form.cleaned_data["images"]},

@@ -51,9 +51,8 @@ def set_language(request):
         target = "/"
     response = redirect(target)
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
-    if request.user.is_authenticated and request.user.language != language:
-        request.user.language = language
-        request.user.save(update_fields=["language"])
+    if request.user.is_authenticated:
+        services.user_set_language(user=request.user, language=language)
     return response
 
 

@@ -6,19 +6,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vitrina.core import services
+from vitrina.core import selectors, services
 from vitrina.core.forms import ApiTokenForm, ProfileForm
-from vitrina.core.models import ApiToken
 
 
 @login_required
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user, prefix="profile")
     if request.method == "POST" and form.is_valid():
-        form.save()
+        user = services.user_update(user=request.user, **form.cleaned_data)
         messages.success(request, _("Saved."))
         response = redirect("profile")
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.language, samesite="Lax")
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
         return response
     return render(
         request,
@@ -26,7 +25,7 @@ def profile(request):
         {
             "form": form,
             "token_form": ApiTokenForm(),
-            "tokens": ApiToken.objects.filter(user=request.user, revoked_at__isnull=True),
+            "tokens": selectors.api_token_list(user=request.user),
         },
     )
 
@@ -42,7 +41,7 @@ def api_token_create(request):
             {
                 "form": ProfileForm(instance=request.user, prefix="profile"),
                 "token_form": form,
-                "tokens": ApiToken.objects.filter(user=request.user, revoked_at__isnull=True),
+                "tokens": selectors.api_token_list(user=request.user),
             },
             status=400,
         )
@@ -53,7 +52,7 @@ def api_token_create(request):
 @login_required
 @require_POST
 def api_token_revoke(request, token_id):
-    token = ApiToken.objects.filter(user=request.user, pk=token_id).first()
+    token = selectors.api_token_get(user=request.user, pk=token_id)
     if token is None:
         raise Http404
     services.api_token_revoke(token=token)

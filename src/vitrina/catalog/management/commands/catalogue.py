@@ -16,12 +16,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from vitrina.catalog import services
 from vitrina.catalog.connectors.irbis import DEFAULT_PORT, IrbisClient, IrbisError, irbis_entries
 from vitrina.catalog.connectors.koha import KohaClient, KohaError, koha_entries
 from vitrina.catalog.connectors.sru import SruClient, SruError, sru_entries
 from vitrina.catalog.marc import ENCODINGS, FLAVOURS
 from vitrina.catalog.models import Source
+from vitrina.catalog.services import harvests as harvest_services
+from vitrina.catalog.services import imports as import_services
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.models import Organisation
 
@@ -77,7 +78,7 @@ class Command(BaseCommand):
 
     def _import(self, organisation, options):
         path = Path(options["path"])
-        return services.record_import(
+        return import_services.record_import(
             organisation=organisation,
             actor=None,
             filename=path.name,
@@ -94,7 +95,7 @@ class Command(BaseCommand):
             password=self._secret("IRBIS password: "),
             database=options["database"],
         ) as client:
-            return services.record_harvest(
+            return harvest_services.record_harvest(
                 organisation=organisation,
                 actor=None,
                 source=Source.IRBIS,
@@ -105,7 +106,7 @@ class Command(BaseCommand):
     def _sru(self, organisation, options):
         client = SruClient(options["url"])
         try:
-            return services.record_harvest(
+            return harvest_services.record_harvest(
                 organisation=organisation,
                 actor=None,
                 source=Source.SRU,
@@ -127,7 +128,7 @@ class Command(BaseCommand):
             credentials = {}
         client = KohaClient(options["url"], **credentials)
         try:
-            return services.record_harvest(
+            return harvest_services.record_harvest(
                 organisation=organisation,
                 actor=None,
                 source=Source.KOHA,

@@ -1,0 +1,101 @@
+"""Writes of templates and text blocks, and the placeholders a template may hold."""
+
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from vitrina.content.models import Post, Rubric, Template, TextBlock
+from vitrina.core.audit import audit_record
+from vitrina.core.exceptions import ServiceError
+from vitrina.core.models import Organisation, User
+
+PLACEHOLDERS = {
+    "{библиотека}": lambda post: post.library.name if post.library else post.organisation.name,
+    "{сайт}": lambda post: post.library.website_url if post.library else "",
+    "{каталог}": lambda post: post.library.catalogue_url if post.library else "",
+    "{электронная библиотека}": lambda post: post.library.elibrary_url if post.library else "",
+    "{рубрика}": lambda post: post.rubric.name if post.rubric else "",
+    "{проект}": lambda post: post.series.name if post.series else "",
+    "{дата}": lambda post: (
+        post.scheduled_at.astimezone(
+            ZoneInfo(post.library.timezone if post.library else post.organisation.timezone)
+        ).strftime("%d.%m.%Y")
+        if post.scheduled_at
+        else ""
+    ),
+}
+
+
+def fill_placeholders(text: str, post: Post) -> str:
+    """Replaces the template placeholders ({библиотека}, {дата}, {сайт}…) for this post."""
+    for placeholder, value in PLACEHOLDERS.items():
+        if placeholder in text:
+            text = text.replace(placeholder, value(post) or "")
+    return text
+
+
+@transaction.atomic
+def template_save(
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    template: Template | None = None,
+    name: str,
+    text: str,
+    rubric: Rubric | None = None,
+) -> Template:
+    if not (name or "").strip():
+        raise ServiceError(_("Enter the name."), field="name")
+    if not (text or "").strip():
+        raise ServiceError(_("Write the text."), field="text")
+    if rubric is not None and rubric.organisation_id != organisation.pk:
+        raise ServiceError(_("Choose a rubric of this organisation."), field="rubric")
+    creating = template is None
+    template = template or Template(organisation=organisation)
+    template.name, template.text, template.rubric = name.strip(), text, rubric
+    template.save()
+    audit_record(
+        action="template.created" if creating else "template.changed",
+        organisation=organisation,
+        actor=actor,
+        obj=template,
+    )
+    return template
+
+
+@transaction.atomic
+def text_block_save(
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    block: TextBlock | None = None,
+    name: str,
+    text: str,
+) -> TextBlock:
+    if not (name or "").strip():
+        raise ServiceError(_("Enter the name."), field="name")
+    if not (text or "").strip():
+        raise ServiceError(_("Write the text."), field="text")
+    creating = block is None
+    block = block or TextBlock(organisation=organisation)
+    block.name, block.text = name.strip(), text
+    block.save()
+    audit_record(
+        action="text_block.created" if creating else "text_block.changed",
+        organisation=organisation,
+        actor=actor,
+        obj=block,
+    )
+    return block
+
+
+@transaction.atomic
+def template_delete(*, obj: Template | TextBlock, actor: User | None) -> None:
+    audit_record(
+        action=f"{obj._meta.model_name}.deleted",
+        organisation=obj.organisation,
+        actor=actor,
+        obj=obj,
+    )
+    obj.delete()
