@@ -50,8 +50,7 @@ PUBLIC_NAMES = {
     "guest-post",  # reachable only with the secret one-time token an editor hands out
     # OAuth answers: act only for the channel named by the state kept in the caller's own
     # session, after checking the caller's membership again (404 otherwise).
-    "oauth-vk-callback",
-    "oauth-ok-callback",
+    "oauth-callback",
     "api-root",
     "openapi-json",
     "openapi-view",
@@ -62,9 +61,7 @@ PUBLIC_NAMES = {
     # Networks post readers' events here: the unguessable token finds one channel, the
     # network's own secret is verified before anything is stored, and the answer is only
     # "ok" (or VK's confirmation code), never another organisation's data.
-    "inbox-hook-vk",
-    "inbox-hook-telegram",
-    "inbox-hook-max",
+    "inbox-hook",
 }
 PLACEHOLDER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
@@ -161,6 +158,7 @@ def world(db):
         "b_slug": b.slug,
         "ids": {
             "channel_id": channel.pk,
+            "network": channel.network,
             "library_id": library.pk,
             "member_id": victim.pk,
             "invitation_id": invitation.pk,
@@ -235,6 +233,7 @@ def test_every_route_is_known_to_the_walk():
         "org",
         "org_slug",
         "channel_id",
+        "network",
         "library_id",
         "member_id",
         "invitation_id",

@@ -2,8 +2,9 @@
 
 import httpx
 
-from vitrina.channels.providers.base import ProviderAccount
 from vitrina.channels.providers.ratelimit import Limiter
+from vitrina.channels.providers.registry import provider_class
+from vitrina.channels.providers.types import ProviderAccount
 
 from .server import SandboxServer
 
@@ -62,11 +63,8 @@ class SandboxClient:
         return self.url + API_PATHS[network]
 
     def provider(self, network: str, **kwargs):
-        from vitrina.channels.providers import max, ok, telegram, vk  # noqa: F401
-        from vitrina.channels.providers.base import REGISTRY
-
         kwargs.setdefault("limiter", Limiter())
-        return REGISTRY[network](self.api_url(network), **kwargs)
+        return provider_class(network)(self.api_url(network), **kwargs)
 
     def account(self, key: str, **overrides) -> ProviderAccount:
         """A ``ProviderAccount`` for an emulated account, as Vitrina would store it."""
