@@ -128,7 +128,9 @@ def test_a_burst_of_webhooks_asks_for_names_once_per_window(
     channel_services.channel_secret_set(
         channel=channel, kind=SecretKind.WEBHOOK_SECRET, value=WEBHOOK_SECRET, actor=None
     )
-    url = reverse("inbox-hook", kwargs={"network": "vk", "token": channel_inbox(channel).hook_token})
+    url = reverse(
+        "inbox-hook", kwargs={"network": "vk", "token": channel_inbox(channel).hook_token}
+    )
     for reader_id, first_name in ((777101, "Анна"), (777102, "Борис")):
         written = networks.reader_writes(
             channel.sandbox_key,

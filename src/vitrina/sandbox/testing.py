@@ -6,9 +6,8 @@ from vitrina.channels.providers.ratelimit import Limiter
 from vitrina.channels.providers.registry import provider_class
 from vitrina.channels.providers.types import ProviderAccount
 
+from .networks import emulator
 from .server import SandboxServer
-
-API_PATHS = {"vk": "/vk", "ok": "/ok", "telegram": "/telegram", "max": "/max"}
 
 
 class SandboxClient:
@@ -60,7 +59,7 @@ class SandboxClient:
         return response.json()["posts"]
 
     def api_url(self, network: str) -> str:
-        return self.url + API_PATHS[network]
+        return self.url + emulator(network).path
 
     def provider(self, network: str, **kwargs):
         kwargs.setdefault("limiter", Limiter())
