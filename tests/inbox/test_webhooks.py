@@ -128,3 +128,17 @@ def test_webhook_needs_no_csrf_token(hooked):
     client = Client(enforce_csrf_checks=True)
     url = reverse("inbox-hook", kwargs={"network": "vk", "token": inbox.hook_token})
     assert post_json(client, url, vk_message(1001, 9)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_one_route_serves_only_networks_that_send_webhooks(client, hooked):
+    channel, inbox = hooked(Network.VK)
+    body = vk_message(1001, 8)
+    # A network without webhooks (OK), one without a provider, or another network's address
+    # for this channel's token: nothing is there.
+    for network in ("ok", "website", "nosuchnet", "telegram"):
+        url = reverse("inbox-hook", kwargs={"network": network, "token": inbox.hook_token})
+        assert post_json(client, url, body).status_code == 404, network
+    assert not Message.objects.filter(channel=channel).exists()
+    url = reverse("inbox-hook", kwargs={"network": "vk", "token": inbox.hook_token})
+    assert client.get(url).status_code == 405
