@@ -3,6 +3,11 @@
 Posting, photo upload, polls and statistics need a *user* token of a community admin (VK ID
 OAuth); messages, comments and Bots Long Poll need the *community* token. ``guid`` makes a
 repeated ``wall.post`` return the first post instead of a second one.
+
+The module is longer than most (about 640 lines) because VK's API is the widest Vitrina uses —
+two kinds of token, uploads and polls, statistics, Long Poll and the Callback API; it stays
+one module, as every network's provider is, so that the network's facts and its calls are
+read in one place.
 """
 
 import hmac
