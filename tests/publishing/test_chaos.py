@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.publishing.conftest import posts_on
+from tests.networks import posts_on
 from vitrina.channels.connect import provider_account
 from vitrina.channels.networks import Network
 from vitrina.channels.providers.registry import get_provider
