@@ -32,7 +32,7 @@ format: install
 
 # Extract new strings into the Russian catalogue; translate them there, then compile.
 messages: install
-	cd src/vitrina && ../../$(BIN)/django-admin makemessages -l ru --no-obsolete \
+	cd src/vitrina && ../../$(BIN)/django-admin makemessages -l ru --no-obsolete --no-location \
 		--settings=tests.settings --pythonpath=../..
 	$(BIN)/python -c "import polib; polib.pofile('src/vitrina/locale/ru/LC_MESSAGES/django.po').save_as_mofile('src/vitrina/locale/ru/LC_MESSAGES/django.mo')"
 

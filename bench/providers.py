@@ -19,9 +19,9 @@ import time
 
 import httpx
 
-from vitrina.channels.providers.base import Payload
 from vitrina.channels.providers.ok import signature
 from vitrina.channels.providers.ratelimit import Limiter
+from vitrina.channels.providers.types import Payload
 from vitrina.sandbox.server import free_port
 from vitrina.sandbox.testing import SandboxClient
 

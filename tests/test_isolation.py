@@ -18,16 +18,21 @@ from tests.factories import (
     VariantFactory,
 )
 from tests.factories.catalog import ImportRunFactory, MemorableDateFactory, RecordFactory
+from tests.factories.core import AuditEntryFactory
+from tests.factories.inbox import (
+    CannedAnswerFactory,
+    MessageFactory,
+    ReferenceInquiryFactory,
+    ThreadFactory,
+)
 from tests.images import image_bytes
 from vitrina.analytics.services import report_save
 from vitrina.catalog.bibrecord import BibRecord
 from vitrina.content.services.media import media_upload
 from vitrina.content.services.templates import template_save, text_block_save
-from vitrina.core.models import AuditEntry
 from vitrina.core.roles import Role
 from vitrina.core.services import api_token_create, invitation_create
 from vitrina.exhibitions import services as exhibitions
-from vitrina.inbox.models import CannedAnswer, Direction, Message, ReferenceInquiry, Thread
 
 # Addresses that are public or personal by design, and why.
 PUBLIC_PREFIXES = (
@@ -51,8 +56,7 @@ PUBLIC_NAMES = {
     "guest-post",  # reachable only with the secret one-time token an editor hands out
     # OAuth answers: act only for the channel named by the state kept in the caller's own
     # session, after checking the caller's membership again (404 otherwise).
-    "oauth-vk-callback",
-    "oauth-ok-callback",
+    "oauth-callback",
     "api-root",
     "openapi-json",
     "openapi-view",
@@ -63,9 +67,7 @@ PUBLIC_NAMES = {
     # Networks post readers' events here: the unguessable token finds one channel, the
     # network's own secret is verified before anything is stored, and the answer is only
     # "ok" (or VK's confirmation code), never another organisation's data.
-    "inbox-hook-vk",
-    "inbox-hook-telegram",
-    "inbox-hook-max",
+    "inbox-hook",
 }
 PLACEHOLDER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
@@ -91,9 +93,7 @@ def world(db):
         organisation=b, actor=victim.user, email="b@example.org", role=Role.AUTHOR
     )
     token, _raw = api_token_create(user=victim.user, name="B token")
-    AuditEntry.objects.create(
-        organisation=b, action="channel.changed", object_repr="Секретный канал Б"
-    )
+    AuditEntryFactory(organisation=b, action="channel.changed", object_repr="Секретный канал Б")
     _token, attacker_raw = api_token_create(user=attacker.user, name="A token")
     rubric = RubricFactory(organisation=b, name="Секретная рубрика Б")
     series = SeriesFactory(organisation=b, name="Секретный проект Б")
@@ -126,35 +126,19 @@ def world(db):
         date_from=date(2020, 1, 1),
         date_to=date(2020, 12, 31),
     )
-    thread = Thread.objects.create(
-        organisation=b,
+    thread = ThreadFactory(
         channel=channel,
-        kind="message",
         external_thread="9",
         reader_id="9",
         reader_name="Секретный читатель Б",
         last_message_at=post.created_at,
-        first_inbound_at=post.created_at,
     )
-    canned = CannedAnswer.objects.create(
-        organisation=b, title="Секретный ответ Б", text="Текст ответа Б"
+    canned = CannedAnswerFactory(organisation=b, title="Секретный ответ Б", text="Текст ответа Б")
+    reader_message = MessageFactory(
+        thread=thread, external_id="m9", text="Секретное сообщение Б", created_at=post.created_at
     )
-    reader_message = Message.objects.create(
-        thread=thread,
-        channel=channel,
-        kind="message",
-        direction=Direction.IN,
-        external_id="m9",
-        text="Секретное сообщение Б",
-        created_at=post.created_at,
-    )
-    inquiry = ReferenceInquiry.objects.create(
-        organisation=b,
-        library=library,
-        thread=thread,
-        question=reader_message,
-        kind="factual",
-        topic="Секретная справка Б",
+    inquiry = ReferenceInquiryFactory(
+        question=reader_message, library=library, topic="Секретная справка Б"
     )
     return {
         "attacker": attacker,
@@ -162,6 +146,7 @@ def world(db):
         "b_slug": b.slug,
         "ids": {
             "channel_id": channel.pk,
+            "network": channel.network,
             "library_id": library.pk,
             "member_id": victim.pk,
             "invitation_id": invitation.pk,
@@ -236,6 +221,7 @@ def test_every_route_is_known_to_the_walk():
         "org",
         "org_slug",
         "channel_id",
+        "network",
         "library_id",
         "member_id",
         "invitation_id",

@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "vitrina.catalog",
     "vitrina.analytics",
     "vitrina.api",
+    # The networks' local emulators: their `vitrina sandbox` command.
+    "vitrina.sandbox",
 ]
 
 MIDDLEWARE = [

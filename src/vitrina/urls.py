@@ -22,9 +22,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("o/<slug:org>/", include(organisation_patterns)),
-    # Fixed addresses registered with VK ID and OK as the apps' redirect URIs.
-    path("oauth/vk/callback/", connect_views.oauth_vk_callback, name="oauth-vk-callback"),
-    path("oauth/ok/callback/", connect_views.oauth_ok_callback, name="oauth-ok-callback"),
+    # The fixed address registered with each network's application as its redirect URI.
+    path("oauth/<slug:network>/callback/", connect_views.oauth_callback, name="oauth-callback"),
     # A guest writes a post through a one-time link, without an account.
     path("guest/<str:token>/", content_tools.guest_post, name="guest-post"),
     # A published virtual exhibition, open to everyone.
@@ -36,8 +35,6 @@ urlpatterns = [
     ),
     # Networks post readers' events here; the token finds the channel, the network's secret
     # is verified before anything is stored.
-    path("hooks/vk/<str:token>/", inbox_webhooks.vk_hook, name="inbox-hook-vk"),
-    path("hooks/telegram/<str:token>/", inbox_webhooks.telegram_hook, name="inbox-hook-telegram"),
-    path("hooks/max/<str:token>/", inbox_webhooks.max_hook, name="inbox-hook-max"),
+    path("hooks/<slug:network>/<str:token>/", inbox_webhooks.receive, name="inbox-hook"),
     *account_urls,
 ]

@@ -11,7 +11,7 @@ from tests.publishing.test_engine import run_once
 from vitrina.analytics.collect import collect_channel
 from vitrina.analytics.models import AccountSnapshot, PostSnapshot
 from vitrina.channels.networks import ConnectionState, Network
-from vitrina.channels.providers.base import Payload
+from vitrina.channels.providers.types import Payload
 
 pytestmark = pytest.mark.django_db
 

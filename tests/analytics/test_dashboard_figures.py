@@ -8,7 +8,14 @@ import pytest
 from django.urls import reverse
 
 from tests.analytics.test_dashboard import _fill
-from tests.factories import ChannelFactory, LibraryFactory, PostFactory, VariantFactory
+from tests.factories import (
+    ChannelFactory,
+    LibraryFactory,
+    PostFactory,
+    SeriesFactory,
+    VariantFactory,
+)
+from tests.factories.exhibitions import ExhibitionFactory
 from vitrina.analytics.dashboard import Scope
 from vitrina.analytics.models import PostLatest
 from vitrina.analytics.post_importing import PostRow, post_figures_enter
@@ -18,10 +25,8 @@ from vitrina.analytics.services import (
     account_snapshots_save,
     post_snapshots_save,
 )
-from vitrina.content.models import Series
 from vitrina.core.models import Membership, Organisation
 from vitrina.demo.build import build_demo
-from vitrina.exhibitions.models import Exhibition
 
 pytestmark = pytest.mark.django_db
 
@@ -133,8 +138,8 @@ def test_the_growth_between_chosen_dates_starts_at_the_first_day_read(
 def test_an_exhibition_has_its_own_dashboard_linked_from_its_page(
     admin_client, organisation, library
 ):
-    series = Series.objects.create(organisation=organisation, name="Парад военных книг")
-    exhibition = Exhibition.objects.create(
+    series = SeriesFactory(organisation=organisation, name="Парад военных книг")
+    exhibition = ExhibitionFactory(
         organisation=organisation, title="Парад военных книг", slug="parad", series=series
     )
     _fill(organisation, library, 2, series=series)

@@ -10,7 +10,7 @@ from vitrina.analytics.collect import collect_and_record, collect_channel
 from vitrina.analytics.models import PostLatest, PostSnapshot
 from vitrina.analytics.walls import discovery_since
 from vitrina.channels.networks import Network
-from vitrina.channels.providers.base import get_provider
+from vitrina.channels.providers.registry import get_provider
 
 pytestmark = pytest.mark.django_db
 

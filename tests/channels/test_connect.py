@@ -19,7 +19,8 @@ from vitrina.channels.connect import (
 )
 from vitrina.channels.models import ChannelSecret
 from vitrina.channels.networks import ConnectionState, Kind, Network, SecretKind
-from vitrina.channels.providers.base import Payload, get_provider
+from vitrina.channels.providers.registry import get_provider
+from vitrina.channels.providers.types import Payload
 from vitrina.core.models import AuditEntry, Notification
 from vitrina.core.roles import Role
 
@@ -65,9 +66,10 @@ def authorise(client, start_url):
 def path(name, channel, **kwargs):
     from django.urls import reverse
 
-    return reverse(
-        f"channels:{name}", kwargs={"org": channel.organisation.slug, "channel_id": channel.pk}
-    )
+    kwargs = {"org": channel.organisation.slug, "channel_id": channel.pk}
+    if name.startswith("connect-"):
+        name, kwargs["network"] = name.split("-")
+    return reverse(f"channels:{name}", kwargs=kwargs)
 
 
 def test_vk_id_connection_end_to_end(admin_client, networks, vk_channel):

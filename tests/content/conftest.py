@@ -1,9 +1,6 @@
 import pytest
 
 from tests.factories import ChannelFactory, RubricFactory
-
-# The sandbox networks and connected channels of the publishing tests.
-from tests.publishing.conftest import connect, networks, sandbox, sandbox_server  # noqa: F401
 from vitrina.channels.networks import Kind, Network
 from vitrina.core.roles import Role
 

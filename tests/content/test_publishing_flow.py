@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from tests.images import image_bytes
-from tests.publishing.conftest import posts_on
+from tests.networks import posts_on
 from vitrina.channels.networks import Network
 from vitrina.content.models import Variant
 from vitrina.content.services import approval as approval_services

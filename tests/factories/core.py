@@ -1,6 +1,6 @@
 import factory
 
-from vitrina.core.models import Library, Membership, Organisation, User
+from vitrina.core.models import AuditEntry, Library, Membership, Organisation, User
 from vitrina.core.roles import Role
 
 
@@ -46,3 +46,12 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = Role.ADMIN
+
+
+class AuditEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AuditEntry
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    action = "channel.changed"
+    object_repr = factory.Sequence(lambda n: f"Объект {n}")

@@ -1,13 +1,6 @@
 import pytest
 
 from tests.factories import ChannelFactory
-from tests.publishing.conftest import (  # noqa: F401
-    connect,
-    networks,
-    sandbox,
-    sandbox_server,
-    schedule,
-)
 from vitrina.channels import services as channel_services
 from vitrina.channels.networks import ConnectionState, Kind, Network, SecretKind
 from vitrina.inbox.receiving import channel_inbox

@@ -139,7 +139,7 @@ def test_ok_comments_on_the_groups_topics_arrive_once_and_resume_after_a_restart
 def test_ok_comments_of_readers_over_days_all_arrive_once(networks, connect, schedule):
     from tests.publishing.test_engine import run_once
     from vitrina.channels.connect import provider_account
-    from vitrina.channels.providers.base import get_provider
+    from vitrina.channels.providers.registry import get_provider
 
     channel = connect(Network.OK)
     for text in ("Новые поступления", "Встреча с автором", "Выставка в читальном зале"):

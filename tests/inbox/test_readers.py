@@ -107,7 +107,7 @@ def test_webhook_readers_are_named_after_the_answer(
             }
         },
     }
-    url = reverse("inbox-hook-vk", kwargs={"token": inbox.hook_token})
+    url = reverse("inbox-hook", kwargs={"network": "vk", "token": inbox.hook_token})
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(url, json.dumps(body), content_type="application/json")
     assert response.content == b"ok"
@@ -128,7 +128,9 @@ def test_a_burst_of_webhooks_asks_for_names_once_per_window(
     channel_services.channel_secret_set(
         channel=channel, kind=SecretKind.WEBHOOK_SECRET, value=WEBHOOK_SECRET, actor=None
     )
-    url = reverse("inbox-hook-vk", kwargs={"token": channel_inbox(channel).hook_token})
+    url = reverse(
+        "inbox-hook", kwargs={"network": "vk", "token": channel_inbox(channel).hook_token}
+    )
     for reader_id, first_name in ((777101, "Анна"), (777102, "Борис")):
         written = networks.reader_writes(
             channel.sandbox_key,

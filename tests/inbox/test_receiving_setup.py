@@ -4,13 +4,17 @@ over real HTTP: the sandbox posts to the running application (``live_server``)."
 import time
 
 import pytest
+from django.contrib.admin.sites import site
 from django.urls import reverse
 
+from tests.factories import ChannelFactory
+from tests.factories.inbox import ChannelInboxFactory
 from vitrina.channels.models import ChannelSecret
-from vitrina.channels.networks import Network, SecretKind
+from vitrina.channels.networks import Kind, Network, SecretKind
 from vitrina.core import crypto
 from vitrina.core.models import AuditEntry
 from vitrina.core.roles import Role
+from vitrina.inbox.admin import ChannelInboxAdmin
 from vitrina.inbox.models import ChannelInbox, Message, ReceiveMode
 from vitrina.inbox.polling import channel_poll
 
@@ -202,3 +206,14 @@ def test_a_refused_new_registration_keeps_the_one_in_force(networks, connect, pa
     assert hook_of(networks, channel)["secret"] == secret == stored_secret(channel)
     networks.reader_writes(channel.sandbox_key, "Всё ещё доходит")
     assert wait_for(lambda: Message.objects.filter(channel=channel).exists())
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_the_webhook_address_where_the_network_sends_webhooks(library):
+    admin = ChannelInboxAdmin(ChannelInbox, site)
+    vk = ChannelInboxFactory(channel=ChannelFactory(library=library, network=Network.VK))
+    ok = ChannelInboxFactory(
+        channel=ChannelFactory(library=library, network=Network.OK, kind=Kind.GROUP)
+    )
+    assert admin.webhook_address(vk).endswith(f"/hooks/vk/{vk.hook_token}/")
+    assert admin.webhook_address(ok) == "—"

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import ChannelFactory, LibraryFactory
-from vitrina.channels.providers.base import InboundEvent
+from vitrina.channels.providers.types import InboundEvent
 from vitrina.core.roles import Role
 from vitrina.inbox.models import Thread, ThreadStatus
 from vitrina.inbox.receiving import event_store

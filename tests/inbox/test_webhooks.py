@@ -34,7 +34,7 @@ def post_json(client, url, body, **headers):
 @pytest.mark.django_db
 def test_vk_confirmation_answers_the_code(client, hooked):
     _channel, inbox = hooked(Network.VK)
-    url = reverse("inbox-hook-vk", kwargs={"token": inbox.hook_token})
+    url = reverse("inbox-hook", kwargs={"network": "vk", "token": inbox.hook_token})
     response = post_json(client, url, {"type": "confirmation", "group_id": 1001})
     assert response.status_code == 200
     assert response.content == b"a1b2c3"
@@ -43,7 +43,7 @@ def test_vk_confirmation_answers_the_code(client, hooked):
 @pytest.mark.django_db
 def test_vk_event_is_stored_once(client, hooked):
     channel, inbox = hooked(Network.VK)
-    url = reverse("inbox-hook-vk", kwargs={"token": inbox.hook_token})
+    url = reverse("inbox-hook", kwargs={"network": "vk", "token": inbox.hook_token})
     for _attempt in range(2):
         response = post_json(client, url, vk_message(1001, 7))
         assert response.status_code == 200
@@ -58,7 +58,7 @@ def test_vk_event_is_stored_once(client, hooked):
 @pytest.mark.django_db
 def test_vk_bad_secret_is_refused_and_audited(client, hooked):
     channel, inbox = hooked(Network.VK)
-    url = reverse("inbox-hook-vk", kwargs={"token": inbox.hook_token})
+    url = reverse("inbox-hook", kwargs={"network": "vk", "token": inbox.hook_token})
     response = post_json(client, url, vk_message(1001, 8, secret="guess"))
     assert response.status_code == 403
     assert not Message.objects.exists()
@@ -69,7 +69,7 @@ def test_vk_bad_secret_is_refused_and_audited(client, hooked):
 @pytest.mark.django_db
 def test_telegram_secret_header(client, hooked):
     channel, inbox = hooked(Network.TELEGRAM, external_id="-100777")
-    url = reverse("inbox-hook-telegram", kwargs={"token": inbox.hook_token})
+    url = reverse("inbox-hook", kwargs={"network": "telegram", "token": inbox.hook_token})
     update = {
         "update_id": 10,
         "message": {
@@ -95,7 +95,7 @@ def test_telegram_secret_header(client, hooked):
 @pytest.mark.django_db
 def test_max_secret_header(client, hooked):
     channel, inbox = hooked(Network.MAX, external_id="-7001")
-    url = reverse("inbox-hook-max", kwargs={"token": inbox.hook_token})
+    url = reverse("inbox-hook", kwargs={"network": "max", "token": inbox.hook_token})
     update = {
         "update_type": "message_created",
         "timestamp": 1763800000000,
@@ -116,7 +116,7 @@ def test_max_secret_header(client, hooked):
 def test_unknown_token_or_wrong_network_is_404(client, hooked):
     _channel, inbox = hooked(Network.VK)
     assert post_json(client, "/hooks/vk/unknown/", {}).status_code == 404
-    url = reverse("inbox-hook-telegram", kwargs={"token": inbox.hook_token})
+    url = reverse("inbox-hook", kwargs={"network": "telegram", "token": inbox.hook_token})
     assert post_json(client, url, {}).status_code == 404
 
 
@@ -126,5 +126,19 @@ def test_webhook_needs_no_csrf_token(hooked):
 
     _channel, inbox = hooked(Network.VK)
     client = Client(enforce_csrf_checks=True)
-    url = reverse("inbox-hook-vk", kwargs={"token": inbox.hook_token})
+    url = reverse("inbox-hook", kwargs={"network": "vk", "token": inbox.hook_token})
     assert post_json(client, url, vk_message(1001, 9)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_one_route_serves_only_networks_that_send_webhooks(client, hooked):
+    channel, inbox = hooked(Network.VK)
+    body = vk_message(1001, 8)
+    # A network without webhooks (OK), one without a provider, or another network's address
+    # for this channel's token: nothing is there.
+    for network in ("ok", "website", "nosuchnet", "telegram"):
+        url = reverse("inbox-hook", kwargs={"network": network, "token": inbox.hook_token})
+        assert post_json(client, url, body).status_code == 404, network
+    assert not Message.objects.filter(channel=channel).exists()
+    url = reverse("inbox-hook", kwargs={"network": "vk", "token": inbox.hook_token})
+    assert client.get(url).status_code == 405

@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from tests.publishing.conftest import posts_on
+from tests.networks import posts_on
 from vitrina.channels.connect import provider_account
 from vitrina.channels.networks import Network
-from vitrina.channels.providers.base import get_provider
+from vitrina.channels.providers.registry import get_provider
 from vitrina.content.models import Variant
 from vitrina.content.states import VariantState
 from vitrina.publishing.dispatcher import claim_due

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.publishing.conftest import posts_on
+from tests.networks import posts_on
 from vitrina.channels.models import Channel
 from vitrina.channels.networks import ConnectionState, Network
 from vitrina.content.models import PublishAttempt, Variant

@@ -5,7 +5,7 @@ import time
 import pytest
 from django.conf import settings
 
-from tests.publishing.conftest import posts_on
+from tests.networks import posts_on
 from vitrina.channels.networks import Network
 from vitrina.content.models import Variant
 from vitrina.content.states import VariantState

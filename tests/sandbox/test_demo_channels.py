@@ -5,7 +5,8 @@ import pytest
 from vitrina.channels.connect import channel_check_connection, provider_account
 from vitrina.channels.models import Channel
 from vitrina.channels.networks import ConnectionState
-from vitrina.channels.providers.base import Payload, get_provider
+from vitrina.channels.providers.registry import get_provider
+from vitrina.channels.providers.types import Payload
 from vitrina.demo.build import build_demo
 from vitrina.sandbox.demo import connect_channels
 

@@ -23,14 +23,9 @@ from vitrina.analytics.services import (
 from vitrina.analytics.walls import discovery_since, recent_wall_posts
 from vitrina.channels.connect import channel_needs_reconnect, provider_account
 from vitrina.channels.models import Channel
-from vitrina.channels.networks import CONNECTABLE, ConnectionState
-from vitrina.channels.providers.base import (
-    AuthExpired,
-    ProviderError,
-    RateLimited,
-    Rejected,
-    get_provider,
-)
+from vitrina.channels.networks import ConnectionState
+from vitrina.channels.providers.errors import AuthExpired, ProviderError, RateLimited, Rejected
+from vitrina.channels.providers.registry import connectable_networks, get_provider
 from vitrina.content.models import Variant
 
 # The first collection reaches this far back, and so does a catch-up after a long pause:
@@ -54,7 +49,7 @@ class Collected:
 def collectable_channels():
     return Channel.objects.filter(
         archived_at__isnull=True,
-        network__in=[str(network) for network in CONNECTABLE],
+        network__in=connectable_networks(),
         connection_state=ConnectionState.CONNECTED,
     ).select_related("organisation")
 

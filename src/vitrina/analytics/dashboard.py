@@ -28,13 +28,14 @@ from vitrina.analytics.grouping import (
     post_format,
     ratio,
     reactions,
+    subscriber_reach_networks,
 )
 from vitrina.analytics.metrics import engagement, percent
 from vitrina.analytics.models import AccountSnapshot, OrganisationDay, PostDay, PostLatest, Source
 from vitrina.analytics.report import post_link, published_between
 from vitrina.analytics.rounds import last_round
 from vitrina.channels.models import Channel
-from vitrina.channels.networks import ConnectionState, Network
+from vitrina.channels.networks import ConnectionState
 from vitrina.content.models import Rubric, Series
 from vitrina.core.models import Membership
 from vitrina.core.rules import limited_library_ids
@@ -262,7 +263,7 @@ def _organisation_post_figures(organisation_id: int, scope: Scope, prev_from: da
     previous = {}
     for row in (
         days.filter(kind="day", day__gte=prev_from, day__lte=scope.date_to)
-        .values("day", "telegram", *SUMS)
+        .values("day", "subscriber_reach", *SUMS)
         .order_by("day")
     ):
         if row["day"] < scope.date_from:
@@ -284,14 +285,14 @@ def _organisation_post_figures(organisation_id: int, scope: Scope, prev_from: da
 
 def _gathered(found: dict, previous: dict, zone) -> dict:
     current = {}
-    telegram = {}
+    by_views = {}
     weeks = {}
     for row in found["day"]:
         _add(current, row)
         day = row["day"] if isinstance(row["day"], date) else date.fromisoformat(row["day"])
         _add(weeks.setdefault(day - timedelta(days=day.weekday()), {}), row)
-        if row["telegram"]:
-            _add(telegram, row)
+        if row["subscriber_reach"]:
+            _add(by_views, row)
     groups = {"rubric": {}, "series": {}, "format": {}, "cell": {}}
     groups["people"] = {row["people"]: row for row in found["people"]}
     for row in found["post"]:
@@ -303,7 +304,7 @@ def _gathered(found: dict, previous: dict, zone) -> dict:
     figures = {
         "current": _totals(current),
         "previous": _totals(previous),
-        "telegram_views": _means(telegram)["avg_views"],
+        "subscriber_reach_views": _means(by_views)["avg_views"],
         # Weeks start on Monday, in the organisation's zone.
         "weekly": [
             {
@@ -434,10 +435,10 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
     if not figures["previous"]["posts"] and not previous_days:
         board.previous = dict.fromkeys(board.current)
         board.previous_marked = set()
-    if any(c.network == Network.TELEGRAM for c in rows):
-        telegram = [c for c in rows if c.network == Network.TELEGRAM]
-        tg_subscribers = known_sum(telegram, "followers_end")
-        board.current["subscriber_reach"] = percent(figures["telegram_views"], tg_subscribers)
+    by_views = [c for c in rows if c.network in subscriber_reach_networks()]
+    if by_views:
+        subscribers = known_sum(by_views, "followers_end")
+        board.current["subscriber_reach"] = percent(figures["subscriber_reach_views"], subscribers)
 
     pair = known_sum(rows, "followers_growth_from", "followers_growth_to")
     g_from, g_to = pair or (None, None)

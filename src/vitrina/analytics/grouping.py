@@ -26,11 +26,12 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, ExtractHour, ExtractIsoWeekDay, TruncDate
 
 from vitrina.analytics.models import Source
-from vitrina.channels.networks import Network
+from vitrina.channels.providers.registry import networks_where
 from vitrina.content.models import PostMedia
 
 GROUPINGS = {
-    "day": ("day", "telegram"),
+    # Posts of networks whose views stand in for reach are summed apart (their ERR).
+    "day": ("day", "subscriber_reach"),
     "library": ("library",),
     "post": ("weekday", "hour", "rubric", "series", "format"),
     "people": ("people",),
@@ -38,7 +39,7 @@ GROUPINGS = {
 # The keys with their types: a branch without a key gives a NULL of the key's type.
 KEYS = {
     "day": "date",
-    "telegram": "integer",
+    "subscriber_reach": "integer",
     "library": "bigint",
     "weekday": "integer",
     "hour": "integer",
@@ -124,6 +125,11 @@ def _flag(condition: Q):
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
+def subscriber_reach_networks() -> list[str]:
+    """Networks that give no reach, so that views / subscribers stands in for it."""
+    return networks_where(lambda network: network.limits.subscriber_reach)
+
+
 def grouped_sql(posts, zone, *, by_day: bool = False) -> tuple[str, tuple] | None:
     """The query grouping the posts (a ``PostLatest`` queryset) four ways, days and hours in
     ``zone``: columns ``kind``, the keys, then the sums; ``by_day`` keeps every grouping
@@ -134,7 +140,7 @@ def grouped_sql(posts, zone, *, by_day: bool = False) -> tuple[str, tuple] | Non
     }
     base = posts.annotate(
         day=TruncDate("published_at", tzinfo=zone),
-        telegram=_flag(Q(channel__network=Network.TELEGRAM)),
+        subscriber_reach=_flag(Q(channel__network__in=subscriber_reach_networks())),
         library=F("channel__library"),
         weekday=LocalWeekday("published_at", tzinfo=zone),
         hour=LocalHour("published_at", tzinfo=zone),

@@ -74,7 +74,7 @@ class PostDay(models.Model):
     kind = models.CharField(max_length=10)
     # Keys, plain numbers rather than foreign keys: a deleted rubric or series leaves its
     # posts without one, and the rollup follows that change rather than the deletion.
-    telegram = models.SmallIntegerField(null=True)
+    subscriber_reach = models.SmallIntegerField(null=True)  # views stand in for reach
     library = models.BigIntegerField(null=True)
     weekday = models.SmallIntegerField(null=True)
     hour = models.SmallIntegerField(null=True)

@@ -17,6 +17,7 @@ from django.db.models import Count, Q, Sum
 
 from vitrina.analytics.models import AccountSnapshot, PostLatest, Report, Source
 from vitrina.analytics.registry import year_posts
+from vitrina.channels.connect import post_link as channel_post_link
 from vitrina.channels.models import Channel
 from vitrina.channels.networks import Kind
 from vitrina.content.models import Variant
@@ -182,17 +183,7 @@ def post_link(channel: Channel, external_id: str, variant=None) -> str:
         return ""
     if "/" in external_id and "." in external_id.split("/")[0]:
         return f"https://{external_id}"  # imported by a link Vitrina could not take apart
-    account = channel.external_id
-    if channel.network == "vk" and account.lstrip("-").isdigit():
-        owner = int(account) if channel.kind == "profile" else -abs(int(account))
-        return f"https://vk.com/wall{owner}_{external_id}"
-    if channel.network == "ok" and account:
-        place = "profile" if channel.kind == "profile" else "group"
-        part = "statuses" if channel.kind == "profile" else "topic"
-        return f"https://ok.ru/{place}/{account}/{part}/{external_id}"
-    if channel.network == "telegram" and channel.url.startswith("https://t.me/"):
-        return f"{channel.url.rstrip('/')}/{external_id}"
-    return ""
+    return channel_post_link(channel, external_id)
 
 
 def every_month(start: date, end: date) -> list[str]:

@@ -8,7 +8,8 @@ share its rate limiter.
 
 from datetime import datetime, timedelta
 
-from vitrina.channels.providers.base import Provider, ProviderAccount
+from vitrina.channels.providers.base import Provider
+from vitrina.channels.providers.types import ProviderAccount
 
 # A post is followed for a year; the first reading looks that far back.
 YEAR = timedelta(days=365)

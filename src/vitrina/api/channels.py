@@ -16,7 +16,7 @@ from vitrina.channels import selectors, services
 from vitrina.channels.connect import channel_check_connection
 from vitrina.channels.models import Channel
 from vitrina.channels.networks import Network
-from vitrina.channels.providers.base import ProviderError
+from vitrina.channels.providers.errors import ProviderError
 from vitrina.core import rules
 from vitrina.core.models import Membership
 from vitrina.core.selectors import library_get

@@ -1,4 +1,8 @@
-"""Validation and normalisation of account addresses, per network."""
+"""Validation and normalisation of account addresses, per network.
+
+The networks Vitrina connects to declare what their addresses look like on their providers
+(``Provider.address``); any other address only has to be a web address.
+"""
 
 import re
 from urllib.parse import urlsplit
@@ -7,22 +11,21 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from vitrina.channels.networks import Network
+from vitrina.channels.providers.registry import provider_class
 
-HOSTS = {
-    Network.VK: {"vk.com", "vk.ru", "vkontakte.ru"},
-    Network.OK: {"ok.ru", "odnoklassniki.ru"},
-    Network.TELEGRAM: {"t.me", "telegram.me"},
-    Network.MAX: {"max.ru"},
-}
-EXAMPLES = {
-    Network.VK: "https://vk.com/medlib42",
-    Network.OK: "https://ok.ru/group/…",
-    Network.TELEGRAM: "https://t.me/…",
-    Network.MAX: "https://max.ru/…",
-    Network.WEBSITE: "https://library.ru",
-    Network.OTHER: "https://…",
-}
+# Examples for networks kept for the record only.
+RECORD_ONLY_EXAMPLES = {Network.WEBSITE: "https://library.ru", Network.OTHER: "https://…"}
 _HOST_RE = re.compile(r"^[a-z0-9.-]+\.[a-z]{2,}$|^[a-z0-9-]+\.xn--[a-z0-9-]+$")
+
+
+def _rules(network: str):
+    cls = provider_class(network)
+    return cls.address if cls is not None else None
+
+
+def address_example(network: str) -> str:
+    rules = _rules(network)
+    return rules.example if rules else RECORD_ONLY_EXAMPLES.get(network, "https://…")
 
 
 def normalise_url(network: str, raw: str) -> str:
@@ -37,45 +40,38 @@ def normalise_url(network: str, raw: str) -> str:
     if parts.scheme.lower() not in {"http", "https"} or not _HOST_RE.match(host):
         raise ValidationError(
             _("This is not a web address. Example: %(example)s"),
-            params={"example": EXAMPLES.get(network, "https://…")},
+            params={"example": address_example(network)},
             code="invalid_url",
         )
     path = parts.path.rstrip("/")
-    allowed = HOSTS.get(network)
-    if allowed is not None:
+    rules = _rules(network)
+    if rules is not None:
         bare = host.removeprefix("www.").removeprefix("m.")
-        if bare not in allowed:
+        if bare not in rules.hosts:
             raise ValidationError(
                 _("An address on %(network)s must start with %(hosts)s. Example: %(example)s"),
                 params={
                     "network": Network(network).label,
-                    "hosts": ", ".join(sorted(allowed)),
-                    "example": EXAMPLES[network],
+                    "hosts": ", ".join(sorted(rules.hosts)),
+                    "example": rules.example,
                 },
                 code="wrong_network",
             )
         if not path or path == "/":
             raise ValidationError(
                 _("Add the account's part of the address, e.g. %(example)s"),
-                params={"example": EXAMPLES[network]},
+                params={"example": rules.example},
                 code="no_account",
             )
-        host = bare
-        return f"https://{host}{path}"
+        return f"https://{bare}{path}"
     query = f"?{parts.query}" if parts.query else ""
     return f"{parts.scheme.lower()}://{host}{path}{query}"
 
 
-_ID_PATTERNS = {
-    Network.VK: re.compile(r"^/(?:id|club|public)(\d+)$"),
-    Network.OK: re.compile(r"^/(?:profile|group)/(\d+)$"),
-}
-
-
 def external_id_from_url(network: str, url: str) -> str:
     """The numeric id an address carries (vk.com/id547852393 → 547852393), if any."""
-    pattern = _ID_PATTERNS.get(network)
-    if not pattern or not url:
+    rules = _rules(network)
+    if rules is None or rules.id_pattern is None or not url:
         return ""
-    match = pattern.match(urlsplit(url).path)
+    match = rules.id_pattern.match(urlsplit(url).path)
     return match.group(1) if match else ""

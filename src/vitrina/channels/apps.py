@@ -8,7 +8,11 @@ class ChannelsConfig(AppConfig):
     verbose_name = _("Channels")
 
     def ready(self):
+        from vitrina.channels.providers import registry
         from vitrina.core import navigation
+
+        # Every provider module registers its network as it is imported.
+        registry.autodiscover()
 
         navigation.register(
             navigation.NavItem(

@@ -3,7 +3,8 @@
 Builds the providers' view of a channel from the registry and its encrypted tokens, stores
 what an OAuth flow returns, checks what works, refreshes user tokens before they expire and,
 when a network stops accepting a channel's token, marks it for reconnecting and tells the
-organisation's administrators.
+organisation's administrators. What differs between networks (which secret is which token,
+how an account is addressed, which flow connects it) is asked of the network's provider.
 """
 
 import json
@@ -19,15 +20,12 @@ from django.utils.translation import gettext as _
 
 from vitrina.channels import services
 from vitrina.channels.models import Channel, ChannelSecret
-from vitrina.channels.networks import CONNECTABLE, ConnectionState, Kind, Network, SecretKind
-from vitrina.channels.providers.base import (
-    AuthExpired,
-    ConnectionReport,
-    ProviderAccount,
-    ProviderError,
-    get_provider,
-)
-from vitrina.channels.providers.oauth import OkOAuth, TokenSet, VkIdOAuth
+from vitrina.channels.networks import ConnectionState, SecretKind
+from vitrina.channels.providers.base import Provider
+from vitrina.channels.providers.errors import AuthExpired, ProviderError
+from vitrina.channels.providers.oauth import OAuthFlow, TokenSet
+from vitrina.channels.providers.registry import get_provider, provider_class
+from vitrina.channels.providers.types import ConnectionReport, ProviderAccount
 from vitrina.core import crypto
 from vitrina.core.audit import audit_record
 from vitrina.core.exceptions import ServiceError
@@ -37,25 +35,8 @@ from vitrina.core.roles import Permission
 
 logger = logging.getLogger(__name__)
 
-# Which stored secret is which provider token, per network.
-TOKEN_NAMES = {
-    Network.VK: {
-        SecretKind.USER_TOKEN: "user",
-        SecretKind.COMMUNITY_TOKEN: "community",
-        SecretKind.WEBHOOK_SECRET: "webhook_secret",
-    },
-    Network.OK: {SecretKind.USER_TOKEN: "access_token"},
-    Network.TELEGRAM: {SecretKind.BOT_TOKEN: "bot", SecretKind.WEBHOOK_SECRET: "webhook_secret"},
-    Network.MAX: {SecretKind.BOT_TOKEN: "bot", SecretKind.WEBHOOK_SECRET: "webhook_secret"},
-}
 # User tokens are refreshed when they have less than this left.
 REFRESH_MARGIN = timedelta(minutes=15)
-
-
-def provider_kind(channel: Channel) -> str:
-    if channel.kind == Kind.PROFILE:
-        return "profile"
-    return {Network.VK: "community", Network.OK: "group"}.get(channel.network, "channel")
 
 
 def _account_name(channel: Channel) -> str:
@@ -64,11 +45,27 @@ def _account_name(channel: Channel) -> str:
     return path.split("/")[-1] if path else ""
 
 
+def _network(channel: Channel) -> type[Provider]:
+    network = provider_class(channel.network)
+    if network is None:
+        raise ServiceError(_("Vitrina does not publish to this network."))
+    return network
+
+
+def public_account(channel: Channel) -> ProviderAccount:
+    """The channel as its provider sees it, without any token: enough to build a post's
+    link, never to call the network."""
+    network = _network(channel)
+    name = _account_name(channel)
+    extra = {"kind": network.account_kind(channel.kind), "username": name}
+    external_id = network.account_id(channel.external_id, name)
+    return ProviderAccount(channel.network, external_id, {}, extra)
+
+
 def provider_account(channel: Channel, *, refresh: bool = True) -> ProviderAccount:
     """The channel as its provider sees it, with decrypted tokens (refreshed if due)."""
-    if channel.network not in CONNECTABLE:
-        raise ServiceError(_("Vitrina does not publish to this network."))
-    names = TOKEN_NAMES[channel.network]
+    network = _network(channel)
+    names = network.token_names()
     # One read of every secret: publishing builds an account for each post it sends.
     secrets = {
         secret.kind: secret
@@ -84,42 +81,32 @@ def provider_account(channel: Channel, *, refresh: bool = True) -> ProviderAccou
     )
     if refresh and expiring and channel_refresh_token(channel=channel):
         return provider_account(channel, refresh=False)
-    tokens = {
+    account = public_account(channel)
+    account.tokens = {
         name: crypto.decrypt(secrets[kind].ciphertext)
         for kind, name in names.items()
         if kind in secrets
     }
-    if channel.network == Network.OK:
-        tokens["application_key"] = settings.OK_APPLICATION_KEY
-        tokens["application_secret_key"] = settings.OK_CLIENT_SECRET
-    external_id = channel.external_id
-    name = _account_name(channel)
-    if not external_id and channel.network == Network.TELEGRAM and name:
-        external_id = f"@{name}"
-    elif not external_id and channel.network == Network.VK:
-        external_id = name  # VK takes a screen name until the check learns the number
-    extra = {"kind": provider_kind(channel), "username": name}
-    return ProviderAccount(channel.network, external_id, tokens, extra)
+    account.tokens.update(network.app_tokens())
+    return account
 
 
-def _redirect_uri(name: str) -> str:
-    return settings.SITE_URL + reverse(name)
+def post_link(channel: Channel, external_id: str) -> str:
+    """A post's public address built from the channel's and the post's ids, or ""."""
+    network = provider_class(channel.network)
+    if network is None or not external_id:
+        return ""
+    return network.post_link(public_account(channel), external_id)
 
 
-def vk_oauth() -> VkIdOAuth:
-    return VkIdOAuth(
-        settings.VK_OAUTH_URL, settings.VK_ID_CLIENT_ID, _redirect_uri("oauth-vk-callback")
-    )
-
-
-def ok_oauth() -> OkOAuth:
-    return OkOAuth(
-        settings.OK_OAUTH_URL,
-        settings.OK_API_URL,
-        settings.OK_CLIENT_ID,
-        settings.OK_CLIENT_SECRET,
-        _redirect_uri("oauth-ok-callback"),
-    )
+def oauth_flow(network: str) -> OAuthFlow | None:
+    """The network's authorisation flow, answering at Vitrina's fixed callback address
+    (the one registered with the network), or None where a token is pasted instead."""
+    cls = provider_class(network)
+    if cls is None or not cls.oauth_label:
+        return None
+    callback = reverse("oauth-callback", kwargs={"network": cls.network})
+    return cls.oauth_flow(settings.SITE_URL + callback)
 
 
 def _expiry(tokens: TokenSet) -> datetime | None:
@@ -149,7 +136,8 @@ def channel_store_oauth_tokens(*, channel: Channel, tokens: TokenSet, actor: Use
 
 def channel_refresh_token(*, channel: Channel, force: bool = False) -> bool:
     """Refresh the user token if it expires soon; True when a new one was stored."""
-    if channel.network not in (Network.VK, Network.OK):
+    flow = oauth_flow(channel.network)
+    if flow is None:
         return False
     secret = ChannelSecret.objects.filter(channel=channel, kind=SecretKind.USER_TOKEN).first()
     if secret is None or secret.expires_at is None:
@@ -163,10 +151,7 @@ def channel_refresh_token(*, channel: Channel, force: bool = False) -> bool:
         return False
     grant = json.loads(raw)
     try:
-        if channel.network == Network.VK:
-            tokens = vk_oauth().refresh(grant["refresh_token"], grant.get("device_id", ""))
-        else:
-            tokens = ok_oauth().refresh(grant["refresh_token"])
+        tokens = flow.renew(grant)
     except AuthExpired as error:
         channel_needs_reconnect(channel=channel, reason=error.message)
         return False
@@ -221,7 +206,8 @@ def channel_check_connection(*, channel: Channel, actor: User | None) -> Connect
         channel = Channel.objects.select_for_update().get(pk=channel.pk)
         fields = []
         learned = report.details.get("id")
-        if learned and not channel.external_id and channel.network in (Network.VK, Network.MAX):
+        keeps_id = provider_class(channel.network).learns_external_id
+        if learned and not channel.external_id and keeps_id:
             channel.external_id = str(learned)
             fields.append("external_id")
         if report.followers is not None:

@@ -1,8 +1,10 @@
-"""Connecting a channel: OAuth with VK ID (PKCE) and OK, and the connection check.
+"""Connecting a channel through its network's authorisation page, and the connection check.
 
-The OAuth callbacks live at one fixed address per network (the one registered with the
-network), outside any organisation: the ``state`` kept in the session says which channel of
-which organisation the authorisation is for, and the person's membership is checked again.
+Which networks connect this way, and how, their providers say (``oauth_label``,
+``oauth_flow``). The OAuth callbacks live at one fixed address per network (the one
+registered with the network), outside any organisation: the ``state`` kept in the session
+says which channel of which organisation the authorisation is for, and the person's
+membership is checked again.
 """
 
 from django.contrib import messages
@@ -15,12 +17,10 @@ from vitrina.channels import selectors
 from vitrina.channels.connect import (
     channel_check_connection,
     channel_store_oauth_tokens,
-    ok_oauth,
-    vk_oauth,
+    oauth_flow,
 )
-from vitrina.channels.networks import Network
-from vitrina.channels.providers.base import ProviderError
-from vitrina.channels.providers.oauth import new_state, pkce_pair
+from vitrina.channels.providers.errors import ProviderError
+from vitrina.channels.providers.oauth import new_state
 from vitrina.channels.views import channel_detail_page
 from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
@@ -30,39 +30,30 @@ from vitrina.core.views.decorators import require
 SESSION_PREFIX = "oauth:"
 
 
-def _channel(request, channel_id, network):
+def _flow(network: str):
+    flow = oauth_flow(network)
+    if flow is None:
+        raise Http404
+    return flow
+
+
+@require(rules.can_manage_channels)
+@require_POST
+def channel_connect(request, channel_id, network):
+    """Send the person to the network's authorisation page for this channel."""
+    flow = _flow(network)
     channel = selectors.channel_get(membership=request.membership, pk=channel_id)
     if channel is None or channel.network != network or channel.is_archived:
         raise Http404
-    return channel
-
-
-def _remember(request, state: str, network: str, channel, **extra):
+    state = new_state()
+    address, keep = flow.start(state)
     request.session[SESSION_PREFIX + state] = {
         "network": network,
         "channel_id": channel.pk,
         "org": request.organisation.slug,
-        **extra,
+        **keep,
     }
-
-
-@require(rules.can_manage_channels)
-@require_POST
-def channel_connect_vk(request, channel_id):
-    channel = _channel(request, channel_id, Network.VK)
-    verifier, challenge = pkce_pair()
-    state = new_state()
-    _remember(request, state, Network.VK, channel, verifier=verifier)
-    return redirect(vk_oauth().authorize_url(state, challenge))
-
-
-@require(rules.can_manage_channels)
-@require_POST
-def channel_connect_ok(request, channel_id):
-    channel = _channel(request, channel_id, Network.OK)
-    state = new_state()
-    _remember(request, state, Network.OK, channel)
-    return redirect(ok_oauth().authorize_url(state))
+    return redirect(address)
 
 
 def _pending(request, network):
@@ -86,7 +77,7 @@ def _finish(request, channel, exchange):
         messages.error(request, _("The network did not grant access; nothing has changed."))
         return detail
     try:
-        tokens = exchange(request.GET["code"])
+        tokens = exchange()
         channel_store_oauth_tokens(channel=channel, tokens=tokens, actor=request.user)
         report = channel_check_connection(channel=channel, actor=request.user)
     except (ProviderError, ServiceError) as error:
@@ -100,22 +91,10 @@ def _finish(request, channel, exchange):
 
 
 @require_GET
-def oauth_vk_callback(request):
-    pending, channel = _pending(request, Network.VK)
-    device_id = request.GET.get("device_id", "")
-    return _finish(
-        request,
-        channel,
-        lambda code: vk_oauth().exchange(
-            code, pending["verifier"], device_id, request.GET["state"]
-        ),
-    )
-
-
-@require_GET
-def oauth_ok_callback(request):
-    _pending_state, channel = _pending(request, Network.OK)
-    return _finish(request, channel, lambda code: ok_oauth().exchange(code))
+def oauth_callback(request, network):
+    flow = _flow(network)
+    pending, channel = _pending(request, network)
+    return _finish(request, channel, lambda: flow.finish(request.GET.dict(), pending))
 
 
 @require(rules.can_manage_channels)
@@ -129,5 +108,6 @@ def channel_check(request, channel_id):
     except (ProviderError, ServiceError) as error:
         messages.error(request, error.message)
         return redirect("channels:detail", org=request.organisation.slug, channel_id=channel.pk)
-    channel.refresh_from_db()
+    # The check may have learned the account's id and subscribers: show them.
+    channel = selectors.channel_get(membership=request.membership, pk=channel.pk)
     return channel_detail_page(request, channel, report=report)

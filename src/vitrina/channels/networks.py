@@ -1,6 +1,9 @@
-"""Networks, account kinds and connection states, with what each allows.
+"""The vocabulary of the channels registry: networks, account kinds, connection states and
+kinds of secrets.
 
-Kept apart from the models so that providers, forms and the API share one vocabulary.
+Kept apart from the models so that providers, forms and the API share it. What each network
+is and allows is not written here: each provider declares it and the registry
+(``providers.registry``) answers for it.
 """
 
 from django.db import models
@@ -47,17 +50,12 @@ KIND_HELP = {
     Kind.SITE: _("The library's own website, kept in the registry for the record."),
 }
 
-KINDS_BY_NETWORK: dict[str, list[str]] = {
-    Network.VK: [Kind.PROFILE, Kind.GROUP, Kind.PUBLIC_PAGE],
-    Network.OK: [Kind.PROFILE, Kind.GROUP],
-    Network.TELEGRAM: [Kind.CHANNEL, Kind.GROUP, Kind.BOT],
-    Network.MAX: [Kind.CHANNEL, Kind.GROUP, Kind.BOT],
+# Account kinds of the networks kept in the registry for the record only; the networks
+# Vitrina connects to declare theirs on their providers (``providers.registry.kinds_for``).
+RECORD_ONLY_KINDS: dict[str, list[str]] = {
     Network.WEBSITE: [Kind.SITE],
     Network.OTHER: [Kind.PROFILE, Kind.GROUP, Kind.PUBLIC_PAGE, Kind.CHANNEL, Kind.BOT],
 }
-
-# Networks Vitrina publishes to; the others are kept in the registry for the record only.
-CONNECTABLE = {Network.VK, Network.OK, Network.TELEGRAM, Network.MAX}
 
 
 class ConnectionState(models.TextChoices):
@@ -73,33 +71,3 @@ class SecretKind(models.TextChoices):
     BOT_TOKEN = "bot_token", _("Bot token")
     REFRESH_TOKEN = "refresh_token", _("Refresh token")
     WEBHOOK_SECRET = "webhook_secret", _("Webhook secret")
-
-
-# Which secrets a librarian may paste by hand, per network (OAuth flows fill the others).
-ENTERABLE_SECRETS: dict[str, list[str]] = {
-    Network.VK: [SecretKind.COMMUNITY_TOKEN, SecretKind.USER_TOKEN],
-    Network.OK: [SecretKind.USER_TOKEN],
-    Network.TELEGRAM: [SecretKind.BOT_TOKEN],
-    Network.MAX: [SecretKind.BOT_TOKEN],
-}
-
-# What each token is needed for, so the page can say plainly which one is missing.
-SECRET_HELP: dict[tuple[str, str], str] = {
-    (Network.VK, SecretKind.COMMUNITY_TOKEN): _(
-        "Needed for messages to the community and for receiving comments (Long Poll). "
-        "Created in the community's settings: Work with API → Access tokens."
-    ),
-    (Network.VK, SecretKind.USER_TOKEN): _(
-        "Needed for posting and for statistics: VK accepts these only with the token of a "
-        "community administrator."
-    ),
-    (Network.OK, SecretKind.USER_TOKEN): _(
-        "A token with the GROUP_CONTENT permission of a group administrator."
-    ),
-    (Network.TELEGRAM, SecretKind.BOT_TOKEN): _(
-        "From @BotFather. The bot must be an administrator of the channel."
-    ),
-    (Network.MAX, SecretKind.BOT_TOKEN): _(
-        "From the MAX platform for partners. The bot must be an administrator of the channel."
-    ),
-}

@@ -9,13 +9,8 @@ from django.utils.translation import gettext as _
 
 from vitrina.channels.addresses import external_id_from_url, normalise_url
 from vitrina.channels.models import Channel, ChannelSecret
-from vitrina.channels.networks import (
-    CONNECTABLE,
-    KINDS_BY_NETWORK,
-    ConnectionState,
-    Network,
-    SecretKind,
-)
+from vitrina.channels.networks import ConnectionState, Network, SecretKind
+from vitrina.channels.providers.registry import is_connectable, kinds_for
 from vitrina.channels.signals import channel_archived
 from vitrina.core import crypto
 from vitrina.core.audit import audit_changes, audit_record, diff_fields, snapshot
@@ -45,7 +40,7 @@ def _prepare(channel: Channel) -> None:
         raise ServiceError(_("Enter the channel's name."), field="name")
     if channel.network not in Network.values:
         raise ServiceError(_("Choose a network."), field="network")
-    if channel.kind not in KINDS_BY_NETWORK[channel.network]:
+    if channel.kind not in kinds_for(channel.network):
         raise ServiceError(
             _("%(network)s has no accounts of this kind.")
             % {"network": Network(channel.network).label},
@@ -61,7 +56,7 @@ def _prepare(channel: Channel) -> None:
     library: Library = channel.library
     if library.organisation_id != channel.organisation_id:
         raise ServiceError(_("Choose a library of this organisation."), field="library")
-    if channel.network not in CONNECTABLE:
+    if not is_connectable(channel.network):
         channel.connection_state = ConnectionState.RECORD_ONLY
     elif channel.connection_state == ConnectionState.RECORD_ONLY:
         channel.connection_state = ConnectionState.NOT_CONNECTED

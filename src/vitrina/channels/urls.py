@@ -13,6 +13,9 @@ urlpatterns = [
     path("<int:channel_id>/archive/", views.channel_archive, name="archive"),
     path("<int:channel_id>/token/", views.channel_secret, name="secret"),
     path("<int:channel_id>/check/", connect_views.channel_check, name="check"),
-    path("<int:channel_id>/connect/vk/", connect_views.channel_connect_vk, name="connect-vk"),
-    path("<int:channel_id>/connect/ok/", connect_views.channel_connect_ok, name="connect-ok"),
+    path(
+        "<int:channel_id>/connect/<slug:network>/",
+        connect_views.channel_connect,
+        name="connect",
+    ),
 ]

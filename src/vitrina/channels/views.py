@@ -10,20 +10,12 @@ from django.views.decorators.http import require_POST
 from vitrina.channels import selectors, services
 from vitrina.channels.export import channels_workbook
 from vitrina.channels.forms import ChannelFilterForm, ChannelForm, SecretForm
-from vitrina.channels.networks import (
-    ENTERABLE_SECRETS,
-    KINDS_BY_NETWORK,
-    SECRET_HELP,
-    Network,
-    SecretKind,
-)
+from vitrina.channels.networks import SecretKind
+from vitrina.channels.providers.registry import kinds_by_network, provider_class
 from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.selectors import library_list
 from vitrina.core.views.decorators import apply_service_error, require
-
-# Networks connected through their own authorisation page rather than a pasted token.
-OAUTH_NETWORKS = {Network.VK, Network.OK}
 
 
 def _filters(request):
@@ -86,7 +78,8 @@ def channel_detail(request, channel_id):
 def channel_detail_page(request, channel, report=None):
     """The channel's page; ``report`` is the outcome of a connection check just made."""
     secrets = selectors.channel_secrets(channel)
-    enterable = ENTERABLE_SECRETS.get(channel.network, [])
+    network = provider_class(channel.network)
+    enterable = network.enterable_secrets() if network else []
     return render(
         request,
         "channels/channel_detail.html",
@@ -94,17 +87,18 @@ def channel_detail_page(request, channel, report=None):
             "channel": channel,
             "secret_rows": [
                 {
-                    "kind": kind,
-                    "label": SecretKind(kind).label,
-                    "help": SECRET_HELP.get((channel.network, kind), ""),
-                    "secret": secrets.get(kind),
-                    "form": SecretForm(prefix=kind),
+                    "kind": spec.kind,
+                    "label": SecretKind(spec.kind).label,
+                    "help": spec.help,
+                    "secret": secrets.get(spec.kind),
+                    "form": SecretForm(prefix=spec.kind),
                 }
-                for kind in enterable
+                for spec in enterable
             ],
             "can_manage": rules.can_manage_channels(request.membership),
             "report": report,
-            "oauth_network": channel.network if channel.network in OAUTH_NETWORKS else "",
+            # Connected through the network's own authorisation page, not a pasted token.
+            "oauth_label": network.oauth_label if network else "",
         },
     )
 
@@ -130,7 +124,7 @@ def channel_edit(request, channel_id=None):
     return render(
         request,
         "channels/channel_form.html",
-        {"form": form, "channel": channel, "kinds_by_network": KINDS_BY_NETWORK},
+        {"form": form, "channel": channel, "kinds_by_network": kinds_by_network()},
     )
 
 
@@ -155,7 +149,9 @@ def channel_archive(request, channel_id):
 def channel_secret(request, channel_id):
     channel = _channel_or_404(request, channel_id)
     kind = request.POST.get("kind", "")
-    if kind not in ENTERABLE_SECRETS.get(channel.network, []):
+    network = provider_class(channel.network)
+    spec = network.secret_spec(kind) if network else None
+    if spec is None or not spec.enterable:
         raise Http404
     if request.POST.get("action") == "remove":
         services.channel_secret_clear(channel=channel, kind=kind, actor=request.user)

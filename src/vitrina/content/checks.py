@@ -6,31 +6,28 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.utils.translation import gettext as _
 
-from vitrina.channels.networks import Network
-from vitrina.channels.providers.base import Limits, get_provider
-
-# The networks Vitrina publishes to; their limits are the providers' own.
-PUBLISHABLE = (Network.VK, Network.OK, Network.TELEGRAM, Network.MAX)
+from vitrina.channels.providers.registry import connectable_networks, provider_class
+from vitrina.channels.providers.types import Limits
 
 POLL_MIN_ANSWERS = 2
 POLL_MAX_ANSWERS = 10
 
 
 def limits_for(network: str) -> Limits | None:
-    if network not in PUBLISHABLE:
-        return None
-    return get_provider(network).limits
+    """The network's limits, None for networks Vitrina does not publish to."""
+    cls = provider_class(network)
+    return cls.limits if cls is not None else None
 
 
 def limits_table() -> dict[str, dict]:
     """For the composer's live counters (passed to the page with json_script)."""
     return {
-        network.value: {
+        network: {
             key: value
             for key, value in asdict(limits_for(network)).items()
             if isinstance(value, (int, bool, type(None)))
         }
-        for network in PUBLISHABLE
+        for network in connectable_networks()
     }
 
 

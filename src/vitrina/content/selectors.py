@@ -11,6 +11,7 @@ from datetime import datetime
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from vitrina.channels.models import Channel
+from vitrina.channels.providers.registry import connectable_networks
 from vitrina.channels.selectors import channel_list
 from vitrina.content.models import (
     GuestLink,
@@ -123,7 +124,7 @@ def variant_get(*, membership: Membership, post: Post, pk: int) -> Variant | Non
 
 def postable_channels(*, membership: Membership) -> QuerySet[Channel]:
     """Channels a post may go to: connectable networks, not archived."""
-    return channel_list(membership=membership).filter(network__in=["vk", "ok", "telegram", "max"])
+    return channel_list(membership=membership).filter(network__in=connectable_networks())
 
 
 def rubric_list(*, membership: Membership, archived: bool = False) -> QuerySet[Rubric]:

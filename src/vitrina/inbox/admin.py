@@ -1,7 +1,7 @@
 from django.contrib import admin
-from django.urls import NoReverseMatch, reverse
 
 from vitrina.inbox.models import ChannelInbox
+from vitrina.inbox.receiving_setup import receives_webhooks, webhook_url
 
 
 @admin.register(ChannelInbox)
@@ -12,8 +12,5 @@ class ChannelInboxAdmin(admin.ModelAdmin):
 
     @admin.display(description="webhook")
     def webhook_address(self, obj: ChannelInbox) -> str:
-        name = f"inbox-hook-{obj.channel.network}"
-        try:
-            return reverse(name, kwargs={"token": obj.hook_token})
-        except NoReverseMatch:  # Odnoklassniki sends no webhooks
-            return "—"
+        # Networks that send no webhooks (Odnoklassniki) are polled only.
+        return webhook_url(obj) if receives_webhooks(obj.channel) else "—"

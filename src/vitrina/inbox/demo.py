@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from vitrina.channels.providers.base import InboundEvent
+from vitrina.channels.providers.types import InboundEvent
 from vitrina.core.models import Membership
 from vitrina.inbox.models import Thread, ThreadStatus
 from vitrina.inbox.receiving import event_store

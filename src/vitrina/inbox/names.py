@@ -11,7 +11,9 @@ from django.core.cache import cache
 
 from vitrina.channels.connect import provider_account
 from vitrina.channels.models import Channel
-from vitrina.channels.providers.base import InboundEvent, ProviderError, get_provider
+from vitrina.channels.providers.errors import ProviderError
+from vitrina.channels.providers.registry import get_provider
+from vitrina.channels.providers.types import InboundEvent
 from vitrina.inbox.models import Direction, Message, Thread
 
 logger = logging.getLogger(__name__)

@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from vitrina.channels.connect import provider_account
 from vitrina.channels.models import Channel
-from vitrina.channels.networks import CONNECTABLE, ConnectionState
-from vitrina.channels.providers.base import ProviderError, get_provider
+from vitrina.channels.networks import ConnectionState
+from vitrina.channels.providers.errors import ProviderError
+from vitrina.channels.providers.registry import connectable_networks, get_provider
 from vitrina.inbox.models import ChannelInbox, ReceiveMode
 from vitrina.inbox.names import events_name
 from vitrina.inbox.receiving import channel_inbox, events_store
@@ -20,7 +21,7 @@ def pollable_channels():
     """Connected channels whose events Vitrina fetches itself (not sent by webhook)."""
     return (
         Channel.objects.filter(
-            network__in=CONNECTABLE,
+            network__in=connectable_networks(),
             connection_state=ConnectionState.CONNECTED,
             archived_at__isnull=True,
         )

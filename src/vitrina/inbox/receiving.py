@@ -7,7 +7,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from vitrina.channels.models import Channel
-from vitrina.channels.providers.base import InboundEvent
+from vitrina.channels.providers.types import InboundEvent
+from vitrina.core.audit import audit_record
 from vitrina.inbox.models import (
     ChannelInbox,
     Direction,
@@ -29,6 +30,41 @@ REOPEN = {ThreadStatus.CLOSED, ThreadStatus.WAITING}
 def channel_inbox(channel: Channel) -> ChannelInbox:
     inbox, _created = ChannelInbox.objects.get_or_create(channel=channel)
     return inbox
+
+
+def channel_inboxes(channels) -> dict[int, ChannelInbox]:
+    """The inboxes the channels have so far, by channel id (a channel gets one on first use)."""
+    return {
+        inbox.channel_id: inbox
+        for inbox in ChannelInbox.objects.filter(channel__in=[c.pk for c in channels])
+    }
+
+
+def hook_inbox(*, network: str, token: str) -> ChannelInbox | None:
+    """The inbox a webhook address belongs to: its unguessable token, on a live channel of
+    that network. The address is public, so nothing else finds it."""
+    return (
+        ChannelInbox.objects.select_related("channel__organisation")
+        .filter(hook_token=token, channel__network=network, channel__archived_at__isnull=True)
+        .first()
+    )
+
+
+def webhook_refused(*, inbox: ChannelInbox, reason: str, ip_address: str | None) -> None:
+    """A request to the address without the network's secret: noted on the receiving page
+    and kept in the audit log."""
+    channel = inbox.channel
+    with transaction.atomic():
+        ChannelInbox.objects.filter(pk=inbox.pk).update(refused_at=timezone.now())
+        audit_record(
+            action="inbox.webhook_refused",
+            organisation=channel.organisation,
+            actor=None,
+            obj=channel,
+            changes={"reason": reason, "network": channel.network},
+            ip_address=ip_address,
+        )
+    logger.warning("webhook of channel %s refused: %s", channel.pk, reason)
 
 
 def _thread_for(channel: Channel, event: InboundEvent, at) -> Thread:

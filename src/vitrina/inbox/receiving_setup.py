@@ -17,8 +17,9 @@ from django.urls import reverse
 
 from vitrina.channels.connect import provider_account
 from vitrina.channels.models import Channel
-from vitrina.channels.networks import ConnectionState, Network, SecretKind
-from vitrina.channels.providers.base import ProviderError, get_provider
+from vitrina.channels.networks import ConnectionState, SecretKind
+from vitrina.channels.providers.errors import ProviderError
+from vitrina.channels.providers.registry import get_provider, provider_class
 from vitrina.channels.services import channel_secret_set, channel_secret_value
 from vitrina.core.audit import audit_record
 from vitrina.core.exceptions import ServiceError
@@ -28,15 +29,17 @@ from vitrina.inbox.receiving import channel_inbox
 
 logger = logging.getLogger(__name__)
 
-# Networks that can post events to Vitrina; Odnoklassniki has no such thing for groups.
-WEBHOOK_NETWORKS = {Network.VK, Network.TELEGRAM, Network.MAX}
-NETWORK_NAMES = {Network.VK: "ВКонтакте", Network.TELEGRAM: "Telegram", Network.MAX: "MAX"}
+
+def receives_webhooks(channel: Channel) -> bool:
+    """Whether the channel's network can post events to Vitrina (otherwise polling only)."""
+    network = provider_class(channel.network)
+    return network is not None and network.receiving.webhooks
 
 
 def webhook_url(inbox: ChannelInbox) -> str:
     """The public address the network posts this channel's events to."""
-    path = reverse(f"inbox-hook-{inbox.channel.network}", kwargs={"token": inbox.hook_token})
-    return settings.SITE_URL + path
+    kwargs = {"network": inbox.channel.network, "token": inbox.hook_token}
+    return settings.SITE_URL + reverse("inbox-hook", kwargs=kwargs)
 
 
 def new_webhook_secret() -> str:
@@ -98,14 +101,18 @@ def receiving_to_webhook(
     community's settings by hand; without it Vitrina asks VK for the code and adds the
     server itself with the community token.
     """
-    if channel.network not in WEBHOOK_NETWORKS:
+    network = provider_class(channel.network)
+    if network is None or not network.receiving.webhooks:
         raise ServiceError(
-            "Одноклассники не присылают события группам: входящие получают только опросом."
+            (network.receiving.no_webhooks if network else "")
+            or "Эта сеть не присылает события: входящие получают только опросом."
         )
     _check_channel(channel)
     confirmation_code = (confirmation_code or "").strip()
     if confirmation_code and (
-        channel.network != Network.VK or len(confirmation_code) > 64 or " " in confirmation_code
+        not network.receiving.confirmation
+        or len(confirmation_code) > 64
+        or " " in confirmation_code
     ):
         raise ServiceError(
             "Код подтверждения — строка из настроек Callback API сообщества, без пробелов.",
@@ -129,26 +136,21 @@ def receiving_to_webhook(
         return _fail(inbox, message, actor=actor)
 
     changes = {"address": [None, url]}
-    if channel.network == Network.VK:
+    if network.receiving.confirmation:
         if confirmation_code:
-            # Set up by hand in VK: store the code, VK checks the address when the
-            # librarian presses "Confirm" there.
+            # Set up by hand in the network: store the code, the network checks the address
+            # when the librarian confirms it there.
             if inbox.confirmation_code != confirmation_code:
                 changes["confirmation_code"] = [inbox.confirmation_code or None, "…"]
             inbox.confirmation_code = confirmation_code
             inbox.mode = ReceiveMode.WEBHOOK
             _record(inbox, actor=actor, before=before, changes=changes)
-            return Outcome(
-                inbox,
-                "Добавьте адрес и секрет в настройках сообщества ВКонтакте: «Управление» → "
-                "«Работа с API» → «Callback API», включите события «Входящее сообщение» и "
-                "«Новый комментарий на стене» и нажмите «Подтвердить».",
-            )
+            return Outcome(inbox, network.receiving.manual_setup)
         try:
             code = provider.confirmation_code(account)
         except ProviderError as error:
             raise refused(
-                _refused("получить код подтверждения ВКонтакте", error)
+                _refused(f"получить код подтверждения {network.title}", error)
                 + " Добавьте сервер в настройках сообщества вручную и вставьте код."
             ) from error
         if inbox.confirmation_code != code:
@@ -158,9 +160,7 @@ def receiving_to_webhook(
     try:
         provider.webhook_register(account, url, secret)
     except ProviderError as error:
-        raise refused(
-            _refused(f"зарегистрировать адрес в {NETWORK_NAMES[channel.network]}", error)
-        ) from error
+        raise refused(_refused(f"зарегистрировать адрес в {network.title}", error)) from error
     inbox.mode = ReceiveMode.WEBHOOK
     _record(inbox, actor=actor, before=before, changes=changes)
     return Outcome(inbox)
@@ -175,30 +175,28 @@ def receiving_to_polling(*, channel: Channel, actor: User | None) -> Outcome:
     inbox = channel_inbox(channel)
     before, url = inbox.mode, webhook_url(inbox)
     warning = ""
-    if channel.network in WEBHOOK_NETWORKS and channel.connection_state == (
-        ConnectionState.CONNECTED
-    ):
+    if receives_webhooks(channel) and channel.connection_state == ConnectionState.CONNECTED:
         provider = get_provider(channel.network)
         try:
             provider.webhook_unregister(provider_account(channel), url)
         except ProviderError as error:
-            message = _refused(f"убрать адрес из {NETWORK_NAMES[channel.network]}", error)
-            if channel.network != Network.VK:
+            message = _refused(f"убрать адрес из {provider.title}", error)
+            if not provider.receiving.polling_beside_webhook:
                 # Telegram gives no updates to polling while a webhook is set, MAX none
                 # while subscribed: stay on the webhook rather than lose messages.
                 raise _fail(inbox, message, actor=actor) from error
-            # VK's Long Poll works next to the Callback API: poll anyway, say what remains.
-            warning = message + " Удалите сервер в настройках сообщества («Callback API»)."
+            # Polling works next to the webhook (VK's Long Poll): poll anyway, say what
+            # remains to be removed by hand.
+            warning = message + " " + provider.receiving.manual_removal
     inbox.mode = ReceiveMode.POLL
     _record(inbox, actor=actor, before=before, changes={"address": [url, None]}, error=warning)
     return Outcome(inbox, warning)
 
 
 def webhook_secret_shown(channel: Channel) -> str:
-    """The VK secret the librarian pastes into the community's Callback API settings.
-
-    Only VK's setup by hand needs it; Telegram and MAX receive it from Vitrina directly.
-    """
-    if channel.network != Network.VK:
+    """The secret the librarian pastes into the network's settings when setting the
+    webhook up by hand (VK's Callback API); other networks receive it from Vitrina."""
+    network = provider_class(channel.network)
+    if network is None or not network.receiving.confirmation:
         return ""
     return channel_secret_value(channel=channel, kind=SecretKind.WEBHOOK_SECRET) or ""

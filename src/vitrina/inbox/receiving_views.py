@@ -5,16 +5,15 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from vitrina.channels.networks import CONNECTABLE
+from vitrina.channels.providers.registry import connectable_networks, provider_class
 from vitrina.channels.selectors import channel_get, channel_list
 from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.views.decorators import apply_service_error, require
 from vitrina.inbox.forms import ReceivingForm
-from vitrina.inbox.models import ChannelInbox, ReceiveMode
-from vitrina.inbox.receiving import channel_inbox
+from vitrina.inbox.models import ReceiveMode
+from vitrina.inbox.receiving import channel_inbox, channel_inboxes
 from vitrina.inbox.receiving_setup import (
-    WEBHOOK_NETWORKS,
     receiving_to_polling,
     receiving_to_webhook,
     webhook_secret_shown,
@@ -25,11 +24,10 @@ from vitrina.inbox.receiving_setup import (
 @require(rules.can_manage_channels)
 def receiving_list(request):
     """Every connectable channel with how its messages arrive and when the last one came."""
-    channels = list(channel_list(membership=request.membership).filter(network__in=CONNECTABLE))
-    inboxes = {
-        inbox.channel_id: inbox
-        for inbox in ChannelInbox.objects.filter(channel__in=[c.pk for c in channels])
-    }
+    channels = list(
+        channel_list(membership=request.membership).filter(network__in=connectable_networks())
+    )
+    inboxes = channel_inboxes(channels)
     rows = [{"channel": channel, "inbox": inboxes.get(channel.pk)} for channel in channels]
     return render(request, "inbox/receiving_list.html", {"rows": rows})
 
@@ -37,7 +35,8 @@ def receiving_list(request):
 @require(rules.can_manage_channels)
 def receiving(request, channel_id):
     channel = channel_get(membership=request.membership, pk=channel_id)
-    if channel is None or channel.network not in CONNECTABLE:
+    network = provider_class(channel.network) if channel is not None else None
+    if network is None:
         raise Http404
     inbox = channel_inbox(channel)
     form = ReceivingForm(request.POST or None, initial={"mode": inbox.mode})
@@ -58,13 +57,15 @@ def receiving(request, channel_id):
             return redirect("inbox:receiving", org=request.organisation.slug, channel_id=channel.pk)
         except ServiceError as error:
             apply_service_error(form, error)
-            inbox.refresh_from_db()
-    webhooks = channel.network in WEBHOOK_NETWORKS
+            # The failure is noted on the inbox (setup_error): show it.
+            inbox = channel_inbox(channel)
+    webhooks = network.receiving.webhooks
     return render(
         request,
         "inbox/receiving.html",
         {
             "channel": channel,
+            "receiving": network.receiving,
             "inbox": inbox,
             "form": form,
             "webhooks": webhooks,

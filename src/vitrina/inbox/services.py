@@ -5,7 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vitrina.channels.connect import provider_account
-from vitrina.channels.providers.base import ProviderError, ReplyTarget, get_provider
+from vitrina.channels.providers.errors import ProviderError
+from vitrina.channels.providers.registry import get_provider
+from vitrina.channels.providers.types import ReplyTarget
 from vitrina.core import rules
 from vitrina.core.audit import audit_record
 from vitrina.core.exceptions import ServiceError

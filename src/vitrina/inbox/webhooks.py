@@ -1,5 +1,6 @@
-"""Public addresses the networks post events to, one per channel.
+"""The public address every network posts its events to: ``/hooks/<network>/<token>/``.
 
+One route serves every network that sends webhooks (its provider's ``receiving.webhooks``).
 The unguessable token in the address only finds the channel; every request is then verified
 by the network's own secret (VK ``secret``, Telegram and MAX secret headers) in the
 provider's ``parse_webhook``. Events are stored before the answer is sent, and the answer is
@@ -10,15 +11,14 @@ import logging
 
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from vitrina.channels.connect import provider_account
-from vitrina.channels.providers.base import ProviderError, get_provider
-from vitrina.core.audit import audit_record
-from vitrina.inbox.models import ChannelInbox
-from vitrina.inbox.receiving import events_store
+from vitrina.channels.providers.errors import ProviderError
+from vitrina.channels.providers.registry import get_provider, provider_class
+from vitrina.inbox.names import names_later
+from vitrina.inbox.receiving import events_store, hook_inbox, webhook_refused
 
 logger = logging.getLogger(__name__)
 
@@ -27,12 +27,13 @@ def _client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+@csrf_exempt
+@require_POST
 def receive(request, network: str, token: str):
-    inbox = (
-        ChannelInbox.objects.select_related("channel__organisation")
-        .filter(hook_token=token, channel__network=network, channel__archived_at__isnull=True)
-        .first()
-    )
+    network_facts = provider_class(network)
+    if network_facts is None or not network_facts.receiving.webhooks:
+        raise Http404
+    inbox = hook_inbox(network=network, token=token)
     if inbox is None:
         raise Http404
     channel = inbox.channel
@@ -45,39 +46,10 @@ def receive(request, network: str, token: str):
         logger.warning("webhook of channel %s refused: %s", channel.pk, error)
         return HttpResponse("unsupported", status=400, content_type="text/plain")
     if result.status == 403:
-        ChannelInbox.objects.filter(pk=inbox.pk).update(refused_at=timezone.now())
-        audit_record(
-            action="inbox.webhook_refused",
-            organisation=channel.organisation,
-            actor=None,
-            obj=channel,
-            changes={"reason": result.body, "network": network},
-            ip_address=_client_ip(request),
-        )
-        logger.warning("webhook of channel %s refused: %s", channel.pk, result.body)
+        webhook_refused(inbox=inbox, reason=result.body, ip_address=_client_ip(request))
     if result.events:
         events_store(channel=channel, events=result.events)
         if any(not event.author_name for event in result.events):
             # The network waits for a quick answer: names are asked for afterwards.
-            from vitrina.inbox.names import names_later
-
             transaction.on_commit(lambda: names_later(channel.pk))
     return HttpResponse(result.body, status=result.status, content_type="text/plain")
-
-
-@csrf_exempt
-@require_POST
-def vk_hook(request, token: str):
-    return receive(request, "vk", token)
-
-
-@csrf_exempt
-@require_POST
-def telegram_hook(request, token: str):
-    return receive(request, "telegram", token)
-
-
-@csrf_exempt
-@require_POST
-def max_hook(request, token: str):
-    return receive(request, "max", token)

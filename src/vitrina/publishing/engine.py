@@ -21,16 +21,16 @@ from django.utils.translation import gettext as _
 
 from vitrina.channels.connect import channel_needs_reconnect, provider_account
 from vitrina.channels.models import Channel
-from vitrina.channels.providers.base import (
+from vitrina.channels.providers.errors import (
     AuthExpired,
     ProviderError,
-    Published,
     RateLimited,
     Rejected,
     Transient,
     Unverifiable,
-    get_provider,
 )
+from vitrina.channels.providers.registry import get_provider
+from vitrina.channels.providers.types import Published
 from vitrina.content.models import PublishAttempt, Variant
 from vitrina.content.states import VariantState
 from vitrina.core.audit import audit_record
@@ -111,13 +111,7 @@ def _start(variant_id: int, claim: str, worker: str):
 
 def channel_pace(network: str) -> float:
     """Seconds between two posts on one channel, a little over the network's limit."""
-    rates = {
-        "vk": settings.VK_USER_RPS,
-        "ok": settings.OK_RPS,
-        "telegram": settings.TELEGRAM_CHAT_RPS,
-        "max": settings.MAX_CHAT_RPS,
-    }
-    return 1.0 / rates[network] if rates.get(network) else 0.0
+    return get_provider(network).post_interval()
 
 
 def publish_variant(variant_id: int, claim: str, *, worker: str = "") -> str:

@@ -1,6 +1,6 @@
 """What a variant becomes on the wire: the providers' ``Payload``."""
 
-from vitrina.channels.providers.base import Payload, Photo, Poll
+from vitrina.channels.providers.types import Payload, Photo, Poll
 from vitrina.content.models import Variant
 
 

@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vitrina.channels.connect import provider_account
-from vitrina.channels.providers.base import ProviderError, get_provider
+from vitrina.channels.providers.errors import ProviderError
+from vitrina.channels.providers.registry import get_provider
 from vitrina.content.models import PublishAttempt, Variant
 from vitrina.content.states import VariantState
 from vitrina.core.audit import audit_record

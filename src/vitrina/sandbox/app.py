@@ -11,10 +11,10 @@ from starlette.applications import Starlette
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from . import control, oauth, ok, pages, telegram, vk
-from . import max as max_api
+from . import control, oauth, pages
 from .delivery import Delivery
 from .faults import Fault, Faults
+from .networks import emulators
 from .state import Settings, World
 
 logger = logging.getLogger(__name__)
@@ -52,10 +52,7 @@ def create_app(
         Route("/", home),
         Route("/sandbox/", pages.index),
         Route("/sandbox/style.css", pages.style),
-        *vk.routes,
-        *ok.routes,
-        *telegram.routes,
-        *max_api.routes,
+        *(route for network in emulators() for route in network.routes),
         *oauth.routes,
         *control.routes,
     ]

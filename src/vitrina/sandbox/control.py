@@ -9,14 +9,12 @@ from starlette.routing import Route
 
 from .common import Json, world_of
 from .faults import Fault
-from .state import NETWORKS, Settings, World
+from .networks import emulator, network_names
+from .state import Settings, World
 
-PROFILE_URLS = {
-    "vk": "https://vk.com/{screen_name}",
-    "ok": "https://ok.ru/{screen_name}",
-    "telegram": "https://t.me/{screen_name}",
-    "max": "https://max.ru/{screen_name}",
-}
+
+def profile_url(account) -> str:
+    return emulator(account.network).profile_url.format(screen_name=account.screen_name)
 
 
 def account_json(world, account) -> dict:
@@ -28,7 +26,7 @@ def account_json(world, account) -> dict:
         "name": account.name,
         "screen_name": account.screen_name,
         "external_id": account.external_id,
-        "url": PROFILE_URLS[account.network].format(screen_name=account.screen_name),
+        "url": profile_url(account),
         "admin_user_id": int(account.tokens.get("user_id", 0)) or None,
         "members": world.members(account),
         "posts": len(account.live_posts()),
@@ -49,8 +47,8 @@ async def accounts(request: Request):
     world = world_of(request)
     if request.method == "POST":
         data = await _json(request)
-        if data.get("network") not in NETWORKS:
-            return Json({"error": f"network must be one of {', '.join(NETWORKS)}"}, 400)
+        if data.get("network") not in network_names():
+            return Json({"error": f"network must be one of {', '.join(network_names())}"}, 400)
         try:
             account = world.add_account(data)
         except (ValueError, TypeError) as exc:

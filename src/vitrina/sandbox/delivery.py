@@ -1,4 +1,5 @@
-"""Webhook delivery: VK Callback API, Telegram webhooks and MAX subscriptions.
+"""Webhook delivery for every emulated network that sends events (VK Callback API, Telegram
+webhooks, MAX subscriptions): what is posted comes from the network's ``Emulator``.
 
 Events are queued by the world and posted from one background task, with the network's
 secret header, retried a few times on failure (the real networks retry for hours; a sandbox
@@ -10,9 +11,7 @@ from collections import deque
 
 import httpx
 
-from . import max as max_api
-from . import telegram, vk
-from .state import derive
+from .networks import emulator
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +41,8 @@ class Delivery:
         world.outbox, self.world = self.world.outbox, world
 
     def confirm(self, account):
-        """VK checks a new callback server by asking it for the confirmation code."""
+        """Let the network check a newly registered address, where it does (VK asks a new
+        callback server for its confirmation code)."""
         if self.world.outbox is not None:
             self.world.outbox.put_nowait((account.key, None))
 
@@ -58,39 +58,17 @@ class Delivery:
                 logger.exception("webhook delivery to %s failed", account.webhook.get("url"))
 
     async def deliver(self, account, event):
-        hook = account.webhook
-        headers = {}
-        if account.network == "vk":
-            if event is None:
-                response = await self.post(hook["url"], vk.confirmation_body(account), headers)
-                code = derive(self.world.seed, "confirm", account.key, length=8)
-                ok = response is not None and response.text.strip() == code
-                hook["status"] = "ok" if ok else "failed"
-                return
-            if hook.get("status") != "ok":
-                return
-            body = vk.callback_body(self.world, account, event)
-            # Once setCallbackSettings chose the event types, only those are sent.
-            if "events" in hook and body["type"] not in hook["events"]:
-                return
-        elif account.network == "telegram":
-            body = telegram.update_json(account, event)
-            if hook.get("secret"):
-                headers["X-Telegram-Bot-Api-Secret-Token"] = hook["secret"]
-        elif account.network == "max":
-            body = max_api.webhook_body(self.world, account, event)
-            if body is None:
-                return
-            if hook.get("secret"):
-                headers["X-Max-Bot-Api-Secret"] = hook["secret"]
-        else:
+        emulated = emulator(account.network)
+        if event is None:
+            await emulated.confirm(self, account)
             return
+        request = emulated.webhook_request(self.world, account, event)
+        if request is None:
+            return
+        body, headers = request
         for pause in (*RETRIES, None):
-            response = await self.post(hook["url"], body, headers)
-            good = response is not None and response.status_code == 200
-            if account.network == "vk":
-                good = good and response.text.strip() == "ok"
-            if good or pause is None:
+            response = await self.post(account.webhook["url"], body, headers)
+            if (response is not None and emulated.accepted(response)) or pause is None:
                 return
             await asyncio.sleep(pause)
 

@@ -5,16 +5,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from .networks import emulator
 from .server import SandboxServer
 from .state import World
-
-TOKENS = {
-    # sandbox token name → the registry's secret kind
-    "vk": {"user": "user_token", "community": "community_token"},
-    "ok": {"access_token": "user_token"},
-    "telegram": {"bot": "bot_token"},
-    "max": {"bot": "bot_token"},
-}
 
 
 def connect_channels(channels, seed: int = 42, sandbox=None) -> int:
@@ -43,7 +36,7 @@ def connect_channels(channels, seed: int = 42, sandbox=None) -> int:
         if found is None:
             continue
         tokens, external_id = found
-        for name, kind in TOKENS[channel.network].items():
+        for name, kind in emulator(channel.network).demo_tokens.items():
             if tokens.get(name):
                 services.channel_secret_set(
                     channel=channel, kind=kind, value=tokens[name], actor=None

@@ -8,9 +8,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from .common import world_of
-from .control import PROFILE_URLS
+from .control import profile_url
+from .networks import emulator, emulators
 
-NETWORK_NAMES = {"vk": "ВКонтакте", "ok": "Одноклассники", "telegram": "Telegram", "max": "MAX"}
 MOSCOW = timedelta(hours=3)
 
 STYLE = """
@@ -43,10 +43,10 @@ def render_account(world, account) -> str:
     world.catch_up(account)
     now = world.now()
     posts = [p for p in reversed(account.live_posts()) if p.date <= now][:20]
-    url = PROFILE_URLS[account.network].format(screen_name=account.screen_name)
+    url = profile_url(account)
     parts = [
         f'<section class="account" id="{esc(account.key)}">',
-        f'<span class="net {account.network}">{NETWORK_NAMES[account.network]}</span>',
+        f'<span class="net {account.network}">{emulator(account.network).title}</span>',
         f"<h2>{esc(account.name)}</h2>",
         f'<p class="muted">{esc(url)} · id {account.external_id} · '
         f"подписчиков: {world.members(account)} · записей: {len(account.live_posts())}</p>",
@@ -95,7 +95,7 @@ async def index(request: Request):
     world = world_of(request)
     network = request.query_params.get("network")
     accounts = [a for a in world.accounts.values() if network in (None, a.network)]
-    nav = " ".join(f'<a href="?network={n}">{name}</a>' for n, name in NETWORK_NAMES.items())
+    nav = " ".join(f'<a href="?network={e.network}">{e.title}</a>' for e in emulators())
     body = "".join(render_account(world, a) for a in accounts)
     page = (
         '<!doctype html><html lang="ru"><head><meta charset="utf-8">'

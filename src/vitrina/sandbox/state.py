@@ -14,8 +14,7 @@ from pathlib import Path
 
 from . import dynamics
 from .accounts import DEFAULT_ACCOUNTS
-
-NETWORKS = ("vk", "ok", "telegram", "max")
+from .networks import emulator
 
 # Admins of the default VK and OK accounts log in as these users.
 # The emulated OK application (fixed, so the demo's settings can name it).
@@ -173,9 +172,12 @@ class World:
 
     def add_account(self, spec: dict, history: bool = False) -> Account:
         network = spec["network"]
+        emulated = emulator(network)
+        if emulated is None:
+            raise ValueError(f"the sandbox does not emulate {network!r}")
         number = len([a for a in self.accounts.values() if a.network == network]) + 1
-        kind = spec.get("kind") or {"vk": "community", "ok": "group"}.get(network, "channel")
-        external_id = spec.get("external_id") or self._new_external_id(network, number)
+        kind = spec.get("kind") or emulated.default_kind
+        external_id = spec.get("external_id") or emulated.new_external_id(number)
         screen_name = spec.get("screen_name") or f"{network}{abs(int(external_id))}"
         key = f"{network}:{screen_name}"
         if key in self.accounts:
@@ -194,64 +196,22 @@ class World:
             admin_user_id=spec.get("admin_user_id"),
             flags=dict(spec.get("flags", {})),
         )
-        if network == "vk" and kind == "community" and not account.admin_user_id:
-            account.admin_user_id = 600000000 + int(dynamics.unit(self.seed, key) * 1e8)
-        if network == "ok" and kind == "group" and not account.admin_user_id:
-            account.admin_user_id = 570000000000 + int(dynamics.unit(self.seed, key) * 1e9)
+        account.admin_user_id = account.admin_user_id or emulated.admin_user_id(self.seed, account)
         account.next_reader_at = now + dynamics.next_reader_gap(self.seed, key, 0)
         self.accounts[key] = account
-        self._issue_tokens(account)
+        emulated.issue_tokens(self, account)
         if history:
             self._history(account)
         return account
 
-    def _new_external_id(self, network: str, number: int) -> int:
-        base = {"vk": 230000000, "ok": 70000002000000, "telegram": -1002000000000}
-        if network == "max":
-            return -71000000000 - number
-        return base[network] + (number * 7919 if network != "telegram" else -number * 7919)
-
-    def _issue_tokens(self, account: Account):
-        seed, key = self.seed, account.key
-        if account.network == "vk":
-            user_id = account.admin_user_id or account.external_id
-            user = "vk1.a." + derive(seed, "vk-user", user_id, length=64)
-            self.tokens[user] = Token(user, "vk", "user", str(user_id))
-            account.tokens["user"] = user
-            account.tokens["user_id"] = str(user_id)
-            if account.kind == "community":
-                community = "vk1.a." + derive(seed, "vk-community", key, length=64)
-                self.tokens[community] = Token(community, "vk", "community", key)
-                account.tokens["community"] = community
-        elif account.network == "ok":
-            user_id = account.admin_user_id or account.external_id
-            access = "tkn1" + derive(seed, "ok-access", user_id, length=60)
-            self.tokens[access] = Token(access, "ok", "access", str(user_id), scope="GROUP_CONTENT")
-            account.tokens.update(
-                access_token=access,
-                application_key=self.ok_app["application_key"],
-                application_secret_key=self.ok_app["secret"],
-                user_id=str(user_id),
-            )
-        elif account.network == "telegram":
-            bot_id = 7000000000 + int(dynamics.unit(seed, key, "bot") * 9e8)
-            bot = f"{bot_id}:AA" + derive(seed, "tg-bot", key, length=33)
-            self.tokens[bot] = Token(bot, "telegram", "bot", key)
-            account.tokens["bot"] = bot
-            account.flags.setdefault("bot_id", bot_id)
-            account.flags.setdefault("discussion_id", account.external_id - 1)
-        else:
-            bot = derive(seed, "max-bot", key, length=48)
-            self.tokens[bot] = Token(bot, "max", "bot", key)
-            account.tokens["bot"] = bot
-            account.flags.setdefault("bot_id", 9000000 + int(dynamics.unit(seed, key) * 1e6))
-
     def issue_user_token(self, network: str, user_id: str, ttl: float, scope: str = "") -> Token:
-        value = ("vk1.a." if network == "vk" else "tkn1") + derive(
+        """A token the network's OAuth hands out to a person who allowed access."""
+        emulated = emulator(network)
+        value = emulated.user_token_prefix + derive(
             self.seed, "oauth", network, user_id, self.next_id(), length=64
         )
         refresh = derive(self.seed, "refresh", value, length=48)
-        token = Token(value, network, "user" if network == "vk" else "access", str(user_id))
+        token = Token(value, network, emulated.user_token_kind, str(user_id))
         token.expires_at = self.now() + ttl
         token.refresh, token.scope = refresh, scope
         self.tokens[value] = token
@@ -356,23 +316,7 @@ class World:
                     "question": "Какие лекции вам интересны?",
                     "answers": ["История медицины", "Здоровый образ жизни", "Новые книги"],
                 }
-                if account.network == "vk":
-                    poll_id = post.poll["id"]
-                    self.polls[poll_id] = {
-                        "id": poll_id,
-                        "owner_id": -account.external_id
-                        if account.kind == "community"
-                        else account.external_id,
-                        "created": post.date,
-                        "question": post.poll["question"],
-                        "answers": [
-                            {"id": poll_id * 10 + i, "text": text}
-                            for i, text in enumerate(post.poll["answers"])
-                        ],
-                        "anonymous": True,
-                        "multiple": False,
-                        "end_date": 0,
-                    }
+            emulator(account.network).history_post(self, account, post)
 
     # Simulated readers
 

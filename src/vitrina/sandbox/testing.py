@@ -2,12 +2,12 @@
 
 import httpx
 
-from vitrina.channels.providers.base import ProviderAccount
 from vitrina.channels.providers.ratelimit import Limiter
+from vitrina.channels.providers.registry import provider_class
+from vitrina.channels.providers.types import ProviderAccount
 
+from .networks import emulator
 from .server import SandboxServer
-
-API_PATHS = {"vk": "/vk", "ok": "/ok", "telegram": "/telegram", "max": "/max"}
 
 
 class SandboxClient:
@@ -59,14 +59,11 @@ class SandboxClient:
         return response.json()["posts"]
 
     def api_url(self, network: str) -> str:
-        return self.url + API_PATHS[network]
+        return self.url + emulator(network).path
 
     def provider(self, network: str, **kwargs):
-        from vitrina.channels.providers import max, ok, telegram, vk  # noqa: F401
-        from vitrina.channels.providers.base import REGISTRY
-
         kwargs.setdefault("limiter", Limiter())
-        return REGISTRY[network](self.api_url(network), **kwargs)
+        return provider_class(network)(self.api_url(network), **kwargs)
 
     def account(self, key: str, **overrides) -> ProviderAccount:
         """A ``ProviderAccount`` for an emulated account, as Vitrina would store it."""

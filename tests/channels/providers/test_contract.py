@@ -4,17 +4,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from vitrina.channels.providers.base import (
+from vitrina.channels.providers.errors import (
     AuthExpired,
-    Payload,
-    Photo,
-    Poll,
     RateLimited,
     Rejected,
-    ReplyTarget,
     Transient,
     Unverifiable,
 )
+from vitrina.channels.providers.types import Payload, Photo, Poll, ReplyTarget
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2048 + b"\xff\xd9"
 ACCOUNTS = {

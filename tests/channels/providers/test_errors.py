@@ -7,15 +7,10 @@ through the sandbox and on the documented bodies.
 
 import pytest
 
-from vitrina.channels.providers.base import (
-    AuthExpired,
-    Payload,
-    RateLimited,
-    Rejected,
-    Transient,
-)
+from vitrina.channels.providers.errors import AuthExpired, RateLimited, Rejected, Transient
 from vitrina.channels.providers.max import max_error
 from vitrina.channels.providers.telegram import tg_error
+from vitrina.channels.providers.types import Payload
 
 VK = {
     1: Transient,

@@ -5,8 +5,9 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from vitrina.channels.providers.base import AuthExpired, Payload
+from vitrina.channels.providers.errors import AuthExpired
 from vitrina.channels.providers.oauth import OkOAuth, VkIdOAuth, new_state, pkce_pair
+from vitrina.channels.providers.types import Payload
 
 REDIRECT = "http://127.0.0.1:8000/channels/oauth/callback/"
 

@@ -4,10 +4,11 @@ import json
 
 import pytest
 
-from vitrina.channels.providers.base import ProviderAccount, Rejected
+from vitrina.channels.providers.errors import Rejected
 from vitrina.channels.providers.max import MaxProvider
 from vitrina.channels.providers.ok import OkProvider
 from vitrina.channels.providers.telegram import TelegramProvider
+from vitrina.channels.providers.types import ProviderAccount
 from vitrina.channels.providers.vk import VkProvider
 
 VK_ACCOUNT = ProviderAccount(

@@ -1,234 +1,39 @@
-"""The one interface every network implements, its data types and its error model.
+"""The one interface every network implements, and the facts each network declares.
 
-Providers know nothing of Django models: a channel is handed over as a plain
-``ProviderAccount`` and a post as a ``Payload``. Every failure leaves a provider as one of
-four errors, so the publishing machinery decides retries without knowing the network:
-
-* ``RateLimited(retry_after)`` — try again later, nothing was done;
-* ``AuthExpired`` — the token is gone or lacks rights: the channel needs reconnecting;
-* ``Rejected(code, message)`` — permanent, ``message`` explains it in plain Russian;
-* ``Transient`` — a network or server hiccup; ``outcome_unknown`` says the call may have
-  taken effect (timeout, lost answer) and must be reconciled before any retry.
+A provider class says everything Vitrina needs to know about its network — what a post may
+hold (``limits``), which account kinds it has, which secrets a channel keeps, what its
+addresses look like and how a post's link is built, how readers' events arrive, how it is
+connected (OAuth or a pasted token), how fast one may post — so that code outside
+``providers/`` asks the registry (``registry.py``) instead of naming a network. Providers
+know nothing of Django models: a channel is handed over as a ``ProviderAccount``, a post as a
+``Payload`` (``types.py``); every failure leaves as one of the errors in ``errors.py``.
 """
 
 import hashlib
 import json
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import httpx
+from django.conf import settings
 
+from .errors import RateLimited, Rejected, Transient
 from .ratelimit import Limiter, LimitExceeded, default_limiter
-
-
-class ProviderError(Exception):
-    """Base of the four errors; ``code`` is the network's own code, kept for the log.
-
-    ``detail`` is the network's own (often English) text, for support; ``summary`` is the
-    plain Russian sentence for a librarian, without it (the message when not given).
-    """
-
-    def __init__(
-        self,
-        message: str = "",
-        *,
-        code: str | int | None = None,
-        network: str = "",
-        detail: str = "",
-        summary: str = "",
-    ):
-        super().__init__(message)
-        self.message, self.code, self.network = message, code, network
-        self.detail, self.summary = detail, summary or message
-
-
-class RateLimited(ProviderError):
-    def __init__(self, retry_after: float, message: str = "", **kwargs):
-        kwargs.setdefault("summary", "Сеть ограничила число запросов: повторите чуть позже.")
-        super().__init__(message or f"Лимит запросов: повторить через {retry_after:g} с", **kwargs)
-        self.retry_after = float(retry_after)
-
-
-class AuthExpired(ProviderError):
-    pass
-
-
-class Rejected(ProviderError):
-    def __init__(self, code, message: str, **kwargs):
-        super().__init__(message, code=code, **kwargs)
-
-
-class Transient(ProviderError):
-    def __init__(self, message: str = "", *, outcome_unknown: bool = False, **kwargs):
-        super().__init__(message, **kwargs)
-        self.outcome_unknown = outcome_unknown
-
-
-class Unverifiable(ProviderError):
-    """The network offers no way to check whether a post went out (Telegram)."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    text: int
-    caption: int | None  # None: text and photos travel together without a separate caption
-    media: int
-    polls: bool
-    poll_question: int = 0
-    poll_options: int = 0
-    poll_option_length: int = 0
-    links: bool = True
-    post_stats: bool = True
-    account_stats: bool = True
-    messages: bool = True
-    comments: bool = True
-    verifiable: bool = True  # find_published can tell whether a post went out
-    reads_posts: bool = True  # list_recent_posts can read the account's posts back
-    notes: tuple[str, ...] = ()
-
-
-@dataclass
-class ProviderAccount:
-    """A channel as the providers see it.
-
-    ``external_id``: the VK group or user id, the OK group or user id, the Telegram chat id,
-    the MAX chat id. ``tokens``: VK ``user`` and ``community``; OK ``access_token``,
-    ``application_key``, ``application_secret_key``; Telegram and MAX ``bot``; optional
-    ``webhook_secret``. ``extra``: ``kind`` (community/profile/group/channel),
-    ``confirmation_code`` for VK Callback API.
-    """
-
-    network: str
-    external_id: str
-    tokens: dict[str, str] = field(default_factory=dict)
-    extra: dict = field(default_factory=dict)
-
-    @property
-    def kind(self) -> str:
-        return self.extra.get("kind", "")
-
-
-@dataclass
-class Photo:
-    content: bytes
-    filename: str = "photo.jpg"
-    alt: str = ""
-    content_type: str = "image/jpeg"
-
-
-@dataclass
-class Poll:
-    question: str
-    answers: list[str]
-    anonymous: bool = True
-    multiple: bool = False
-    end_date: datetime | None = None
-
-
-@dataclass
-class Payload:
-    text: str = ""
-    photos: list[Photo] = field(default_factory=list)
-    poll: Poll | None = None
-    link: str | None = None
-    marker: str | None = None  # a stable id of this publication: VK guid, reconciliation key
-
-
-@dataclass
-class Published:
-    external_id: str
-    url: str
-    raw: dict = field(default_factory=dict)
-    related_ids: list[str] = field(default_factory=list)  # further messages of one post
-    published_at: datetime | None = None
-
-
-@dataclass
-class AccountPost:
-    """A post found on the account, whoever made it (Vitrina or a person in the network)."""
-
-    external_id: str
-    published_at: datetime
-    text: str = ""
-
-
-@dataclass
-class DayStats:
-    day: date
-    followers: int | None = None
-    views: int | None = None
-    reach: int | None = None
-    visitors: int | None = None
-    likes: int | None = None
-    comments: int | None = None
-    reposts: int | None = None
-    subscribed: int | None = None
-    unsubscribed: int | None = None
-
-
-@dataclass
-class PostStats:
-    external_id: str
-    views: int | None = None
-    reach: int | None = None
-    likes: int | None = None
-    comments: int | None = None
-    reposts: int | None = None
-
-
-@dataclass
-class InboundEvent:
-    """A reader's message or comment. ``thread``: the dialog (peer/user id) for messages, the
-    post id for comments; ``external_id`` is unique per account and network (drop repeats)."""
-
-    kind: str  # message, comment
-    external_id: str
-    thread: str
-    text: str
-    author_id: str
-    author_name: str = ""
-    created_at: datetime | None = None
-    reply_to: str | None = None
-    raw: dict = field(default_factory=dict)
-
-
-@dataclass
-class ReplyTarget:
-    kind: str  # message, comment
-    thread: str
-    reply_to: str | None = None  # the comment answered, where the network threads replies
-    extra: dict = field(default_factory=dict)
-
-    @classmethod
-    def to(cls, event: InboundEvent) -> "ReplyTarget":
-        extra = {k: v for k, v in event.raw.items() if k.startswith("reply_")}
-        return cls(event.kind, event.thread, event.external_id, extra)
-
-
-@dataclass
-class WebhookResult:
-    events: list[InboundEvent]
-    status: int = 200
-    body: str = "ok"
-
-
-@dataclass
-class ConnectionReport:
-    """What works with the stored credentials; ``problems`` are plain Russian sentences."""
-
-    can_post: bool = False
-    can_read_stats: bool = False
-    can_message: bool = False
-    followers: int | None = None
-    name: str = ""
-    problems: list[str] = field(default_factory=list)
-    missing_tokens: list[str] = field(default_factory=list)
-    auth_failed: bool = False  # a token was refused: the channel needs reconnecting
-    details: dict = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
+from .types import (
+    AccountPost,
+    Address,
+    ConnectionReport,
+    DayStats,
+    InboundEvent,
+    Limits,
+    Payload,
+    PostStats,
+    ProviderAccount,
+    Published,
+    Receiving,
+    ReplyTarget,
+    SecretSpec,
+    WebhookResult,
+)
 
 
 def stable_id(*parts) -> int:
@@ -243,13 +48,71 @@ def same_text(published: str, wanted: str) -> bool:
 
 
 class Provider:
-    """One network. Subclasses set ``network`` and ``limits`` and implement the methods."""
+    """One network. Subclasses declare the network's facts and implement the interface."""
 
-    network = ""
-    title = ""  # the network's name for messages to people
+    network = ""  # the ``channels.networks.Network`` value it serves
+    title = ""  # the network's name in messages to people («ВКонтакте»)
     limits: Limits
     default_url = ""
-    settings_name = ""
+    settings_name = ""  # the setting holding the API's base address
+    # Account kinds (``channels.networks.Kind`` values) a channel on this network may be.
+    kinds: tuple[str, ...] = ()
+    # What the provider calls an account that is not a person's profile.
+    community_kind = "channel"
+    secrets: tuple[SecretSpec, ...] = ()
+    address: Address | None = None
+    receiving = Receiving()
+    # The rate (a key of ``default_rates``) at which posts may go into one account.
+    pace_rate = ""
+    # A connection check tells the account's numeric id (``details["id"]``), worth keeping.
+    learns_external_id = False
+    # The button that connects a channel through the network's own authorisation page;
+    # empty where a librarian pastes a token instead.
+    oauth_label = ""
+
+    # Facts read without a provider instance
+
+    @classmethod
+    def account_kind(cls, kind: str) -> str:
+        """What the provider calls a channel of this registry kind."""
+        return "profile" if kind == "profile" else cls.community_kind
+
+    @classmethod
+    def account_id(cls, external_id: str, name: str) -> str:
+        """The id the network is addressed by: the stored one, or what the address's last
+        part gives where the network takes a name (``name`` is that part)."""
+        return external_id
+
+    @classmethod
+    def token_names(cls) -> dict[str, str]:
+        """Stored secret kind → the provider's token name."""
+        return {spec.kind: spec.token for spec in cls.secrets}
+
+    @classmethod
+    def enterable_secrets(cls) -> list[SecretSpec]:
+        return [spec for spec in cls.secrets if spec.enterable]
+
+    @classmethod
+    def secret_spec(cls, kind: str) -> SecretSpec | None:
+        return next((spec for spec in cls.secrets if spec.kind == kind), None)
+
+    @classmethod
+    def app_tokens(cls) -> dict[str, str]:
+        """Credentials of Vitrina's own application on the network (from settings) that
+        every call needs beside the channel's token; most networks need none."""
+        return {}
+
+    @classmethod
+    def post_link(cls, account: ProviderAccount, external_id: str) -> str:
+        """The public address of a post from the account's and the post's ids, built the way
+        the network builds its own; empty where the ids are not enough."""
+        return ""
+
+    @classmethod
+    def oauth_flow(cls, redirect_uri: str):
+        """The network's authorisation flow (``oauth.OAuthFlow``) configured from settings,
+        or None where a channel is connected with a pasted token."""
+        return None
 
     def __init__(
         self,
@@ -275,8 +138,6 @@ class Provider:
 
     @classmethod
     def from_settings(cls, **kwargs) -> "Provider":
-        from django.conf import settings
-
         rates = {
             name: float(getattr(settings, f"{cls.network.upper()}_{name.upper()}"))
             for name in cls.default_rates()
@@ -291,6 +152,11 @@ class Provider:
 
     def close(self):
         self.client.close()
+
+    def post_interval(self) -> float:
+        """Seconds between two posts on one account: a little over the network's limit."""
+        rate = self.rates.get(self.pace_rate) if self.pace_rate else None
+        return 1.0 / rate if rate else 0.0
 
     # Helpers
 
@@ -400,19 +266,22 @@ class Provider:
 
     def webhook_register(self, account: ProviderAccount, url: str, secret: str) -> None:
         """Ask the network to post the account's events to ``url`` with ``secret``."""
-        raise Rejected(
-            "webhooks_unsupported",
-            f"{self.title} не присылает события: входящие получают только опросом.",
-            network=self.network,
-        )
+        raise self._no_webhooks()
 
     def webhook_unregister(self, account: ProviderAccount, url: str) -> None:
         """Stop the network posting to ``url``, so polling can take over."""
-        raise Rejected(
-            "webhooks_unsupported",
-            f"{self.title} не присылает события: входящие получают только опросом.",
-            network=self.network,
+        raise self._no_webhooks()
+
+    def confirmation_code(self, account: ProviderAccount) -> str:
+        """The code the network expects its webhook address to answer with, where it asks
+        for one (``receiving.confirmation``)."""
+        raise self._no_webhooks()
+
+    def _no_webhooks(self) -> Rejected:
+        message = self.receiving.no_webhooks or (
+            f"{self.title} не присылает события: входящие получают только опросом."
         )
+        return Rejected("webhooks_unsupported", message, network=self.network)
 
     def reply(self, account: ProviderAccount, target: ReplyTarget, text: str) -> str:
         raise NotImplementedError
@@ -445,26 +314,3 @@ def loads(response: httpx.Response, network: str):
             code=response.status_code,
             network=network,
         ) from exc
-
-
-REGISTRY: dict[str, type[Provider]] = {}
-_instances: dict[tuple, Provider] = {}
-
-
-def register(cls: type[Provider]) -> type[Provider]:
-    REGISTRY[cls.network] = cls
-    return cls
-
-
-def get_provider(network: str) -> Provider:
-    """The process-wide provider of a network, configured from Django settings (one per
-    address, so a changed setting — a test pointing at the sandbox — gets its own)."""
-    from django.conf import settings
-
-    from . import max, ok, telegram, vk  # noqa: F401 (registers the networks)
-
-    cls = REGISTRY[network]
-    key = (network, getattr(settings, cls.settings_name, ""))
-    if key not in _instances:
-        _instances[key] = cls.from_settings()
-    return _instances[key]

@@ -7,26 +7,27 @@ import json
 import time
 from datetime import UTC, date, datetime
 
-from .base import (
+from django.utils.translation import gettext_lazy as _
+
+from vitrina.channels.networks import Kind, SecretKind
+
+from .base import Provider, loads, same_text
+from .errors import AuthExpired, ProviderError, RateLimited, Rejected, Transient
+from .registry import register
+from .types import (
     AccountPost,
-    AuthExpired,
+    Address,
     ConnectionReport,
     DayStats,
     InboundEvent,
     Limits,
     Payload,
     PostStats,
-    Provider,
-    ProviderError,
     Published,
-    RateLimited,
-    Rejected,
+    Receiving,
     ReplyTarget,
-    Transient,
+    SecretSpec,
     WebhookResult,
-    loads,
-    register,
-    same_text,
 )
 
 CODES = {
@@ -81,6 +82,30 @@ class MaxProvider(Provider):
         account_stats=True,
         notes=("В MAX нет опросов.", "Статистика: подписчики и просмотры сообщений канала."),
     )
+    kinds = (Kind.CHANNEL, Kind.GROUP, Kind.BOT)
+    secrets = (
+        SecretSpec(
+            SecretKind.BOT_TOKEN,
+            "bot",
+            enterable=True,
+            help=_(
+                "From the MAX platform for partners. The bot must be an administrator of the "
+                "channel."
+            ),
+        ),
+        SecretSpec(SecretKind.WEBHOOK_SECRET, "webhook_secret"),
+    )
+    address = Address(hosts=frozenset({"max.ru"}), example="https://max.ru/…")
+    receiving = Receiving(
+        webhooks=True,
+        webhook_help=_(
+            "With the webhook, Vitrina subscribes the bot to the address above with a new "
+            "secret (POST /subscriptions); MAX then sends each message at once. Back to "
+            "polling, Vitrina removes the subscription."
+        ),
+    )
+    pace_rate = "chat_rps"
+    learns_external_id = True
     attachment_retries = 20
     attachment_pause = 0.15
 

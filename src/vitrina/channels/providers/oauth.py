@@ -1,7 +1,9 @@
-"""OAuth helpers for VK ID (authorisation code with PKCE S256) and OK (authorisation code).
+"""OAuth flows of the networks: VK ID (authorisation code with PKCE S256) and OK.
 
-Pure of Django: the views pass the base URLs and application credentials from settings,
-keep ``state`` and the PKCE verifier in the session, and store the resulting ``TokenSet``.
+Pure of Django: a provider's ``oauth_flow()`` builds its flow from settings; the views keep
+``state`` and what ``start`` returns in the session, and store the resulting ``TokenSet``.
+Every flow answers the same three calls (``OAuthFlow``), so connecting a channel needs no
+knowledge of which network it is.
 """
 
 import base64
@@ -13,7 +15,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from .base import AuthExpired, Rejected, Transient
+from .errors import AuthExpired, Rejected, Transient
 
 
 @dataclass
@@ -28,6 +30,22 @@ class TokenSet:
 
     def expires_within(self, seconds: float) -> bool:
         return self.expires_at is not None and self.expires_at - time.time() < seconds
+
+
+class OAuthFlow:
+    """What connecting through a network's authorisation page takes."""
+
+    def start(self, state: str) -> tuple[str, dict]:
+        """The address to send the person to, and what to keep until they come back."""
+        raise NotImplementedError
+
+    def finish(self, query: dict, pending: dict) -> "TokenSet":
+        """Exchange the answer (the callback's query) for tokens."""
+        raise NotImplementedError
+
+    def renew(self, grant: dict) -> "TokenSet":
+        """New tokens from a stored refresh grant (``refresh_token`` and what came with it)."""
+        raise NotImplementedError
 
 
 def pkce_pair() -> tuple[str, str]:
@@ -62,7 +80,7 @@ def _post(client: httpx.Client, url: str, data: dict, network: str) -> dict:
     return body
 
 
-class VkIdOAuth:
+class VkIdOAuth(OAuthFlow):
     """VK ID: ``/authorize`` then ``/oauth2/auth`` for the code and for refreshing."""
 
     scope = "wall groups photos stats offline"
@@ -133,8 +151,23 @@ class VkIdOAuth:
         )
         return self._tokens(body, device_id)
 
+    def start(self, state: str) -> tuple[str, dict]:
+        verifier, challenge = pkce_pair()
+        return self.authorize_url(state, challenge), {"verifier": verifier}
 
-class OkOAuth:
+    def finish(self, query: dict, pending: dict) -> TokenSet:
+        return self.exchange(
+            query.get("code", ""),
+            pending["verifier"],
+            query.get("device_id", ""),
+            query.get("state", ""),
+        )
+
+    def renew(self, grant: dict) -> TokenSet:
+        return self.refresh(grant["refresh_token"], grant.get("device_id", ""))
+
+
+class OkOAuth(OAuthFlow):
     """OK: ``connect.ok.ru/oauth/authorize`` and ``api.ok.ru/oauth/token.do``."""
 
     scope = "VALUABLE_ACCESS;GROUP_CONTENT;LONG_ACCESS_TOKEN"
@@ -205,3 +238,12 @@ class OkOAuth:
             "ok",
         )
         return self._tokens(body)
+
+    def start(self, state: str) -> tuple[str, dict]:
+        return self.authorize_url(state), {}
+
+    def finish(self, query: dict, pending: dict) -> TokenSet:
+        return self.exchange(query.get("code", ""))
+
+    def renew(self, grant: dict) -> TokenSet:
+        return self.refresh(grant["refresh_token"])

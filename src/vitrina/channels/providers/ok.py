@@ -4,28 +4,33 @@ OK publishes no rate limits: Vitrina's are settings (``VITRINA_OK_RPS``)."""
 
 import hashlib
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
-from .base import (
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from vitrina.channels.networks import Kind, SecretKind
+
+from .base import Provider, loads, same_text
+from .errors import AuthExpired, ProviderError, RateLimited, Rejected, Transient
+from .oauth import OkOAuth
+from .registry import register
+from .types import (
     AccountPost,
-    AuthExpired,
+    Address,
     ConnectionReport,
     DayStats,
     InboundEvent,
     Limits,
     Payload,
     PostStats,
-    Provider,
-    ProviderError,
+    ProviderAccount,
     Published,
-    RateLimited,
-    Rejected,
+    Receiving,
     ReplyTarget,
-    Transient,
+    SecretSpec,
     WebhookResult,
-    loads,
-    register,
-    same_text,
 )
 
 REJECTIONS = {
@@ -89,12 +94,64 @@ class OkProvider(Provider):
         poll_options=20,
         poll_option_length=100,
         messages=False,
+        # OK publishes no cap; the sandbox's 100 topics a day is unverified, so none is set.
         notes=("Сообщения группы через API не поддерживаются; комментарии — да.",),
     )
+    kinds = (Kind.PROFILE, Kind.GROUP)
+    community_kind = "group"
+    secrets = (
+        SecretSpec(
+            SecretKind.USER_TOKEN,
+            "access_token",
+            enterable=True,
+            help=_("A token with the GROUP_CONTENT permission of a group administrator."),
+        ),
+    )
+    address = Address(
+        hosts=frozenset({"ok.ru", "odnoklassniki.ru"}),
+        example="https://ok.ru/group/…",
+        id_pattern=re.compile(r"^/(?:profile|group)/(\d+)$"),
+    )
+    receiving = Receiving(
+        polling_help=_(
+            "Odnoklassniki does not send events to groups. Vitrina asks every few seconds for "
+            "new comments under the group's latest topics and continues where it stopped "
+            "after a restart. Messages to the group are not available through "
+            "Odnoklassniki's API."
+        ),
+        no_webhooks="Одноклассники не присылают события группам: входящие получают только опросом.",
+    )
+    pace_rate = "rps"
+    oauth_label = _("Connect with Odnoklassniki")
 
     @classmethod
     def default_rates(cls) -> dict:
         return {"rps": 4.5}  # OK does not publish a limit: keep modest, configurable
+
+    @classmethod
+    def app_tokens(cls) -> dict[str, str]:
+        # Every call is signed with the application's keys besides the user's token.
+        return {
+            "application_key": settings.OK_APPLICATION_KEY,
+            "application_secret_key": settings.OK_CLIENT_SECRET,
+        }
+
+    @classmethod
+    def post_link(cls, account: ProviderAccount, external_id: str) -> str:
+        if not account.external_id:
+            return ""
+        place, part = ("profile", "statuses") if account.kind == "profile" else ("group", "topic")
+        return f"https://ok.ru/{place}/{account.external_id}/{part}/{external_id}"
+
+    @classmethod
+    def oauth_flow(cls, redirect_uri: str) -> OkOAuth:
+        return OkOAuth(
+            settings.OK_OAUTH_URL,
+            settings.OK_API_URL,
+            settings.OK_CLIENT_ID,
+            settings.OK_CLIENT_SECRET,
+            redirect_uri,
+        )
 
     def call(self, account, method: str, *, write=False, **params):
         tokens = account.tokens

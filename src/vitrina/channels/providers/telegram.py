@@ -10,24 +10,26 @@ import hmac
 import json
 from datetime import UTC, date, datetime
 
-from .base import (
-    AuthExpired,
+from django.utils.translation import gettext_lazy as _
+
+from vitrina.channels.networks import Kind, SecretKind
+
+from .base import Provider, loads
+from .errors import AuthExpired, ProviderError, RateLimited, Rejected, Transient, Unverifiable
+from .registry import register
+from .types import (
+    Address,
     ConnectionReport,
     DayStats,
     InboundEvent,
     Limits,
     Payload,
-    Provider,
-    ProviderError,
+    ProviderAccount,
     Published,
-    RateLimited,
-    Rejected,
+    Receiving,
     ReplyTarget,
-    Transient,
-    Unverifiable,
+    SecretSpec,
     WebhookResult,
-    loads,
-    register,
 )
 
 DESCRIPTIONS = {
@@ -97,6 +99,7 @@ class TelegramProvider(Provider):
         poll_options=12,
         poll_option_length=100,
         post_stats=False,
+        subscriber_reach=True,
         verifiable=False,
         reads_posts=False,  # the Bot API cannot read a channel's history
         notes=(
@@ -105,10 +108,43 @@ class TelegramProvider(Provider):
         ),
     )
 
+    kinds = (Kind.CHANNEL, Kind.GROUP, Kind.BOT)
+    secrets = (
+        SecretSpec(
+            SecretKind.BOT_TOKEN,
+            "bot",
+            enterable=True,
+            help=_("From @BotFather. The bot must be an administrator of the channel."),
+        ),
+        SecretSpec(SecretKind.WEBHOOK_SECRET, "webhook_secret"),
+    )
+    address = Address(hosts=frozenset({"t.me", "telegram.me"}), example="https://t.me/…")
+    receiving = Receiving(
+        webhooks=True,
+        webhook_help=_(
+            "With the webhook, Vitrina gives Telegram the address above and a new secret "
+            "(setWebhook); Telegram then sends each message at once. Back to polling, Vitrina "
+            "removes the webhook (deleteWebhook): messages Telegram still holds come with the "
+            "next poll."
+        ),
+    )
+    pace_rate = "chat_rps"
+
     @classmethod
     def default_rates(cls) -> dict:
         # About one message a second into a chat and 30 a second per bot.
         return {"chat_rps": 0.95, "bot_rps": 27.0}
+
+    @classmethod
+    def account_id(cls, external_id: str, name: str) -> str:
+        # A public channel is addressed by its @name until its numeric id is known.
+        return external_id or (f"@{name}" if name else "")
+
+    @classmethod
+    def post_link(cls, account: ProviderAccount, external_id: str) -> str:
+        # Only a public channel's posts have an address anyone can open.
+        name = account.extra.get("username")
+        return f"https://t.me/{name}/{external_id}" if name else ""
 
     def call(self, account, method: str, *, write=False, files=None, chat=None, **params):
         token = account.tokens.get("bot")

@@ -3,36 +3,44 @@
 Posting, photo upload, polls and statistics need a *user* token of a community admin (VK ID
 OAuth); messages, comments and Bots Long Poll need the *community* token. ``guid`` makes a
 repeated ``wall.post`` return the first post instead of a second one.
+
+The module is longer than most (about 640 lines) because VK's API is the widest Vitrina uses —
+two kinds of token, uploads and polls, statistics, Long Poll and the Callback API; it stays
+one module, as every network's provider is, so that the network's facts and its calls are
+read in one place.
 """
 
 import hmac
 import json
+import re
 import time
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from .base import (
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from vitrina.channels.networks import Kind, SecretKind
+
+from .base import Provider, loads, same_text, stable_id
+from .errors import AuthExpired, ProviderError, RateLimited, Rejected, Transient
+from .oauth import VkIdOAuth
+from .registry import register
+from .types import (
     AccountPost,
-    AuthExpired,
+    Address,
     ConnectionReport,
     DayStats,
     InboundEvent,
     Limits,
     Payload,
     PostStats,
-    Provider,
     ProviderAccount,
-    ProviderError,
     Published,
-    RateLimited,
-    Rejected,
+    Receiving,
     ReplyTarget,
-    Transient,
+    SecretSpec,
     WebhookResult,
-    loads,
-    register,
-    same_text,
-    stable_id,
 )
 
 VERSION = "5.199"
@@ -57,7 +65,8 @@ REJECTIONS = {
     902: "Читатель ограничил круг тех, кто может писать ему сообщения.",
     914: "Сообщение слишком длинное: ВКонтакте принимает до 9000 знаков.",
 }
-DAILY_CAP = "Достигнут дневной лимит публикаций сообщества (50 в сутки)"
+DAILY_POSTS = 50  # wall.post accepts this many posts a day on one community's wall
+DAILY_CAP = f"Достигнут дневной лимит публикаций сообщества ({DAILY_POSTS} в сутки)"
 AUTH = {
     5: "Ключ доступа ВКонтакте недействителен или истёк: подключите канал заново.",
     17: "ВКонтакте требует подтвердить вход: подключите канал заново через VK ID.",
@@ -101,17 +110,82 @@ class VkProvider(Provider):
         poll_question=255,
         poll_options=10,
         poll_option_length=100,
+        daily_posts=DAILY_POSTS,
         notes=(
             "Публикация и статистика — ключом администратора (VK ID), сообщения и "
             "комментарии — ключом сообщества.",
-            "Не больше 50 записей в сутки в одном сообществе.",
+            f"Не больше {DAILY_POSTS} записей в сутки в одном сообществе.",
         ),
     )
+    kinds = (Kind.PROFILE, Kind.GROUP, Kind.PUBLIC_PAGE)
+    community_kind = "community"
+    secrets = (
+        SecretSpec(
+            SecretKind.COMMUNITY_TOKEN,
+            "community",
+            enterable=True,
+            help=_(
+                "Needed for messages to the community and for receiving comments (Long Poll). "
+                "Created in the community's settings: Work with API → Access tokens."
+            ),
+        ),
+        SecretSpec(
+            SecretKind.USER_TOKEN,
+            "user",
+            enterable=True,
+            help=_(
+                "Needed for posting and for statistics: VK accepts these only with the token "
+                "of a community administrator."
+            ),
+        ),
+        SecretSpec(SecretKind.WEBHOOK_SECRET, "webhook_secret"),
+    )
+    address = Address(
+        hosts=frozenset({"vk.com", "vk.ru", "vkontakte.ru"}),
+        example="https://vk.com/medlib42",
+        id_pattern=re.compile(r"^/(?:id|club|public)(\d+)$"),
+    )
+    receiving = Receiving(
+        webhooks=True,
+        confirmation=True,
+        # Long Poll keeps working next to the Callback API.
+        polling_beside_webhook=True,
+        webhook_help=_(
+            "With the webhook, Vitrina adds the address above as the community's Callback API "
+            "server with the community token, for incoming messages and new wall comments, "
+            "and VK confirms it. If VK refuses, add the server yourself in the community's "
+            "settings (Manage → Work with API → Callback API): paste the address, copy the "
+            "confirmation code VK shows into the field below, then paste the secret key shown "
+            "here after saving and press Confirm in VK."
+        ),
+        manual_setup="Добавьте адрес и секрет в настройках сообщества ВКонтакте: «Управление» → "
+        "«Работа с API» → «Callback API», включите события «Входящее сообщение» и "
+        "«Новый комментарий на стене» и нажмите «Подтвердить».",
+        manual_removal="Удалите сервер в настройках сообщества («Callback API»).",
+    )
+    pace_rate = "user_rps"  # wall.post goes with the administrator's token
+    learns_external_id = True
+    oauth_label = _("Connect with VK ID")
 
     @classmethod
     def default_rates(cls) -> dict:
         # VK allows 3/s per user token and 20/s per community token; stay under both.
         return {"user_rps": 2.7, "community_rps": 18.0}
+
+    @classmethod
+    def account_id(cls, external_id: str, name: str) -> str:
+        # VK takes a screen name until the connection check learns the number.
+        return external_id or name
+
+    @classmethod
+    def post_link(cls, account: ProviderAccount, external_id: str) -> str:
+        if not account.external_id.lstrip("-").isdigit():
+            return ""
+        return f"https://vk.com/wall{cls.owner_id(account)}_{external_id}"
+
+    @classmethod
+    def oauth_flow(cls, redirect_uri: str) -> VkIdOAuth:
+        return VkIdOAuth(settings.VK_OAUTH_URL, settings.VK_ID_CLIENT_ID, redirect_uri)
 
     # Calls
 

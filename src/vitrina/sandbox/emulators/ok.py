@@ -8,9 +8,10 @@ import json
 from starlette.requests import Request
 from starlette.routing import Route
 
-from .common import Json, apply_faults, lost_answer, read_params, world_of
-from .dynamics import DAY
-from .state import derive
+from ..common import Json, apply_faults, lost_answer, read_params, world_of
+from ..dynamics import DAY, unit
+from ..networks import Emulator, register
+from ..state import Token, derive
 
 MESSAGES = {
     1: "UNKNOWN : Unknown error",
@@ -407,3 +408,33 @@ routes = [
     Route("/ok/api/{name:path}", method, methods=["GET", "POST"]),
     Route("/ok/upload/{key}", upload, methods=["POST"]),
 ]
+
+
+@register
+class OkEmulator(Emulator):
+    network = "ok"
+    title = "Одноклассники"
+    path = "/ok"
+    routes = routes
+    default_kind = "group"
+    profile_url = "https://ok.ru/{screen_name}"
+    demo_tokens = {"access_token": "user_token"}
+
+    def new_external_id(self, number: int) -> int:
+        return 70000002000000 + number * 7919
+
+    def admin_user_id(self, seed: int, account) -> int | None:
+        if account.kind != "group":
+            return None
+        return 570000000000 + int(unit(seed, account.key) * 1e9)
+
+    def issue_tokens(self, world, account) -> None:
+        user_id = account.admin_user_id or account.external_id
+        access = "tkn1" + derive(world.seed, "ok-access", user_id, length=60)
+        world.tokens[access] = Token(access, "ok", "access", str(user_id), scope="GROUP_CONTENT")
+        account.tokens.update(
+            access_token=access,
+            application_key=world.ok_app["application_key"],
+            application_secret_key=world.ok_app["secret"],
+            user_id=str(user_id),
+        )

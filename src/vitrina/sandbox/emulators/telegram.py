@@ -10,8 +10,10 @@ import math
 from starlette.requests import Request
 from starlette.routing import Route
 
-from .common import Json, apply_faults, lost_answer, read_params, world_of
-from .state import derive
+from ..common import Json, apply_faults, lost_answer, read_params, world_of
+from ..dynamics import unit
+from ..networks import Emulator, register
+from ..state import Token, derive
 
 UPDATE_BASE = 300000000
 
@@ -495,3 +497,29 @@ async def method(request: Request):
 
 
 routes = [Route("/telegram/bot{token}/{name}", method, methods=["GET", "POST"])]
+
+
+@register
+class TelegramEmulator(Emulator):
+    network = "telegram"
+    title = "Telegram"
+    path = "/telegram"
+    routes = routes
+    profile_url = "https://t.me/{screen_name}"
+    demo_tokens = {"bot": "bot_token"}
+
+    def new_external_id(self, number: int) -> int:
+        return -1002000000000 - number * 7919
+
+    def issue_tokens(self, world, account) -> None:
+        bot_id = 7000000000 + int(unit(world.seed, account.key, "bot") * 9e8)
+        bot = f"{bot_id}:AA" + derive(world.seed, "tg-bot", account.key, length=33)
+        world.tokens[bot] = Token(bot, "telegram", "bot", account.key)
+        account.tokens["bot"] = bot
+        account.flags.setdefault("bot_id", bot_id)
+        account.flags.setdefault("discussion_id", account.external_id - 1)
+
+    def webhook_request(self, world, account, event: dict) -> tuple[dict, dict] | None:
+        secret = account.webhook.get("secret")
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+        return update_json(account, event), headers

@@ -8,8 +8,10 @@ import time
 from starlette.requests import Request
 from starlette.routing import Route
 
-from .common import Json, apply_faults, lost_answer, read_params, world_of
-from .state import derive
+from ..common import Json, apply_faults, lost_answer, read_params, world_of
+from ..dynamics import unit
+from ..networks import Emulator, register
+from ..state import Token, derive
 
 
 class MaxError(Exception):
@@ -427,3 +429,29 @@ routes = [
     Route("/max/updates", endpoint(updates, "updates"), methods=["GET"]),
     Route("/max/subscriptions", subscriptions_view, methods=["GET", "POST", "DELETE"]),
 ]
+
+
+@register
+class MaxEmulator(Emulator):
+    network = "max"
+    title = "MAX"
+    path = "/max"
+    routes = routes
+    profile_url = "https://max.ru/{screen_name}"
+    demo_tokens = {"bot": "bot_token"}
+
+    def new_external_id(self, number: int) -> int:
+        return -71000000000 - number
+
+    def issue_tokens(self, world, account) -> None:
+        bot = derive(world.seed, "max-bot", account.key, length=48)
+        world.tokens[bot] = Token(bot, "max", "bot", account.key)
+        account.tokens["bot"] = bot
+        account.flags.setdefault("bot_id", 9000000 + int(unit(world.seed, account.key) * 1e6))
+
+    def webhook_request(self, world, account, event: dict) -> tuple[dict, dict] | None:
+        body = webhook_body(world, account, event)
+        if body is None:
+            return None
+        secret = account.webhook.get("secret")
+        return body, ({"X-Max-Bot-Api-Secret": secret} if secret else {})

@@ -1,13 +1,14 @@
-"""``vitrina sandbox``: serve the local emulators of VK, OK, Telegram and MAX."""
+"""``vitrina sandbox``: serve the local emulators of the networks."""
 
 from django.core.management.base import BaseCommand
 
+from vitrina.sandbox.networks import network_names
 from vitrina.sandbox.server import serve
 from vitrina.sandbox.state import Settings
 
 
 class Command(BaseCommand):
-    help = "Serve the sandbox: local emulators of the VK, OK, Telegram and MAX APIs."
+    help = "Serve the sandbox: local emulators of the networks' APIs."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             "--expired-tokens",
             action="append",
             default=[],
-            choices=["vk", "ok", "telegram", "max"],
+            choices=network_names(),
             help="start with this network's tokens expired (repeatable)",
         )
         parser.add_argument(

@@ -1,0 +1,1 @@
+"""One module per emulated network; each registers its ``Emulator`` (``sandbox.networks``)."""

@@ -1,0 +1,254 @@
+"""Emulated VK methods of a community: statistics, the community itself, readers' names,
+messages, Bots Long Poll and the Callback API servers."""
+
+from ...dynamics import DAY
+from ...state import derive
+from .calls import Call, VkError
+
+
+def _period_start(moment: float) -> float:
+    return moment - (moment % DAY)
+
+
+def stats_get(call: Call):
+    world = call.world
+    account = call.account_for_group(call.params.get("group_id"))
+    now = world.now()
+    interval = call.params.get("interval", "day")
+    step = {"day": DAY, "week": 7 * DAY, "month": 30 * DAY, "year": 365 * DAY}.get(interval)
+    start = float(call.int("timestamp_from", int(now - 7 * DAY)))
+    end = min(float(call.int("timestamp_to", int(now))), now)
+    if interval == "all":
+        step = max(1.0, end - start)
+    elif step is None:
+        raise VkError(100, "interval is invalid")
+    periods = []
+    cursor = _period_start(start)
+    posts = account.live_posts()
+    while cursor < end and len(periods) < 400:
+        stop = min(cursor + step, end)
+        views = likes = copies = comments = 0
+        for post in posts:
+            if post.date >= stop:
+                continue
+            before = world.figures(account, post, cursor)
+            after = world.figures(account, post, stop)
+            views += after["views"] - before["views"]
+            likes += after["likes"] - before["likes"]
+            copies += after["reposts"] - before["reposts"]
+            comments += after["comments"] - before["comments"]
+        grown = world.members(account, stop) - world.members(account, cursor)
+        reach = int(views * 0.72)
+        periods.append(
+            {
+                "period_from": int(cursor),
+                "period_to": int(stop),
+                "visitors": {
+                    "views": views,
+                    "visitors": int(views * 0.55),
+                    "mobile_views": int(views * 0.7),
+                    "sex": [
+                        {"value": "f", "count": int(views * 0.41)},
+                        {"value": "m", "count": int(views * 0.14)},
+                    ],
+                    "age": [],
+                    "cities": [{"name": "Кемерово", "value": 0, "count": int(views * 0.3)}],
+                },
+                "reach": {
+                    "reach": reach,
+                    "reach_subscribers": int(reach * 0.68),
+                    "mobile_reach": int(reach * 0.71),
+                },
+                "activity": {
+                    "likes": likes,
+                    "comments": comments,
+                    "copies": copies,
+                    "hidden": int(views * 0.001),
+                    "subscribed": max(0, grown) + int(views * 0.002),
+                    "unsubscribed": int(views * 0.002),
+                },
+            }
+        )
+        cursor = stop
+    return list(reversed(periods))
+
+
+def stats_get_post_reach(call: Call):
+    account = call.account_for_owner(None, write=True)
+    ids = [i for i in call.params.get("post_ids", "").split(",") if i]
+    if not ids or len(ids) > 30:
+        raise VkError(100, "post_ids: 1 to 30 ids are allowed")
+    result = []
+    for post_id in ids:
+        post = account.post(post_id)
+        if post is None:
+            raise VkError(100, f"post_ids: post {post_id} not found")
+        figures = call.world.figures(account, post)
+        reach = int(figures["views"] * 0.9)
+        subscribers = int(reach * 0.7)
+        result.append(
+            {
+                "post_id": post.id,
+                "reach_total": reach,
+                "reach_subscribers": subscribers,
+                "reach_viral": reach - subscribers,
+                "reach_ads": 0,
+                "links": int(figures["views"] * 0.01) if post.link else 0,
+                "to_group": int(figures["views"] * 0.02),
+                "join_group": int(figures["views"] * 0.003),
+                "unsubscribe": int(figures["views"] * 0.0005),
+                "hide": int(figures["views"] * 0.001),
+                "report": 0,
+            }
+        )
+    return result
+
+
+def groups_get_by_id(call: Call):
+    world = call.world
+    raw = call.params.get("group_ids") or call.params.get("group_id") or ""
+    ids = [i for i in raw.split(",") if i]
+    if not ids and call.token.kind == "community":
+        ids = [str(world.accounts[call.token.subject].external_id)]
+    groups = []
+    for group_id in ids:
+        account = world.by_external_id("vk", group_id.lstrip("-"))
+        if account is None or account.kind != "community":
+            raise VkError(100, "group_ids is undefined")
+        group = {
+            "id": account.external_id,
+            "name": account.name,
+            "screen_name": account.screen_name,
+            "is_closed": 0,
+            "type": "page",
+            "is_admin": int(call.may_manage(account)),
+            "photo_50": f"https://sun9-1.userapi.com/sandbox/{account.screen_name}_50.jpg",
+        }
+        if "members_count" in call.params.get("fields", ""):
+            group["members_count"] = world.members(account)
+        groups.append(group)
+    return {"groups": groups, "profiles": []}
+
+
+def users_get(call: Call):
+    """Names of the readers the sandbox made write (messages and comments), as VK gives them
+    to a community token; an id nobody used is a deleted page, as in VK."""
+    raw = call.params.get("user_ids") or call.params.get("user_id") or ""
+    ids = [i.strip() for i in raw.split(",") if i.strip()]
+    if not ids:
+        raise VkError(100, "user_ids is undefined")
+    if len(ids) > 1000:
+        raise VkError(100, "user_ids: too many ids")
+    people = []
+    for user_id in ids:
+        if not user_id.lstrip("-").isdigit():
+            raise VkError(100, f"user_ids: {user_id} is invalid")
+        person = call.world.reader(int(user_id))
+        if person is None:
+            people.append(
+                {
+                    "id": int(user_id),
+                    "first_name": "DELETED",
+                    "last_name": "",
+                    "deactivated": "deleted",
+                }
+            )
+        else:
+            people.append({"id": int(user_id), **person, "can_access_closed": True})
+    return people
+
+
+def messages_send(call: Call):
+    account = call.world.accounts[call.token.subject]
+    random_id = call.int("random_id")
+    if random_id is None:
+        raise VkError(100, "random_id is a required parameter")
+    peer = call.int("peer_id") or call.int("user_id")
+    if not peer:
+        raise VkError(100, "peer_id is undefined")
+    message = call.params.get("message", "")
+    if not message and not call.params.get("attachment"):
+        raise VkError(100, "message is empty")
+    if len(message) > 9000:
+        raise VkError(914)
+    dedup = f"{peer}:{random_id}"
+    if random_id and dedup in account.sent:
+        return account.sent[dedup]
+    dialog = account.dialogs.get(str(peer))
+    if not dialog:
+        raise VkError(901)
+    account.message_seq += 1
+    dialog.append(
+        {"id": account.message_seq, "date": call.world.now(), "text": message, "incoming": False}
+    )
+    if random_id:
+        account.sent[dedup] = account.message_seq
+    return account.message_seq
+
+
+def groups_get_long_poll_server(call: Call):
+    account = call.account_for_group(call.params.get("group_id"))
+    key = derive(call.world.seed, "lp", account.key, call.world.next_id(), length=40)
+    account.flags["lp_key"] = key
+    return {
+        "key": key,
+        "server": f"{call.base()}vk/longpoll/{account.external_id}",
+        "ts": str(account.event_seq),
+    }
+
+
+def groups_get_callback_confirmation_code(call: Call):
+    account = call.account_for_group(call.params.get("group_id"))
+    return {"code": derive(call.world.seed, "confirm", account.key, length=8)}
+
+
+def groups_add_callback_server(call: Call):
+    account = call.account_for_group(call.params.get("group_id"))
+    url = call.params.get("url", "")
+    if not url.startswith(("http://", "https://")):
+        raise VkError(100, "url is invalid")
+    account.webhook = {
+        "url": url,
+        "secret": call.params.get("secret_key", ""),
+        "server_id": 1,
+        "status": "unconfigured",
+        "title": call.params.get("title", ""),
+    }
+    call.request.app.state.delivery.confirm(account)
+    return {"server_id": 1}
+
+
+def groups_set_callback_settings(call: Call):
+    account = call.account_for_group(call.params.get("group_id"))
+    if not account.webhook or call.int("server_id", required=True) != account.webhook["server_id"]:
+        raise VkError(100, "server_id is invalid")
+    account.webhook["events"] = sorted(
+        name for name in ("message_new", "wall_reply_new") if call.params.get(name) == "1"
+    )
+    return 1
+
+
+def groups_get_callback_servers(call: Call):
+    account = call.account_for_group(call.params.get("group_id"))
+    hook = account.webhook
+    items = (
+        []
+        if not hook
+        else [
+            {
+                "id": 1,
+                "url": hook["url"],
+                "status": hook["status"],
+                "secret_key": hook["secret"],
+                "title": hook["title"],
+                "creator_id": 0,
+            }
+        ]
+    )
+    return {"count": len(items), "items": items}
+
+
+def groups_delete_callback_server(call: Call):
+    account = call.account_for_group(call.params.get("group_id"))
+    account.webhook = None
+    return 1
