@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "vitrina.api",
     # The networks' local emulators: their `vitrina sandbox` command.
     "vitrina.sandbox",
+    # The demo organisations: the `vitrina demo` command.
+    "vitrina.demo",
 ]
 
 MIDDLEWARE = [

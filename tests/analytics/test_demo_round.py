@@ -10,7 +10,7 @@ from vitrina.analytics.models import AccountSnapshot, Report
 from vitrina.analytics.report import build_report
 from vitrina.channels.models import Channel
 from vitrina.demo.build import build_demo
-from vitrina.sandbox.demo import connect_channels
+from vitrina.sandbox.for_demo import connect_channels
 from vitrina.sandbox.testing import SandboxClient, start_sandbox
 
 pytestmark = pytest.mark.django_db

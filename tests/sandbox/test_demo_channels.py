@@ -8,7 +8,7 @@ from vitrina.channels.networks import ConnectionState
 from vitrina.channels.providers.registry import get_provider
 from vitrina.channels.providers.types import Payload
 from vitrina.demo.build import build_demo
-from vitrina.sandbox.demo import connect_channels
+from vitrina.sandbox.for_demo import connect_channels
 
 pytestmark = pytest.mark.django_db
 

@@ -32,6 +32,9 @@ from vitrina.content.services.media import media_upload
 from vitrina.content.services.rubrics import series_save
 from vitrina.content.states import VariantState
 
+# The demo runs the apps' steps in this order (after the posts it gives figures to).
+DEMO_ORDER = 20
+
 YEAR_START, YEAR_END = date(2020, 1, 1), date(2020, 12, 31)
 PANDEMIC = date(2020, 3, 15)
 # When the report was written: the posts' last figures are read then.

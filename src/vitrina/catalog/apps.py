@@ -9,14 +9,10 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         # Modules that use models are imported once the app registry is ready.
-        from vitrina.catalog import demo
         from vitrina.core import navigation
-        from vitrina.demo import build
 
         navigation.register(
             navigation.NavItem(
                 key="catalog", label=_("Catalogue"), url_name="catalog:list", order=300
             )
         )
-        if demo.load not in build.STEPS:
-            build.STEPS.append(demo.load)

@@ -14,6 +14,9 @@ from vitrina.catalog.models import Source
 from vitrina.catalog.services import dates as date_services
 from vitrina.catalog.services import records as record_services
 
+# The demo runs the apps' steps in this order (before the exhibitions built on it).
+DEMO_ORDER = 40
+
 P = Person
 
 

@@ -1,5 +1,7 @@
-"""The demo organisations, built from the seed documents, kept in one place.
+"""The demo organisations, built from the seed documents, in one place.
 
-``build_demo()`` loads everything; each module adds its part through ``STEPS`` so that
-later modules extend the same demo instead of writing their own.
+``build.build_demo()`` makes the organisations, libraries, people and channels
+(``organisations``), then runs every app's demo step: an app that adds to the demo has a
+module ``demo.py`` with ``load(context)`` and ``DEMO_ORDER``, found the way Django finds an
+app's ``admin.py`` — no list of steps to extend and nothing to register.
 """

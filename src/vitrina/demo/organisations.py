@@ -205,5 +205,5 @@ def load() -> dict:
         "users": users,
         "organisations": {"knmb": knmb, "mednogorsk": mednogorsk},
         "libraries": {**knmb_libraries, **mednogorsk_libraries},
-        "channels": list(Channel.objects.all()),
+        "channels": list(Channel.objects.filter(organisation__in=[knmb, mednogorsk])),
     }

@@ -4,6 +4,9 @@ is published."""
 from vitrina.catalog.models import Record
 from vitrina.exhibitions import services
 
+# The demo runs the apps' steps in this order (after the catalogue it shows).
+DEMO_ORDER = 50
+
 EXHIBITIONS = [
     (
         "Знаменательные даты в медицине",

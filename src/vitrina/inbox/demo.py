@@ -11,9 +11,13 @@ from django.utils import timezone
 from vitrina.channels.providers.types import InboundEvent
 from vitrina.core.models import Membership
 from vitrina.inbox.models import Thread, ThreadStatus
+from vitrina.inbox.polling import channel_poll
 from vitrina.inbox.receiving import event_store
 from vitrina.inbox.reference import inquiry_create, suggest_kind
 from vitrina.inbox.services import thread_update
+
+# The demo runs the apps' steps in this order (after the posts readers comment on).
+DEMO_ORDER = 30
 
 # (channel address without the scheme, kind, thread, reader id, reader name, minutes ago, text)
 EVENTS = [
@@ -110,7 +114,6 @@ def _through_sandbox(channels: dict, sandbox) -> dict:
     """The readers write in the sandbox's networks and their messages arrive the way every
     reader's do (polling): the sandbox knows the dialogs and the posts commented, so every
     conversation can be answered."""
-    from vitrina.inbox.polling import channel_poll
 
     used = {url: channels[url] for url, *_rest in EVENTS}
     for channel in used.values():
@@ -145,9 +148,7 @@ def load(context: dict) -> None:
     channels = {channel.url.split("://")[-1]: channel for channel in context["channels"]}
     sandbox = context.get("sandbox")
     if sandbox is not None:
-        from vitrina.sandbox.demo import connect_channels
-
-        connect_channels(context["channels"], sandbox=sandbox)
+        # The builder has connected the channels to the sandbox: readers write there.
         threads = _through_sandbox(channels, sandbox)
     else:
         threads = _stored(channels, timezone.now())

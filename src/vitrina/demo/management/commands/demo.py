@@ -7,12 +7,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from vitrina.channels.models import Channel
 from vitrina.core.models import User
 from vitrina.core.services import api_token_create
 from vitrina.demo.build import build_demo
 from vitrina.publishing.scheduler import Scheduler
-from vitrina.sandbox.demo import connect_channels, reachable_sandbox, start_for_demo
+from vitrina.sandbox.for_demo import connect_channels, reachable_sandbox, start_for_demo
 
 
 class Command(BaseCommand):
@@ -41,9 +40,9 @@ class Command(BaseCommand):
         self.stdout.write(
             "Demo organisations loaded." if built else "Demo organisations already loaded."
         )
-        if built and settings.SANDBOX_URL:
-            # The demo's channels publish into the sandbox: give them its accounts' tokens.
-            connect_channels(Channel.objects.all())
+        if built and settings.SANDBOX_URL and sandbox is None:
+            # The sandbox starts later: give the channels the tokens its accounts will have.
+            connect_channels(built["channels"])
         user = User.objects.get(username="demo")
         user.api_tokens.filter(name="demo", revoked_at__isnull=True).update(
             revoked_at=timezone.now()

@@ -3,11 +3,16 @@ accounts, so what a librarian publishes in the demo appears on the sandbox's pag
 
 from urllib.parse import urlsplit
 
+import httpx
 from django.conf import settings
+
+from vitrina.channels import services
+from vitrina.channels.networks import ConnectionState
 
 from .networks import emulator
 from .server import SandboxServer
 from .state import World
+from .testing import SandboxClient
 
 
 def connect_channels(channels, seed: int = 42, sandbox=None) -> int:
@@ -15,9 +20,6 @@ def connect_channels(channels, seed: int = 42, sandbox=None) -> int:
 
     ``sandbox``: the running sandbox's client, asked for its accounts; without it the
     accounts a sandbox started with ``seed`` hands out."""
-    from vitrina.channels import services
-    from vitrina.channels.networks import ConnectionState
-
     if sandbox is not None:
         accounts = [
             (a["network"], a["screen_name"], a["tokens"], a["external_id"])
@@ -42,8 +44,7 @@ def connect_channels(channels, seed: int = 42, sandbox=None) -> int:
                     channel=channel, kind=kind, value=tokens[name], actor=None
                 )
         if not channel.external_id:
-            channel.external_id = str(external_id)
-            channel.save(update_fields=["external_id", "updated_at"])
+            services.channel_update(channel=channel, actor=None, external_id=str(external_id))
         services.channel_set_connection_state(
             channel=channel, state=ConnectionState.CONNECTED, reason="sandbox"
         )
@@ -66,10 +67,6 @@ def start_for_demo(seed: int = 42) -> SandboxServer | None:
 
 def reachable_sandbox():
     """A client of the sandbox at ``settings.SANDBOX_URL`` when it answers, else None."""
-    import httpx
-
-    from .testing import SandboxClient
-
     if not settings.SANDBOX_URL:
         return None
     client = SandboxClient(settings.SANDBOX_URL)

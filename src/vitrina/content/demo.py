@@ -18,6 +18,9 @@ from vitrina.content.services import scheduling as scheduling_services
 from vitrina.content.services import templates as template_services
 from vitrina.core.models import Membership
 
+# The demo runs the apps' steps in this order (posts before their figures).
+DEMO_ORDER = 10
+
 KNMB_RUBRICS = [
     ("Виртуальные выставки", "#1f5f8b", "1", "virtual-exhibitions"),
     ("Знаменательные даты в медицине", "#8e24aa", "2", "medical-dates"),
