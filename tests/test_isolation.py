@@ -19,7 +19,7 @@ from tests.factories import (
 )
 from tests.factories.catalog import ImportRunFactory, MemorableDateFactory, RecordFactory
 from tests.images import image_bytes
-from vitrina.analytics.services import report_save
+from vitrina.analytics.services.reports import report_save
 from vitrina.catalog.bibrecord import BibRecord
 from vitrina.content.services import media_upload, template_save, text_block_save
 from vitrina.core.models import AuditEntry

@@ -17,12 +17,12 @@ from tests.inbox.test_views import write
 from vitrina.analytics.export import report_csv, report_docx, report_xlsx
 from vitrina.analytics.models import Source
 from vitrina.analytics.report import build_report
-from vitrina.analytics.services import (
+from vitrina.analytics.services.reports import report_save
+from vitrina.analytics.services.snapshots import (
     AccountFigures,
     PostFigures,
     account_snapshots_save,
     post_snapshots_save,
-    report_save,
 )
 from vitrina.channels.networks import Kind
 from vitrina.inbox import reference

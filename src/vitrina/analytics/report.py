@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Q, Sum
 
 from vitrina.analytics.models import AccountSnapshot, PostLatest, Report, Source
-from vitrina.analytics.registry import year_posts
+from vitrina.analytics.services.registry import year_posts
 from vitrina.channels.models import Channel
 from vitrina.channels.networks import Kind
 from vitrina.content.models import Variant

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vitrina.analytics import rules as analytics_rules
-from vitrina.analytics import selectors, services
+from vitrina.analytics import selectors
 from vitrina.analytics.dashboard import FORMATS, Scope, build_dashboard, figure_posts
 from vitrina.analytics.export import (
     footnote,
@@ -32,12 +32,13 @@ from vitrina.analytics.forms import (
     PostFiguresImportForm,
     ReportForm,
 )
-from vitrina.analytics.importing import figures_enter, figures_import
 from vitrina.analytics.metrics import METRICS, REACTIONS_FORMULA
 from vitrina.analytics.models import PostLatest, Source
-from vitrina.analytics.post_importing import PostRow, post_figures_enter, post_figures_import
 from vitrina.analytics.report import build_report, post_link
-from vitrina.analytics.services import AccountFigures
+from vitrina.analytics.services.account_figures import figures_enter, figures_import
+from vitrina.analytics.services.post_figures import PostRow, post_figures_enter, post_figures_import
+from vitrina.analytics.services.reports import report_save
+from vitrina.analytics.services.snapshots import AccountFigures
 from vitrina.channels.selectors import channel_list
 from vitrina.content.models import Rubric, Series
 from vitrina.core import rules
@@ -122,7 +123,7 @@ def report_edit(request, report_id=None):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            report = services.report_save(
+            report = report_save(
                 organisation=request.organisation,
                 actor=request.user,
                 report=report,
