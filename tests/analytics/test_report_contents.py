@@ -25,8 +25,8 @@ from vitrina.analytics.services.snapshots import (
     post_snapshots_save,
 )
 from vitrina.channels.networks import Kind
-from vitrina.inbox import reference
 from vitrina.inbox.models import ReferenceInquiry
+from vitrina.inbox.services import inquiries
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,7 @@ def test_a_variant_without_figures_counts_on_its_local_day(organisation, admin, 
 
 def _inquiry(channel, admin_membership, number, kind, answered_at):
     message = write(channel, number, reader=f"r{channel.pk}_{number}")
-    inquiry = reference.inquiry_create(
+    inquiry = inquiries.inquiry_create(
         message=message, membership=admin_membership, kind=kind, topic=f"Тема {number}"
     )
     if answered_at:

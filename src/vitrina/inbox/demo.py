@@ -12,8 +12,9 @@ from vitrina.channels.providers.base import InboundEvent
 from vitrina.core.models import Membership
 from vitrina.inbox.models import Thread, ThreadStatus
 from vitrina.inbox.receiving import event_store
-from vitrina.inbox.reference import inquiry_create, suggest_kind
-from vitrina.inbox.services import thread_update
+from vitrina.inbox.reference import suggest_kind
+from vitrina.inbox.services.inquiries import inquiry_create
+from vitrina.inbox.services.threads import thread_update
 
 # (channel address without the scheme, kind, thread, reader id, reader name, minutes ago, text)
 EVENTS = [

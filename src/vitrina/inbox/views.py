@@ -15,8 +15,8 @@ from vitrina.core.exceptions import ServiceError
 from vitrina.core.paging import uncounted_page
 from vitrina.core.selectors import library_list
 from vitrina.core.views.decorators import apply_service_error, require
-from vitrina.inbox import reference, selectors, services
-from vitrina.inbox.canned import canned_delete, canned_render, canned_save
+from vitrina.inbox import reference, selectors
+from vitrina.inbox.canned import canned_render
 from vitrina.inbox.forms import (
     CannedForm,
     InquiryAnswerForm,
@@ -34,6 +34,8 @@ from vitrina.inbox.response import (
     is_overdue,
     overdue_cutoff,
 )
+from vitrina.inbox.rules import is_senior
+from vitrina.inbox.services import canned, inquiries, replies, threads
 
 PAGE_SIZE = 30
 
@@ -66,8 +68,8 @@ def _filters(request):
 @require(rules.can_answer_readers)
 def thread_list(request):
     form, filters = _filters(request)
-    threads = selectors.thread_list(membership=request.membership, filters=filters)
-    page = uncounted_page(threads, PAGE_SIZE, request.GET.get("page"))
+    found = selectors.thread_list(membership=request.membership, filters=filters)
+    page = uncounted_page(found, PAGE_SIZE, request.GET.get("page"))
     cutoff = overdue_cutoff(request.organisation.answer_working_days)
     for thread in page.object_list:
         thread.overdue = is_overdue(thread, cutoff)
@@ -107,10 +109,10 @@ def _reader_comments(thread, thread_messages=None):
 def _thread_page(request, thread, *, reply_form=None, thread_form=None, note_form=None, status=200):
     members = selectors.answerers(request.membership)
     thread.overdue = is_overdue(thread, overdue_cutoff(request.organisation.answer_working_days))
-    canned = selectors.canned_list(request.membership)
+    answers = selectors.canned_list(request.membership)
     canned_texts = {
         str(answer.pk): canned_render(answer.text, thread=thread, membership=request.membership)
-        for answer in canned
+        for answer in answers
     }
     thread_messages = list(selectors.thread_messages(thread))
     variant = selectors.commented_variant(thread)
@@ -134,7 +136,7 @@ def _thread_page(request, thread, *, reply_form=None, thread_form=None, note_for
             "variant": variant,
             "reply_form": reply_form
             or ReplyForm(
-                canned=canned if canned_texts else None,
+                canned=answers if canned_texts else None,
                 comments=_reader_comments(thread, thread_messages),
             ),
             "canned_texts": canned_texts,
@@ -162,7 +164,7 @@ def _thread_page(request, thread, *, reply_form=None, thread_form=None, note_for
 @require(rules.can_answer_readers)
 def thread_detail(request, thread_id):
     thread = _thread_or_404(request, thread_id)
-    services.thread_mark_read(thread=thread)
+    threads.thread_mark_read(thread=thread)
     return _thread_page(request, thread)
 
 
@@ -182,7 +184,7 @@ def thread_reply(request, thread_id):
                 form.cleaned_data["canned"].text, thread=thread, membership=request.membership
             )
         try:
-            message = services.reply_send(
+            message = replies.reply_send(
                 thread=thread,
                 membership=request.membership,
                 text=text,
@@ -210,11 +212,11 @@ def message_retry(request, thread_id, message_id):
     if message is None:
         raise Http404
     try:
-        message = services.reply_retry(message=message, membership=request.membership)
+        message = replies.reply_retry(message=message, membership=request.membership)
     except ServiceError as error:
         messages.error(request, error.message)
     else:
-        reference.inquiries_settle(message)
+        inquiries.inquiries_settle(message)
         if message.delivery == Delivery.FAILED:
             messages.error(
                 request,
@@ -232,15 +234,13 @@ def thread_change(request, thread_id):
     form = ThreadForm(request.POST, members=selectors.answerers(request.membership))
     if form.is_valid():
         try:
-            services.thread_update(
+            threads.thread_update(
                 thread=thread,
                 membership=request.membership,
                 status=form.cleaned_data["status"],
                 assignee=form.cleaned_data["assignee"],
                 tags=form.cleaned_data["tags"],
-                flagged=form.cleaned_data["flagged"]
-                if services.is_senior(request.membership)
-                else None,
+                flagged=form.cleaned_data["flagged"] if is_senior(request.membership) else None,
             )
         except ServiceError as error:
             apply_service_error(form, error)
@@ -263,7 +263,7 @@ def thread_note(request, thread_id):
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            services.note_add(
+            threads.note_add(
                 thread=thread, membership=request.membership, text=form.cleaned_data["text"]
             )
         except ServiceError as error:
@@ -301,11 +301,11 @@ def response_times(request):
     else:
         start, end = _month_start(today), today
     zone = timezone.get_current_timezone()
-    threads = selectors.answerable_threads(request.membership).filter(
+    started = selectors.answerable_threads(request.membership).filter(
         first_inbound_at__gte=datetime.combine(start, time.min, zone),
         first_inbound_at__lt=datetime.combine(end + timedelta(days=1), time.min, zone),
     )
-    overall, per_member = first_answer_figures(threads)
+    overall, per_member = first_answer_figures(started)
     return render(
         request,
         "inbox/response_times.html",
@@ -345,7 +345,7 @@ def canned_edit(request, canned_id=None):
     form = CannedForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            canned_save(membership=request.membership, answer=answer, **form.cleaned_data)
+            canned.canned_save(membership=request.membership, answer=answer, **form.cleaned_data)
         except ServiceError as error:
             apply_service_error(form, error)
         else:
@@ -365,7 +365,7 @@ def canned_remove(request, canned_id):
     answer = selectors.canned_get(membership=request.membership, pk=canned_id)
     if answer is None:
         raise Http404
-    canned_delete(membership=request.membership, answer=answer)
+    canned.canned_delete(membership=request.membership, answer=answer)
     messages.success(request, _("The canned answer is deleted."))
     return redirect("inbox:canned", org=request.organisation.slug)
 
@@ -385,7 +385,7 @@ def inquiry_create(request, thread_id, message_id):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            inquiry = reference.inquiry_create(
+            inquiry = inquiries.inquiry_create(
                 message=message, membership=request.membership, **form.cleaned_data
             )
         except ServiceError as error:
@@ -408,7 +408,7 @@ def inquiry_detail(request, inquiry_id):
     form = InquiryAnswerForm(request.POST or None, initial={"kind": inquiry.kind})
     if request.method == "POST" and not inquiry.answered_at and form.is_valid():
         try:
-            inquiry = reference.inquiry_answer(
+            inquiry = inquiries.inquiry_answer(
                 inquiry=inquiry, membership=request.membership, **form.cleaned_data
             )
         except ServiceError as error:
@@ -444,14 +444,14 @@ def _year(request) -> int:
 @require(rules.can_answer_readers)
 def inquiry_report(request):
     year = _year(request)
-    inquiries = selectors.inquiry_list(request.membership)
+    found = selectors.inquiry_list(request.membership)
     return render(
         request,
         "inbox/inquiry_report.html",
         {
             "year": year,
-            "counts": reference.inquiry_counts(inquiries, year=year),
-            "recent": inquiries.order_by("-created_at")[:50],
+            "counts": reference.inquiry_counts(found, year=year),
+            "recent": found.order_by("-created_at")[:50],
         },
     )
 
