@@ -391,6 +391,20 @@ def test_a_document_goes_to_the_browser_in_its_formats_only(sample_type):
         response(document, "pdf", filename="sample")
 
 
+def test_every_module_registers_its_documents_and_the_inbox_its_part_of_the_report():
+    keys = {item.key for item in registry._documents.values()}
+    assert {
+        "analytics.report",
+        "inbox.inquiries",
+        "channels.registry",
+        "exhibitions.arrivals",
+        "catalog.booklist",
+    } <= keys
+    assert [item.key for item in registry.contributions("analytics.report")] == [
+        "inbox.inquiries_answered"
+    ]
+
+
 def test_long_sheet_names_and_forbidden_characters_are_tidied():
     document = sample(
         Table(columns=[Column("А")], rows=[["1"]], sheet="Отчёт: 2021/2022 [черновик] и ещё")

@@ -1,5 +1,6 @@
 """The figures of a period report: Table 1 (the channels), totals by network, virtual
-exhibitions (series), the best materials, growth and the months for the chart.
+exhibitions (series), the best materials, growth and the months for the chart (other
+modules add their own sections to the report's document: ``export``).
 
 A post's figures are its latest snapshot: reports are written after the period ends, when
 the posts have gathered their views. Days and months are the channel's own (its time zone):
@@ -112,7 +113,6 @@ class ReportData:
     best: list[PostRow]
     growth: list[GrowthRow]
     months: list[tuple[str, int, int]]  # (YYYY-MM, posts, views), every month of the period
-    inquiries: dict  # reference inquiries answered in the period, per library and type
 
     @property
     def has_marks(self) -> bool:
@@ -331,22 +331,6 @@ def build_report(report: Report) -> ReportData:
         best=sorted(posts, key=lambda item: -item.views)[:BEST_COUNT],
         growth=growth,
         months=[(month, *months[month]) for month in every_month(start, end)],
-        inquiries=_inquiries(report),
-    )
-
-
-def _inquiries(report: Report) -> dict:
-    """Reference inquiries answered in the period, the library's own in a library's report."""
-    from vitrina.inbox.models import ReferenceInquiry
-    from vitrina.inbox.reference import inquiry_period_counts
-
-    inquiries = ReferenceInquiry.objects.filter(organisation=report.organisation)
-    zone = report.organisation.timezone
-    if report.library_id:
-        inquiries = inquiries.filter(library=report.library_id)
-        zone = report.library.timezone
-    return inquiry_period_counts(
-        inquiries, date_from=report.date_from, date_to=report.date_to, zone=ZoneInfo(zone)
     )
 
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Max, Min
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,13 +17,7 @@ from django.utils.translation import gettext_lazy
 from vitrina.analytics import rules as analytics_rules
 from vitrina.analytics import selectors
 from vitrina.analytics.dashboard import FORMATS, Scope, build_dashboard, figure_posts
-from vitrina.analytics.export import (
-    footnote,
-    report_csv,
-    report_docx,
-    report_sections,
-    report_xlsx,
-)
+from vitrina.analytics.export import REPORT, footnote, report_document
 from vitrina.analytics.forms import (
     DashboardForm,
     FiguresForm,
@@ -43,18 +37,14 @@ from vitrina.channels.selectors import channel_list
 from vitrina.content.models import Rubric, Series
 from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
+from vitrina.core.exports import registry
+from vitrina.core.exports.formats import response
+from vitrina.core.exports.html import page_sections
 from vitrina.core.selectors import library_list
 from vitrina.core.views.decorators import apply_service_error, require
 from vitrina.exhibitions.models import Exhibition
 
-EXPORTS = {
-    "xlsx": (report_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "docx": (
-        report_docx,
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ),
-    "csv": (report_csv, "text/csv; charset=utf-8"),
-}
+EXPORTS = REPORT.formats
 
 
 def _report_or_404(request, report_id):
@@ -77,14 +67,13 @@ def report_list(request):
 
 def report_detail(request, report_id):
     report = _report_or_404(request, report_id)
-    data = build_report(report)
+    document = report_document(build_report(report), conclusions=False)
     return render(
         request,
         "analytics/report_detail.html",
         {
             "report": report,
-            "data": data,
-            "sections": report_sections(data),
+            "sections": page_sections(document),
             "can_edit": analytics_rules.can_edit_reports(request.membership),
         },
     )
@@ -92,13 +81,9 @@ def report_detail(request, report_id):
 
 def report_export(request, report_id, fmt):
     report = _report_or_404(request, report_id)
-    if fmt not in EXPORTS:
-        raise Http404
-    write, content_type = EXPORTS[fmt]
-    response = HttpResponse(write(build_report(report)), content_type=content_type)
-    filename = f"report-{report.pk}-{report.date_from:%Y%m%d}-{report.date_to:%Y%m%d}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    document = registry.document(REPORT.key, membership=request.membership, report=report)
+    filename = f"report-{report.pk}-{report.date_from:%Y%m%d}-{report.date_to:%Y%m%d}"
+    return response(document, fmt, filename=filename, allowed=REPORT.formats)
 
 
 @require(analytics_rules.can_edit_reports)

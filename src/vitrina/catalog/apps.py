@@ -8,6 +8,7 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalogue")
 
     def ready(self):
+        import vitrina.catalog.booklist  # noqa: F401  (registers its document)
         from vitrina.catalog import demo
         from vitrina.core import navigation
         from vitrina.demo import build

@@ -8,6 +8,7 @@ class ExhibitionsConfig(AppConfig):
     verbose_name = _("Virtual exhibitions")
 
     def ready(self):
+        import vitrina.exhibitions.arrivals  # noqa: F401  (registers its document)
         from vitrina.demo import build
         from vitrina.exhibitions import demo
 

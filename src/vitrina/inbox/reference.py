@@ -1,15 +1,12 @@
 """The virtual reference desk's reads: the type suggested for a reader's question and the
 inquiries answered, counted per type and library as «выполнено в виртуальном режиме».
-Its writes are ``services.inquiries``."""
+Its writes are ``services.inquiries``; its documents ``exports``."""
 
 import re
 from collections import Counter
-from datetime import date
-from io import BytesIO
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
 from vitrina.inbox.models import InquiryKind
 
@@ -93,8 +90,6 @@ def inquiry_counts(inquiries, *, year: int) -> dict:
 
 def inquiry_period_counts(inquiries, *, date_from: date, date_to: date, zone) -> dict:
     """Inquiries answered in the days (whole days in the zone): per library and type."""
-    from datetime import datetime, time, timedelta
-
     rows = inquiries.filter(
         answered_at__gte=datetime.combine(date_from, time.min, zone),
         answered_at__lt=datetime.combine(date_to + timedelta(days=1), time.min, zone),
@@ -111,37 +106,3 @@ def inquiry_period_counts(inquiries, *, date_from: date, date_to: date, zone) ->
     ]
     totals = [sum(row["counts"][i] for row in libraries) for i in range(len(kinds))]
     return {"kinds": kinds, "libraries": libraries, "totals": totals, "total": sum(totals)}
-
-
-def inquiry_workbook(counts: dict, *, year: int, organisation: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("By month")
-    title = _("Reference inquiries answered in virtual mode, %(year)s — %(organisation)s") % {
-        "year": year,
-        "organisation": organisation,
-    }
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True)
-    header = [_("Month"), *[str(kind.label) for kind in counts["kinds"]], _("Total")]
-    sheet.append(header)
-    for row in counts["months"]:
-        name = date_format(date(year, row["month"], 1), "F")
-        sheet.append([name, *row["counts"], row["total"]])
-    sheet.append([_("Year"), *counts["totals"], counts["total"]])
-    by_library = book.create_sheet(_("By library"))
-    by_library.append([title])
-    by_library["A1"].font = Font(bold=True)
-    by_library.append([_("Library"), *[str(kind.label) for kind in counts["kinds"]], _("Total")])
-    for row in counts["libraries"]:
-        by_library.append([row["library"], *row["counts"], row["total"]])
-    for ws in (sheet, by_library):
-        ws.column_dimensions["A"].width = 40
-        for cell in ws[2]:
-            cell.font = Font(bold=True)
-    output = BytesIO()
-    book.save(output)
-    return output.getvalue()

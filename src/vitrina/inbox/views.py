@@ -3,7 +3,7 @@
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +15,11 @@ from vitrina.core.exceptions import ServiceError
 from vitrina.core.paging import uncounted_page
 from vitrina.core.selectors import library_list
 from vitrina.core.views.decorators import apply_service_error, require
+from vitrina.core.exports import registry
+from vitrina.core.exports.formats import response
 from vitrina.inbox import reference, selectors
 from vitrina.inbox.canned import canned_render
+from vitrina.inbox.exports import INQUIRIES
 from vitrina.inbox.forms import (
     CannedForm,
     InquiryAnswerForm,
@@ -459,12 +462,6 @@ def inquiry_report(request):
 @require(rules.can_answer_readers)
 def inquiry_export(request):
     year = _year(request)
-    counts = reference.inquiry_counts(selectors.inquiry_list(request.membership), year=year)
-    content = reference.inquiry_workbook(counts, year=year, organisation=request.organisation.name)
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    filename = f"reference-inquiries-{request.organisation.slug}-{year}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    document = registry.document(INQUIRIES, membership=request.membership, year=year)
+    filename = f"reference-inquiries-{request.organisation.slug}-{year}"
+    return response(document, "xlsx", filename=filename, allowed=registry.get(INQUIRIES).formats)
