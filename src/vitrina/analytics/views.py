@@ -1,12 +1,10 @@
 """Pages of analytics: period reports and figures entered by hand."""
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Max, Min
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,14 +25,14 @@ from vitrina.analytics.forms import (
     ReportForm,
 )
 from vitrina.analytics.metrics import METRICS, REACTIONS_FORMULA
-from vitrina.analytics.models import PostLatest, Source
+from vitrina.analytics.models import Source
 from vitrina.analytics.report import build_report, post_link
 from vitrina.analytics.services.account_figures import figures_enter, figures_import
 from vitrina.analytics.services.post_figures import PostRow, post_figures_enter, post_figures_import
 from vitrina.analytics.services.reports import report_save
 from vitrina.analytics.services.snapshots import AccountFigures
 from vitrina.channels.selectors import channel_list
-from vitrina.content.models import Rubric, Series
+from vitrina.content.selectors import rubric_list, series_list
 from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.exports import registry
@@ -42,7 +40,7 @@ from vitrina.core.exports.formats import response
 from vitrina.core.exports.html import page_sections
 from vitrina.core.selectors import library_list
 from vitrina.core.views.decorators import apply_service_error, require
-from vitrina.exhibitions.models import Exhibition
+from vitrina.exhibitions.selectors import exhibition_list
 
 EXPORTS = REPORT.formats
 
@@ -252,23 +250,18 @@ def _dashboard_scope(request) -> tuple[DashboardForm, Scope, QueryDict]:
         request.GET or None,
         libraries=library_list(membership=membership),
         channels=channel_list(membership=membership).select_related(None),
-        rubrics=Rubric.objects.filter(organisation=request.organisation, archived_at=None),
-        series=Series.objects.filter(organisation=request.organisation),
-        exhibitions=Exhibition.objects.filter(organisation=request.organisation),
+        rubrics=rubric_list(membership=membership),
+        series=series_list(membership=membership),
+        exhibitions=exhibition_list(membership=membership),
     )
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     if data.get("exhibition") and not data.get("date_from") and not data.get("date_to"):
         # An exhibition's figures by default over the days its posts came out.
-        span = PostLatest.objects.filter(
-            variant__post__series__exhibition=data["exhibition"], published_at__isnull=False
-        ).aggregate(first=Min("published_at"), last=Max("published_at"))
-        if span["first"]:
-            zone = ZoneInfo(request.organisation.timezone)
-            data = {
-                **data,
-                "date_from": span["first"].astimezone(zone).date(),
-                "date_to": max(span["last"].astimezone(zone).date(), today),
-            }
+        span = selectors.exhibition_days(
+            exhibition=data["exhibition"], zone=request.organisation.timezone
+        )
+        if span is not None:
+            data = {**data, "date_from": span[0], "date_to": max(span[1], today)}
     date_to = data.get("date_to") or today
     date_from = data.get("date_from") or date_to - timedelta(days=29)
 

@@ -1,6 +1,7 @@
 """Reads of the inbox, always scoped to the acting membership and its libraries."""
 
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import QuerySet
 
@@ -242,3 +243,23 @@ def inquiry_list(membership: Membership) -> QuerySet:
 
 def inquiry_get(*, membership: Membership, pk: int):
     return inquiry_list(membership).filter(pk=pk).first()
+
+
+def inquiry_recent(membership: Membership, limit: int = 50) -> QuerySet:
+    """The newest inquiries the membership sees."""
+    return inquiry_list(membership).order_by("-created_at")[:limit]
+
+
+def thread_tag_names(thread: Thread) -> list[str]:
+    return [tag.tag for tag in thread.tags.all()]
+
+
+def threads_started_between(
+    membership: Membership, date_from: date, date_to: date, *, zone
+) -> QuerySet[Thread]:
+    """The threads the membership sees whose reader first wrote in the days (whole days in
+    the zone), for response-time figures."""
+    return _scoped(membership).filter(
+        first_inbound_at__gte=datetime.combine(date_from, time.min, zone),
+        first_inbound_at__lt=datetime.combine(date_to + timedelta(days=1), time.min, zone),
+    )

@@ -1,6 +1,6 @@
 """Pages of the shared inbox."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.http import Http404, JsonResponse
@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST
 from vitrina.channels.selectors import channel_list
 from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
+from vitrina.core.exports import registry
+from vitrina.core.exports.formats import response
 from vitrina.core.paging import uncounted_page
 from vitrina.core.selectors import library_list
 from vitrina.core.views.decorators import apply_service_error, require
-from vitrina.core.exports import registry
-from vitrina.core.exports.formats import response
 from vitrina.inbox import reference, selectors
 from vitrina.inbox.canned import canned_render
 from vitrina.inbox.exports import INQUIRIES
@@ -153,7 +153,7 @@ def _thread_page(request, thread, *, reply_form=None, thread_form=None, note_for
                 initial={
                     "status": thread.status,
                     "assignee": thread.assignee_id,
-                    "tags": [tag.tag for tag in thread.tags.all()],
+                    "tags": selectors.thread_tag_names(thread),
                     "flagged": thread.flagged,
                 },
             ),
@@ -303,10 +303,8 @@ def response_times(request):
         start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
     else:
         start, end = _month_start(today), today
-    zone = timezone.get_current_timezone()
-    started = selectors.answerable_threads(request.membership).filter(
-        first_inbound_at__gte=datetime.combine(start, time.min, zone),
-        first_inbound_at__lt=datetime.combine(end + timedelta(days=1), time.min, zone),
+    started = selectors.threads_started_between(
+        request.membership, start, end, zone=timezone.get_current_timezone()
     )
     overall, per_member = first_answer_figures(started)
     return render(
@@ -447,14 +445,15 @@ def _year(request) -> int:
 @require(rules.can_answer_readers)
 def inquiry_report(request):
     year = _year(request)
-    found = selectors.inquiry_list(request.membership)
     return render(
         request,
         "inbox/inquiry_report.html",
         {
             "year": year,
-            "counts": reference.inquiry_counts(found, year=year),
-            "recent": found.order_by("-created_at")[:50],
+            "counts": reference.inquiry_counts(
+                selectors.inquiry_list(request.membership), year=year
+            ),
+            "recent": selectors.inquiry_recent(request.membership),
         },
     )
 
