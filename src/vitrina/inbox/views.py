@@ -317,9 +317,7 @@ def response_times(request):
             "links": _period_links(today),
             "overall": overall,
             "per_member": per_member,
-            "overdue": selectors.thread_list(
-                membership=request.membership, filters=selectors.ThreadFilter(overdue=True)
-            ).count(),
+            "overdue": selectors.overdue_count(request.membership),
             "working_days": request.organisation.answer_working_days,
         },
         status=400 if form.errors else 200,
