@@ -405,6 +405,54 @@ def test_every_module_registers_its_documents_and_the_inbox_its_part_of_the_repo
     ]
 
 
+@pytest.mark.django_db
+def test_each_registered_document_builds_for_a_member_in_its_formats(
+    admin_membership, channel, member_factory
+):
+    from tests.factories.catalog import RecordFactory
+    from vitrina.analytics.services.reports import report_save
+    from vitrina.catalog.bibrecord import BibRecord, Person
+    from vitrina.core.exports.formats import write
+
+    organisation = admin_membership.organisation
+    RecordFactory(
+        organisation=organisation,
+        received_on=date(2020, 11, 10),
+        bib=BibRecord(title="Анатомия человека", authors=[Person("Сапин", "М. Р.")], year="2020"),
+    )
+    report = report_save(
+        organisation=organisation,
+        actor=None,
+        title="Отчёт",
+        date_from=date(2020, 1, 1),
+        date_to=date(2020, 12, 31),
+    )
+    params = {
+        "analytics.report": {"report": report},
+        "inbox.inquiries": {"year": 2020},
+        "channels.registry": {},
+        "exhibitions.arrivals": {
+            "received_from": date(2020, 11, 1),
+            "received_to": date(2020, 11, 30),
+        },
+        "catalog.booklist": {},
+    }
+    for key, given in params.items():
+        document = registry.document(key, membership=admin_membership, **given)
+        assert document.meta.owner == organisation.name, key
+        for fmt in registry.get(key).formats:
+            assert write(document, fmt), (key, fmt)
+    text = str(registry.document("catalog.booklist", membership=admin_membership).sections)
+    assert "Сапин" in text
+    rows = registry.document("channels.registry", membership=admin_membership).sections[1].rows
+    assert [row[3] for row in rows] == [channel.name]
+    # Who may see a document is the registry's to say: the inquiries are the inbox's.
+    analyst = member_factory(role=Role.ANALYST)
+    assert "inbox.inquiries" not in {item.key for item in registry.available(analyst)}
+    with pytest.raises(PermissionDenied):
+        registry.document("inbox.inquiries", membership=analyst, year=2020)
+
+
 def test_long_sheet_names_and_forbidden_characters_are_tidied():
     document = sample(
         Table(columns=[Column("А")], rows=[["1"]], sheet="Отчёт: 2021/2022 [черновик] и ещё")

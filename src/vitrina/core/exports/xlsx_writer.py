@@ -37,7 +37,6 @@ from vitrina.core.exports.sections import (
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 LINK = Font(color="0563C1", underline="single")
-TOP = Alignment(vertical="top")
 WRAPPED = Alignment(wrap_text=True, vertical="top")
 MAX_WIDTH = 60
 SHEET_NAME = 31  # characters Excel allows in a sheet's name
