@@ -101,7 +101,7 @@ def run(organisation, rows_wanted: int, years: int, posts_a_year: int, requests:
     from django.db import connection
 
     from vitrina.analytics.models import AccountSnapshot, PostLatest, PostSnapshot
-    from vitrina.analytics.services import PostFigures, post_snapshots_save_many
+    from vitrina.analytics.services.snapshots import PostFigures, post_snapshots_save_many
     from vitrina.channels.models import Channel
     from vitrina.core.models import Library
 
@@ -218,7 +218,7 @@ def run(organisation, rows_wanted: int, years: int, posts_a_year: int, requests:
 
     from vitrina.analytics.export import report_xlsx
     from vitrina.analytics.report import build_report
-    from vitrina.analytics.services import report_save
+    from vitrina.analytics.services.reports import report_save
 
     report = report_save(
         organisation=organisation,
@@ -264,7 +264,7 @@ def _collection_write(channel, end: date) -> float:
     posts of the year, as weekly re-reads bring), with the organisation's days they
     touch summed again: what every collection adds to the write."""
     from vitrina.analytics.models import PostLatest
-    from vitrina.analytics.services import PostFigures, post_snapshots_save
+    from vitrina.analytics.services.snapshots import PostFigures, post_snapshots_save
 
     taken = datetime.combine(end, datetime.min.time(), UTC) + timedelta(hours=12)
     posts = PostLatest.objects.filter(channel=channel, published_at__year=end.year).values_list(

@@ -26,7 +26,7 @@ from tests.factories.inbox import (
     ThreadFactory,
 )
 from tests.images import image_bytes
-from vitrina.analytics.services import report_save
+from vitrina.analytics.services.reports import report_save
 from vitrina.catalog.bibrecord import BibRecord
 from vitrina.content.services.media import media_upload
 from vitrina.content.services.templates import template_save, text_block_save

@@ -10,10 +10,11 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from tests.factories import ChannelFactory
-from vitrina.analytics.importing import figures_enter
 from vitrina.analytics.models import AccountSnapshot, PostLatest, Report
-from vitrina.analytics.post_importing import PostRow, post_figures_enter, post_figures_import
-from vitrina.analytics.services import AccountFigures, report_save
+from vitrina.analytics.services.account_figures import figures_enter
+from vitrina.analytics.services.post_figures import PostRow, post_figures_enter, post_figures_import
+from vitrina.analytics.services.reports import report_save
+from vitrina.analytics.services.snapshots import AccountFigures
 from vitrina.core.exceptions import ServiceError
 
 pytestmark = pytest.mark.django_db

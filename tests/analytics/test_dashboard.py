@@ -13,7 +13,7 @@ from tests.factories import (
     SeriesFactory,
     VariantFactory,
 )
-from vitrina.analytics.services import (
+from vitrina.analytics.services.snapshots import (
     AccountFigures,
     PostFigures,
     account_snapshots_save,

@@ -18,8 +18,8 @@ from tests.factories import (
 from tests.factories.exhibitions import ExhibitionFactory
 from vitrina.analytics.dashboard import Scope
 from vitrina.analytics.models import PostLatest
-from vitrina.analytics.post_importing import PostRow, post_figures_enter
-from vitrina.analytics.services import (
+from vitrina.analytics.services.post_figures import PostRow, post_figures_enter
+from vitrina.analytics.services.snapshots import (
     AccountFigures,
     PostFigures,
     account_snapshots_save,

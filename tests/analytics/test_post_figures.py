@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from tests.factories import ChannelFactory, PostFactory, VariantFactory
 from vitrina.analytics.models import PostLatest, PostSnapshot, Source
-from vitrina.analytics.post_importing import PostRow, post_figures_enter, post_figures_import
+from vitrina.analytics.services.post_figures import PostRow, post_figures_enter, post_figures_import
 from vitrina.channels.networks import ConnectionState, Kind, Network
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.models import AuditEntry

@@ -14,19 +14,19 @@ from openpyxl import load_workbook
 from tests.analytics.test_seed_report import sections
 from tests.factories import ChannelFactory, LibraryFactory, PostFactory, VariantFactory
 from tests.inbox.test_views import write
-from vitrina.analytics.export import report_csv, report_docx, report_xlsx
-from vitrina.analytics.models import Source
+from vitrina.analytics.export import report_csv, report_document, report_docx, report_xlsx
+from vitrina.analytics.models import Report, Source
 from vitrina.analytics.report import build_report
-from vitrina.analytics.services import (
+from vitrina.analytics.services.reports import report_save
+from vitrina.analytics.services.snapshots import (
     AccountFigures,
     PostFigures,
     account_snapshots_save,
     post_snapshots_save,
-    report_save,
 )
 from vitrina.channels.networks import Kind
-from vitrina.inbox import reference
 from vitrina.inbox.models import ReferenceInquiry
+from vitrina.inbox.services import inquiries
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,7 @@ def test_a_post_at_two_at_night_on_new_year_counts_in_january(organisation, admi
     months = _table(report_xlsx(data), "Публикации и просмотры по месяцам")
     assert len(months) == 13 and months[1][:3] == ("2021-01", 1, 100)
     best = _table(report_xlsx(data), "Лучшие материалы")
-    assert best[1][2] == "01.01.2021"
+    assert best[1][2] == datetime(2021, 1, 1)  # a date, shown as 01.01.2021
 
     # The year before does not take the post.
     previous = build_report(
@@ -106,7 +106,7 @@ def test_a_variant_without_figures_counts_on_its_local_day(organisation, admin, 
 
 def _inquiry(channel, admin_membership, number, kind, answered_at):
     message = write(channel, number, reader=f"r{channel.pk}_{number}")
-    inquiry = reference.inquiry_create(
+    inquiry = inquiries.inquiry_create(
         message=message, membership=admin_membership, kind=kind, topic=f"Тема {number}"
     )
     if answered_at:
@@ -114,7 +114,7 @@ def _inquiry(channel, admin_membership, number, kind, answered_at):
 
 
 def test_the_report_counts_the_inquiries_answered(
-    organisation, library, admin, admin_membership, kemerovo
+    organisation, library, admin, admin_membership, kemerovo, admin_client
 ):
     branch = LibraryFactory(organisation=organisation, name="Библиотека-филиал № 4")
     branch_channel = ChannelFactory(library=branch)
@@ -151,10 +151,19 @@ def test_the_report_counts_the_inquiries_answered(
     (inquiries,) = [t for t in document.tables if t.rows[0].cells[1].text == "Тематическая"]
     assert [cell.text for cell in inquiries.rows[-1].cells] == ["Итого", "1", "2", "1", "2", "6"]
     assert "Выполненные справки" in csv_bytes.decode("utf-8-sig")
+    # The page shows the inbox's section too.
+    report = Report.objects.get(title="Отчёт за 2021 год")
+    page = admin_client.get(
+        reverse("analytics:report", kwargs={"org": organisation.slug, "report_id": report.pk})
+    ).content.decode()
+    assert "<h2>Выполненные справки, 01.01.2021 – 31.12.2021</h2>" in page
+    assert '<th scope="col">Фактографическая</th>' in page
+    assert "<td>Итого</td><td>1</td><td>2</td><td>1</td><td>2</td><td>6</td>" in page
 
     # A library's report counts its own inquiries only.
-    own = build_report(_report(organisation, admin, library=branch, title="Филиал"))
-    assert own.inquiries["total"] == 1 and own.inquiries["totals"] == [0, 0, 1, 0]
+    own = report_document(build_report(_report(organisation, admin, library=branch, title="Ф")))
+    (section,) = [s for s in own.sections if s.heading.startswith("Выполненные справки")]
+    assert section.rows[-1] == ["Итого", 0, 0, 1, 0, 1]
 
 
 def test_figures_entered_by_hand_are_marked(organisation, admin, kemerovo, library):
@@ -181,9 +190,10 @@ def test_figures_entered_by_hand_are_marked(organisation, admin, kemerovo, libra
             if cell.value in (490, 8, 90, 4, 12):
                 by_value.setdefault(cell.value, []).append(cell.number_format)
     # Table 1's subscribers and visits (the growth table shows the count again, unmarked).
-    assert by_value[490] == ['0"*"', "General"] and by_value[8] == ['0"*"']
-    assert set(by_value[90]) == set(by_value[4]) == {"General"}  # the network's
-    assert by_value[12] == ['0"*"']  # the network's total of visits takes the hand's days
+    # The mark is in the number format (digits grouped by three): the number stays a number.
+    assert by_value[490] == ['#,##0"*"', "#,##0"] and by_value[8] == ['#,##0"*"']
+    assert set(by_value[90]) == set(by_value[4]) == {"#,##0"}  # the network's
+    assert by_value[12] == ['#,##0"*"']  # the network's total of visits takes the hand's days
     texts = [row[0] for row in sheet.iter_rows(values_only=True) if row[0]]
     assert any(str(text).startswith("* Введено вручную или импортировано") for text in texts)
 

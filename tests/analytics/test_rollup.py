@@ -22,7 +22,7 @@ from tests.images import image_bytes
 from vitrina.analytics import dashboard
 from vitrina.analytics.dashboard import Scope
 from vitrina.analytics.models import AccountSnapshot, OrganisationDay, PostDay, PostLatest
-from vitrina.analytics.services import (
+from vitrina.analytics.services.snapshots import (
     AccountFigures,
     PostFigures,
     account_snapshots_save,

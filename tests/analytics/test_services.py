@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tests.factories import VariantFactory
 from vitrina.analytics.models import AccountSnapshot, PostLatest, PostSnapshot, Source
-from vitrina.analytics.services import (
+from vitrina.analytics.services.snapshots import (
     COPY_THRESHOLD,
     AccountFigures,
     PostFigures,
@@ -191,3 +191,19 @@ def test_a_reading_without_its_publication_time_keeps_the_known_one(channel, pos
     latest = PostLatest.objects.get(channel=channel, external_id="0")
     assert (latest.views, latest.published_at) == (900, START)
     assert not PostLatest.objects.filter(channel=channel, published_at=None).exists()
+
+
+def test_the_registry_is_filled_through_the_channels_service(channel, admin):
+    from vitrina.analytics.services.account_figures import figures_enter
+    from vitrina.core.models import AuditEntry
+
+    figures_enter(
+        channel=channel,
+        actor=admin,
+        figures=AccountFigures(day=date(2025, 3, 1), followers=490, visitors=12),
+    )
+    channel.refresh_from_db()
+    assert (channel.subscribers, channel.visits) == (490, 12)
+    entry = AuditEntry.objects.get(action="channel.figures_changed", object_id=str(channel.pk))
+    assert entry.changes["subscribers"][1] == 490 and entry.changes["visits"][1] == 12
+    assert entry.actor == admin  # who entered the figures

@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from vitrina.analytics.models import AccountSnapshot, Report, Source
-from vitrina.analytics.services import report_save
+from vitrina.analytics.services.reports import report_save
 from vitrina.core.roles import Role
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 
 from vitrina.core.models import Membership
 from vitrina.demo.build import build_demo
-from vitrina.inbox.canned import canned_save
+from vitrina.inbox.services.canned import canned_save
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -160,3 +160,29 @@ def test_connection_state_change_is_audited(channel):
     )
     entry = AuditEntry.objects.get(action="channel.connection_changed")
     assert entry.changes["connection_state"] == ["not_connected", "needs_reconnect"]
+
+
+def test_the_registry_figures_are_set_and_audited_old_to_new(organisation, admin, library):
+    channel = create(organisation, admin, library, subscribers=400, visits=10)
+    services.channel_figures_set(
+        channel=channel, subscribers=490, visits=1386, posts_per_week=Decimal("4.5")
+    )
+    channel.refresh_from_db()
+    assert (channel.subscribers, channel.visits, channel.posts_per_week) == (
+        490,
+        1386,
+        Decimal("4.5"),
+    )
+    assert channel.stats_updated_at is not None
+    entry = AuditEntry.objects.get(action="channel.figures_changed")
+    assert entry.actor is None and entry.object_id == str(channel.pk)
+    assert entry.changes == {
+        "posts_per_week": [None, "4.5"],
+        "subscribers": [400, 490],
+        "visits": [10, 1386],
+    }
+    # The same figures again (the next round of collection) leave no entry.
+    services.channel_figures_set(
+        channel=channel, subscribers=490, visits=1386, posts_per_week=Decimal("4.5"), actor=admin
+    )
+    assert AuditEntry.objects.filter(action="channel.figures_changed").count() == 1

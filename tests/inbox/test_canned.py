@@ -4,8 +4,9 @@ from django.urls import reverse
 from tests.inbox.test_views import login, write
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.roles import Role
-from vitrina.inbox.canned import canned_render, canned_save
+from vitrina.inbox.canned import canned_render
 from vitrina.inbox.models import CannedAnswer, Direction
+from vitrina.inbox.services.canned import canned_save
 
 pytestmark = pytest.mark.django_db
 

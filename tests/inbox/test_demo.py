@@ -33,21 +33,21 @@ def demo_with_sandbox(settings, networks):
 
 def test_every_seeded_thread_of_the_demo_can_be_answered(demo_with_sandbox, sandbox_server):
     from vitrina.core.models import Membership
-    from vitrina.inbox import reference, services
     from vitrina.inbox.models import Delivery
+    from vitrina.inbox.services import inquiries, replies
 
     threads = Thread.objects.select_related("organisation")
     assert threads.count() == 6
     for thread in threads:
         demo = Membership.objects.get(user__username="demo", organisation=thread.organisation)
-        sent = services.reply_send(thread=thread, membership=demo, text="Спасибо, ответили!")
+        sent = replies.reply_send(thread=thread, membership=demo, text="Спасибо, ответили!")
         assert sent.delivery == Delivery.SENT, (thread.title, sent.failure, sent.failure_detail)
     # The reference inquiry's answer reaches its reader in the same dialog.
     inquiry = ReferenceInquiry.objects.get(organisation__slug="knmb")
     reference_member = Membership.objects.get(
         user__username=inquiry.created_by.user.username, organisation__slug="knmb"
     )
-    answered = reference.inquiry_answer(
+    answered = inquiries.inquiry_answer(
         inquiry=inquiry,
         membership=reference_member,
         answer="Подобрали 12 статей и 3 книги.",

@@ -6,9 +6,9 @@ import pytest
 from tests.inbox.test_views import write
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.roles import Role
-from vitrina.inbox import services
 from vitrina.inbox.models import Thread, ThreadStatus
 from vitrina.inbox.negativity import assess, is_negative, lemmas
+from vitrina.inbox.services import replies, threads
 
 DATA = Path(__file__).resolve().parents[2] / "bench" / "data" / "negativity_ru.tsv"
 
@@ -64,13 +64,13 @@ def test_a_complaint_flags_the_thread_for_a_senior(admin_membership, member_fact
     assert thread.tags.filter(tag="complaint").exists()
     reference = member_factory(role=Role.REFERENCE)
     with pytest.raises(ServiceError):
-        services.reply_send(thread=thread, membership=reference, text="Извините")
+        replies.reply_send(thread=thread, membership=reference, text="Извините")
     with pytest.raises(ServiceError):
-        services.thread_update(
+        threads.thread_update(
             thread=thread, membership=reference, status=ThreadStatus.CLOSED, assignee=None
         )
     # The senior assigns it; then the reference librarian may work on it.
-    services.thread_update(
+    threads.thread_update(
         thread=thread,
         membership=admin_membership,
         status=ThreadStatus.IN_PROGRESS,
@@ -78,14 +78,14 @@ def test_a_complaint_flags_the_thread_for_a_senior(admin_membership, member_fact
     )
     thread.refresh_from_db()
     with pytest.raises(ServiceError):
-        services.thread_update(
+        threads.thread_update(
             thread=thread,
             membership=reference,
             status=ThreadStatus.IN_PROGRESS,
             assignee=reference,
             flagged=False,
         )
-    services.thread_update(
+    threads.thread_update(
         thread=thread,
         membership=admin_membership,
         status=thread.status,

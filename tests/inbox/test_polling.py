@@ -2,9 +2,10 @@ import pytest
 
 from vitrina.channels.networks import Network
 from vitrina.core.models import Membership
-from vitrina.inbox import selectors, services
+from vitrina.inbox import selectors
 from vitrina.inbox.models import ChannelInbox, Delivery, Direction, Message, Thread
 from vitrina.inbox.polling import channel_poll, inbox_poll_all
+from vitrina.inbox.services import replies
 
 
 @pytest.mark.django_db
@@ -64,7 +65,7 @@ def test_vk_comments_are_polled_linked_to_the_post_and_answered(networks, connec
     assert thread.external_thread == variant.external_id
     assert selectors.commented_variant(thread) == variant
     membership = Membership.objects.get(user=admin)
-    answer = services.reply_send(thread=thread, membership=membership, text="Уже можно!")
+    answer = replies.reply_send(thread=thread, membership=membership, text="Уже можно!")
     assert answer.delivery == Delivery.SENT, answer.failure
     assert answer.external_id  # the network's id of the reply comment
 
@@ -110,7 +111,7 @@ def test_ok_comments_on_the_groups_topics_arrive_once_and_resume_after_a_restart
 
     # The library answers under the topic: its own comment is not taken for a reader's.
     membership = Membership.objects.get(user=admin)
-    answer = services.reply_send(thread=thread, membership=membership, text="Уже можно!")
+    answer = replies.reply_send(thread=thread, membership=membership, text="Уже можно!")
     assert answer.delivery == Delivery.SENT, answer.failure
     networks.reader_writes(
         channel.sandbox_key, "Спасибо!", kind="comment", post_id=first.external_id, reader_id=77

@@ -13,10 +13,10 @@ from vitrina.channels import services as channel_services
 from vitrina.channels.networks import Network, SecretKind
 from vitrina.core.models import Membership
 from vitrina.core.roles import Role
-from vitrina.inbox import services
 from vitrina.inbox.models import Delivery, Direction, Thread
 from vitrina.inbox.polling import channel_poll
 from vitrina.inbox.receiving import channel_inbox
+from vitrina.inbox.services import replies
 
 pytestmark = pytest.mark.django_db
 
@@ -309,7 +309,7 @@ def test_failed_reply_is_explained_in_russian_with_the_details_kept(
     assert "ВКонтакте отклонил параметры запроса." in html
     # An unknown code: the plain sentence names the network and the code only.
     networks.fault(network="vk", method="messages.send", error=29, error_rate=1, count=1)
-    retried = services.reply_retry(
+    retried = replies.reply_retry(
         message=message, membership=Membership.objects.get(pk=admin_membership.pk)
     )
     assert retried.delivery == Delivery.FAILED

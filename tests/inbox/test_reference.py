@@ -11,6 +11,7 @@ from vitrina.core.exceptions import ServiceError
 from vitrina.core.models import Membership
 from vitrina.inbox import reference
 from vitrina.inbox.models import Delivery, Direction, InquiryKind, ReferenceInquiry
+from vitrina.inbox.services import inquiries, replies
 
 
 @pytest.mark.parametrize(
@@ -35,15 +36,15 @@ def test_inquiry_is_answered_in_the_same_conversation(networks, connect, admin):
     thread = reader_thread(networks, channel, text="В каком году родился Пирогов?")
     membership = Membership.objects.get(user=admin)
     question = thread.messages.get(direction=Direction.IN)
-    inquiry = reference.inquiry_create(
+    inquiry = inquiries.inquiry_create(
         message=question, membership=membership, kind=InquiryKind.FACTUAL, topic="Пирогов"
     )
     assert thread.tags.filter(tag="reference").exists()
     with pytest.raises(ServiceError):
-        reference.inquiry_create(
+        inquiries.inquiry_create(
             message=question, membership=membership, kind=InquiryKind.FACTUAL, topic="Ещё"
         )
-    inquiry = reference.inquiry_answer(
+    inquiry = inquiries.inquiry_answer(
         inquiry=inquiry,
         membership=membership,
         answer="Николай Иванович Пирогов родился в 1810 году.",
@@ -55,7 +56,7 @@ def test_inquiry_is_answered_in_the_same_conversation(networks, connect, admin):
     assert sent.delivery == Delivery.SENT
     assert "1810" in sent.text and "БРЭ, т. 26" in sent.text
     with pytest.raises(ServiceError):
-        reference.inquiry_answer(
+        inquiries.inquiry_answer(
             inquiry=inquiry, membership=membership, answer="x", sources="", kind="factual"
         )
 
@@ -63,22 +64,22 @@ def test_inquiry_is_answered_in_the_same_conversation(networks, connect, admin):
 @pytest.mark.django_db
 def test_failed_answer_counts_once_delivered(networks, connect, admin):
     from tests.inbox.test_replies import reader_thread
-    from vitrina.inbox import services
+    from vitrina.inbox.services import inquiries
 
     channel = connect(Network.VK)
     thread = reader_thread(networks, channel, text="Есть ли у вас «Хирургия» Кузина?")
     membership = Membership.objects.get(user=admin)
     question = thread.messages.get(direction=Direction.IN)
-    inquiry = reference.inquiry_create(
+    inquiry = inquiries.inquiry_create(
         message=question, membership=membership, kind="address", topic="Кузин"
     )
     networks.fault(network="vk", method="messages.send", error=901, error_rate=1, count=1)
-    inquiry = reference.inquiry_answer(
+    inquiry = inquiries.inquiry_answer(
         inquiry=inquiry, membership=membership, answer="Есть, 2 экз.", sources="", kind="address"
     )
     assert inquiry.answered_at is None
-    message = services.reply_retry(message=inquiry.answer_message, membership=membership)
-    reference.inquiries_settle(message)
+    message = replies.reply_retry(message=inquiry.answer_message, membership=membership)
+    inquiries.inquiries_settle(message)
     inquiry.refresh_from_db()
     assert inquiry.answered_at is not None
 
@@ -88,7 +89,7 @@ def test_counts_and_xlsx(client, admin_membership, channel):
     year = timezone.localdate().year
     for number, kind in enumerate(["thematic", "factual", "factual", "address"]):
         message = write(channel, number, reader=str(number))
-        inquiry = reference.inquiry_create(
+        inquiry = inquiries.inquiry_create(
             message=message, membership=admin_membership, kind=kind, topic=f"Тема {number}"
         )
         if number < 3:

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from tests.inbox.test_views import login, write
 from vitrina.core.models import Membership
-from vitrina.inbox import services
 from vitrina.inbox.models import Direction, Tag, Thread
 from vitrina.inbox.response import answer_deadline, first_answer_figures, overdue_cutoff
+from vitrina.inbox.services import replies
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def test_reply_records_who_answered_first(networks, connect, admin):
     thread = reader_thread(networks, channel)
     assert thread.awaiting_since is not None
     membership = Membership.objects.get(user=admin)
-    services.reply_send(thread=thread, membership=membership, text="Продлили.")
+    replies.reply_send(thread=thread, membership=membership, text="Продлили.")
     thread.refresh_from_db()
     assert thread.first_answer_by == membership
     assert thread.awaiting_since is None

@@ -9,6 +9,7 @@ class AnalyticsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        import vitrina.analytics.export  # noqa: F401  (registers the period report)
         from vitrina.analytics import rollup  # noqa: F401  (its receivers)
         from vitrina.core import navigation
 

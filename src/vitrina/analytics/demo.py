@@ -19,13 +19,13 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image
 
-from vitrina.analytics.registry import channel_registry_refresh
-from vitrina.analytics.services import (
+from vitrina.analytics.services.registry import channel_registry_refresh
+from vitrina.analytics.services.reports import report_save
+from vitrina.analytics.services.snapshots import (
     AccountFigures,
     PostFigures,
     account_snapshots_save,
     post_snapshots_save,
-    report_save,
 )
 from vitrina.content.models import Post, PostMedia, Rubric, Tag, Variant
 from vitrina.content.services.media import media_upload

@@ -1,68 +1,46 @@
-"""The report as XLSX (with a native chart), DOCX and CSV.
+"""The period report as a document of the export layer, and its files: XLSX (with a native
+chart of the months), DOCX and CSV, and the report's page.
 
 Every format writes the same sections. A figure that includes days or posts entered by hand
-or imported carries an asterisk and the section a footnote (the CSV a source column instead);
-the best materials link to the posts on the networks.
+or imported carries an asterisk and the section a footnote (the CSV a source column
+instead); the best materials link to the posts on the networks. Other modules add their
+own sections through the registry (the inbox: the reference inquiries answered).
 """
 
-import csv
-import io
-from dataclasses import dataclass
-
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.opc.constants import RELATIONSHIP_TYPE
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font
+from django.utils.translation import gettext_lazy
 
-from vitrina.analytics.report import ReportData
+from vitrina.analytics.report import ReportData, build_report
+from vitrina.core.exports import registry
+from vitrina.core.exports.formats import write
+from vitrina.core.exports.sections import (
+    CSV,
+    DOCX,
+    XLSX,
+    Cell,
+    Chart,
+    Column,
+    Document,
+    Kind,
+    Meta,
+    Paragraphs,
+    Section,
+    Table,
+)
 
 MARK = "*"
-
-
-@dataclass
-class Cell:
-    """A value with what the formats show beside it: a mark or a link."""
-
-    value: object
-    marked: bool = False  # includes figures entered by hand or imported
-    link: str = ""
-
-    def __str__(self) -> str:
-        text = "" if self.value is None else str(self.value)
-        return f"{text}{MARK}" if self.marked else text
-
-
-@dataclass
-class Section:
-    title: str
-    header: list[str]
-    rows: list[list]
-    note: str = ""  # the footnote under the table
-    # The CSV's source column: for each row, where its figures came from (None: no column).
-    sources: list[str] | None = None
-    kind: str = ""
-
-    def __iter__(self):
-        return iter((self.title, self.header, self.rows))
-
-
-def _plain(value):
-    return value.value if isinstance(value, Cell) else value
-
-
-def _marked(value, marked: bool):
-    return Cell(value, marked=True) if marked else value
+KEY = "analytics.report"
+CSV_ONLY = frozenset({CSV})
 
 
 def footnote() -> str:
     return _("%(mark)s Entered by hand or imported from a file, not read from the network.") % {
         "mark": MARK
     }
+
+
+def _marked(value, marked: bool):
+    return Cell(value, marked=True) if marked else value
 
 
 def _source(marked: set[str], labels: dict[str, str]) -> str:
@@ -73,55 +51,79 @@ def _source(marked: set[str], labels: dict[str, str]) -> str:
 
 
 def _day(value) -> str:
-    return date_format(value, "d.m.Y") if value else ""
+    return value.strftime("%d.%m.%Y") if value else ""
 
 
 def _factor(value) -> str:
     return f"×{value:.1f}".replace(".", ",") if value is not None else ""
 
 
-def report_sections(data: ReportData) -> list[tuple[str, list[str], list[list]]]:
-    """The report's tables, each a title, a header and rows: every format writes these."""
+def _count(title: str) -> Column:
+    return Column(title, Kind.INTEGER)
+
+
+def _table(heading: str, columns: list[Column], rows: list[list], **options) -> Table:
+    return Table(
+        heading=heading,
+        columns=columns,
+        rows=rows,
+        empty=_("Nothing in this period."),
+        mark_hint=_("Entered by hand or imported from a file"),
+        **options,
+    )
+
+
+def _channels(data: ReportData, note: str) -> Table:
     report = data.report
-    table1 = [
+    labels = {"posts": _("Posts"), "followers": _("Friends / subscribers"), "visits": _("Visits")}
+    rows = [
         [
             row.network,
             f"{row.channel.name}\n{row.address}".strip(),
-            _day(row.created_on),
+            row.created_on,
             _marked(row.posts, "posts" in row.marked),
             _marked(row.posts_per_week, "posts" in row.marked),
-            _marked(row.followers, "followers" in row.marked) if row.followers is not None else "",
+            _marked(row.followers, "followers" in row.marked),
             _marked(row.visits, "visits" in row.marked),
             "; ".join(row.content_types),
+            _source(row.marked, labels),
         ]
         for row in data.channels
     ]
-    table1_labels = {
-        "posts": _("Posts"),
-        "followers": _("Friends / subscribers"),
-        "visits": _("Visits"),
-    }
-    totals = [
+    marked = any(row.marked & labels.keys() for row in data.channels)
+    return _table(
+        _("Table 1. The library in the virtual space, %(from)s – %(to)s")
+        % {"from": _day(report.date_from), "to": _day(report.date_to)},
         [
-            item.label,
-            *(
-                _marked(getattr(item, name), name in item.marked)
-                for name in (
-                    "posts",
-                    "friends_added",
-                    "subscribers_added",
-                    "views",
-                    "likes",
-                    "reposts",
-                    "comments",
-                    "visits",
-                    "visitors_per_day",
-                )
-            ),
-        ]
-        for item in data.networks
-    ]
-    totals_labels = {
+            Column(_("Network"), width=16),
+            Column(_("Account and address"), width=40, wrap=True),
+            Column(_("Date created"), Kind.DATE, width=14),
+            _count(_("Posts")),
+            Column(_("Posts a week"), Kind.DECIMAL),
+            _count(_("Friends / subscribers")),
+            _count(_("Visits")),
+            Column(_("Content types"), width=40, wrap=True),
+            Column(_("Source"), only=CSV_ONLY),
+        ],
+        rows,
+        note=note if marked else "",
+    )
+
+
+TOTALS = (
+    "posts",
+    "friends_added",
+    "subscribers_added",
+    "views",
+    "likes",
+    "reposts",
+    "comments",
+    "visits",
+)
+
+
+def _networks(data: ReportData, note: str) -> Table:
+    labels = {
         "posts": _("Posts"),
         "friends_added": _("Friends added"),
         "subscribers_added": _("Subscribers added"),
@@ -131,17 +133,50 @@ def report_sections(data: ReportData) -> list[tuple[str, list[str], list[list]]]
         "comments": _("Comments"),
         "visits": _("Visits"),
     }
-    marks_note = footnote() if data.has_marks else ""
-    table1_marked = any(row.marked & table1_labels.keys() for row in data.channels)
-    series = [[item.name, item.posts, item.views, item.likes, item.reposts] for item in data.series]
+    rows = [
+        [
+            item.label,
+            *(_marked(getattr(item, name), name in item.marked) for name in TOTALS),
+            _marked(item.visitors_per_day, "visitors_per_day" in item.marked),
+            _source(item.marked, labels),
+        ]
+        for item in data.networks
+    ]
+    return _table(
+        _("Totals by network"),
+        [
+            Column(_("Network"), width=16),
+            *(_count(labels[name]) for name in TOTALS),
+            Column(_("Visitors a day"), Kind.DECIMAL),
+            Column(_("Source"), only=CSV_ONLY),
+        ],
+        rows,
+        note=note if any(item.marked for item in data.networks) else "",
+    )
+
+
+def _series(data: ReportData) -> Table:
+    rows = [[item.name, item.posts, item.views, item.likes, item.reposts] for item in data.series]
     if data.series:
         total = data.series_total
-        series.append([_("Total"), total.posts, total.views, total.likes, total.reposts])
-    best = [
+        rows.append([_("Total"), total.posts, total.views, total.likes, total.reposts])
+    return _table(
+        _("Virtual exhibitions and projects"),
+        [
+            Column(_("Series"), width=40, wrap=True),
+            *(_count(title) for title in (_("Posts"), _("Views"), _("Likes"), _("Reposts"))),
+        ],
+        rows,
+        total=bool(data.series),
+    )
+
+
+def _best(data: ReportData) -> Table:
+    rows = [
         [
             Cell(row.title, link=row.url) if row.url else row.title,
             row.channel,
-            _day(row.published_at),
+            row.published_at,
             row.views,
             row.likes,
             row.reposts,
@@ -149,231 +184,105 @@ def report_sections(data: ReportData) -> list[tuple[str, list[str], list[list]]]
         ]
         for row in data.best
     ]
-    growth = [
+    return _table(
+        _("Best materials"),
+        [
+            Column(_("Post"), Kind.LINK, width=40, wrap=True),
+            Column(_("Channel")),
+            Column(_("Published"), Kind.DATE, width=14),
+            *(_count(title) for title in (_("Views"), _("Likes"), _("Reposts"), _("Comments"))),
+        ],
+        rows,
+    )
+
+
+def _growth(data: ReportData) -> Table:
+    rows = [
         [
             row.channel,
-            _day(row.day_from),
-            row.followers_from if row.followers_from is not None else "",
-            _day(row.day_to),
+            row.day_from,
+            row.followers_from,
+            row.day_to,
             row.followers_to,
             _factor(row.factor),
         ]
         for row in data.growth
     ]
-    months = [list(month) for month in data.months]
-    inquiries = data.inquiries
-    kinds = [str(kind.label).split(" (")[0] for kind in inquiries["kinds"]]
-    answered = [[row["library"], *row["counts"], row["total"]] for row in inquiries["libraries"]]
-    if answered:
-        answered.append([_("Total"), *inquiries["totals"], inquiries["total"]])
-    sections = [
-        Section(
-            _("Table 1. The library in the virtual space, %(from)s – %(to)s")
-            % {"from": _day(report.date_from), "to": _day(report.date_to)},
-            [
-                _("Network"),
-                _("Account and address"),
-                _("Date created"),
-                _("Posts"),
-                _("Posts a week"),
-                _("Friends / subscribers"),
-                _("Visits"),
-                _("Content types"),
-            ],
-            table1,
-            note=marks_note if table1_marked else "",
-            sources=[_source(row.marked, table1_labels) for row in data.channels],
-        ),
-        Section(
-            _("Totals by network"),
-            [
-                _("Network"),
-                _("Posts"),
-                _("Friends added"),
-                _("Subscribers added"),
-                _("Views"),
-                _("Likes"),
-                _("Reposts"),
-                _("Comments"),
-                _("Visits"),
-                _("Visitors a day"),
-            ],
-            totals,
-            note=marks_note if any(item.marked for item in data.networks) else "",
-            sources=[_source(item.marked, totals_labels) for item in data.networks],
-        ),
-        Section(
-            _("Virtual exhibitions and projects"),
-            [_("Series"), _("Posts"), _("Views"), _("Likes"), _("Reposts")],
-            series,
-        ),
-        Section(
-            _("Best materials"),
-            [
-                _("Post"),
-                _("Channel"),
-                _("Published"),
-                _("Views"),
-                _("Likes"),
-                _("Reposts"),
-                _("Comments"),
-            ],
-            best,
-        ),
-        Section(
-            _("Growth of subscribers"),
-            [_("Channel"), _("From"), _("Subscribers"), _("To"), _("Subscribers"), _("Growth")],
-            growth,
-        ),
-        Section(
-            _("Posts and views by month"),
-            [_("Month"), _("Posts"), _("Views")],
-            months,
-            kind="months",
-        ),
-        Section(
-            _("Reference inquiries answered, %(from)s – %(to)s")
-            % {"from": _day(report.date_from), "to": _day(report.date_to)},
-            [_("Library"), *kinds, _("Total")],
-            answered,
-        ),
+    return _table(
+        _("Growth of subscribers"),
+        [
+            Column(_("Channel")),
+            Column(_("From"), Kind.DATE, width=14),
+            _count(_("Subscribers")),
+            Column(_("To"), Kind.DATE, width=14),
+            _count(_("Subscribers")),
+            Column(_("Growth")),
+        ],
+        rows,
+    )
+
+
+def _months(data: ReportData) -> Table:
+    return _table(
+        _("Posts and views by month"),
+        [Column(_("Month")), _count(_("Posts")), _count(_("Views"))],
+        [list(month) for month in data.months],
+        chart=Chart(title=_("Views by month"), values=(2,), categories=0, y_title=_("Views")),
+    )
+
+
+def report_meta(data: ReportData) -> Meta:
+    report = data.report
+    return Meta(
+        organisation=report.organisation,
+        library=report.library,
+        date_from=report.date_from,
+        date_to=report.date_to,
+    )
+
+
+def report_document(data: ReportData, *, conclusions: bool = True) -> Document:
+    """The report's sections, the other modules' after the analytics' own, then the
+    conclusions (a page shows those in its own way: ``conclusions=False``)."""
+    report = data.report
+    meta = report_meta(data)
+    note = footnote() if data.has_marks else ""
+    sections: list[Section] = [
+        _channels(data, note),
+        _networks(data, note),
+        _series(data),
+        _best(data),
+        _growth(data),
+        _months(data),
+        *registry.contributed(KEY, meta),
     ]
-    return sections
+    if conclusions and report.conclusions:
+        sections.append(Paragraphs(heading=_("Conclusions"), lines=report.conclusions.splitlines()))
+    return Document(title=report.title, meta=meta, sections=sections, sheet=_("Report"))
 
 
 def report_xlsx(data: ReportData) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Report")[:31]
-    bold = Font(bold=True)
-    link_font = Font(color="0563C1", underline="single")
-    sheet.append([data.report.title])
-    sheet["A1"].font = Font(bold=True, size=14)
-    month_anchor = None
-    for section in report_sections(data):
-        sheet.append([])
-        sheet.append([section.title])
-        sheet.cell(sheet.max_row, 1).font = bold
-        sheet.append(section.header)
-        for cell in sheet[sheet.max_row]:
-            cell.font = bold
-        header_row = sheet.max_row
-        for row in section.rows:
-            sheet.append([_plain(value) for value in row])
-            for column, value in enumerate(row, start=1):
-                if not isinstance(value, Cell):
-                    continue
-                cell = sheet.cell(sheet.max_row, column)
-                if value.marked:
-                    # The number stays a number; only its display carries the mark.
-                    cell.number_format = '0.0"*"' if isinstance(value.value, float) else '0"*"'
-                if value.link:
-                    cell.hyperlink = value.link
-                    cell.font = link_font
-        if section.kind == "months":
-            month_anchor = (header_row, sheet.max_row)
-        if section.note:
-            sheet.append([section.note])
-    if data.report.conclusions:
-        sheet.append([])
-        sheet.append([_("Conclusions")])
-        sheet.cell(sheet.max_row, 1).font = bold
-        for paragraph in data.report.conclusions.splitlines():
-            sheet.append([paragraph])
-    for column, width in zip("ABCDEFGHI", (34, 40, 14, 12, 12, 14, 12, 12, 40), strict=True):
-        sheet.column_dimensions[column].width = width
-    if month_anchor and month_anchor[1] > month_anchor[0]:
-        first, last = month_anchor
-        chart = BarChart()
-        chart.title = _("Views by month")
-        chart.y_axis.title = _("Views")
-        chart.add_data(
-            Reference(sheet, min_col=3, min_row=first, max_row=last), titles_from_data=True
-        )
-        chart.set_categories(Reference(sheet, min_col=1, min_row=first + 1, max_row=last))
-        chart.width, chart.height = 22, 9
-        sheet.add_chart(chart, f"K{first}")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _docx_link(paragraph, text: str, url: str) -> None:
-    """python-docx writes no hyperlinks itself: a run inside a w:hyperlink element."""
-    relation = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
-    link = OxmlElement("w:hyperlink")
-    link.set(qn("r:id"), relation)
-    run = OxmlElement("w:r")
-    style = OxmlElement("w:rPr")
-    colour = OxmlElement("w:color")
-    colour.set(qn("w:val"), "0563C1")
-    underline = OxmlElement("w:u")
-    underline.set(qn("w:val"), "single")
-    style.append(colour)
-    style.append(underline)
-    run.append(style)
-    text_element = OxmlElement("w:t")
-    text_element.text = text
-    text_element.set(qn("xml:space"), "preserve")
-    run.append(text_element)
-    link.append(run)
-    paragraph._p.append(link)
+    return write(report_document(data), XLSX)
 
 
 def report_docx(data: ReportData) -> bytes:
-    document = Document()
-    document.add_heading(data.report.title, level=1)
-    for section in report_sections(data):
-        document.add_heading(section.title, level=2)
-        table = document.add_table(rows=1, cols=len(section.header))
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, section.header, strict=True):
-            cell.text = str(text)
-        for row in section.rows:
-            cells = table.add_row().cells
-            for cell, value in zip(cells, row, strict=False):
-                if isinstance(value, Cell) and value.link:
-                    _docx_link(cell.paragraphs[0], str(value), value.link)
-                else:
-                    cell.text = "" if value is None else str(value)
-        if section.note:
-            document.add_paragraph(section.note)
-    if data.report.conclusions:
-        document.add_heading(_("Conclusions"), level=2)
-        for paragraph in data.report.conclusions.splitlines():
-            if paragraph.strip():
-                document.add_paragraph(paragraph)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return write(report_document(data), DOCX)
 
 
 def report_csv(data: ReportData) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([data.report.title])
-    for section in report_sections(data):
-        writer.writerow([])
-        writer.writerow([section.title])
-        if section.sources is None:
-            writer.writerow(section.header)
-            writer.writerows([[_csv(value) for value in row] for row in section.rows])
-            continue
-        writer.writerow([*section.header, _("Source")])
-        for row, source in zip(section.rows, section.sources, strict=True):
-            writer.writerow([*(_csv(value) for value in row), source])
-    if data.report.conclusions:
-        writer.writerow([])
-        writer.writerow([_("Conclusions")])
-        for paragraph in data.report.conclusions.splitlines():
-            writer.writerow([paragraph])
-    # A byte-order mark lets Excel open the file as UTF-8.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return write(report_document(data), CSV)
 
 
-def _csv(value):
-    """A CSV cell: the figure alone (the source column tells where it came from), a link
-    beside the title it belongs to."""
-    if not isinstance(value, Cell):
-        return value
-    return f"{value.value} ({value.link})" if value.link else value.value
+def _build(*, membership, report) -> Document:
+    """The report's document; the caller found the report among the person's own."""
+    return report_document(build_report(report))
+
+
+REPORT = registry.register(
+    registry.DocumentType(
+        key=KEY,
+        title=gettext_lazy("Period report"),
+        build=_build,
+        formats=(XLSX, DOCX, CSV),
+    )
+)

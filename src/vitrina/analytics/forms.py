@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vitrina.analytics.importing import local_today
+from vitrina.analytics.services.account_figures import local_today
 from vitrina.content.models import Tag
 from vitrina.core.widgets import QuickChoiceField
 

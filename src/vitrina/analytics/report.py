@@ -1,5 +1,6 @@
 """The figures of a period report: Table 1 (the channels), totals by network, virtual
-exhibitions (series), the best materials, growth and the months for the chart.
+exhibitions (series), the best materials, growth and the months for the chart (other
+modules add their own sections to the report's document: ``export``).
 
 A post's figures are its latest snapshot: reports are written after the period ends, when
 the posts have gathered their views. Days and months are the channel's own (its time zone):
@@ -16,7 +17,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Q, Sum
 
 from vitrina.analytics.models import AccountSnapshot, PostLatest, Report, Source
-from vitrina.analytics.registry import year_posts
+from vitrina.analytics.services.registry import year_posts
 from vitrina.channels.connect import post_link as channel_post_link
 from vitrina.channels.models import Channel
 from vitrina.channels.networks import Kind
@@ -113,7 +114,6 @@ class ReportData:
     best: list[PostRow]
     growth: list[GrowthRow]
     months: list[tuple[str, int, int]]  # (YYYY-MM, posts, views), every month of the period
-    inquiries: dict  # reference inquiries answered in the period, per library and type
 
     @property
     def has_marks(self) -> bool:
@@ -322,22 +322,6 @@ def build_report(report: Report) -> ReportData:
         best=sorted(posts, key=lambda item: -item.views)[:BEST_COUNT],
         growth=growth,
         months=[(month, *months[month]) for month in every_month(start, end)],
-        inquiries=_inquiries(report),
-    )
-
-
-def _inquiries(report: Report) -> dict:
-    """Reference inquiries answered in the period, the library's own in a library's report."""
-    from vitrina.inbox.models import ReferenceInquiry
-    from vitrina.inbox.reference import inquiry_period_counts
-
-    inquiries = ReferenceInquiry.objects.filter(organisation=report.organisation)
-    zone = report.organisation.timezone
-    if report.library_id:
-        inquiries = inquiries.filter(library=report.library_id)
-        zone = report.library.timezone
-    return inquiry_period_counts(
-        inquiries, date_from=report.date_from, date_to=report.date_to, zone=ZoneInfo(zone)
     )
 
 

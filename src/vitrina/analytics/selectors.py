@@ -1,11 +1,15 @@
 """Reads of reports and figures, scoped to the acting membership."""
 
-from django.db.models import QuerySet
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from django.db.models import Max, Min, QuerySet
 
 from vitrina.analytics.models import AccountSnapshot, PostLatest, Report
 from vitrina.channels.models import Channel
 from vitrina.core.models import Membership
 from vitrina.core.rules import limited_library_ids
+from vitrina.exhibitions.models import Exhibition
 
 
 def report_list(*, membership: Membership) -> QuerySet[Report]:
@@ -42,3 +46,14 @@ def recent_post_figures(channel: Channel, limit: int = 60) -> list[PostLatest]:
         .select_related("variant__post")
         .order_by("-published_at", "-pk")[:limit]
     )
+
+
+def exhibition_days(*, exhibition: Exhibition, zone: str) -> tuple[date, date] | None:
+    """The first and the last day (in the zone) its posts with figures came out on."""
+    span = PostLatest.objects.filter(
+        variant__post__series__exhibition=exhibition, published_at__isnull=False
+    ).aggregate(first=Min("published_at"), last=Max("published_at"))
+    if span["first"] is None:
+        return None
+    place = ZoneInfo(zone)
+    return span["first"].astimezone(place).date(), span["last"].astimezone(place).date()

@@ -1,13 +1,11 @@
 """Pages of analytics: period reports and figures entered by hand."""
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Max, Min
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,15 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vitrina.analytics import rules as analytics_rules
-from vitrina.analytics import selectors, services
+from vitrina.analytics import selectors
 from vitrina.analytics.dashboard import FORMATS, Scope, build_dashboard, figure_posts
-from vitrina.analytics.export import (
-    footnote,
-    report_csv,
-    report_docx,
-    report_sections,
-    report_xlsx,
-)
+from vitrina.analytics.export import REPORT, footnote, report_document
 from vitrina.analytics.forms import (
     DashboardForm,
     FiguresForm,
@@ -32,28 +24,25 @@ from vitrina.analytics.forms import (
     PostFiguresImportForm,
     ReportForm,
 )
-from vitrina.analytics.importing import figures_enter, figures_import
 from vitrina.analytics.metrics import METRICS, REACTIONS_FORMULA
-from vitrina.analytics.models import PostLatest, Source
-from vitrina.analytics.post_importing import PostRow, post_figures_enter, post_figures_import
+from vitrina.analytics.models import Source
 from vitrina.analytics.report import build_report, post_link
-from vitrina.analytics.services import AccountFigures
+from vitrina.analytics.services.account_figures import figures_enter, figures_import
+from vitrina.analytics.services.post_figures import PostRow, post_figures_enter, post_figures_import
+from vitrina.analytics.services.reports import report_save
+from vitrina.analytics.services.snapshots import AccountFigures
 from vitrina.channels.selectors import channel_list
-from vitrina.content.models import Rubric, Series
+from vitrina.content.selectors import rubric_list, series_list
 from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
+from vitrina.core.exports import registry
+from vitrina.core.exports.formats import response
+from vitrina.core.exports.html import page_sections
 from vitrina.core.selectors import library_list
 from vitrina.core.views.decorators import apply_service_error, require
-from vitrina.exhibitions.models import Exhibition
+from vitrina.exhibitions.selectors import exhibition_list
 
-EXPORTS = {
-    "xlsx": (report_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "docx": (
-        report_docx,
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ),
-    "csv": (report_csv, "text/csv; charset=utf-8"),
-}
+EXPORTS = REPORT.formats
 
 
 def _report_or_404(request, report_id):
@@ -76,14 +65,13 @@ def report_list(request):
 
 def report_detail(request, report_id):
     report = _report_or_404(request, report_id)
-    data = build_report(report)
+    document = report_document(build_report(report), conclusions=False)
     return render(
         request,
         "analytics/report_detail.html",
         {
             "report": report,
-            "data": data,
-            "sections": report_sections(data),
+            "sections": page_sections(document),
             "can_edit": analytics_rules.can_edit_reports(request.membership),
         },
     )
@@ -91,13 +79,9 @@ def report_detail(request, report_id):
 
 def report_export(request, report_id, fmt):
     report = _report_or_404(request, report_id)
-    if fmt not in EXPORTS:
-        raise Http404
-    write, content_type = EXPORTS[fmt]
-    response = HttpResponse(write(build_report(report)), content_type=content_type)
-    filename = f"report-{report.pk}-{report.date_from:%Y%m%d}-{report.date_to:%Y%m%d}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    document = registry.document(REPORT.key, membership=request.membership, report=report)
+    filename = f"report-{report.pk}-{report.date_from:%Y%m%d}-{report.date_to:%Y%m%d}"
+    return response(document, fmt, filename=filename, allowed=REPORT.formats)
 
 
 @require(analytics_rules.can_edit_reports)
@@ -122,7 +106,7 @@ def report_edit(request, report_id=None):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            report = services.report_save(
+            report = report_save(
                 organisation=request.organisation,
                 actor=request.user,
                 report=report,
@@ -266,23 +250,18 @@ def _dashboard_scope(request) -> tuple[DashboardForm, Scope, QueryDict]:
         request.GET or None,
         libraries=library_list(membership=membership),
         channels=channel_list(membership=membership).select_related(None),
-        rubrics=Rubric.objects.filter(organisation=request.organisation, archived_at=None),
-        series=Series.objects.filter(organisation=request.organisation),
-        exhibitions=Exhibition.objects.filter(organisation=request.organisation),
+        rubrics=rubric_list(membership=membership),
+        series=series_list(membership=membership),
+        exhibitions=exhibition_list(membership=membership),
     )
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     if data.get("exhibition") and not data.get("date_from") and not data.get("date_to"):
         # An exhibition's figures by default over the days its posts came out.
-        span = PostLatest.objects.filter(
-            variant__post__series__exhibition=data["exhibition"], published_at__isnull=False
-        ).aggregate(first=Min("published_at"), last=Max("published_at"))
-        if span["first"]:
-            zone = ZoneInfo(request.organisation.timezone)
-            data = {
-                **data,
-                "date_from": span["first"].astimezone(zone).date(),
-                "date_to": max(span["last"].astimezone(zone).date(), today),
-            }
+        span = selectors.exhibition_days(
+            exhibition=data["exhibition"], zone=request.organisation.timezone
+        )
+        if span is not None:
+            data = {**data, "date_from": span[0], "date_to": max(span[1], today)}
     date_to = data.get("date_to") or today
     date_from = data.get("date_from") or date_to - timedelta(days=29)
 

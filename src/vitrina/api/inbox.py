@@ -11,8 +11,9 @@ from vitrina.api.schemas import ErrorOut
 from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.models import Membership
-from vitrina.inbox import selectors, services
+from vitrina.inbox import selectors
 from vitrina.inbox.models import Message, Thread, ThreadStatus
+from vitrina.inbox.services import replies
 
 router = Router(tags=["inbox"])
 
@@ -196,7 +197,7 @@ def thread_reply(request, org_slug: str, thread_id: int, payload: ReplyIn):
                 {"field": "reply_to"},
             )
     try:
-        message = services.reply_send(
+        message = replies.reply_send(
             thread=thread, membership=membership, text=payload.text, answering=answering
         )
     except ServiceError as error:

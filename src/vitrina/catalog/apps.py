@@ -8,7 +8,7 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalogue")
 
     def ready(self):
-        # Modules that use models are imported once the app registry is ready.
+        import vitrina.catalog.booklist  # noqa: F401  (registers its document)
         from vitrina.core import navigation
 
         navigation.register(

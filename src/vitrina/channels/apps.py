@@ -8,6 +8,7 @@ class ChannelsConfig(AppConfig):
     verbose_name = _("Channels")
 
     def ready(self):
+        import vitrina.channels.export  # noqa: F401  (registers the registry's document)
         from vitrina.channels.providers import registry
         from vitrina.core import navigation
 

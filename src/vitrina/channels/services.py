@@ -220,3 +220,34 @@ def channel_secret_value(*, channel: Channel, kind: str) -> str | None:
     """The decrypted token for the providers; never for templates or the API."""
     secret = ChannelSecret.objects.filter(channel=channel, kind=kind).first()
     return crypto.decrypt(secret.ciphertext) if secret else None
+
+
+FIGURE_FIELDS = ("subscribers", "visits", "posts_per_week")
+
+
+@transaction.atomic
+def channel_figures_set(
+    *,
+    channel: Channel,
+    subscribers: int | None,
+    visits: int | None,
+    posts_per_week,
+    actor: User | None = None,
+) -> Channel:
+    """The registry's figures as counted from the networks' figures (subscribers, visits of
+    the year, posts a week); the audit log keeps what changed."""
+    before = snapshot(channel, FIGURE_FIELDS)
+    channel.subscribers, channel.visits = subscribers, visits
+    channel.posts_per_week = posts_per_week
+    channel.stats_updated_at = timezone.now()
+    channel.save(update_fields=[*FIGURE_FIELDS, "stats_updated_at"])
+    changes = diff_fields(before, snapshot(channel, FIGURE_FIELDS))
+    if changes:  # a collection that changes nothing leaves no entry
+        audit_record(
+            action="channel.figures_changed",
+            organisation=channel.organisation,
+            actor=actor,
+            obj=channel,
+            changes=changes,
+        )
+    return channel

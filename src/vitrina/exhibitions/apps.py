@@ -6,3 +6,6 @@ class ExhibitionsConfig(AppConfig):
     name = "vitrina.exhibitions"
     label = "exhibitions"
     verbose_name = _("Virtual exhibitions")
+
+    def ready(self):
+        import vitrina.exhibitions.arrivals  # noqa: F401  (registers its document)

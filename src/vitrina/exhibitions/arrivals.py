@@ -1,25 +1,40 @@
 """New-arrival lists: the records received in a period, grouped by subject, as a post's
-text, an XLSX table and a DOCX list of ГОСТ descriptions."""
+text and as a document of the export layer: an XLSX table and a DOCX list of ГОСТ
+descriptions."""
 
 from __future__ import annotations
 
 import datetime
-import io
 from dataclasses import dataclass
 
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from django.utils.translation import gettext_lazy
 
 from vitrina.catalog.bibrecord import from_dict
-from vitrina.catalog.booklist import add_entry, alphabetical, document_bytes, new_document
+from vitrina.catalog.booklist import alphabetical
 from vitrina.catalog.gost import describe_short
 from vitrina.catalog.models import Record
+from vitrina.core.exports import registry
+from vitrina.core.exports.formats import write
+from vitrina.core.exports.sections import (
+    CSV,
+    DOCX,
+    XLSX,
+    Column,
+    Document,
+    Entries,
+    Kind,
+    Meta,
+    Section,
+    Table,
+)
 from vitrina.core.models import Membership
 
 # A list longer than this is more than a post or a printed sheet can carry.
 MAX_RECORDS = 1000
+KEY = "exhibitions.arrivals"
+PRINTED, TABULAR = frozenset({DOCX}), frozenset({XLSX, CSV})
 
 
 @dataclass
@@ -78,33 +93,29 @@ def arrivals_text(groups: list[Group], *, title: str) -> str:
     return "\n".join(lines)
 
 
-def arrivals_docx(groups: list[Group], *, title: str, note: str = "") -> bytes:
-    document = new_document(title=title, note=note)
-    number = 0
+def arrivals_document(
+    groups: list[Group],
+    *,
+    title: str,
+    owner: str = "",
+    received_from: datetime.date | None = None,
+    received_to: datetime.date | None = None,
+) -> Document:
+    """The list as Word prints it (subjects, then the numbered ГОСТ descriptions under
+    them) and as a table for Excel and CSV (a row a record)."""
+    sections: list[Section] = []
+    number = 1
     for group in groups:
-        heading = document.add_paragraph()
-        heading.add_run(group.subject).bold = True
-        for record in group.records:
-            number += 1
-            add_entry(document, number, record.description)
-    return document_bytes(document)
-
-
-def arrivals_xlsx(groups: list[Group], *, title: str) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("New arrivals")[:31]
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=13)
-    header = [_("No."), _("Subject"), _("Description"), _("ISBN"), _("Year"), _("Received")]
-    sheet.append(header)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    number = 0
+        descriptions = [record.description for record in group.records]
+        sections.append(
+            Entries(heading=group.subject, items=descriptions, start=number, only=PRINTED)
+        )
+        number += len(descriptions)
+    rows, number = [], 0
     for group in groups:
         for record in group.records:
             number += 1
-            sheet.append(
+            rows.append(
                 [
                     number,
                     group.subject,
@@ -114,11 +125,46 @@ def arrivals_xlsx(groups: list[Group], *, title: str) -> bytes:
                     record.received_on,
                 ]
             )
-            sheet.cell(row=sheet.max_row, column=6).number_format = "DD.MM.YYYY"
-    for column, width in zip("ABCDEF", (6, 28, 90, 16, 8, 12), strict=True):
-        sheet.column_dimensions[column].width = width
-    for row in sheet.iter_rows(min_row=3, min_col=3, max_col=3):
-        row[0].alignment = Alignment(wrap_text=True, vertical="top")
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    sections.append(
+        Table(
+            columns=[
+                Column(_("No."), Kind.INTEGER, width=6),
+                Column(_("Subject"), width=28, wrap=True),
+                Column(_("Description"), width=90, wrap=True),
+                Column(_("ISBN"), width=16),
+                Column(_("Year"), Kind.INTEGER, grouped=False, width=8),
+                Column(_("Received"), Kind.DATE, width=12),
+            ],
+            rows=rows,
+            only=TABULAR,
+        )
+    )
+    meta = Meta(owner=owner, date_from=received_from, date_to=received_to)
+    return Document(title=title, meta=meta, sections=sections, sheet=_("New arrivals"))
+
+
+def arrivals_docx(groups: list[Group], *, title: str, note: str = "") -> bytes:
+    """``note``: the organisation's name under the title."""
+    return write(arrivals_document(groups, title=title, owner=note), DOCX)
+
+
+def arrivals_xlsx(groups: list[Group], *, title: str) -> bytes:
+    return write(arrivals_document(groups, title=title), XLSX)
+
+
+def _build(*, membership: Membership, received_from, received_to) -> Document:
+    records = arrivals(membership=membership, received_from=received_from, received_to=received_to)
+    return arrivals_document(
+        grouped(records[:MAX_RECORDS]),
+        title=title_for(received_from, received_to),
+        owner=membership.organisation.name,
+        received_from=received_from,
+        received_to=received_to,
+    )
+
+
+registry.register(
+    registry.DocumentType(
+        key=KEY, title=gettext_lazy("New arrivals"), build=_build, formats=(XLSX, DOCX)
+    )
+)

@@ -8,6 +8,7 @@ class InboxConfig(AppConfig):
     verbose_name = _("Inbox")
 
     def ready(self):
+        import vitrina.inbox.exports  # noqa: F401  (its documents, its part of the report)
         from vitrina.core import navigation, rules
 
         navigation.register(

@@ -13,8 +13,9 @@ from vitrina.core.models import Membership
 from vitrina.inbox.models import Thread, ThreadStatus
 from vitrina.inbox.polling import channel_poll
 from vitrina.inbox.receiving import event_store
-from vitrina.inbox.reference import inquiry_create, suggest_kind
-from vitrina.inbox.services import thread_update
+from vitrina.inbox.reference import suggest_kind
+from vitrina.inbox.services.inquiries import inquiry_create
+from vitrina.inbox.services.threads import thread_update
 
 # The demo runs the apps' steps in this order (after the posts readers comment on).
 DEMO_ORDER = 30

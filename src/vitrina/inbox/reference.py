@@ -1,29 +1,14 @@
-"""The virtual reference desk: a reader's message kept as a reference inquiry and answered
-in the same conversation; counted per type and library as «выполнено в виртуальном режиме»."""
+"""The virtual reference desk's reads: the type suggested for a reader's question and the
+inquiries answered, counted per type and library as «выполнено в виртуальном режиме».
+Its writes are ``services.inquiries``; its documents ``exports``."""
 
 import re
 from collections import Counter
-from datetime import date
-from io import BytesIO
+from datetime import date, datetime, time, timedelta
 
-from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
-from vitrina.core.audit import audit_record
-from vitrina.core.exceptions import ServiceError
-from vitrina.core.models import Membership
-from vitrina.inbox import services
-from vitrina.inbox.models import (
-    Delivery,
-    Direction,
-    InquiryKind,
-    Message,
-    ReferenceInquiry,
-    Tag,
-    ThreadTag,
-)
+from vitrina.inbox.models import InquiryKind
 
 # Simple rules, checked in order; the first match suggests the type (thematic otherwise).
 RULES = [
@@ -66,81 +51,6 @@ def suggest_topic(text: str) -> str:
     return text if len(text) <= 120 else text[:117].rstrip() + "…"
 
 
-@transaction.atomic
-def inquiry_create(
-    *, message: Message, membership: Membership, kind: str, topic: str
-) -> ReferenceInquiry:
-    thread = message.thread
-    services.require_answerer(membership, thread)
-    if message.direction != Direction.IN:
-        raise ServiceError(_("Only a reader's message can become a reference inquiry."))
-    if ReferenceInquiry.objects.filter(question=message).exists():
-        raise ServiceError(_("This message is a reference inquiry already."), code="conflict")
-    if kind not in InquiryKind.values:
-        raise ServiceError(_("Choose the type of the inquiry."), field="kind")
-    topic = (topic or "").strip()
-    if not topic:
-        raise ServiceError(_("Write the topic of the inquiry."), field="topic")
-    inquiry = ReferenceInquiry.objects.create(
-        organisation=thread.organisation,
-        library=thread.channel.library,
-        thread=thread,
-        question=message,
-        kind=kind,
-        topic=topic[:300],
-        created_by=membership,
-    )
-    ThreadTag.objects.get_or_create(thread=thread, tag=Tag.REFERENCE)
-    audit_record(
-        action="inbox.inquiry_created",
-        organisation=thread.organisation,
-        actor=membership.user,
-        obj=inquiry,
-    )
-    return inquiry
-
-
-def inquiry_answer(
-    *, inquiry: ReferenceInquiry, membership: Membership, answer: str, sources: str, kind: str
-) -> ReferenceInquiry:
-    """Send the answer (with its sources) to the reader in the same conversation.
-
-    The inquiry counts as done only once the network took the answer; a failed send stays
-    in the conversation, where it can be sent again.
-    """
-    answer, sources = (answer or "").strip(), (sources or "").strip()
-    if inquiry.answered_at:
-        raise ServiceError(_("This inquiry is answered already."), code="conflict")
-    if not answer:
-        raise ServiceError(_("Write the answer first."), field="answer")
-    if kind not in InquiryKind.values:
-        raise ServiceError(_("Choose the type of the inquiry."), field="kind")
-    label = _("Sources:")
-    text = answer if not sources else f"{answer}\n\n{label}\n{sources}"
-    # The answer goes under the question itself (in a comment thread, to its author).
-    message = services.reply_send(
-        thread=inquiry.thread, membership=membership, text=text, answering=inquiry.question
-    )
-    inquiry.answer, inquiry.sources, inquiry.kind = answer, sources, kind
-    inquiry.answer_message = message
-    fields = ["answer", "sources", "kind", "answer_message"]
-    if message.delivery == Delivery.SENT:
-        inquiry.answered_at = timezone.now()
-        inquiry.answered_by = membership
-        fields += ["answered_at", "answered_by"]
-    inquiry.save(update_fields=fields)
-    return inquiry
-
-
-def inquiries_settle(message: Message) -> None:
-    """Count inquiries whose answer was delivered on a later retry."""
-    if message.delivery != Delivery.SENT:
-        return
-    ReferenceInquiry.objects.filter(answer_message=message, answered_at__isnull=True).update(
-        answered_at=timezone.now(), answered_by=message.author_member
-    )
-
-
 def inquiry_counts(inquiries, *, year: int) -> dict:
     """Answered inquiries of a year: per month and type, and per library and type."""
     rows = inquiries.filter(answered_at__year=year).values_list(
@@ -180,8 +90,6 @@ def inquiry_counts(inquiries, *, year: int) -> dict:
 
 def inquiry_period_counts(inquiries, *, date_from: date, date_to: date, zone) -> dict:
     """Inquiries answered in the days (whole days in the zone): per library and type."""
-    from datetime import datetime, time, timedelta
-
     rows = inquiries.filter(
         answered_at__gte=datetime.combine(date_from, time.min, zone),
         answered_at__lt=datetime.combine(date_to + timedelta(days=1), time.min, zone),
@@ -198,37 +106,3 @@ def inquiry_period_counts(inquiries, *, date_from: date, date_to: date, zone) ->
     ]
     totals = [sum(row["counts"][i] for row in libraries) for i in range(len(kinds))]
     return {"kinds": kinds, "libraries": libraries, "totals": totals, "total": sum(totals)}
-
-
-def inquiry_workbook(counts: dict, *, year: int, organisation: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("By month")
-    title = _("Reference inquiries answered in virtual mode, %(year)s — %(organisation)s") % {
-        "year": year,
-        "organisation": organisation,
-    }
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True)
-    header = [_("Month"), *[str(kind.label) for kind in counts["kinds"]], _("Total")]
-    sheet.append(header)
-    for row in counts["months"]:
-        name = date_format(date(year, row["month"], 1), "F")
-        sheet.append([name, *row["counts"], row["total"]])
-    sheet.append([_("Year"), *counts["totals"], counts["total"]])
-    by_library = book.create_sheet(_("By library"))
-    by_library.append([title])
-    by_library["A1"].font = Font(bold=True)
-    by_library.append([_("Library"), *[str(kind.label) for kind in counts["kinds"]], _("Total")])
-    for row in counts["libraries"]:
-        by_library.append([row["library"], *row["counts"], row["total"]])
-    for ws in (sheet, by_library):
-        ws.column_dimensions["A"].width = 40
-        for cell in ws[2]:
-            cell.font = Font(bold=True)
-    output = BytesIO()
-    book.save(output)
-    return output.getvalue()

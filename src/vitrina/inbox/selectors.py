@@ -1,14 +1,24 @@
 """Reads of the inbox, always scoped to the acting membership and its libraries."""
 
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import QuerySet
 
 from vitrina.channels.models import Channel
 from vitrina.content.models import Variant
 from vitrina.core.models import Membership
+from vitrina.core.roles import ROLE_PERMISSIONS, Permission
 from vitrina.core.rules import can_answer_readers, limited_library_ids
-from vitrina.inbox.models import Direction, Message, Thread, ThreadKind, ThreadStatus
+from vitrina.inbox.models import (
+    CannedAnswer,
+    Direction,
+    Message,
+    ReferenceInquiry,
+    Thread,
+    ThreadKind,
+    ThreadStatus,
+)
 from vitrina.inbox.response import overdue_cutoff
 
 
@@ -98,6 +108,11 @@ def message_get(*, membership: Membership, thread: Thread, pk: int) -> Message |
 
 def unread_count(membership: Membership) -> int:
     return _scoped(membership).filter(unread__gt=0).count()
+
+
+def overdue_count(membership: Membership) -> int:
+    """Conversations waiting for a first answer longer than the organisation allows."""
+    return thread_list(membership=membership, filters=ThreadFilter(overdue=True)).count()
 
 
 def variant_title(variant: Variant) -> str:
@@ -204,8 +219,6 @@ def commented_variant(thread: Thread) -> Variant | None:
 
 def answerers(membership: Membership) -> QuerySet[Membership]:
     """Colleagues a thread may be assigned to: active members whose role answers readers."""
-    from vitrina.core.roles import ROLE_PERMISSIONS, Permission
-
     roles = [role for role, perms in ROLE_PERMISSIONS.items() if Permission.ANSWER_READERS in perms]
     return (
         Membership.objects.filter(
@@ -217,8 +230,6 @@ def answerers(membership: Membership) -> QuerySet[Membership]:
 
 
 def canned_list(membership: Membership) -> QuerySet:
-    from vitrina.inbox.models import CannedAnswer
-
     if not can_answer_readers(membership):
         return CannedAnswer.objects.none()
     return CannedAnswer.objects.filter(organisation=membership.organisation).order_by("title")
@@ -229,8 +240,6 @@ def canned_get(*, membership: Membership, pk: int):
 
 
 def inquiry_list(membership: Membership) -> QuerySet:
-    from vitrina.inbox.models import ReferenceInquiry
-
     if not can_answer_readers(membership):
         return ReferenceInquiry.objects.none()
     inquiries = ReferenceInquiry.objects.filter(organisation=membership.organisation)
@@ -242,3 +251,23 @@ def inquiry_list(membership: Membership) -> QuerySet:
 
 def inquiry_get(*, membership: Membership, pk: int):
     return inquiry_list(membership).filter(pk=pk).first()
+
+
+def inquiry_recent(membership: Membership, limit: int = 50) -> QuerySet:
+    """The newest inquiries the membership sees."""
+    return inquiry_list(membership).order_by("-created_at")[:limit]
+
+
+def thread_tag_names(thread: Thread) -> list[str]:
+    return [tag.tag for tag in thread.tags.all()]
+
+
+def threads_started_between(
+    membership: Membership, date_from: date, date_to: date, *, zone
+) -> QuerySet[Thread]:
+    """The threads the membership sees whose reader first wrote in the days (whole days in
+    the zone), for response-time figures."""
+    return _scoped(membership).filter(
+        first_inbound_at__gte=datetime.combine(date_from, time.min, zone),
+        first_inbound_at__lt=datetime.combine(date_to + timedelta(days=1), time.min, zone),
+    )

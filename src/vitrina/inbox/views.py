@@ -1,9 +1,9 @@
 """Pages of the shared inbox."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,11 +12,14 @@ from django.views.decorators.http import require_POST
 from vitrina.channels.selectors import channel_list
 from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
+from vitrina.core.exports import registry
+from vitrina.core.exports.formats import response
 from vitrina.core.paging import uncounted_page
 from vitrina.core.selectors import library_list
 from vitrina.core.views.decorators import apply_service_error, require
-from vitrina.inbox import reference, selectors, services
-from vitrina.inbox.canned import canned_delete, canned_render, canned_save
+from vitrina.inbox import reference, selectors
+from vitrina.inbox.canned import canned_render
+from vitrina.inbox.exports import INQUIRIES
 from vitrina.inbox.forms import (
     CannedForm,
     InquiryAnswerForm,
@@ -34,6 +37,8 @@ from vitrina.inbox.response import (
     is_overdue,
     overdue_cutoff,
 )
+from vitrina.inbox.rules import is_senior
+from vitrina.inbox.services import canned, inquiries, replies, threads
 
 PAGE_SIZE = 30
 
@@ -66,8 +71,8 @@ def _filters(request):
 @require(rules.can_answer_readers)
 def thread_list(request):
     form, filters = _filters(request)
-    threads = selectors.thread_list(membership=request.membership, filters=filters)
-    page = uncounted_page(threads, PAGE_SIZE, request.GET.get("page"))
+    found = selectors.thread_list(membership=request.membership, filters=filters)
+    page = uncounted_page(found, PAGE_SIZE, request.GET.get("page"))
     cutoff = overdue_cutoff(request.organisation.answer_working_days)
     for thread in page.object_list:
         thread.overdue = is_overdue(thread, cutoff)
@@ -107,10 +112,10 @@ def _reader_comments(thread, thread_messages=None):
 def _thread_page(request, thread, *, reply_form=None, thread_form=None, note_form=None, status=200):
     members = selectors.answerers(request.membership)
     thread.overdue = is_overdue(thread, overdue_cutoff(request.organisation.answer_working_days))
-    canned = selectors.canned_list(request.membership)
+    answers = selectors.canned_list(request.membership)
     canned_texts = {
         str(answer.pk): canned_render(answer.text, thread=thread, membership=request.membership)
-        for answer in canned
+        for answer in answers
     }
     thread_messages = list(selectors.thread_messages(thread))
     variant = selectors.commented_variant(thread)
@@ -134,7 +139,7 @@ def _thread_page(request, thread, *, reply_form=None, thread_form=None, note_for
             "variant": variant,
             "reply_form": reply_form
             or ReplyForm(
-                canned=canned if canned_texts else None,
+                canned=answers if canned_texts else None,
                 comments=_reader_comments(thread, thread_messages),
             ),
             "canned_texts": canned_texts,
@@ -148,7 +153,7 @@ def _thread_page(request, thread, *, reply_form=None, thread_form=None, note_for
                 initial={
                     "status": thread.status,
                     "assignee": thread.assignee_id,
-                    "tags": [tag.tag for tag in thread.tags.all()],
+                    "tags": selectors.thread_tag_names(thread),
                     "flagged": thread.flagged,
                 },
             ),
@@ -162,7 +167,7 @@ def _thread_page(request, thread, *, reply_form=None, thread_form=None, note_for
 @require(rules.can_answer_readers)
 def thread_detail(request, thread_id):
     thread = _thread_or_404(request, thread_id)
-    services.thread_mark_read(thread=thread)
+    threads.thread_mark_read(thread=thread)
     return _thread_page(request, thread)
 
 
@@ -182,7 +187,7 @@ def thread_reply(request, thread_id):
                 form.cleaned_data["canned"].text, thread=thread, membership=request.membership
             )
         try:
-            message = services.reply_send(
+            message = replies.reply_send(
                 thread=thread,
                 membership=request.membership,
                 text=text,
@@ -210,11 +215,11 @@ def message_retry(request, thread_id, message_id):
     if message is None:
         raise Http404
     try:
-        message = services.reply_retry(message=message, membership=request.membership)
+        message = replies.reply_retry(message=message, membership=request.membership)
     except ServiceError as error:
         messages.error(request, error.message)
     else:
-        reference.inquiries_settle(message)
+        inquiries.inquiries_settle(message)
         if message.delivery == Delivery.FAILED:
             messages.error(
                 request,
@@ -232,15 +237,13 @@ def thread_change(request, thread_id):
     form = ThreadForm(request.POST, members=selectors.answerers(request.membership))
     if form.is_valid():
         try:
-            services.thread_update(
+            threads.thread_update(
                 thread=thread,
                 membership=request.membership,
                 status=form.cleaned_data["status"],
                 assignee=form.cleaned_data["assignee"],
                 tags=form.cleaned_data["tags"],
-                flagged=form.cleaned_data["flagged"]
-                if services.is_senior(request.membership)
-                else None,
+                flagged=form.cleaned_data["flagged"] if is_senior(request.membership) else None,
             )
         except ServiceError as error:
             apply_service_error(form, error)
@@ -263,7 +266,7 @@ def thread_note(request, thread_id):
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            services.note_add(
+            threads.note_add(
                 thread=thread, membership=request.membership, text=form.cleaned_data["text"]
             )
         except ServiceError as error:
@@ -300,12 +303,10 @@ def response_times(request):
         start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
     else:
         start, end = _month_start(today), today
-    zone = timezone.get_current_timezone()
-    threads = selectors.answerable_threads(request.membership).filter(
-        first_inbound_at__gte=datetime.combine(start, time.min, zone),
-        first_inbound_at__lt=datetime.combine(end + timedelta(days=1), time.min, zone),
+    started = selectors.threads_started_between(
+        request.membership, start, end, zone=timezone.get_current_timezone()
     )
-    overall, per_member = first_answer_figures(threads)
+    overall, per_member = first_answer_figures(started)
     return render(
         request,
         "inbox/response_times.html",
@@ -316,9 +317,7 @@ def response_times(request):
             "links": _period_links(today),
             "overall": overall,
             "per_member": per_member,
-            "overdue": selectors.thread_list(
-                membership=request.membership, filters=selectors.ThreadFilter(overdue=True)
-            ).count(),
+            "overdue": selectors.overdue_count(request.membership),
             "working_days": request.organisation.answer_working_days,
         },
         status=400 if form.errors else 200,
@@ -345,7 +344,7 @@ def canned_edit(request, canned_id=None):
     form = CannedForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            canned_save(membership=request.membership, answer=answer, **form.cleaned_data)
+            canned.canned_save(membership=request.membership, answer=answer, **form.cleaned_data)
         except ServiceError as error:
             apply_service_error(form, error)
         else:
@@ -365,7 +364,7 @@ def canned_remove(request, canned_id):
     answer = selectors.canned_get(membership=request.membership, pk=canned_id)
     if answer is None:
         raise Http404
-    canned_delete(membership=request.membership, answer=answer)
+    canned.canned_delete(membership=request.membership, answer=answer)
     messages.success(request, _("The canned answer is deleted."))
     return redirect("inbox:canned", org=request.organisation.slug)
 
@@ -385,7 +384,7 @@ def inquiry_create(request, thread_id, message_id):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            inquiry = reference.inquiry_create(
+            inquiry = inquiries.inquiry_create(
                 message=message, membership=request.membership, **form.cleaned_data
             )
         except ServiceError as error:
@@ -408,7 +407,7 @@ def inquiry_detail(request, inquiry_id):
     form = InquiryAnswerForm(request.POST or None, initial={"kind": inquiry.kind})
     if request.method == "POST" and not inquiry.answered_at and form.is_valid():
         try:
-            inquiry = reference.inquiry_answer(
+            inquiry = inquiries.inquiry_answer(
                 inquiry=inquiry, membership=request.membership, **form.cleaned_data
             )
         except ServiceError as error:
@@ -444,14 +443,15 @@ def _year(request) -> int:
 @require(rules.can_answer_readers)
 def inquiry_report(request):
     year = _year(request)
-    inquiries = selectors.inquiry_list(request.membership)
     return render(
         request,
         "inbox/inquiry_report.html",
         {
             "year": year,
-            "counts": reference.inquiry_counts(inquiries, year=year),
-            "recent": inquiries.order_by("-created_at")[:50],
+            "counts": reference.inquiry_counts(
+                selectors.inquiry_list(request.membership), year=year
+            ),
+            "recent": selectors.inquiry_recent(request.membership),
         },
     )
 
@@ -459,12 +459,6 @@ def inquiry_report(request):
 @require(rules.can_answer_readers)
 def inquiry_export(request):
     year = _year(request)
-    counts = reference.inquiry_counts(selectors.inquiry_list(request.membership), year=year)
-    content = reference.inquiry_workbook(counts, year=year, organisation=request.organisation.name)
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    filename = f"reference-inquiries-{request.organisation.slug}-{year}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    document = registry.document(INQUIRIES, membership=request.membership, year=year)
+    filename = f"reference-inquiries-{request.organisation.slug}-{year}"
+    return response(document, "xlsx", filename=filename, allowed=registry.get(INQUIRIES).formats)

@@ -14,7 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vitrina.analytics.models import Source
-from vitrina.analytics.services import ACCOUNT_FIELDS, AccountFigures, account_snapshots_save
+from vitrina.analytics.services.registry import channel_registry_refresh
+from vitrina.analytics.services.snapshots import (
+    ACCOUNT_FIELDS,
+    AccountFigures,
+    account_snapshots_save,
+)
 from vitrina.channels.models import Channel
 from vitrina.content.importing import read_rows
 from vitrina.core.audit import audit_record
@@ -136,7 +141,7 @@ def figures_import(
         except ServiceError as error:
             result.errors.append((number, error.message))
     with transaction.atomic():
-        result.imported = _save(channel, list(figures.values()), Source.IMPORT)
+        result.imported = _save(channel, list(figures.values()), Source.IMPORT, actor)
         audit_record(
             organisation=channel.organisation,
             actor=actor,
@@ -153,7 +158,7 @@ def figures_enter(*, channel: Channel, actor: User | None, figures: AccountFigur
         raise ServiceError(_("Enter at least one figure."))
     check_past(figures.day, channel.timezone)
     with transaction.atomic():
-        _save(channel, [figures], Source.MANUAL)
+        _save(channel, [figures], Source.MANUAL, actor)
         audit_record(
             organisation=channel.organisation,
             actor=actor,
@@ -163,9 +168,7 @@ def figures_enter(*, channel: Channel, actor: User | None, figures: AccountFigur
         )
 
 
-def _save(channel: Channel, figures: list[AccountFigures], source: str) -> int:
-    from vitrina.analytics.registry import channel_registry_refresh
-
+def _save(channel: Channel, figures: list[AccountFigures], source: str, actor: User | None) -> int:
     count = account_snapshots_save(channel=channel, figures=figures, source=source)
-    channel_registry_refresh(channel=channel)
+    channel_registry_refresh(channel=channel, actor=actor)
     return count

@@ -17,9 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vitrina.analytics.importing import header_columns, parse_count, parse_day
 from vitrina.analytics.models import Source
-from vitrina.analytics.services import POST_FIELDS, PostFigures, post_snapshots_save
+from vitrina.analytics.services.account_figures import header_columns, parse_count, parse_day
+from vitrina.analytics.services.registry import channel_registry_refresh
+from vitrina.analytics.services.snapshots import POST_FIELDS, PostFigures, post_snapshots_save
 from vitrina.channels.models import Channel
 from vitrina.content.importing import read_rows
 from vitrina.content.models import Variant
@@ -264,7 +265,7 @@ def post_figures_import(
     result.errors.sort()
     result.matched = sum(1 for item in figures.values() if item.variant_id)
     with transaction.atomic():
-        result.imported = _save(channel, list(figures.values()), Source.IMPORT)
+        result.imported = _save(channel, list(figures.values()), Source.IMPORT, actor)
         audit_record(
             organisation=channel.organisation,
             actor=actor,
@@ -280,7 +281,7 @@ def post_figures_enter(*, channel: Channel, actor: User | None, row: PostRow) ->
     zone = ZoneInfo(channel.organisation.timezone)
     item = _figures(row, _Variants(channel, [row]), zone, timezone.now())
     with transaction.atomic():
-        _save(channel, [item], Source.MANUAL)
+        _save(channel, [item], Source.MANUAL, actor)
         audit_record(
             organisation=channel.organisation,
             actor=actor,
@@ -291,9 +292,7 @@ def post_figures_enter(*, channel: Channel, actor: User | None, row: PostRow) ->
     return item
 
 
-def _save(channel: Channel, figures: list[PostFigures], source: str) -> int:
-    from vitrina.analytics.registry import channel_registry_refresh
-
+def _save(channel: Channel, figures: list[PostFigures], source: str, actor: User | None) -> int:
     count = post_snapshots_save(channel=channel, figures=figures, source=source)
-    channel_registry_refresh(channel=channel)
+    channel_registry_refresh(channel=channel, actor=actor)
     return count

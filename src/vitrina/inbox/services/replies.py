@@ -1,4 +1,5 @@
-"""Every write of the inbox made by people: replies, status, assignment."""
+"""Replies to readers: stored first (so none is lost), then sent through the channel's
+provider; a failure stays in the conversation with its reason, and can be sent again."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -8,45 +9,13 @@ from vitrina.channels.connect import provider_account
 from vitrina.channels.providers.errors import ProviderError
 from vitrina.channels.providers.registry import get_provider
 from vitrina.channels.providers.types import ReplyTarget
-from vitrina.core import rules
 from vitrina.core.audit import audit_record
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.models import Membership
-from vitrina.inbox.models import (
-    Delivery,
-    Direction,
-    Message,
-    Tag,
-    Thread,
-    ThreadStatus,
-    ThreadTag,
-)
+from vitrina.inbox.models import Delivery, Direction, Message, Thread, ThreadStatus
+from vitrina.inbox.rules import require_reply_allowed
 
 MAX_REPLY = 4000
-
-
-def is_senior(membership: Membership) -> bool:
-    """Senior librarians (administrators and editors) see to complaints first."""
-    return rules.can_answer_readers(membership) and rules.can_publish(membership)
-
-
-def require_answerer(membership: Membership, thread: Thread):
-    if not rules.can_answer_readers(membership) or not rules.can_access_library(
-        membership, thread.channel.library
-    ):
-        raise ServiceError(_("You may not answer readers of this channel."), code="forbidden")
-
-
-def require_reply_allowed(membership: Membership, thread: Thread):
-    require_answerer(membership, thread)
-    if thread.flagged and not is_senior(membership) and thread.assignee_id != membership.pk:
-        raise ServiceError(
-            _(
-                "This conversation looks like a complaint: a senior librarian answers it "
-                "or assigns it to you first."
-            ),
-            code="forbidden",
-        )
 
 
 def latest_reader_message(thread: Thread) -> Message | None:
@@ -164,86 +133,3 @@ def reply_retry(*, message: Message, membership: Membership) -> Message:
         obj=message.thread,
     )
     return _deliver(message)
-
-
-@transaction.atomic
-def thread_update(
-    *,
-    thread: Thread,
-    membership: Membership,
-    status: str,
-    assignee: Membership | None,
-    tags: list[str] | None = None,
-    flagged: bool | None = None,
-) -> Thread:
-    require_answerer(membership, thread)
-    senior = is_senior(membership)
-    if thread.flagged and not senior and thread.assignee_id != membership.pk:
-        raise ServiceError(_("A senior librarian sees to this complaint first."), code="forbidden")
-    if flagged is not None and flagged != thread.flagged and not senior:
-        raise ServiceError(_("Only a senior librarian clears the complaint mark."), field="flagged")
-    if status not in ThreadStatus.values:
-        raise ServiceError(_("Unknown status."), field="status")
-    if assignee is not None and (
-        assignee.organisation_id != thread.organisation_id
-        or not rules.can_answer_readers(assignee)
-        or not rules.can_access_library(assignee, thread.channel.library)
-    ):
-        raise ServiceError(
-            _("This colleague may not answer readers of this channel."), field="assignee"
-        )
-    changes = {}
-    if thread.status != status:
-        changes["status"] = [thread.status, status]
-    if thread.assignee_id != (assignee.pk if assignee else None):
-        changes["assignee"] = [str(thread.assignee or ""), str(assignee or "")]
-    if tags is not None:
-        unknown = set(tags) - set(Tag.values)
-        if unknown:
-            raise ServiceError(_("Unknown tag."), field="tags")
-        current = set(thread.tags.values_list("tag", flat=True))
-        if current != set(tags):
-            changes["tags"] = [sorted(current), sorted(tags)]
-            thread.tags.exclude(tag__in=tags).delete()
-            ThreadTag.objects.bulk_create(
-                [ThreadTag(thread=thread, tag=tag) for tag in set(tags) - current]
-            )
-    if flagged is not None and flagged != thread.flagged:
-        changes["flagged"] = [thread.flagged, flagged]
-        thread.flagged = flagged
-    thread.status = status
-    thread.assignee = assignee
-    thread.save(update_fields=["status", "assignee", "flagged"])
-    if changes:
-        audit_record(
-            action="inbox.thread_changed",
-            organisation=thread.organisation,
-            actor=membership.user,
-            obj=thread,
-            changes=changes,
-        )
-    return thread
-
-
-def thread_mark_read(*, thread: Thread) -> None:
-    if thread.unread:
-        Thread.objects.filter(pk=thread.pk).update(unread=0)
-        thread.unread = 0
-
-
-@transaction.atomic
-def note_add(*, thread: Thread, membership: Membership, text: str) -> Message:
-    """An internal note for colleagues: kept in the thread, never sent to the reader."""
-    require_answerer(membership, thread)
-    text = (text or "").strip()
-    if not text:
-        raise ServiceError(_("Write the note first."), field="text")
-    return Message.objects.create(
-        thread=thread,
-        channel=thread.channel,
-        kind=thread.kind,
-        direction=Direction.NOTE,
-        text=text,
-        author_member=membership,
-        created_at=timezone.now(),
-    )

@@ -1,4 +1,5 @@
-"""Fills the channels registry (posts a week, subscribers, visits) from the snapshots.
+"""Fills the channels registry (posts a week, subscribers, visits) from the snapshots,
+through the channels' own service (audited).
 
 The figures describe the year that ends on the channel's latest snapshot, as the registry
 table of an annual report does; a channel without snapshots keeps what was entered by hand.
@@ -8,16 +9,17 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Max, Sum
-from django.utils import timezone
 
 from vitrina.analytics.models import AccountSnapshot, PostLatest
 from vitrina.channels.models import Channel
+from vitrina.channels.services import channel_figures_set
 from vitrina.content.models import Variant
+from vitrina.core.models import User
 
 WEEKS_A_YEAR = Decimal(365) / 7
 
 
-def channel_registry_refresh(*, channel: Channel) -> bool:
+def channel_registry_refresh(*, channel: Channel, actor: User | None = None) -> bool:
     last_day = AccountSnapshot.objects.filter(channel=channel).aggregate(last=Max("day"))["last"]
     if last_day is None:
         return False
@@ -32,11 +34,13 @@ def channel_registry_refresh(*, channel: Channel) -> bool:
         channel=channel, day__gte=start, day__lte=last_day
     ).aggregate(total=Sum("visitors"))["total"]
     posts = year_posts(channel, start, last_day)
-    channel.subscribers = latest if latest is not None else channel.subscribers
-    channel.visits = visits if visits is not None else channel.visits
-    channel.posts_per_week = (Decimal(posts) / WEEKS_A_YEAR).quantize(Decimal("0.1"))
-    channel.stats_updated_at = timezone.now()
-    channel.save(update_fields=["subscribers", "visits", "posts_per_week", "stats_updated_at"])
+    channel_figures_set(
+        channel=channel,
+        subscribers=latest if latest is not None else channel.subscribers,
+        visits=visits if visits is not None else channel.visits,
+        posts_per_week=(Decimal(posts) / WEEKS_A_YEAR).quantize(Decimal("0.1")),
+        actor=actor,
+    )
     return True
 
 

@@ -1,5 +1,6 @@
-"""Writes of figures. Every write is an upsert on the snapshot's natural key, so collecting
-or importing the same figures again changes nothing."""
+"""Writes of figures: a channel's days and its posts' readings. Every write is an upsert on
+the snapshot's natural key, so collecting or importing the same figures again changes
+nothing."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -8,14 +9,12 @@ import psycopg
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from vitrina.analytics.models import AccountSnapshot, PostLatest, PostSnapshot, Report, Source
+from vitrina.analytics.models import AccountSnapshot, PostLatest, PostSnapshot, Source
 from vitrina.analytics.rollup import organisation_days_refresh, post_days_refresh_published
 from vitrina.analytics.schedule import hour_of
 from vitrina.channels.models import Channel
 from vitrina.content.models import Variant
-from vitrina.core.audit import audit_record
 from vitrina.core.exceptions import ServiceError
-from vitrina.core.models import Library, Organisation, User
 
 ACCOUNT_FIELDS = ["followers", "joined", "left", "visitors", "views", "reach"]
 POST_FIELDS = ["views", "likes", "reposts", "comments", "reach"]
@@ -380,43 +379,3 @@ def _post_rows_copy(batches: dict[Channel, list[PostFigures]], source: str) -> s
             [source],
         )
     return published
-
-
-@transaction.atomic
-def report_save(
-    *,
-    organisation: Organisation,
-    actor: User | None,
-    title: str,
-    date_from: date,
-    date_to: date,
-    library: Library | None = None,
-    conclusions: str = "",
-    growth_since: date | None = None,
-    tag=None,
-    report: Report | None = None,
-) -> Report:
-    if date_from > date_to:
-        raise ServiceError("Начало периода позже его конца.")
-    if growth_since is not None and growth_since > date_to:
-        raise ServiceError(
-            "Рост подписчиков нельзя считать с даты позже конца периода.", field="growth_since"
-        )
-    if library is not None and library.organisation_id != organisation.id:
-        raise ServiceError("Библиотека из другой организации.")
-    created = report is None
-    report = report or Report(organisation=organisation)
-    report.title, report.date_from, report.date_to = title, date_from, date_to
-    report.library, report.conclusions = library, conclusions
-    report.growth_since = growth_since
-    if tag is not None and tag.organisation_id != organisation.id:
-        raise ServiceError("Метка из другой организации.")
-    report.tag = tag
-    report.save()
-    audit_record(
-        organisation=organisation,
-        actor=actor,
-        action="analytics.report_created" if created else "analytics.report_updated",
-        obj=report,
-    )
-    return report
