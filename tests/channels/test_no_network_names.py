@@ -12,19 +12,16 @@ SOURCE = Path(vitrina.__file__).parent
 NAMES = {"vk", "ok", "telegram", "max"}
 MEMBERS = {"VK", "OK", "TELEGRAM", "MAX"}
 # Where networks are named by design: the providers and emulators themselves, the file that
-# defines the choices, migrations (frozen history) and the demo's data from the seeds.
-ALLOWED = (
-    "channels/providers/",
-    "sandbox/",
-    "channels/networks.py",
-    "demo/",
-    "analytics/demo.py",
-)
+# defines the choices, migrations (frozen history) and the demo's data from the seeds (the
+# demo package and every app's demo step).
+ALLOWED = ("channels/providers/", "sandbox/", "channels/networks.py", "demo/")
 
 
 def _allowed(path: Path) -> bool:
     relative = path.relative_to(SOURCE).as_posix()
-    return "/migrations/" in relative or relative.startswith(ALLOWED)
+    return (
+        "/migrations/" in relative or relative.startswith(ALLOWED) or relative.endswith("/demo.py")
+    )
 
 
 def _is_name(node) -> bool:
