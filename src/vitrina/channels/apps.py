@@ -8,10 +8,20 @@ class ChannelsConfig(AppConfig):
     verbose_name = _("Channels")
 
     def ready(self):
-        from vitrina.core import navigation
+        # These modules read models, which exist only once the apps are loaded.
+        from vitrina.core import navigation, periodic
 
         navigation.register(
             navigation.NavItem(
                 key="channels", label=_("Channels"), url_name="channels:list", order=600
+            )
+        )
+        # Network calls, a few at a time: in a thread of its own, by one scheduler.
+        periodic.register(
+            periodic.PeriodicJob(
+                name="channels.refresh_tokens",
+                interval=periodic.minutes("TOKEN_REFRESH_MINUTES"),
+                run="vitrina.channels.jobs.tokens_refresh",
+                once_per_deployment=True,
             )
         )
