@@ -8,8 +8,9 @@ from django.utils import timezone
 from tests.factories import ChannelFactory, PostFactory, RubricFactory, VariantFactory
 from tests.images import image_bytes
 from vitrina.content import services
-from vitrina.content.models import MediaAsset, Post, PublishAttempt, Variant
+from vitrina.content.models import MediaAsset, Post, Variant
 from vitrina.content.states import VariantState
+from vitrina.publishing.models import PublishAttempt
 
 
 @pytest.fixture
