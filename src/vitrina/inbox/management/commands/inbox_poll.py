@@ -4,6 +4,8 @@
 one round now, and without it this command runs the scheduler's loop for this job alone.
 """
 
+import signal
+
 from django.core.management.base import BaseCommand
 
 from vitrina.core.scheduler import Scheduler
@@ -32,6 +34,7 @@ class Command(BaseCommand):
             self.report(poll_round())
             return
         every = {JOB: interval} if interval else None
+        signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop as on Ctrl+C
         try:
             Scheduler(embedded=True, jobs=[JOB], every=every).run_forever()
         except KeyboardInterrupt:
