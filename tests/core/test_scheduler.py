@@ -95,9 +95,12 @@ def test_intervals_are_read_from_the_settings_each_time(settings):
 
 def test_one_name_is_one_job(registry):
     work = Calls()
-    job = PeriodicJob(name="test.once", interval=lambda: 1, run=work)
+    job = PeriodicJob(name="test.once", interval=periodic.seconds("TEST_JOB_SECONDS"), run=work)
     registry.register(job)
-    registry.register(job)  # an app's ready() run again
+    # An app's ready() run again registers an equal job: kept once.
+    registry.register(
+        PeriodicJob(name="test.once", interval=periodic.seconds("TEST_JOB_SECONDS"), run=work)
+    )
     assert [j for j in registry.registered() if j.name == "test.once"] == [job]
     with pytest.raises(ImproperlyConfigured):
         registry.register(PeriodicJob(name="test.once", interval=lambda: 1, run=Calls()))
@@ -272,7 +275,7 @@ def test_the_scheduler_command_lists_its_jobs_and_refuses_unknown_ones():
     out = StringIO()
     call_command("scheduler", "--list", stdout=out)
     listing = out.getvalue()
-    assert "publishing.dispatch: every 1 s, inline" in listing
+    assert "publishing.dispatch: every 1 s (VITRINA_SCHEDULER_INTERVAL_SECONDS), inline" in listing
     assert "inbox.poll: off" in listing  # switched off in the tests
     with pytest.raises(CommandError, match=r"test\.unknown"):
         call_command("scheduler", "--job", "test.unknown", "--embedded")

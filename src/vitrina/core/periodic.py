@@ -133,14 +133,28 @@ def job_get(name: str) -> PeriodicJob:
         raise LookupError(f"No periodic job is named {name!r} (known: {known}).") from None
 
 
-def seconds(setting: str) -> Callable[[], float]:
-    """An interval read from a setting in seconds, each time it is asked for."""
-    return lambda: float(getattr(settings, setting))
+@dataclass(frozen=True)
+class SettingInterval:
+    """An interval read from a setting each time it is asked for, in seconds.
+
+    A value, not a lambda: the same job registered again compares equal.
+    """
+
+    setting: str
+    scale: float = 1.0
+
+    def __call__(self) -> float:
+        return float(getattr(settings, self.setting)) * self.scale
 
 
-def minutes(setting: str) -> Callable[[], float]:
-    """An interval read from a setting in minutes, each time it is asked for."""
-    return lambda: float(getattr(settings, setting)) * 60
+def seconds(setting: str) -> SettingInterval:
+    """An interval given by a setting in seconds."""
+    return SettingInterval(setting)
+
+
+def minutes(setting: str) -> SettingInterval:
+    """An interval given by a setting in minutes."""
+    return SettingInterval(setting, 60.0)
 
 
 def process_name() -> str:

@@ -58,6 +58,9 @@ class Command(BaseCommand):
         for job in periodic.registered():
             seconds = job.interval()
             every = f"every {seconds:g} s" if seconds > 0 else "off"
+            setting = getattr(job.interval, "setting", None)
+            if setting:
+                every += f" (VITRINA_{setting})"
             where = "inline" if job.inline else "own thread"
             queue = "workers in queue mode" if job.enqueue else "this process"
             once = ", one scheduler of the deployment" if job.once_per_deployment else ""
