@@ -43,6 +43,8 @@ os.environ.update(
         "VITRINA_PUBLISH_LEASE_SECONDS": "30",
         "VITRINA_NETWORK_TIMEOUT": "5",
         "VITRINA_SCHEDULER_INTERVAL_SECONDS": "0.25",
+        # The scheduler runs every periodic job; these figures are publishing's alone.
+        "VITRINA_INBOX_POLL_SECONDS": "0",
         "VITRINA_PUBLISH_MAX_IN_FLIGHT": "600",
         "VITRINA_WORKER_CONCURRENCY": "8",
         "VITRINA_LOG_LEVEL": "WARNING",
@@ -220,7 +222,8 @@ def wait_until_settled(variant_ids, deadline: float, on_progress=None) -> None:
 def measure(run: Run, variant_ids: list[int]) -> dict:
     from django.db.models import Count
 
-    from vitrina.content.models import PublishAttempt, Variant
+    from vitrina.content.models import Variant
+    from vitrina.publishing.models import PublishAttempt
 
     variants = list(
         Variant.objects.filter(pk__in=variant_ids).values(

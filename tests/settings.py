@@ -22,6 +22,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 
 # Background tasks run inline in tests; the tests of the queue path start a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
-# Tests of the scheduler's publishing must not also start rounds of collection; the tests
-# of those rounds switch them on.
+# Tests of the scheduler's publishing must not also start rounds of collection, polls of
+# the inbox or refreshes of tokens; the tests of those jobs switch them on.
 COLLECT_INTERVAL_MINUTES = 0
+INBOX_POLL_SECONDS = 0
+TOKEN_REFRESH_MINUTES = 0

@@ -185,11 +185,19 @@ PUBLISH_TASK_BATCH = int(env("PUBLISH_TASK_BATCH", "8"))
 PUBLISH_RECHECK_SECONDS = float(env("PUBLISH_RECHECK_SECONDS", "30"))
 # The first retry after a network error; each next one waits twice as long (up to ×60).
 PUBLISH_BACKOFF_SECONDS = float(env("PUBLISH_BACKOFF_SECONDS", "30"))
-SCHEDULER_INTERVAL_SECONDS = float(env("SCHEDULER_INTERVAL_SECONDS", "1"))
 EMBEDDED_PUBLISH_THREADS = int(env("EMBEDDED_PUBLISH_THREADS", "4"))
-# The scheduler starts a round of collecting the channels' figures at most this often
-# (each round reads only what is due); 0 leaves collection to `vitrina collect_stats`.
+
+# Periodic jobs that `vitrina scheduler` runs (docs/architecture.md, "Periodic jobs").
+# Each interval is read on every tick; 0 switches that job off.
+# Publishing's dispatch: how often due posts are claimed (also the loop's longest sleep).
+SCHEDULER_INTERVAL_SECONDS = float(env("SCHEDULER_INTERVAL_SECONDS", "1"))
+# A round of collecting the channels' figures at most this often (each round reads only
+# what is due); 0 leaves collection to `vitrina collect_stats`.
 COLLECT_INTERVAL_MINUTES = max(0, int(env("COLLECT_INTERVAL_MINUTES", "60")))
+# Polling the channels that are not on webhooks for readers' messages and comments.
+INBOX_POLL_SECONDS = max(0.0, float(env("INBOX_POLL_SECONDS", "10")))
+# Renewing VK ID and OK user tokens that expire soon.
+TOKEN_REFRESH_MINUTES = max(0.0, float(env("TOKEN_REFRESH_MINUTES", "5")))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

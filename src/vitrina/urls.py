@@ -15,6 +15,7 @@ organisation_patterns = [
     path("exhibitions/", include("vitrina.exhibitions.urls")),
     path("analytics/", include("vitrina.analytics.urls")),
     path("inbox/", include("vitrina.inbox.urls")),
+    path("", include("vitrina.publishing.urls")),
     path("", include("vitrina.content.urls")),
 ]
 

@@ -1,24 +1,31 @@
-"""Rounds of collection started by the scheduler loop, against the sandbox over real HTTP."""
+"""Rounds of collection (the periodic job "analytics.collect") started by the scheduler,
+against the sandbox over real HTTP."""
 
 import threading
 import time
 from datetime import timedelta
 
 import pytest
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.publishing.test_engine import run_once
 from vitrina.analytics.collect import collect_and_record
-from vitrina.analytics.models import ChannelCollection, CollectionRound, PostSnapshot
-from vitrina.analytics.rounds import round_start
+from vitrina.analytics.models import ChannelCollection, PostSnapshot
+from vitrina.analytics.rounds import ROUND, round_start
 from vitrina.channels.networks import Network
 from vitrina.content.models import Variant
 from vitrina.content.states import VariantState
-from vitrina.publishing.scheduler import Scheduler
+from vitrina.core.models import JobRun
+from vitrina.core.scheduler import Scheduler
 
 HOUR = timedelta(hours=1)
+
+
+def rounds():
+    return JobRun.objects.filter(name=ROUND)
 
 
 @pytest.mark.django_db
@@ -28,7 +35,7 @@ def test_one_scheduler_takes_a_round_per_interval():
     assert not round_start(now=now, by="b", every=HOUR)
     assert not round_start(now=now + timedelta(minutes=59), by="b", every=HOUR)
     assert round_start(now=now + HOUR, by="b", every=HOUR)
-    row = CollectionRound.objects.get()
+    row = rounds().get()
     assert row.started_by == "b" and row.started_at == now + HOUR
 
 
@@ -54,8 +61,9 @@ def test_schedulers_racing_for_a_round_start_it_once():
     assert sorted(won) == [False] * 5 + [True]
 
 
-def _wait(future, seconds=60):
-    future.result(timeout=seconds)
+def _wait(thread, seconds=60):
+    thread.join(timeout=seconds)
+    assert not thread.is_alive()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -70,29 +78,30 @@ def test_the_embedded_scheduler_collects_in_the_background(networks, connect, sc
 
     scheduler = Scheduler(embedded=True, workers=2)
     started = time.monotonic()
-    assert scheduler.tick() == 1
+    ran = scheduler.tick()
+    assert ran["publishing.dispatch"] == 1
     # Handing the round out costs nothing: publishing goes on while the round reads.
     assert time.monotonic() - started < 1
-    assert scheduler.collecting is not None
-    _wait(scheduler.collecting)
-    scheduler.pool.shutdown(wait=True)
+    assert scheduler.running(ROUND) is not None
+    _wait(ran[ROUND])
+    scheduler.stop()
 
     assert Variant.objects.get(pk=due.pk).state == VariantState.PUBLISHED
     outcome = ChannelCollection.objects.get(channel=channel)
     assert outcome.skipped == ""
     assert PostSnapshot.objects.filter(channel=channel, variant=published).exists()
-    assert CollectionRound.objects.get().started_by == scheduler.name
+    assert rounds().get().started_by == scheduler.name
 
     # Another scheduler of the deployment does not start a second round within the hour.
     other = Scheduler(embedded=True, workers=1)
-    other.tick()
-    assert other.collecting is None
+    assert ROUND not in other.tick()
+    assert other.running(ROUND) is None
     # Nor does the first one ask the database again before a minute has passed.
     long_ago = timezone.now() - 2 * HOUR
-    CollectionRound.objects.update(started_at=long_ago)
-    scheduler.tick()
-    assert CollectionRound.objects.get().started_at == long_ago
-    other.pool.shutdown(wait=True)
+    rounds().update(started_at=long_ago)
+    assert ROUND not in scheduler.tick()
+    assert rounds().get().started_at == long_ago
+    other.stop()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -102,17 +111,18 @@ def test_the_queue_scheduler_hands_the_round_to_the_workers(networks, connect, s
     settings.COLLECT_INTERVAL_MINUTES = 30
     channel = connect(Network.OK)
     scheduler = Scheduler(embedded=False)
-    assert scheduler.start_collection(timezone.now())
+    assert scheduler.run_job(ROUND, timezone.now())
     assert ChannelCollection.objects.get(channel=channel).skipped == ""
-    assert not Scheduler(embedded=False).start_collection(timezone.now())
+    assert not Scheduler(embedded=False).run_job(ROUND, timezone.now())
 
 
 @pytest.mark.django_db
 def test_no_rounds_when_the_interval_is_zero(networks, connect, settings):
     settings.COLLECT_INTERVAL_MINUTES = 0
     connect(Network.VK)
-    assert not Scheduler(embedded=False).start_collection(timezone.now())
-    assert not CollectionRound.objects.exists()
+    assert not Scheduler(embedded=False).run_job(ROUND, timezone.now())
+    assert ROUND not in Scheduler(embedded=True).tick()
+    assert not rounds().exists()
     assert not ChannelCollection.objects.exists()
 
 
@@ -126,7 +136,7 @@ def test_the_dashboard_names_the_last_round_and_the_skipped_channels(
 
     limited, fine = connect(Network.VK), connect(Network.OK)
     networks.fault(network="vk", method="stats.get", error=9, error_rate=1.0)
-    assert Scheduler(embedded=False).start_collection(timezone.now())
+    assert Scheduler(embedded=False).run_job(ROUND, timezone.now())
     assert ChannelCollection.objects.get(channel=limited).skipped == "rate_limited"
     assert ChannelCollection.objects.get(channel=fine).skipped == ""
 
@@ -149,3 +159,23 @@ def test_the_dashboard_says_when_rounds_are_off(admin_client, organisation, sett
         reverse("analytics:dashboard", kwargs={"org": organisation.slug})
     ).content.decode()
     assert "круги сбора планировщика выключены" in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_last_round_moves_to_the_schedulers_job_runs():
+    started = timezone.now() - HOUR
+    executor = MigrationExecutor(connection)
+    executor.migrate([("analytics", "0007_post_days_subscriber_reach")])
+    try:
+        old = executor.loader.project_state([("analytics", "0007_post_days_subscriber_reach")]).apps
+        rounds().delete()
+        old.get_model("analytics", "CollectionRound").objects.create(
+            name="collect", started_at=started, started_by="old-scheduler"
+        )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    row = rounds().get()
+    assert (row.started_at, row.started_by) == (started, "old-scheduler")
+    # The next round is due an hour after that one, not at once.
+    assert not round_start(now=started + timedelta(minutes=59), by="new", every=HOUR)

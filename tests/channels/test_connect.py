@@ -2,11 +2,13 @@
 
 import json
 from datetime import timedelta
+from io import StringIO
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 
 from tests.factories import ChannelFactory, MembershipFactory
@@ -21,7 +23,9 @@ from vitrina.channels.models import ChannelSecret
 from vitrina.channels.networks import ConnectionState, Kind, Network, SecretKind
 from vitrina.channels.providers.registry import get_provider
 from vitrina.channels.providers.types import Payload
+from vitrina.core import periodic
 from vitrina.core.models import AuditEntry, Notification
+from vitrina.core.periodic import JobContext
 from vitrina.core.roles import Role
 
 
@@ -211,6 +215,24 @@ def test_tokens_are_refreshed_before_they_expire(admin_client, networks, vk_chan
     assert after != before
     account = provider_account(vk_channel)
     assert get_provider("vk").check_connection(account).can_post
+
+
+def test_the_periodic_job_and_the_command_refresh_expiring_tokens(
+    admin_client, networks, vk_channel, settings
+):
+    authorise(admin_client, path("connect-vk", vk_channel))
+    job = periodic.job_get("channels.refresh_tokens")
+    settings.TOKEN_REFRESH_MINUTES = 5
+    assert job.interval() == 300 and job.once_per_deployment
+    out = StringIO()
+    call_command("refresh_channel_tokens", stdout=out)
+    assert "Refreshed 0 token(s)." in out.getvalue()  # an hour left: not yet
+    ChannelSecret.objects.filter(channel=vk_channel, kind=SecretKind.USER_TOKEN).update(
+        expires_at=timezone.now() + timedelta(minutes=5)
+    )
+    assert job.work(JobContext.once()) == 1
+    settings.TOKEN_REFRESH_MINUTES = 0
+    assert job.interval() == 0
 
 
 def test_another_organisations_channel_is_404(client, networks, vk_channel):

@@ -75,7 +75,7 @@ def test_composed_post_goes_out_and_is_deleted_from_the_network(
     assert vk_variant.state == VariantState.DELETED
     assert posts_on(networks, vk) == 0
     # The whole post: deleted from every network it is still on.
-    client.post(f"/o/{organisation.slug}/posts/{post.pk}/action/", {"action": "delete_everywhere"})
+    client.post(f"/o/{organisation.slug}/posts/{post.pk}/delete-from-networks/")
     assert post.variants.get(channel=telegram).state == VariantState.DELETED
 
 

@@ -13,10 +13,11 @@ from tests.factories import (
     VariantFactory,
 )
 from tests.images import image_bytes
-from vitrina.content.models import MediaAsset, Post, PublishAttempt, Variant
+from vitrina.content.models import MediaAsset, Post, Variant
 from vitrina.content.services import media as media_services
 from vitrina.content.services import posts as post_services
 from vitrina.content.states import VariantState
+from vitrina.publishing.models import PublishAttempt
 
 
 @pytest.fixture

@@ -14,10 +14,10 @@ from vitrina.channels.networks import Network
 from vitrina.channels.providers.registry import get_provider
 from vitrina.content.models import Variant
 from vitrina.content.states import VariantState
+from vitrina.core.scheduler import Scheduler
 from vitrina.publishing.dispatcher import claim_due
 from vitrina.publishing.engine import _start
 from vitrina.publishing.payloads import build_payload
-from vitrina.publishing.scheduler import Scheduler
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SETTLED = {VariantState.PUBLISHED, VariantState.NEEDS_CHECK}
@@ -35,6 +35,7 @@ def fast(settings):
     settings.PUBLISH_BACKOFF_SECONDS = 0.2
     settings.PUBLISH_RECHECK_SECONDS = 0
     settings.PUBLISH_CHANNEL_BURST = 2
+    settings.SCHEDULER_INTERVAL_SECONDS = 0.1  # publishing's dispatch runs on every tick
 
 
 def test_errors_lost_answers_and_a_dead_worker_lose_and_double_nothing(
@@ -76,7 +77,7 @@ def test_errors_lost_answers_and_a_dead_worker_lose_and_double_nothing(
         if open_left == 0:
             break
         time.sleep(0.2)
-    scheduler.pool.shutdown(wait=True)
+    scheduler.stop()
     networks.clear_faults()
 
     states = dict(Variant.objects.filter(pk__in=ids).values_list("pk", "state"))

@@ -9,12 +9,13 @@ from django.utils import timezone
 from tests.networks import posts_on
 from vitrina.channels.models import Channel
 from vitrina.channels.networks import ConnectionState, Network
-from vitrina.content.models import PublishAttempt, Variant
+from vitrina.content.models import Variant
 from vitrina.content.states import VariantState
 from vitrina.core.models import AuditEntry, Notification
+from vitrina.core.scheduler import Scheduler
 from vitrina.publishing.dispatcher import claim_due, sweep_stale
 from vitrina.publishing.engine import publish_variant
-from vitrina.publishing.scheduler import Scheduler
+from vitrina.publishing.models import PublishAttempt
 
 pytestmark = pytest.mark.django_db
 Outcome = PublishAttempt.Outcome
@@ -180,7 +181,7 @@ def test_the_embedded_scheduler_publishes_everything_due(networks, connect, sche
     channels = [connect(Network.VK), connect(Network.MAX)]
     variants = schedule(channels) + schedule(channels, text="Второй пост")
     scheduler = Scheduler(embedded=True, workers=2)
-    assert scheduler.tick() == 2  # one post per channel at a time
+    assert scheduler.tick()["publishing.dispatch"] == 2  # one post per channel at a time
     deadline = time.time() + 30
     ids = [v.pk for v in variants]
     while time.time() < deadline:
@@ -188,7 +189,7 @@ def test_the_embedded_scheduler_publishes_everything_due(networks, connect, sche
             break
         scheduler.tick()
         time.sleep(0.2)
-    scheduler.pool.shutdown(wait=True)
+    scheduler.stop()
     states = set(
         Variant.objects.filter(pk__in=[v.pk for v in variants]).values_list("state", flat=True)
     )

@@ -9,7 +9,7 @@ from tests.networks import posts_on
 from vitrina.channels.networks import Network
 from vitrina.content.models import Variant
 from vitrina.content.states import VariantState
-from vitrina.publishing.scheduler import Scheduler
+from vitrina.core.scheduler import Scheduler
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

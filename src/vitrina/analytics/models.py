@@ -175,18 +175,6 @@ class PostLatest(models.Model):
         return f"{self.channel_id}/{self.external_id}"
 
 
-class CollectionRound(models.Model):
-    """When the last round of collection started. A scheduler starts a round only when its
-    conditional UPDATE of this one row wins, so several schedulers never start two."""
-
-    name = models.CharField(max_length=20, unique=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    started_by = models.CharField(max_length=200, blank=True)
-
-    def __str__(self) -> str:
-        return f"{self.name} {self.started_at}"
-
-
 class ChannelCollection(models.Model):
     """How the channel's latest collection went: the dashboard names the channels that
     were skipped and why."""

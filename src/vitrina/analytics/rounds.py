@@ -1,46 +1,53 @@
-"""Rounds of collection, started by the scheduler loop itself.
+"""Rounds of collection: the periodic job "analytics.collect".
 
-Every scheduler of a deployment tries to start a round; the database decides which one
-does: a conditional UPDATE of one row succeeds for a single scheduler per interval, on
-SQLite and PostgreSQL alike, so a round never starts twice however many schedulers run.
+Every ``VITRINA_COLLECT_INTERVAL_MINUTES`` one scheduler of the deployment takes the round
+(``core.periodic.job_run_claim``: a conditional UPDATE of one row, so a round never starts
+twice however many schedulers run) and either reads every collectable channel in a thread
+of its own (embedded) or hands one task per channel to the workers.
 """
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import QuerySet
 
-from vitrina.analytics.models import CollectionRound
+from vitrina.analytics.collect import Collected, collect_and_record, collectable_channels
+from vitrina.analytics.tasks import collect_stats_task
+from vitrina.channels.models import Channel
+from vitrina.core.models import JobRun
+from vitrina.core.periodic import JobContext, job_last_run, job_run_claim
 
-ROUND = "collect"
+ROUND = "analytics.collect"
 
 
 def round_start(*, now: datetime, by: str, every: timedelta) -> bool:
     """Takes the round if none started within ``every``; True for the one that takes it."""
-    for _attempt in range(2):
-        taken = (
-            CollectionRound.objects.filter(name=ROUND)
-            .filter(Q(started_at__isnull=True) | Q(started_at__lte=now - every))
-            .update(started_at=now, started_by=by[:200])
-        )
-        if taken:
-            return True
-        if CollectionRound.objects.filter(name=ROUND).exists():
-            return False
-        # The first round ever: make the row (another scheduler may make it at once).
-        CollectionRound.objects.bulk_create([CollectionRound(name=ROUND)], ignore_conflicts=True)
-    return False
+    return job_run_claim(name=ROUND, now=now, by=by, every=every)
 
 
-def last_round() -> CollectionRound | None:
-    return CollectionRound.objects.filter(name=ROUND, started_at__isnull=False).first()
+def last_round() -> JobRun | None:
+    return job_last_run(ROUND)
 
 
-def run_round() -> int:
-    """The embedded way: every collectable channel in turn, in the caller's thread."""
-    from vitrina.analytics.collect import collect_and_record, collectable_channels
+def round_collect(
+    *, channels: QuerySet[Channel] | None = None, context: JobContext | None = None
+) -> Iterator[tuple[Channel, Collected]]:
+    """Every collectable channel (or those given) in turn, in the caller's thread.
 
-    count = 0
-    for channel in collectable_channels():
-        collect_and_record(channel)
-        count += 1
-    return count
+    A scheduler that stops ends the round between two channels; the next round reads what
+    this one left, since each reads only what is due.
+    """
+    for channel in collectable_channels() if channels is None else channels:
+        if context is not None and context.stopping.is_set():
+            return
+        yield channel, collect_and_record(channel)
+
+
+def round_run(context: JobContext) -> int:
+    """The embedded way: the round in the scheduler's process; returns the channels read."""
+    return sum(1 for _read in round_collect(context=context))
+
+
+def round_hand_out(context: JobContext) -> None:
+    """Queue mode: the workers read the channels, one task each."""
+    collect_stats_task.delay()

@@ -1,13 +1,12 @@
 """Thin Celery tasks: they take ids and call the collectors."""
 
+from vitrina.analytics.collect import collect_and_record, collectable_channels
 from vitrina.celery import app
-from vitrina.publishing.tasks import VitrinaTask
+from vitrina.core.tasks import VitrinaTask
 
 
 @app.task(base=VitrinaTask, name="vitrina.collect_channel_stats", ignore_result=True)
 def collect_channel_stats_task(channel_id: int) -> str:
-    from vitrina.analytics.collect import collect_and_record, collectable_channels
-
     channel = collectable_channels().filter(pk=channel_id).first()
     if channel is None:
         return "gone"
@@ -17,8 +16,6 @@ def collect_channel_stats_task(channel_id: int) -> str:
 @app.task(base=VitrinaTask, name="vitrina.collect_stats", ignore_result=True)
 def collect_stats_task() -> int:
     """Hands every collectable channel to the workers, one task each."""
-    from vitrina.analytics.collect import collectable_channels
-
     ids = list(collectable_channels().values_list("pk", flat=True))
     for channel_id in ids:
         collect_channel_stats_task.delay(channel_id)

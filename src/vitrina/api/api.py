@@ -1,7 +1,7 @@
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from vitrina.api import catalog, channels, content, errors, inbox, organisations
+from vitrina.api import catalog, channels, content, errors, inbox, organisations, publishing
 from vitrina.api.auth import PersonalToken
 
 
@@ -29,5 +29,6 @@ errors.install(api)
 api.add_router("", organisations.router)
 api.add_router("", channels.router)
 api.add_router("", content.router)
+api.add_router("", publishing.router)
 api.add_router("", catalog.router)
 api.add_router("", inbox.router)

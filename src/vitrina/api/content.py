@@ -19,7 +19,7 @@ from vitrina.content.states import VariantState
 from vitrina.core import rules
 from vitrina.core.models import Membership
 from vitrina.core.selectors import library_get
-from vitrina.publishing import services as publishing
+from vitrina.publishing.selectors import attempts_by_variant
 
 router = Router(tags=["content"])
 
@@ -134,7 +134,10 @@ class RescheduleIn(Schema):
     scheduled_at: datetime
 
 
-def variant_out(variant: Variant) -> dict:
+def variant_out(variant: Variant, attempts: list | None = None) -> dict:
+    """A variant with its attempt log (publishing's, read for it when not given)."""
+    if attempts is None:
+        attempts = attempts_by_variant([variant])[variant.pk]
     return {
         "id": variant.pk,
         "channel_id": variant.channel_id,
@@ -157,12 +160,17 @@ def variant_out(variant: Variant) -> dict:
                 "detail": attempt.detail,
                 "network_code": attempt.network_code,
             }
-            for attempt in variant.attempts.all()
+            for attempt in attempts
         ],
     }
 
 
-def post_out(post: Post) -> dict:
+def post_out(post: Post, attempts: dict[int, list] | None = None) -> dict:
+    """A post with its variants; ``attempts`` are their logs by variant id, read for the
+    post's variants in one query when not given (lists give them for all posts at once)."""
+    variants = list(post.variants.all())
+    if attempts is None:
+        attempts = attempts_by_variant(variants)
     return {
         "id": post.pk,
         "library_id": post.library_id,
@@ -189,7 +197,7 @@ def post_out(post: Post) -> dict:
         "scheduled_at": post.scheduled_at,
         "state": selectors.post_state(post),
         "approval_comment": post.approval_comment,
-        "variants": [variant_out(variant) for variant in post.variants.all()],
+        "variants": [variant_out(variant, attempts.get(variant.pk, [])) for variant in variants],
         "created_at": post.created_at,
         "updated_at": post.updated_at,
     }
@@ -281,10 +289,13 @@ def post_list(
         start=start,
         end=end,
     )
-    posts = selectors.post_list(
-        membership=membership, filters=filters, with_attempts=True
-    ).prefetch_related("tags", "media_items")
-    return [post_out(post) for post in posts]
+    posts = list(
+        selectors.post_list(membership=membership, filters=filters).prefetch_related(
+            "tags", "media_items"
+        )
+    )
+    attempts = attempts_by_variant(variant for post in posts for variant in post.variants.all())
+    return [post_out(post, attempts) for post in posts]
 
 
 @router.post(
@@ -430,57 +441,6 @@ def post_cancel(request, org_slug: str, post_id: int):
     if not rules.can_publish(membership) and post.author_id != request.auth.pk:
         raise ApiError(403, "forbidden", "Only editors cancel others' posts.")
     scheduling_services.post_cancel(post=post, actor=request.auth)
-    return _fresh(membership, post)
-
-
-class CheckIn(Schema):
-    published: bool
-    url: str = Field("", max_length=300)
-
-
-def _publisher_variant(request, org_slug: str, post_id: int, variant_id: int):
-    membership = membership_allowed(
-        request, org_slug, rules.can_publish, "Only administrators and editors do this."
-    )
-    post = _post(membership, post_id)
-    variant = selectors.variant_get(membership=membership, post=post, pk=variant_id)
-    if variant is None:
-        raise ApiError(404, "not_found", "No such variant.")
-    return membership, post, variant
-
-
-@router.post(
-    "/organisations/{org_slug}/posts/{post_id}/variants/{variant_id}/retry",
-    response={200: PostOut, **ERRORS},
-    summary="Send a failed variant again",
-)
-def variant_retry(request, org_slug: str, post_id: int, variant_id: int):
-    membership, post, variant = _publisher_variant(request, org_slug, post_id, variant_id)
-    publishing.variant_retry(variant=variant, actor=request.auth)
-    return _fresh(membership, post)
-
-
-@router.post(
-    "/organisations/{org_slug}/posts/{post_id}/variants/{variant_id}/check",
-    response={200: PostOut, **ERRORS},
-    summary="Settle a variant that waits for a check: is the post on the network?",
-)
-def variant_check(request, org_slug: str, post_id: int, variant_id: int, payload: CheckIn):
-    membership, post, variant = _publisher_variant(request, org_slug, post_id, variant_id)
-    publishing.variant_resolve_check(
-        variant=variant, actor=request.auth, published=payload.published, url=payload.url
-    )
-    return _fresh(membership, post)
-
-
-@router.post(
-    "/organisations/{org_slug}/posts/{post_id}/variants/{variant_id}/delete-from-network",
-    response={200: PostOut, **ERRORS},
-    summary="Remove a published variant from its network",
-)
-def variant_delete_from_network(request, org_slug: str, post_id: int, variant_id: int):
-    membership, post, variant = _publisher_variant(request, org_slug, post_id, variant_id)
-    publishing.variant_delete_from_network(variant=variant, actor=request.auth)
     return _fresh(membership, post)
 
 

@@ -251,3 +251,13 @@ def channel_figures_set(
             changes=changes,
         )
     return channel
+
+
+def channels_publish_hold(*, channel_ids, until: datetime | None) -> int:
+    """Hold channels for publishing until ``until`` (None frees them at once).
+
+    Publishing holds a channel while one of its posts is in flight and frees it at the
+    network's pace. This runs for every post, on the hot path: one UPDATE, no audit entry —
+    it is a pacing mark of the engine, not a change a person made or should see.
+    """
+    return Channel.objects.filter(pk__in=channel_ids).update(publish_not_before=until)

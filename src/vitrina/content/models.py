@@ -1,4 +1,4 @@
-"""Posts, their per-channel variants, media, rubrics, series and the publishing log."""
+"""Posts, their per-channel variants, media, rubrics and series."""
 
 import uuid
 
@@ -211,36 +211,6 @@ class Variant(models.Model):
         # The variant keeps its own copy (with the network's link marks); the post's text
         # is only a fallback for variants made before the copy existed.
         return self.text if (self.text or self.customised) else self.post.text
-
-
-class PublishAttempt(models.Model):
-    """One try to publish (or check) a variant, with the network's answer."""
-
-    class Outcome(models.TextChoices):
-        PUBLISHED = "published", _("Published")
-        FOUND = "found", _("Found on the network after a lost answer")
-        NOT_FOUND = "not_found", _("Checked: not on the network")
-        RATE_LIMITED = "rate_limited", _("Network limit reached, will retry")
-        TRANSIENT = "transient", _("Network error, will retry")
-        UNKNOWN = "unknown", _("Answer lost, will check")
-        REJECTED = "rejected", _("Refused by the network")
-        AUTH_EXPIRED = "auth_expired", _("Authorisation expired")
-        UNVERIFIABLE = "unverifiable", _("Cannot be checked, waiting for a person")
-        DELETED = "deleted", _("Deleted from the network")
-
-    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="attempts")
-    started_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.CharField(max_length=20, choices=Outcome.choices)
-    detail = models.TextField(blank=True)
-    network_code = models.CharField(max_length=60, blank=True)
-    worker = models.CharField(max_length=100, blank=True)
-
-    class Meta:
-        ordering = ["started_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.variant_id} {self.outcome}"
 
 
 class PostingSlot(models.Model):

@@ -19,7 +19,6 @@ from vitrina.content.models import (
     Post,
     PostingSlot,
     PostMedia,
-    PublishAttempt,
     Recurrence,
     Rubric,
     Series,
@@ -57,9 +56,7 @@ def _scoped_posts(membership: Membership) -> QuerySet[Post]:
     return posts
 
 
-def post_list(
-    *, membership: Membership, filters: PostFilter | None = None, with_attempts: bool = False
-) -> QuerySet[Post]:
+def post_list(*, membership: Membership, filters: PostFilter | None = None) -> QuerySet[Post]:
     filters = filters or PostFilter()
     posts = _scoped_posts(membership)
     if filters.library_id:
@@ -82,10 +79,6 @@ def post_list(
     if filters.query:
         posts = posts.filter(Q(title__icontains=filters.query) | Q(text__icontains=filters.query))
     variants = Variant.objects.select_related("channel").order_by("channel__name")
-    if with_attempts:
-        variants = variants.prefetch_related(
-            Prefetch("attempts", queryset=PublishAttempt.objects.order_by("started_at"))
-        )
     return (
         posts.select_related("rubric", "library", "author", "series")
         .prefetch_related(Prefetch("variants", queryset=variants))
@@ -103,11 +96,7 @@ def post_get(*, membership: Membership, pk: int) -> Post | None:
             Prefetch("media_items", queryset=PostMedia.objects.select_related("asset")),
             Prefetch(
                 "variants",
-                queryset=Variant.objects.select_related("channel")
-                .order_by("channel__name")
-                .prefetch_related(
-                    Prefetch("attempts", queryset=PublishAttempt.objects.order_by("started_at"))
-                ),
+                queryset=Variant.objects.select_related("channel").order_by("channel__name"),
             ),
         )
         .first()

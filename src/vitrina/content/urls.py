@@ -16,11 +16,6 @@ urlpatterns = [
         posts.variant_edit,
         name="variant-edit",
     ),
-    path(
-        "posts/<int:post_id>/variants/<int:variant_id>/action/",
-        posts.variant_action,
-        name="variant-action",
-    ),
     path("calendar/", planning.calendar, name="calendar"),
     path("calendar/events/", planning.calendar_events, name="calendar-events"),
     path("planning/slots/", planning.slot_list, name="slots"),

@@ -238,3 +238,18 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class JobRun(models.Model):
+    """When a periodic job that one scheduler of the deployment runs last started.
+
+    A scheduler runs such a job only when its conditional UPDATE of this job's row wins
+    (``core.periodic.job_run_claim``), so several schedulers never start the same run twice.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    started_by = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.started_at}"

@@ -8,8 +8,9 @@ class InboxConfig(AppConfig):
     verbose_name = _("Inbox")
 
     def ready(self):
+        # These modules read models, which exist only once the apps are loaded.
         import vitrina.inbox.exports  # noqa: F401  (its documents, its part of the report)
-        from vitrina.core import navigation, rules
+        from vitrina.core import navigation, periodic, rules
 
         navigation.register(
             navigation.NavItem(
@@ -19,5 +20,14 @@ class InboxConfig(AppConfig):
                 order=150,
                 visible=rules.can_answer_readers,
                 badge_url_name="inbox:unread",
+            )
+        )
+        periodic.register(
+            periodic.PeriodicJob(
+                name="inbox.poll",
+                interval=periodic.seconds("INBOX_POLL_SECONDS"),
+                run="vitrina.inbox.poller.poll_round",
+                enqueue="vitrina.inbox.poller.poll_hand_out",
+                once_per_deployment=True,
             )
         )

@@ -1,40 +1,34 @@
-"""The polling loop: `vitrina inbox_poll` in production, a thread of the demo process."""
+"""Polling the networks for readers' events: the periodic job "inbox.poll".
+
+Every ``VITRINA_INBOX_POLL_SECONDS`` one scheduler of the deployment takes the round and
+either polls every pollable channel in a thread of its own (embedded, ``vitrina demo``) or
+hands one task per channel to the workers. ``vitrina inbox_poll --once`` runs one round
+by hand.
+"""
 
 import logging
-import threading
 
-from django.db import close_old_connections
-
-from vitrina.inbox.polling import inbox_poll_all
+from vitrina.core.periodic import JobContext
+from vitrina.inbox.polling import inbox_poll_all, pollable_channels
+from vitrina.inbox.tasks import inbox_poll_channel_task
 
 logger = logging.getLogger(__name__)
 
+JOB = "inbox.poll"
 
-class Poller:
-    def __init__(self, *, interval: float = 10):
-        self.interval = interval
-        self.stopping = threading.Event()
 
-    def run_once(self) -> dict[int, int]:
-        return inbox_poll_all()
+def poll_round(context: JobContext | None = None) -> dict[int, int]:
+    """One round over every pollable channel: new events by channel id, -1 where it failed."""
+    results = inbox_poll_all()
+    stored = sum(count for count in results.values() if count > 0)
+    if stored:
+        logger.info("inbox: %s new events from %s channels", stored, len(results))
+    return results
 
-    def run_forever(self, report=None) -> None:
-        while not self.stopping.is_set():
-            try:
-                results = self.run_once()
-                close_old_connections()
-            except Exception:
-                # A broken round (the database away for a moment) must not end the loop.
-                logger.exception("inbox polling round failed")
-            else:
-                if report:
-                    report(results)
-            self.stopping.wait(self.interval)
 
-    def start_thread(self) -> threading.Thread:
-        thread = threading.Thread(target=self.run_forever, name="vitrina-inbox", daemon=True)
-        thread.start()
-        return thread
-
-    def stop(self) -> None:
-        self.stopping.set()
+def poll_hand_out(context: JobContext) -> int:
+    """Queue mode: one task per pollable channel; returns how many were handed out."""
+    ids = list(pollable_channels().values_list("pk", flat=True))
+    for channel_id in ids:
+        inbox_poll_channel_task.delay(channel_id)
+    return len(ids)

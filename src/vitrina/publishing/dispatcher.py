@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from vitrina.channels.models import Channel
+from vitrina.channels.services import channels_publish_hold
 from vitrina.content.models import Variant
 from vitrina.content.states import VariantState
 
@@ -69,8 +69,9 @@ def claim_due(*, now=None, limit: int = 500, claimer: str = "") -> list[tuple[in
         claimed = list(
             Variant.objects.filter(pk__in=ids, claimed_by=claim).values_list("id", "channel_id")
         )
-        Channel.objects.filter(pk__in={channel_id for _id, channel_id in claimed}).update(
-            publish_not_before=now + timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
+        channels_publish_hold(
+            channel_ids={channel_id for _id, channel_id in claimed},
+            until=now + timedelta(seconds=settings.PUBLISH_LEASE_SECONDS),
         )
         return [(variant_id, claim) for variant_id, _channel_id in claimed]
 
@@ -87,7 +88,7 @@ def sweep_stale(*, now=None) -> int:
     channels = list(stale.values_list("channel_id", flat=True))
     count = stale.update(state=VariantState.SCHEDULED, claimed_by="", next_attempt_at=now)
     if channels:
-        Channel.objects.filter(pk__in=channels).update(publish_not_before=None)
+        channels_publish_hold(channel_ids=channels, until=None)
     return count
 
 

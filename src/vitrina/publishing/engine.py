@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vitrina.channels.connect import channel_needs_reconnect, provider_account
-from vitrina.channels.models import Channel
 from vitrina.channels.providers.errors import (
     AuthExpired,
     ProviderError,
@@ -31,12 +30,14 @@ from vitrina.channels.providers.errors import (
 )
 from vitrina.channels.providers.registry import get_provider
 from vitrina.channels.providers.types import Published
-from vitrina.content.models import PublishAttempt, Variant
+from vitrina.channels.services import channels_publish_hold
+from vitrina.content.models import Variant
 from vitrina.content.states import VariantState
 from vitrina.core.audit import audit_record
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.notifications import members_with, notify
 from vitrina.core.roles import Permission
+from vitrina.publishing.models import PublishAttempt
 from vitrina.publishing.payloads import build_payload
 
 logger = logging.getLogger(__name__)
@@ -124,8 +125,9 @@ def publish_variant(variant_id: int, claim: str, *, worker: str = "") -> str:
         return _publish(variant, attempt, reconcile, worker, pause)
     finally:
         # Free the channel for its next post at the network's pace.
-        Channel.objects.filter(pk=variant.channel_id).update(
-            publish_not_before=timezone.now() + timedelta(seconds=pause["seconds"])
+        channels_publish_hold(
+            channel_ids=[variant.channel_id],
+            until=timezone.now() + timedelta(seconds=pause["seconds"]),
         )
 
 

@@ -7,11 +7,13 @@ from django.utils.translation import gettext as _
 from vitrina.channels.connect import provider_account
 from vitrina.channels.providers.errors import ProviderError
 from vitrina.channels.providers.registry import get_provider
-from vitrina.content.models import PublishAttempt, Variant
-from vitrina.content.states import VariantState
+from vitrina.content.models import Post, Variant
+from vitrina.content.services import scheduling as content_scheduling
+from vitrina.content.states import EDITABLE, VariantState
 from vitrina.core.audit import audit_record
 from vitrina.core.exceptions import Conflict, ServiceError
 from vitrina.core.models import User
+from vitrina.publishing.models import PublishAttempt
 
 
 def _locked(variant: Variant, allowed: set[str], message: str) -> Variant:
@@ -119,3 +121,20 @@ def variant_delete_from_network(*, variant: Variant, actor: User | None) -> Vari
             changes={"url": [variant.external_url, None]},
         )
     return variant
+
+
+def post_delete_from_networks(*, post: Post, actor: User | None) -> int:
+    """Remove the post from every network it is on, and cancel it where it is not yet.
+
+    Returns how many variants were deleted from their networks. Each deletion is its own
+    service call (the network is called outside any transaction); the first refusal stops
+    the rest and is raised, what was deleted before it stays deleted.
+    """
+    deleted = 0
+    for variant in post.variants.all():
+        if variant.state == VariantState.PUBLISHED:
+            variant_delete_from_network(variant=variant, actor=actor)
+            deleted += 1
+    if any(variant.state in EDITABLE for variant in post.variants.all()):
+        content_scheduling.post_cancel(post=post, actor=actor)
+    return deleted

@@ -181,7 +181,7 @@ def post_update(
                 continue
             if variant.state in EDITABLE:
                 removed.append(variant.channel.name)
-                if variant.attempts.exists():
+                if variant.attempt_count:
                     variant.state = VariantState.CANCELLED
                     variant.save(update_fields=["state", "updated_at"])
                 else:

@@ -26,8 +26,6 @@ from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.selectors import library_get, library_list
 from vitrina.core.views.decorators import apply_service_error, require
-from vitrina.publishing import services as publishing
-from vitrina.publishing.selectors import publishing_stalled
 
 
 def post_or_404(request, post_id):
@@ -85,7 +83,6 @@ def post_list(request):
             "query": query.urlencode(),
             "can_write": rules.can_write_posts(request.membership),
             "states": dict(VariantState.choices),
-            "publishing_stalled": publishing_stalled(request.organisation),
         },
     )
 
@@ -345,7 +342,6 @@ def post_detail(request, post_id):
             "post": post,
             "variants": variants,
             "zone": zone,
-            "publishing_stalled": publishing_stalled(request.organisation),
             "summary_state": selectors.post_state(post),
             "problems": variant_services.post_problems(post),
             "can_write": rules.can_write_posts(membership) and may_manage(request, post),
@@ -371,7 +367,7 @@ def post_detail(request, post_id):
     )
 
 
-ACTIONS = {"submit", "approve", "return", "unschedule", "cancel", "delete", "delete_everywhere"}
+ACTIONS = {"submit", "approve", "return", "unschedule", "cancel", "delete"}
 
 
 @require(rules.can_write_posts)
@@ -415,27 +411,9 @@ def post_action(request, post_id):
             post_services.post_delete(post=post, actor=request.user)
             messages.success(request, _("The post is deleted."))
             return redirect("content:posts", org=org)
-        elif action == "delete_everywhere":
-            if not rules.can_publish(membership):
-                raise ServiceError(_("Only editors delete published posts."), code="forbidden")
-            _delete_everywhere(request, post)
     except ServiceError as error:
         messages.error(request, error.message)
     return redirect("content:post", org=org, post_id=post.pk)
-
-
-def _delete_everywhere(request, post) -> None:
-    """Removes the post from every network it is on and cancels it where it is not yet."""
-    deleted = 0
-    for variant in post.variants.all():
-        if variant.state == VariantState.PUBLISHED:
-            publishing.variant_delete_from_network(variant=variant, actor=request.user)
-            deleted += 1
-    if any(variant.state in EDITABLE for variant in post.variants.all()):
-        scheduling_services.post_cancel(post=post, actor=request.user)
-    messages.success(
-        request, _("The post is deleted from the networks: %(count)s.") % {"count": deleted}
-    )
 
 
 def may_manage(request, post) -> bool:
@@ -470,38 +448,4 @@ def variant_edit(request, post_id, variant_id):
             )
         except ServiceError as error:
             messages.error(request, error.message)
-    return redirect("content:post", org=request.organisation.slug, post_id=post.pk)
-
-
-@require(rules.can_publish)
-@require_POST
-def variant_action(request, post_id, variant_id):
-    """Retry, resolve a check or delete from the network: the publishing engine does it."""
-    post = post_or_404(request, post_id)
-    variant = selectors.variant_get(membership=request.membership, post=post, pk=variant_id)
-    if variant is None:
-        raise Http404
-    action = request.POST.get("action", "")
-    if action not in {"retry", "published", "not_published", "delete_from_network"}:
-        raise Http404
-    try:
-        if action == "retry":
-            publishing.variant_retry(variant=variant, actor=request.user)
-            messages.success(request, _("The variant will be published again."))
-        elif action == "published":
-            publishing.variant_resolve_check(
-                variant=variant,
-                actor=request.user,
-                published=True,
-                url=request.POST.get("url", "").strip(),
-            )
-            messages.success(request, _("Marked as published."))
-        elif action == "not_published":
-            publishing.variant_resolve_check(variant=variant, actor=request.user, published=False)
-            messages.success(request, _("The variant will be published again."))
-        elif action == "delete_from_network":
-            publishing.variant_delete_from_network(variant=variant, actor=request.user)
-            messages.success(request, _("The post is deleted from the network."))
-    except ServiceError as error:
-        messages.error(request, error.message)
     return redirect("content:post", org=request.organisation.slug, post_id=post.pk)

@@ -7,7 +7,8 @@ off. Each run reads only what is due, and running it twice stores nothing twice.
 
 from django.core.management.base import BaseCommand
 
-from vitrina.analytics.collect import collect_and_record, collectable_channels
+from vitrina.analytics.collect import collectable_channels
+from vitrina.analytics.rounds import round_collect
 
 
 class Command(BaseCommand):
@@ -24,8 +25,7 @@ class Command(BaseCommand):
         if channel:
             channels = channels.filter(pk=channel)
         totals = {"channels": 0, "days": 0, "posts": 0, "skipped": 0}
-        for item in channels:
-            result = collect_and_record(item)
+        for item, result in round_collect(channels=channels):
             totals["channels"] += 1
             totals["days"] += result.days
             totals["posts"] += result.posts

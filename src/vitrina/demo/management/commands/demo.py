@@ -8,9 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from vitrina.core.models import User
+from vitrina.core.scheduler import Scheduler
 from vitrina.core.services import api_token_create
 from vitrina.demo.build import build_demo
-from vitrina.publishing.scheduler import Scheduler
 from vitrina.sandbox.for_demo import connect_channels, reachable_sandbox, start_for_demo
 
 
@@ -59,13 +59,11 @@ class Command(BaseCommand):
         if not no_serve:
             if sandbox is not None:
                 self.stdout.write(f"Networks' sandbox: {settings.SANDBOX_URL}/sandbox/")
-            # Scheduled posts go out from this process: the embedded default needs no workers.
+            # Every periodic job runs in this process: scheduled posts go out, figures are
+            # collected, readers' messages reach the inbox — the embedded default needs no
+            # workers.
             Scheduler(embedded=True).start_thread()
-            self.stdout.write("Publishing scheduler: running in this process")
-            # Readers' messages and comments reach the inbox from this process too.
-            from vitrina.inbox.poller import Poller
-
-            Poller().start_thread()
+            self.stdout.write("Scheduler (publishing, figures, inbox, tokens): in this process")
             settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
             # The demo is meant to run on Django's own server; its warning is for production.
             os.environ.setdefault("DJANGO_RUNSERVER_HIDE_WARNING", "true")

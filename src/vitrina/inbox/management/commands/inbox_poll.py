@@ -1,6 +1,15 @@
+"""``vitrina inbox_poll``: the inbox's polling job by hand.
+
+``vitrina scheduler`` polls by itself every ``VITRINA_INBOX_POLL_SECONDS``; ``--once`` runs
+one round now, and without it this command runs the scheduler's loop for this job alone.
+"""
+
+import signal
+
 from django.core.management.base import BaseCommand
 
-from vitrina.inbox.poller import Poller
+from vitrina.core.scheduler import Scheduler
+from vitrina.inbox.poller import JOB, poll_round
 
 
 class Command(BaseCommand):
@@ -9,7 +18,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="One round, then stop.")
         parser.add_argument(
-            "--interval", type=float, default=10, help="Seconds between rounds (default 10)."
+            "--interval",
+            type=float,
+            default=None,
+            help="Seconds between rounds (default VITRINA_INBOX_POLL_SECONDS).",
         )
 
     def report(self, results: dict[int, int]) -> None:
@@ -17,9 +29,13 @@ class Command(BaseCommand):
         failed = sum(1 for n in results.values() if n < 0)
         self.stdout.write(f"inbox: {stored} new, {len(results)} channels, {failed} failed")
 
-    def handle(self, *args, once=False, interval=10, **options):
-        poller = Poller(interval=interval)
+    def handle(self, *args, once=False, interval=None, **options):
         if once:
-            self.report(poller.run_once())
+            self.report(poll_round())
             return
-        poller.run_forever(report=self.report)
+        every = {JOB: interval} if interval else None
+        signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop as on Ctrl+C
+        try:
+            Scheduler(embedded=True, jobs=[JOB], every=every).run_forever()
+        except KeyboardInterrupt:
+            self.stderr.write("Polling stopped.")

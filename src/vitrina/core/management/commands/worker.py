@@ -1,11 +1,16 @@
-"""``vitrina worker``: a Celery worker that publishes what the scheduler hands out."""
+"""``vitrina worker``: a Celery worker that does what the scheduler and the pages hand out."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from vitrina.celery import app
+
 
 class Command(BaseCommand):
-    help = "Start a publishing worker (Celery). Run as many as needed, on several machines."
+    help = (
+        "Start a worker (Celery): publishing, collecting figures, inbox polling, imports. "
+        "Run as many as needed, on several machines."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--concurrency", type=int, default=settings.WORKER_CONCURRENCY)
@@ -17,8 +22,6 @@ class Command(BaseCommand):
             raise CommandError(
                 "Workers need a broker: set VITRINA_REDIS_URL (or VITRINA_CELERY_BROKER_URL)."
             )
-        from vitrina.celery import app
-
         app.worker_main(
             [
                 "worker",
