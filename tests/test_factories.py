@@ -16,6 +16,7 @@ from tests.factories import (
 )
 from tests.factories.analytics import AccountSnapshotFactory, ReportFactory
 from tests.factories.catalog import ImportRunFactory, MemorableDateFactory, RecordFactory
+from tests.factories.content import MediaAssetFactory, PostMediaFactory
 from tests.factories.core import AuditEntryFactory
 from tests.factories.exhibitions import BookFactory, ExhibitionFactory, SectionFactory
 from tests.factories.inbox import (
@@ -25,6 +26,7 @@ from tests.factories.inbox import (
     ReferenceInquiryFactory,
     ThreadFactory,
 )
+from tests.factories.publishing import PublishAttemptFactory, SchedulerHeartbeatFactory
 
 FACTORIES = [
     UserFactory,
@@ -38,6 +40,10 @@ FACTORIES = [
     PostFactory,
     VariantFactory,
     SlotFactory,
+    MediaAssetFactory,
+    PostMediaFactory,
+    PublishAttemptFactory,
+    SchedulerHeartbeatFactory,
     RecordFactory,
     ImportRunFactory,
     MemorableDateFactory,

@@ -14,6 +14,7 @@ def main() -> None:
         print(Fernet.generate_key().decode())
         return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vitrina.settings")
+    # Django is imported only once its settings module is chosen.
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

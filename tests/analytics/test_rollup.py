@@ -18,6 +18,7 @@ from tests.factories import (
     SeriesFactory,
     VariantFactory,
 )
+from tests.factories.content import PostMediaFactory
 from tests.images import image_bytes
 from vitrina.analytics import dashboard
 from vitrina.analytics.dashboard import Scope
@@ -30,7 +31,6 @@ from vitrina.analytics.services.snapshots import (
     post_snapshots_save_many,
 )
 from vitrina.channels.services import channel_set_archived
-from vitrina.content.models import PostMedia
 from vitrina.content.services.media import media_upload
 
 PERIODS = [
@@ -187,7 +187,7 @@ def test_the_kept_days_follow_every_change_that_moves_a_figure(
     asset = media_upload(
         organisation=organisation, actor=admin, name="обложка.png", data=image_bytes()
     )
-    media = PostMedia.objects.create(post=posts[1], asset=asset)
+    media = PostMediaFactory(post=posts[1], asset=asset)
     assert_kept_matches(organisation)
     media.delete()
     assert_kept_matches(organisation)

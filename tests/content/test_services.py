@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import ChannelFactory, LibraryFactory, OrganisationFactory, SlotFactory
+from tests.factories.content import MediaAssetFactory
 from tests.images import image_bytes
 from vitrina.content.models import MediaAsset, Post, Variant
 from vitrina.content.services import approval as approval_services
@@ -354,9 +355,7 @@ def test_a_refused_compose_leaves_nothing_half_saved(author, channel, telegram, 
     other = OrganisationFactory(slug="other")
     media, channels, texts = [picture], [channel, telegram], {}
     if wrong == "foreign_picture":
-        foreign = MediaAsset.objects.create(
-            organisation=other, original_name="x.png", sha256="f" * 64, width=1, height=1
-        )
+        foreign = MediaAssetFactory(organisation=other, original_name="x.png")
         media = [picture, foreign]
     elif wrong == "foreign_channel":
         channels = [channel, ChannelFactory(library=LibraryFactory(organisation=other))]

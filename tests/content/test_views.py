@@ -12,12 +12,13 @@ from tests.factories import (
     RubricFactory,
     VariantFactory,
 )
+from tests.factories.content import MediaAssetFactory
+from tests.factories.publishing import PublishAttemptFactory
 from tests.images import image_bytes
 from vitrina.content.models import MediaAsset, Post, Variant
 from vitrina.content.services import media as media_services
 from vitrina.content.services import posts as post_services
 from vitrina.content.states import VariantState
-from vitrina.publishing.models import PublishAttempt
 
 
 @pytest.fixture
@@ -190,9 +191,7 @@ def test_the_composer_keeps_the_pictures_order_and_ignores_foreign_ones(
         for c in ((1, 0, 0), (2, 0, 0))
     )
     other = OrganisationFactory(slug="other")
-    foreign = MediaAsset.objects.create(
-        organisation=other, original_name="x.png", sha256="f" * 64, width=1, height=1
-    )
+    foreign = MediaAssetFactory(organisation=other, original_name="x.png")
     response = author_client.post(
         f"/o/{organisation.slug}/posts/new/",
         {
@@ -222,13 +221,7 @@ def test_post_page_shows_states_attempts_and_links(editor_client, organisation, 
         state=VariantState.PUBLISHED,
         external_url="https://vk.com/wall-1_2",
     )
-    PublishAttempt.objects.create(
-        variant=variant,
-        started_at=timezone.now(),
-        outcome=PublishAttempt.Outcome.PUBLISHED,
-        detail="Всё хорошо",
-        network_code="200",
-    )
+    PublishAttemptFactory(variant=variant, detail="Всё хорошо", network_code="200")
     body = editor_client.get(f"/o/{organisation.slug}/posts/{post.pk}/").content.decode()
     assert "https://vk.com/wall-1_2" in body and "Всё хорошо" in body
     assert 'value="delete_from_network"' in body

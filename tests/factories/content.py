@@ -4,7 +4,7 @@ import factory
 
 from tests.factories.channels import ChannelFactory
 from tests.factories.core import OrganisationFactory
-from vitrina.content.models import Post, PostingSlot, Rubric, Series, Variant
+from vitrina.content.models import MediaAsset, Post, PostingSlot, PostMedia, Rubric, Series, Variant
 
 
 class RubricFactory(factory.django.DjangoModelFactory):
@@ -50,3 +50,26 @@ class SlotFactory(factory.django.DjangoModelFactory):
     channel = factory.SubFactory(ChannelFactory)
     weekday = 1
     time = time(10, 0)
+
+
+class MediaAssetFactory(factory.django.DjangoModelFactory):
+    """A picture's record without its file (``media_upload`` stores real pictures)."""
+
+    class Meta:
+        model = MediaAsset
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    original_name = factory.Sequence(lambda n: f"picture{n}.png")
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
+    width = 1
+    height = 1
+
+
+class PostMediaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PostMedia
+
+    post = factory.SubFactory(PostFactory)
+    asset = factory.SubFactory(
+        MediaAssetFactory, organisation=factory.SelfAttribute("..post.organisation")
+    )

@@ -6,6 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tests.factories.content import PostMediaFactory
+from tests.factories.publishing import SchedulerHeartbeatFactory
 from tests.networks import posts_on
 from vitrina.channels.models import Channel
 from vitrina.channels.networks import ConnectionState, Network
@@ -149,7 +151,7 @@ def test_a_post_with_photos_and_a_poll(
     from django.core.files.base import ContentFile
     from PIL import Image
 
-    from vitrina.content.models import MediaAsset, PostMedia
+    from vitrina.content.models import MediaAsset
 
     settings.MEDIA_ROOT = tmp_path
     channel = connect(Network.VK)
@@ -162,7 +164,7 @@ def test_a_post_with_photos_and_a_poll(
     Image.new("RGB", (64, 48), "#1f5f8b").save(buffer, "JPEG")
     asset = MediaAsset(organisation=organisation, original_name="cover.jpg", sha256="x", size=1)
     asset.file.save("cover.jpg", ContentFile(buffer.getvalue()))
-    PostMedia.objects.create(post=variant.post, asset=asset)
+    PostMediaFactory(post=variant.post, asset=asset)
     assert run_once(variant) == VariantState.PUBLISHED
     wall = networks.http.get(
         "/vk/method/wall.get",
@@ -240,13 +242,11 @@ def test_api_settles_retries_and_deletes_variants(networks, connect, schedule, c
 def test_pages_say_plainly_when_no_scheduler_runs(networks, connect, schedule, admin_client):
     from django.urls import reverse
 
-    from vitrina.publishing.models import SchedulerHeartbeat
-
     channel = connect(Network.MAX)
     [variant] = schedule([channel], at=timezone.now() - timedelta(minutes=10))
     url = reverse("content:posts", kwargs={"org": channel.organisation.slug})
     assert "Публикации не уходят" in admin_client.get(url).content.decode()
-    SchedulerHeartbeat.objects.create(name="elsewhere", seen_at=timezone.now())
+    SchedulerHeartbeatFactory(name="elsewhere")
     assert "Публикации не уходят" not in admin_client.get(url).content.decode()
     detail = reverse(
         "content:post", kwargs={"org": channel.organisation.slug, "post_id": variant.post_id}

@@ -3,9 +3,9 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from tests.factories import ChannelFactory, PostFactory, VariantFactory
+from tests.factories.publishing import PublishAttemptFactory
 from vitrina.content.states import VariantState
 from vitrina.core.roles import Role
 from vitrina.core.services import api_token_create
@@ -57,12 +57,7 @@ def test_the_post_page_reads_every_variants_log_in_one_query(
         variant = VariantFactory(
             post=post, channel=ChannelFactory(library=library), state=VariantState.PUBLISHED
         )
-        PublishAttempt.objects.create(
-            variant=variant,
-            started_at=timezone.now(),
-            outcome=PublishAttempt.Outcome.PUBLISHED,
-            detail=f"Попытка {number}",
-        )
+        PublishAttemptFactory(variant=variant, detail=f"Попытка {number}")
     with CaptureQueriesContext(connection) as queries:
         body = client.get(f"/o/{organisation.slug}/posts/{post.pk}/").content.decode()
     assert all(f"Попытка {number}" in body for number in range(3))

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from vitrina.analytics.models import AccountSnapshot, ChannelCollection, PostLatest
 from vitrina.analytics.schedule import post_is_due
+from vitrina.analytics.services.registry import channel_registry_refresh
 from vitrina.analytics.services.snapshots import (
     AccountFigures,
     PostFigures,
@@ -182,8 +183,6 @@ def collect_channel(channel: Channel, *, now: datetime | None = None) -> Collect
 def collect_and_record(channel: Channel, *, now: datetime | None = None) -> Collected:
     """Collects, refreshes the registry and keeps the outcome for the dashboard: what the
     command, the workers' task and the embedded round all do for one channel."""
-    from vitrina.analytics.services.registry import channel_registry_refresh
-
     now = now or timezone.now()
     result = collect_channel(channel, now=now)
     channel_registry_refresh(channel=channel)

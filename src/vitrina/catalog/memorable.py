@@ -22,6 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openpyxl import load_workbook
+
 PERSON = "person"
 EVENT = "event"
 BOOK = "book"
@@ -403,9 +405,6 @@ def import_csv(data: bytes, *, encoding: str | None = None) -> ImportResult:
 
 
 def import_xlsx(data: bytes) -> ImportResult:
-    # openpyxl takes a while to import; only a workbook needs it.
-    from openpyxl import load_workbook
-
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         return _import_rows(workbook.active.iter_rows(values_only=True))

@@ -13,6 +13,8 @@ import io
 import re
 from collections.abc import Iterator
 
+from openpyxl import load_workbook
+
 from vitrina.catalog.bibrecord import BibRecord, Person
 from vitrina.catalog.marc import Entry, ReadError
 from vitrina.catalog.memorable import decode_text
@@ -154,9 +156,6 @@ def read_csv(
 
 
 def read_xlsx(data: bytes, *, columns: dict | None = None) -> Iterator[Entry]:
-    # openpyxl takes a while to import; only a workbook needs it.
-    from openpyxl import load_workbook
-
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         yield from _entries(workbook.active.iter_rows(values_only=True), columns)

@@ -10,6 +10,7 @@ import os
 from datetime import date, datetime, time
 
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 from vitrina.core.exceptions import ServiceError
 
@@ -31,9 +32,6 @@ def read_rows(data: bytes, filename: str) -> list[list]:
         raise ServiceError(_("The file is larger than 5 MB."), field="file")
     extension = os.path.splitext(filename.lower())[1]
     if extension == ".xlsx":
-        # openpyxl takes a while to import; only a workbook needs it.
-        from openpyxl import load_workbook
-
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises many kinds for a damaged file

@@ -83,6 +83,7 @@ def events_name(channel: Channel, events: list[InboundEvent]) -> None:
 def names_later(channel_id: int) -> None:
     """Ask for the names of a webhook's readers after the answer, at most once per channel
     and window, so a burst of events costs one lookup instead of one per event."""
+    # The tasks module imports this one: the task is needed only to queue it.
     from vitrina.inbox.tasks import inbox_names_task
 
     if cache.add(f"inbox:names-pending:{channel_id}", 1, NAMES_WINDOW_SECONDS):

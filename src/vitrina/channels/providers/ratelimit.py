@@ -11,6 +11,10 @@ Vitrina from ever provoking VK error 6 or a Telegram 429.
 import threading
 import time
 
+import redis
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
 # Returns the seconds to wait for the reserved slot, or -1 if that would exceed max_wait
 # (then nothing is reserved). Redis' own clock keeps all workers consistent.
 LUA = """
@@ -73,8 +77,6 @@ class Limiter:
 class RedisLimiter(Limiter):
     def __init__(self, url: str, prefix: str = "vitrina:rl:", **kwargs):
         super().__init__(**kwargs)
-        import redis
-
         self.redis = redis.Redis.from_url(url)
         self.script = self.redis.register_script(LUA)
         self.prefix = prefix
@@ -90,16 +92,9 @@ def default_limiter() -> Limiter:
     """Redis-backed when ``settings.REDIS_URL`` is set, in-process otherwise."""
     global _default
     if _default is None:
-        url = ""
         try:
-            from django.conf import settings
-            from django.core.exceptions import ImproperlyConfigured
-
-            try:
-                url = getattr(settings, "REDIS_URL", "")
-            except ImproperlyConfigured:
-                url = ""
-        except ImportError:
-            pass
+            url = getattr(settings, "REDIS_URL", "")
+        except ImproperlyConfigured:  # used without Django's settings (a bench, a script)
+            url = ""
         _default = RedisLimiter(url) if url else Limiter()
     return _default
