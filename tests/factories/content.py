@@ -53,13 +53,15 @@ class SlotFactory(factory.django.DjangoModelFactory):
 
 
 class MediaAssetFactory(factory.django.DjangoModelFactory):
-    """A picture's record without its file (``media_upload`` stores real pictures)."""
+    """A one-pixel picture as it is stored (``media_upload`` converts real ones)."""
 
     class Meta:
         model = MediaAsset
 
     organisation = factory.SubFactory(OrganisationFactory)
+    file = factory.django.ImageField(width=1, height=1, format="PNG", color="#1f5f8b")
     original_name = factory.Sequence(lambda n: f"picture{n}.png")
+    content_type = "image/png"
     sha256 = factory.Sequence(lambda n: f"{n:064x}")
     width = 1
     height = 1
