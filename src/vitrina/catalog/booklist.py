@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy
 
 from vitrina.catalog.selectors import RecordFilter, record_list
 from vitrina.core.exports import registry
-from vitrina.core.exports.formats import write
 from vitrina.core.exports.sections import DOCX, Document, Entries, Meta
 from vitrina.core.models import Membership
 
@@ -33,12 +32,6 @@ def booklist_document(descriptions: Iterable[str], *, title: str, owner: str = "
         meta=Meta(owner=owner),
         sections=[Entries(items=alphabetical(descriptions))],
     )
-
-
-def booklist_docx(descriptions: Iterable[str], *, title: str, note: str = "") -> bytes:
-    """A Word document: the title, an optional note (whose list it is), then the numbered
-    descriptions."""
-    return write(booklist_document(descriptions, title=title, owner=note), DOCX)
 
 
 def booklist_text(descriptions: Iterable[str], *, title: str = "") -> str:

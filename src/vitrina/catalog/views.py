@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from vitrina.catalog import memorable, rules, selectors
 from vitrina.catalog.bibrecord import from_dict
-from vitrina.catalog.booklist import booklist_docx, booklist_text
+from vitrina.catalog.booklist import KEY as BOOKLIST
+from vitrina.catalog.booklist import booklist_text
 from vitrina.catalog.covers import render_cover
 from vitrina.catalog.date_posts import find_occurrence, memorable_post_create
 from vitrina.catalog.forms import (
@@ -33,6 +34,9 @@ from vitrina.catalog.services import imports as import_services
 from vitrina.channels.selectors import channel_list
 from vitrina.core import rules as core_rules
 from vitrina.core.exceptions import ServiceError
+from vitrina.core.exports import formats
+from vitrina.core.exports import registry as exports
+from vitrina.core.exports.sections import DOCX
 from vitrina.core.paging import CappedPaginator
 from vitrina.core.views.decorators import apply_service_error, require
 
@@ -96,17 +100,8 @@ def record_export(request, file_format):
     today = timezone.localdate()
     filename = f"literature-{request.organisation.slug}-{today:%Y-%m-%d}"
     if file_format == "docx":
-        content = booklist_docx(
-            [record.description for record in records],
-            title=_("List of literature"),
-            note=request.organisation.name,
-        )
-        response = HttpResponse(
-            content,
-            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.docx"'
-        return response
+        document = exports.document(BOOKLIST, membership=request.membership, filters=filters)
+        return formats.response(document, DOCX, filename=filename)
     text = booklist_text([describe_short(from_dict(record.data)) for record in records])
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}.txt"'

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy
 from vitrina.channels.models import Channel
 from vitrina.channels.selectors import ChannelFilter, channel_list
 from vitrina.core.exports import registry
-from vitrina.core.exports.formats import write
 from vitrina.core.exports.sections import XLSX, Column, Document, KeyValues, Kind, Meta, Table
 
 KEY = "channels.registry"
@@ -49,11 +48,6 @@ def channels_document(channels: list[Channel], *, title: str, organisation=None)
             ),
         ],
     )
-
-
-def channels_workbook(channels: list[Channel], *, title: str) -> bytes:
-    organisation = channels[0].organisation if channels else None
-    return write(channels_document(channels, title=title, organisation=organisation), XLSX)
 
 
 def _build(*, membership, filters: ChannelFilter | None = None) -> Document:

@@ -1,19 +1,22 @@
 """Pages of the channels registry."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vitrina.channels import selectors, services
-from vitrina.channels.export import channels_workbook
+from vitrina.channels.export import KEY as REGISTRY_DOCUMENT
 from vitrina.channels.forms import ChannelFilterForm, ChannelForm, SecretForm
 from vitrina.channels.networks import SecretKind
 from vitrina.channels.providers.registry import kinds_by_network, provider_class
 from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
+from vitrina.core.exports import formats
+from vitrina.core.exports import registry as exports
+from vitrina.core.exports.sections import XLSX
 from vitrina.core.selectors import library_list
 from vitrina.core.views.decorators import apply_service_error, require
 
@@ -50,18 +53,9 @@ def channel_list(request):
 
 def channel_export(request):
     _form, filters = _filters(request)
-    channels = list(selectors.channel_list(membership=request.membership, filters=filters))
-    organisation = request.organisation
-    content = channels_workbook(
-        channels, title=_("Channels of %(organisation)s") % {"organisation": organisation.name}
-    )
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    filename = f"channels-{organisation.slug}-{timezone.localdate():%Y-%m-%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    document = exports.document(REGISTRY_DOCUMENT, membership=request.membership, filters=filters)
+    filename = f"channels-{request.organisation.slug}-{timezone.localdate():%Y-%m-%d}"
+    return formats.response(document, XLSX, filename=filename)
 
 
 def _channel_or_404(request, channel_id):

@@ -16,7 +16,6 @@ from vitrina.catalog.booklist import alphabetical
 from vitrina.catalog.gost import describe_short
 from vitrina.catalog.models import Record
 from vitrina.core.exports import registry
-from vitrina.core.exports.formats import write
 from vitrina.core.exports.sections import (
     CSV,
     DOCX,
@@ -141,15 +140,6 @@ def arrivals_document(
     )
     meta = Meta(owner=owner, date_from=received_from, date_to=received_to)
     return Document(title=title, meta=meta, sections=sections, sheet=_("New arrivals"))
-
-
-def arrivals_docx(groups: list[Group], *, title: str, note: str = "") -> bytes:
-    """``note``: the organisation's name under the title."""
-    return write(arrivals_document(groups, title=title, owner=note), DOCX)
-
-
-def arrivals_xlsx(groups: list[Group], *, title: str) -> bytes:
-    return write(arrivals_document(groups, title=title), XLSX)
 
 
 def _build(*, membership: Membership, received_from, received_to) -> Document:

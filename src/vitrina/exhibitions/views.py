@@ -16,6 +16,8 @@ from vitrina.channels.selectors import channel_list
 from vitrina.content.selectors import series_posts
 from vitrina.core import rules as core_rules
 from vitrina.core.exceptions import ServiceError
+from vitrina.core.exports import formats
+from vitrina.core.exports import registry as exports
 from vitrina.core.selectors import organisation_libraries
 from vitrina.core.views.decorators import apply_service_error, require
 from vitrina.exhibitions import arrivals, selectors, services
@@ -341,9 +343,6 @@ def exhibition_posts(request, exhibition_id):
 
 # ---------------------------------------------------------------- new arrivals
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
 
 def _arrivals_period(request):
     today = timezone.localdate()
@@ -372,13 +371,10 @@ def arrival_list(request):
     file_format = request.GET.get("format")
     if groups and file_format in {"xlsx", "docx"}:
         filename = f"arrivals-{request.organisation.slug}-{start:%Y-%m-%d}-{end:%Y-%m-%d}"
-        if file_format == "xlsx":
-            response = HttpResponse(arrivals.arrivals_xlsx(groups, title=title), content_type=XLSX)
-        else:
-            content = arrivals.arrivals_docx(groups, title=title, note=request.organisation.name)
-            response = HttpResponse(content, content_type=DOCX)
-        response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
-        return response
+        document = exports.document(
+            arrivals.KEY, membership=request.membership, received_from=start, received_to=end
+        )
+        return formats.response(document, file_format, filename=filename)
     channels = channel_list(membership=request.membership)
     post_form = DraftPostForm(request.POST if request.method == "POST" else None, channels=channels)
     if request.method == "POST":
