@@ -1,11 +1,10 @@
 """Collecting from the emulated networks over real HTTP."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from tests.publishing.test_engine import run_once
 from vitrina.analytics.collect import collect_channel
@@ -16,7 +15,21 @@ from vitrina.channels.providers.types import Payload
 pytestmark = pytest.mark.django_db
 
 
+def _morning_in_both_calendars(networks) -> datetime:
+    """Moves the network's clock on to the next 06:00 UTC (09:00 in Moscow) and returns that
+    moment: the collections below then fall within one day both of the network's daily
+    periods and of the library's calendar, where a day that begins between them would rightly
+    add its own row."""
+    real = datetime.now(UTC)
+    morning = real.replace(hour=6, minute=0, second=0, microsecond=0)
+    if morning <= real:
+        morning += timedelta(days=1)
+    networks.advance((morning - real).total_seconds())
+    return morning
+
+
 def test_vk_figures_are_collected_once_per_moment(networks, connect, schedule):
+    start = _morning_in_both_calendars(networks)
     channel = connect(Network.VK)
     (variant,) = schedule([channel])
     run_once(variant)
@@ -26,7 +39,7 @@ def test_vk_figures_are_collected_once_per_moment(networks, connect, schedule):
     )
     networks.advance(3600)
 
-    result = collect_channel(channel)
+    result = collect_channel(channel, now=start + timedelta(hours=1))
     assert not result.skipped, result.notes
     assert result.days > 0 and result.posts == 2
     ours = PostSnapshot.objects.get(channel=channel, external_id=variant.external_id)
@@ -36,13 +49,13 @@ def test_vk_figures_are_collected_once_per_moment(networks, connect, schedule):
     account_rows = AccountSnapshot.objects.filter(channel=channel).count()
 
     # Again within the hour: nothing is due, nothing is added.
-    collect_channel(channel)
+    collect_channel(channel, now=start + timedelta(hours=1, minutes=5))
     assert PostSnapshot.objects.filter(channel=channel).count() == 2
     assert AccountSnapshot.objects.filter(channel=channel).count() == account_rows
 
     # Two hours on, fresh posts are due again (hourly for 48 hours).
     networks.advance(7200)
-    result = collect_channel(channel, now=timezone.now() + timedelta(hours=2))
+    result = collect_channel(channel, now=start + timedelta(hours=3))
     assert result.posts == 2
     assert PostSnapshot.objects.filter(channel=channel).count() == 4
     assert AccountSnapshot.objects.filter(channel=channel).count() == account_rows
