@@ -2,10 +2,15 @@
 
 The mapping works on plain ``(tag, [(code, value), ...])`` pairs so that ISO 2709 and
 MARCXML records read by pymarc and IRBIS records fetched over TCP share one code path.
+Each area of the ГОСТ description comes from its own field: 200 ($a, $d parallel titles,
+$e, $f and $g as the source states responsibility, $h/$v and $i for a part), 205, 210, 215
+($a $c $d), 225, 300 and 320 (notes), 010 ($a; the price in $d is not part of it), 461 (the
+set a volume belongs to), 463 (the journal or collection of an article) and 856.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable
 
@@ -26,6 +31,50 @@ COMPILER_CODES = {"220"}
 TRANSLATOR_CODES = {"730"}
 
 
+_ISBD_TAIL = re.compile(r"[\s/:;,=]+$")
+_PART = re.compile(r"^(Ч|Т|Кн|Вып|Том|Часть|Книга|Выпуск|Pt|Vol|Bd)\.?\s*[\dIVXLC]", re.IGNORECASE)
+_ACCESSED = re.compile(r"[Дд]ата обращения\D*(\d{1,2})[./\\](\d{1,2})[./\\](\d{4})")
+
+
+def clean(text: str, *, keep_point: bool = False) -> str:
+    """Drop ISBD punctuation a source left at the end of a value, and a final full stop.
+
+    A point that closes an abbreviation («ил.», «губ.») or an ellipsis stays.
+    """
+    text = _ISBD_TAIL.sub("", " ".join(text.split()))
+    if (
+        not keep_point
+        and text.endswith(".")
+        and not text.endswith("..")
+        and not re.search(r"(\b\w{1,3}|\.\w+)\.$", text)
+    ):
+        text = text[:-1]
+    return text.strip()
+
+
+def is_part_designation(text: str) -> bool:
+    """«Ч. 1», «Т. 5», «Кн. 3», «Вып. 2»: the number of a volume or part."""
+    return bool(_PART.match(text.strip()))
+
+
+def date_text(text: str) -> str:
+    """The date of publication as the source gives it, with «©» for a copyright date."""
+    text = " ".join(text.split()).rstrip(".").strip()
+    return re.sub(r"^(?:c|©|cop\.)\s*(\d{4})", r"© \1", text)
+
+
+def accessed_from_note(note: str) -> datetime.date | None:
+    """«Дата обращения к ресурсу 02.10.2013»: the access date some catalogues keep as a note."""
+    match = _ACCESSED.search(note)
+    if not match:
+        return None
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
+
+
 def values(subfields: Subfields, code: str) -> list[str]:
     return [value.strip() for sub, value in subfields if sub == code and value.strip()]
 
@@ -39,7 +88,17 @@ def person_from(subfields: Subfields) -> Person | None:
     surname = first(subfields, "a")
     if not surname:
         return None
-    return Person(surname=surname, initials=first(subfields, "b"), forenames=first(subfields, "g"))
+    initials, forenames = first(subfields, "b"), first(subfields, "g")
+    if "," in surname and not (initials or forenames):
+        # Some catalogues keep the whole heading, dates and all, in $a.
+        surname = re.sub(r"\s*\([^)]*\d[^)]*\)$", "", surname)
+        surname, _, rest = surname.partition(",")
+        rest = rest.strip()
+        if re.fullmatch(r"(\w\.\s*)+", rest):
+            initials = rest
+        else:
+            forenames = rest
+    return Person(surname=surname, initials=initials, forenames=forenames)
 
 
 def charset_from_100(value: str) -> str:
@@ -60,9 +119,16 @@ def year_from(text: str) -> str:
 
 def from_fields(fields: Iterable[tuple[str, Subfields]], *, leader: str = "") -> BibRecord:
     """Map RUSMARC fields to a ``BibRecord``."""
+    fields = [
+        (tag, [(code, " ".join(value.split())) for code, value in subfields])
+        for tag, subfields in fields
+    ]
     record = BibRecord(title="")
-    titles: list[str] = []
-    statements: list[str] = []
+    sets = [embedded(subfields) for tag, subfields in fields if tag == "461"]
+    sets = [link for link in sets if "200" in link]
+    sources = [embedded(subfields) for tag, subfields in fields if tag == "463"]
+    sources = [link for link in sources if "200" in link]
+    main_seen = False
     for tag, subfields in fields:
         if tag == "001":
             record.control_number = first(subfields, "")
@@ -72,29 +138,38 @@ def from_fields(fields: Iterable[tuple[str, Subfields]], *, leader: str = "") ->
             entered = first(subfields, "a")[:8]
             if entered.isdigit():
                 record.source_ids.setdefault("entered", entered)
-        elif tag == "200":
-            titles.extend(values(subfields, "a"))
-            record.other_title.extend(values(subfields, "e"))
-            statements.extend(values(subfields, "f") + values(subfields, "g"))
-            record.volume = first(subfields, "v") or first(subfields, "h")
-            record.volume_title = first(subfields, "i")
+        elif tag == "200" and not record.title and not record.volume:
+            _title(record, subfields, part=bool(sets))
         elif tag == "205" and not record.edition:
-            record.edition = first(subfields, "a")
-        elif tag == "210":
-            record.places.extend(values(subfields, "a"))
-            record.publishers.extend(values(subfields, "c"))
-            record.year = record.year or year_from(first(subfields, "d"))
+            record.edition = ", ".join(values(subfields, "a") + values(subfields, "b"))
+        elif tag == "210" and not record.year:
+            _imprint(record, subfields)
         elif tag == "215" and not record.pages:
-            record.pages = first(subfields, "a")
+            record.pages = clean(first(subfields, "a"), keep_point=True)
+            record.illustrations = clean(first(subfields, "c"), keep_point=True)
+            record.dimensions = clean(first(subfields, "d"), keep_point=True)
         elif tag == "225" and not record.series:
-            record.series = first(subfields, "a")
+            record.series = _title_string(subfields)
+            record.series_number = clean(first(subfields, "v"))
         elif tag == "230":
             record.resource_type = ELECTRONIC
+        elif tag in {"300", "320"}:
+            note = clean(first(subfields, "a"))
+            accessed = accessed_from_note(note)
+            if accessed:
+                record.accessed = record.accessed or accessed
+            elif note:
+                record.notes.append(note)
         elif tag == "606":
             subject = first(subfields, "a")
             if subject and subject not in record.subjects:
                 record.subjects.append(subject)
-        elif tag in {"700", "701"}:
+        elif tag == "700":
+            # 700 is not repeatable: a second one gives the same name in another script.
+            if not main_seen:
+                _add_person(record, subfields, default=record.authors)
+            main_seen = True
+        elif tag == "701":
             _add_person(record, subfields, default=record.authors)
         elif tag == "702":
             _add_person(record, subfields, default=None)
@@ -104,13 +179,125 @@ def from_fields(fields: Iterable[tuple[str, Subfields]], *, leader: str = "") ->
                 record.source_ids.setdefault("agency", agency)
         elif tag == "856" and not record.url:
             record.url = first(subfields, "u")
-    record.title = " ; ".join(titles)
-    record.responsibility = " ; ".join(statements)
+    if sets:
+        _set_from_461(record, sets[0])
+    elif sources:
+        _source_from_463(record, sources[0])
     if len(leader) > 6 and leader[6] == "l":
         record.resource_type = ELECTRONIC
     if record.resource_type != ELECTRONIC:
         record.resource_type = TEXT
     return record
+
+
+def embedded(subfields: Subfields) -> dict[str, Subfields]:
+    """The fields a RUSMARC link embeds after ``$1`` (tag and indicators), by tag.
+
+    A volume or issue number ($v) belongs to the link wherever it stands; it is kept under "".
+    """
+    found: dict[str, Subfields] = {"": []}
+    current = ""
+    for code, value in subfields:
+        if code == "1":
+            current = value[:3]
+            found.setdefault(current, [])
+            if current == "001":
+                found[current].append(("", value[3:]))
+        elif code == "v":
+            found[""].append((code, value))
+        else:
+            found.setdefault(current, []).append((code, value))
+    return found
+
+
+def _title_string(subfields: Subfields) -> str:
+    """«Title : other title information / responsibility», as a set or a journal is named."""
+    text = " ; ".join(clean(value) for value in values(subfields, "a"))
+    for other in values(subfields, "e"):
+        text += f" : {clean(other)}"
+    statements = [clean(value) for value in values(subfields, "f") + values(subfields, "g")]
+    if statements:
+        text += " / " + " ; ".join(statements)
+    return text
+
+
+def _title(record: BibRecord, subfields: Subfields, *, part: bool) -> None:
+    titles = [clean(value) for value in values(subfields, "a")]
+    other = [clean(value) for value in values(subfields, "e")]
+    record.parallel_titles = [clean(value) for value in values(subfields, "d")]
+    statements = [clean(value) for value in values(subfields, "f") + values(subfields, "g")]
+    record.responsibility = " ; ".join(statements)
+    number = clean(first(subfields, "h") or first(subfields, "v"))
+    name = clean(first(subfields, "i"))
+    if part:
+        # The set's title comes from 461; this record's own title names the volume.
+        if not number and len(titles) > 1 and is_part_designation(titles[0]):
+            number, titles = titles[0], titles[1:]
+        if number:
+            record.volume = number
+            record.volume_title = " : ".join([" ; ".join(titles), name, *other]).strip(" :")
+        else:
+            record.volume = " ; ".join(titles)
+            record.volume_title = " : ".join([name, *other]).strip(" :")
+    else:
+        record.title, record.other_title = " ; ".join(titles), other
+        record.volume, record.volume_title = number, name
+
+
+def _imprint(record: BibRecord, subfields: Subfields) -> None:
+    groups: list = []
+    for code, value in subfields:
+        value = clean(value)
+        if code == "a" and value:
+            groups.append([value, []])
+        elif code == "c" and value:
+            if not groups:
+                groups.append(["", []])
+            groups[-1][1].append(value)
+    record.imprint = groups
+    record.places = [place for place, _ in groups if place]
+    record.publishers = [name for _, names in groups for name in names]
+    record.date = date_text(first(subfields, "d"))
+    record.year = year_from(first(subfields, "d"))
+
+
+def _set_from_461(record: BibRecord, link: dict[str, Subfields]) -> None:
+    """A volume of a multi-part work: the set's title, statement, edition and imprint."""
+    title = link["200"]
+    record.title = " ; ".join(clean(value) for value in values(title, "a"))
+    record.other_title = [clean(value) for value in values(title, "e")]
+    if not record.volume:
+        record.volume = clean(first(link[""], "v") or first(title, "v"))
+    if not record.responsibility:
+        record.responsibility = " ; ".join(
+            clean(value) for value in values(title, "f") + values(title, "g")
+        )
+    edition = link.get("205", [])
+    if edition and not record.edition:
+        record.edition = ", ".join(values(edition, "a") + values(edition, "b"))
+    imprint = link.get("210", [])
+    if imprint and not record.places:
+        year, date = record.year, record.date
+        _imprint(record, imprint)
+        record.year, record.date = year or record.year, date or record.date
+    if "700" in link and not record.authors:
+        person = person_from(link["700"])
+        if person:
+            record.authors.append(person)
+
+
+def _source_from_463(record: BibRecord, link: dict[str, Subfields]) -> None:
+    """An article: the journal or collection it is in, and its issue there."""
+    record.source_title = _title_string(link["200"])
+    edition = link.get("205", [])
+    record.source_edition = ", ".join(values(edition, "a") + values(edition, "b"))
+    imprint = link.get("210", [])
+    place = " ; ".join(clean(value) for value in values(imprint, "a"))
+    publisher = " : ".join(clean(value) for value in values(imprint, "c"))
+    record.source_imprint = f"{place or '[Б. м.]'} : {publisher}" if publisher else place
+    record.source_year = date_text(first(imprint, "d"))
+    issues = [clean(value, keep_point=True) for value in values(link[""], "v")]
+    record.source_issue = ". — ".join(issues)
 
 
 def _add_person(record: BibRecord, subfields: Subfields, *, default: list | None) -> None:
