@@ -9,8 +9,10 @@ before responsibility, « ; » between groups of responsibility, «. — » betw
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from vitrina.catalog.bibrecord import ELECTRONIC, BibRecord, Person
+from vitrina.catalog.rusmarc import ends_with_abbreviation
 
 AREA = ". — "
 ET_AL = "[и др.]"
@@ -30,8 +32,6 @@ _TERMINAL = (".", "?", "!", "…")
 _ANGLE_QUOTES = re.compile(r"<([^<>]+)>")
 # «И. И. Иванов», «S. Kay», «А.-М. Петрова»: initials, then a surname.
 _PERSON_NAMED = re.compile(r"(?:[^\W\d_]{1,2}\.\s?-?)+\s?[^\W\d_][\w'’-]+")
-# A point that closes an abbreviation («г.», «ил.», «Деп.») is not an area's full stop.
-_ABBREVIATION_END = re.compile(r"(\b\w{1,3}|\.\w+)\.$")
 
 
 def join_areas(parts: list[str]) -> str:
@@ -72,8 +72,10 @@ def pages_text(pages: str) -> str:
 
 
 def tidy(text: str) -> str:
-    """One space between words; the «<…>» some catalogues use for quotation marks as «…»."""
-    return _ANGLE_QUOTES.sub(r"«\1»", " ".join(text.split()))
+    """One space between words, composed letters (NFC), and «…» for the «<…>» some
+    catalogues use as quotation marks."""
+    text = unicodedata.normalize("NFC", " ".join(text.split()))
+    return _ANGLE_QUOTES.sub(r"«\1»", text)
 
 
 def dimensions_text(size: str) -> str:
@@ -115,7 +117,7 @@ def source_statement(text: str) -> str:
 
 
 def _drop_final_point(text: str) -> str:
-    if text.endswith(".") and not text.endswith("..") and not _ABBREVIATION_END.search(text):
+    if text.endswith(".") and not text.endswith("..") and not ends_with_abbreviation(text):
         return text[:-1]
     return text
 
@@ -179,7 +181,9 @@ def title_area(record: BibRecord) -> str:
         if info.strip():
             text += f" : {tidy(info)}"
     if record.volume:
-        text = finish(text) + f" {tidy(record.volume)}"
+        # «Ч.1.» as some catalogues end it: the point is the end of the designation, not part.
+        volume = re.sub(r"(\d)\.$", r"\1", tidy(record.volume))
+        text = finish(text) + f" {volume}"
         if record.volume_title:
             text += f" : {tidy(record.volume_title)}"
     statement = responsibility(record)

@@ -96,10 +96,10 @@ def _title(record: BibRecord, subfields: Subfields, *, part: bool) -> None:
         # The set's title comes from 773; this record's own title names the volume.
         if number:
             record.volume = number
-            record.volume_title = " : ".join([title, name, *other]).strip(" :")
+            record.volume_title = " : ".join(filter(None, [title, name, *other]))
         else:
             record.volume = title
-            record.volume_title = " : ".join([name, *other]).strip(" :")
+            record.volume_title = " : ".join(filter(None, [name, *other]))
     else:
         record.title, record.other_title = title, other
         record.volume, record.volume_title = number, name

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from vitrina.catalog.bibrecord import ELECTRONIC, TEXT, BibRecord, Person
@@ -36,17 +37,30 @@ _PART = re.compile(r"^(Ч|Т|Кн|Вып|Том|Часть|Книга|Выпус
 _ACCESSED = re.compile(r"[Дд]ата обращения\D*(\d{1,2})[./\\](\d{1,2})[./\\](\d{4})")
 
 
+# Short words that end a sentence, not abbreviations: «о ней.», «за год.».
+_SHORT_WORDS = {
+    *("ней", "нем", "них", "нас", "вас", "нам", "вам", "год", "мир"),
+    *("дом", "все", "всё", "вся", "его", "она", "они", "оно", "мне"),
+}
+
+
+def ends_with_abbreviation(text: str) -> bool:
+    """«ил.», «губ.», «Т. 5.»? A point that closes an abbreviation is not a full stop."""
+    match = re.search(r"(\b\w{1,3}|\.\w+)\.$", text)
+    return bool(match) and match.group(1).lower() not in _SHORT_WORDS
+
+
 def clean(text: str, *, keep_point: bool = False) -> str:
     """Drop ISBD punctuation a source left at the end of a value, and a final full stop.
 
     A point that closes an abbreviation («ил.», «губ.») or an ellipsis stays.
     """
-    text = _ISBD_TAIL.sub("", " ".join(text.split()))
+    text = unicodedata.normalize("NFC", _ISBD_TAIL.sub("", " ".join(text.split())))
     if (
         not keep_point
         and text.endswith(".")
         and not text.endswith("..")
-        and not re.search(r"(\b\w{1,3}|\.\w+)\.$", text)
+        and not ends_with_abbreviation(text)
     ):
         text = text[:-1]
     return text.strip()
@@ -235,10 +249,10 @@ def _title(record: BibRecord, subfields: Subfields, *, part: bool) -> None:
             number, titles = titles[0], titles[1:]
         if number:
             record.volume = number
-            record.volume_title = " : ".join([" ; ".join(titles), name, *other]).strip(" :")
+            record.volume_title = " : ".join(filter(None, [" ; ".join(titles), name, *other]))
         else:
             record.volume = " ; ".join(titles)
-            record.volume_title = " : ".join([name, *other]).strip(" :")
+            record.volume_title = " : ".join(filter(None, [name, *other]))
     else:
         record.title, record.other_title = " ; ".join(titles), other
         record.volume, record.volume_title = number, name
