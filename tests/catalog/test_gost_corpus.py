@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from vitrina.catalog.connectors.irbis import IrbisRecord
 from vitrina.catalog.gost import describe
 from vitrina.catalog.marc import MARC21, RUSMARC, read_marc
 
@@ -58,3 +59,22 @@ def test_every_record_passes_in_both_forms():
     )
     print(f"ГОСТ corpus: {passed} of {len(EXPECTED)} records pass in MARC21 and RUSMARC")
     assert passed == len(EXPECTED)
+
+
+def irbis_records():
+    """The IRBIS records of the corpus as IRBIS gives them, read by the IRBIS connector's path."""
+    text = (CORPUS / "sources" / "irbis_records.txt").read_text(encoding="utf-8")
+    records = []
+    for block in text.split("*****"):
+        lines = [line[1:].partition(": ") for line in block.strip().splitlines()]
+        if lines:
+            records.append(IrbisRecord(fields=[(tag, value) for tag, _, value in lines]))
+    return records
+
+
+def test_irbis_records_read_natively_match_both_forms():
+    expected = {number: description for number, _, description in EXPECTED}
+    natives = [record.to_bibrecord() for record in irbis_records()]
+    assert [describe(record) for record in natives] == [
+        expected[f"irbis-{number}"] for number in range(1, len(natives) + 1)
+    ]

@@ -163,9 +163,12 @@ def responsibility(record: BibRecord) -> str:
 
 
 def _named_in_title(record: BibRecord, person: Person) -> bool:
-    stem = person.surname[: max(4, len(person.surname) - 2)].lower()
+    if len(person.surname) < 5:
+        # A short surname («Ли», «Кан») turns up inside other words.
+        return False
+    stem = person.surname[: len(person.surname) - 2].lower()
     text = " ".join([record.title, *record.other_title, record.volume_title]).lower()
-    return bool(stem) and stem in text
+    return stem in text
 
 
 def _names_genitive(people: list[Person]) -> str:

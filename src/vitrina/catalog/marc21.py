@@ -19,6 +19,7 @@ from vitrina.catalog.rusmarc import (
     clean,
     date_text,
     first,
+    imprint_groups,
     values,
     year_from,
 )
@@ -67,15 +68,7 @@ def _add_person(record: BibRecord, subfields: Subfields, *, main: bool) -> None:
 
 
 def _imprint(record: BibRecord, subfields: Subfields) -> None:
-    groups: list = []
-    for code, value in subfields:
-        value = clean(value)
-        if code == "a" and value:
-            groups.append([value, []])
-        elif code == "b" and value:
-            if not groups:
-                groups.append(["", []])
-            groups[-1][1].append(value)
+    groups = imprint_groups(subfields, "a", "b")
     record.imprint = groups
     record.places = [place for place, _ in groups if place]
     record.publishers = [name for _, names in groups for name in names]

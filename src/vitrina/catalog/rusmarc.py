@@ -138,10 +138,11 @@ def from_fields(fields: Iterable[tuple[str, Subfields]], *, leader: str = "") ->
         for tag, subfields in fields
     ]
     record = BibRecord(title="")
-    sets = [embedded(subfields) for tag, subfields in fields if tag == "461"]
+    sets = [embedded(subfields, tag) for tag, subfields in fields if tag == "461"]
     sets = [link for link in sets if "200" in link]
-    sources = [embedded(subfields) for tag, subfields in fields if tag == "463"]
+    sources = [embedded(subfields, tag) for tag, subfields in fields if tag == "463"]
     sources = [link for link in sources if "200" in link]
+    has_author = any(tag == "700" for tag, _ in fields)
     main_seen = False
     for tag, subfields in fields:
         if tag == "001":
@@ -160,6 +161,9 @@ def from_fields(fields: Iterable[tuple[str, Subfields]], *, leader: str = "") ->
             _imprint(record, subfields)
         elif tag == "215" and not record.pages:
             record.pages = clean(first(subfields, "a"), keep_point=True)
+            if record.pages.isdigit() and first(subfields, "1"):
+                # IRBIS keeps the unit apart: ^A149^1p.
+                record.pages += f" {first(subfields, '1')}"
             record.illustrations = clean(first(subfields, "c"), keep_point=True)
             record.dimensions = clean(first(subfields, "d"), keep_point=True)
         elif tag == "225" and not record.series:
@@ -187,6 +191,9 @@ def from_fields(fields: Iterable[tuple[str, Subfields]], *, leader: str = "") ->
             _add_person(record, subfields, default=record.authors)
         elif tag == "702":
             _add_person(record, subfields, default=None)
+        elif tag == "961" and not has_author:
+            # IRBIS: the author of this volume of a multi-part work.
+            _add_person(record, subfields, default=record.authors)
         elif tag == "801":
             agency = first(subfields, "b")
             if agency:
@@ -204,11 +211,15 @@ def from_fields(fields: Iterable[tuple[str, Subfields]], *, leader: str = "") ->
     return record
 
 
-def embedded(subfields: Subfields) -> dict[str, Subfields]:
+def embedded(subfields: Subfields, tag: str = "461") -> dict[str, Subfields]:
     """The fields a RUSMARC link embeds after ``$1`` (tag and indicators), by tag.
 
     A volume or issue number ($v) belongs to the link wherever it stands; it is kept under "".
+    IRBIS writes the link flat instead (^C title, ^F statement, ^D place, ^G publisher, ^H
+    year of a set or issue of a journal, ^J year, ^S page, ^X heading); that form is read too.
     """
+    if not any(code == "1" for code, _ in subfields) and first(subfields, "c"):
+        return _irbis_link(subfields, tag)
     found: dict[str, Subfields] = {"": []}
     current = ""
     for code, value in subfields:
@@ -222,6 +233,21 @@ def embedded(subfields: Subfields) -> dict[str, Subfields]:
         else:
             found.setdefault(current, []).append((code, value))
     return found
+
+
+def _irbis_link(subfields: Subfields, tag: str) -> dict[str, Subfields]:
+    title, *other = first(subfields, "c").split(" : ")
+    year = first(subfields, "h") if tag == "461" else first(subfields, "j")
+    found: dict[str, Subfields] = {
+        "": [("v", first(subfields, "h"))] if tag == "463" and first(subfields, "h") else [],
+        "200": [("a", title), *(("e", part) for part in other), ("f", first(subfields, "f"))],
+        "210": [("a", first(subfields, "d")), ("c", first(subfields, "g")), ("d", year)],
+    }
+    if first(subfields, "s"):
+        found["215"] = [("a", f"С. {first(subfields, 's')}")]
+    if first(subfields, "x"):
+        found["700"] = [("a", first(subfields, "x"))]
+    return {key: [(code, value) for code, value in pairs if value] for key, pairs in found.items()}
 
 
 def _title_string(subfields: Subfields) -> str:
@@ -258,16 +284,30 @@ def _title(record: BibRecord, subfields: Subfields, *, part: bool) -> None:
         record.volume, record.volume_title = number, name
 
 
-def _imprint(record: BibRecord, subfields: Subfields) -> None:
+def imprint_groups(subfields: Subfields, place: str, publisher: str) -> list:
+    """Places, each with the publishers that follow it: [["Mainz", ["Schott"]], ...].
+
+    When a publisher comes before any place (IRBIS keeps subfields in no set order), the
+    order says nothing: all places are given, then all publishers.
+    """
     groups: list = []
     for code, value in subfields:
         value = clean(value)
-        if code == "a" and value:
+        if code == place and value:
             groups.append([value, []])
-        elif code == "c" and value:
+        elif code == publisher and value:
             if not groups:
                 groups.append(["", []])
             groups[-1][1].append(value)
+    if len(groups) > 1 and not groups[0][0]:
+        places = [name for name, _ in groups if name]
+        names = [name for _, group in groups for name in group]
+        groups = [[name, []] for name in places[:-1]] + [[places[-1], names]]
+    return groups
+
+
+def _imprint(record: BibRecord, subfields: Subfields) -> None:
+    groups = imprint_groups(subfields, "a", "c")
     record.imprint = groups
     record.places = [place for place, _ in groups if place]
     record.publishers = [name for _, names in groups for name in names]
@@ -312,6 +352,8 @@ def _source_from_463(record: BibRecord, link: dict[str, Subfields]) -> None:
     record.source_year = date_text(first(imprint, "d"))
     issues = [clean(value, keep_point=True) for value in values(link[""], "v")]
     record.source_issue = ". — ".join(issues)
+    if not record.pages and link.get("215"):
+        record.pages = first(link["215"], "a")
 
 
 def _add_person(record: BibRecord, subfields: Subfields, *, default: list | None) -> None:
