@@ -173,8 +173,12 @@ class BibRecord:
     pages: str = ""
     illustrations: str = ""
     dimensions: str = ""
+    # Accompanying material: «1 computer optical disc (4 3/4 in.)» after « + ».
+    accompanying: str = ""
     series: str = ""
     series_number: str = ""
+    # Further series the document is in, each as «Title / statement ; number».
+    more_series: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     isbn: str = ""
     subjects: list[str] = field(default_factory=list)
@@ -190,6 +194,9 @@ class BibRecord:
     source_year: str = ""
     source_issue: str = ""
     resource_type: str = TEXT
+    # The record has no main entry for a person (MARC21 no 1XX, RUSMARC no 700): the
+    # description starts with the title, whatever added entries name authors.
+    title_entry: bool = False
     control_number: str = ""
     source_ids: dict[str, str] = field(default_factory=dict)
 
@@ -204,6 +211,8 @@ class BibRecord:
     @property
     def main_author(self) -> Person | None:
         """The heading person: the first author when there are one to three."""
+        if self.title_entry:
+            return None
         return self.authors[0] if 1 <= len(self.authors) <= 3 else None
 
 

@@ -30,6 +30,8 @@ PLACE_NAMES = {
 }
 _TERMINAL = (".", "?", "!", "…")
 _ANGLE_QUOTES = re.compile(r"<([^<>]+)>")
+# C1 controls, such as the non-sorting marks \x88 … \x89 of UNIMARC and RUSMARC titles.
+_CONTROL = re.compile(r"[\x80-\x9f]")
 # «И. И. Иванов», «S. Kay», «А.-М. Петрова»: initials, then a surname.
 _PERSON_NAMED = re.compile(r"(?:[^\W\d_]{1,2}\.\s?-?)+\s?[^\W\d_][\w'’-]+")
 
@@ -74,7 +76,7 @@ def pages_text(pages: str) -> str:
 def tidy(text: str) -> str:
     """One space between words, composed letters (NFC), and «…» for the «<…>» some
     catalogues use as quotation marks."""
-    text = unicodedata.normalize("NFC", " ".join(text.split()))
+    text = unicodedata.normalize("NFC", " ".join(_CONTROL.sub("", text).split()))
     return _ANGLE_QUOTES.sub(r"«\1»", text)
 
 
@@ -227,6 +229,8 @@ def physical_area(record: BibRecord) -> str:
     if record.dimensions:
         size = dimensions_text(record.dimensions)
         text = f"{text} ; {size}" if text else size
+    if record.accompanying and text:
+        text += f" + {tidy(record.accompanying)}"
     return text
 
 
@@ -236,7 +240,8 @@ def series_area(record: BibRecord) -> str:
     text = tidy(record.series)
     if record.series_number.strip():
         text += f" ; {tidy(record.series_number)}"
-    return f"({text})"
+    # Several series: each in its own brackets, one after another.
+    return " ".join([f"({text})", *(f"({tidy(more)})" for more in record.more_series)])
 
 
 def source_area(record: BibRecord) -> str:

@@ -116,10 +116,12 @@ def _set_from_773(record: BibRecord, subfields: Subfields) -> None:
         record.publishers = [publisher] if publisher else []
         record.imprint = [[place, record.publishers]]
     heading = first(subfields, "a")
-    if "," in heading and not record.authors:
+    if "," in heading and record.title_entry:
+        # The set's main entry is the heading of its volumes.
         person = person_from([("a", heading)])
         if person:
-            record.authors.append(person)
+            record.authors.insert(0, person)
+            record.title_entry = False
 
 
 def _imprint_parts(text: str) -> tuple[str, str, str]:
@@ -180,7 +182,8 @@ def from_fields(fields: Iterable[tuple[str, Subfields]], *, leader: str = "") ->
         elif tag == "100" and not main_seen:
             main_seen = True
             _add_person(record, subfields, main=True)
-        elif tag == "700":
+        elif tag == "700" and not first(subfields, "t"):
+            # A 700 with $t is a work related to this one, not a person responsible for it.
             _add_person(record, subfields, main=False)
         elif tag == "245":
             _title(record, subfields, part=part_of_set)
@@ -191,10 +194,17 @@ def from_fields(fields: Iterable[tuple[str, Subfields]], *, leader: str = "") ->
         elif tag == "300" and not record.pages:
             record.pages = clean(first(subfields, "a"), keep_point=True)
             record.illustrations = clean(first(subfields, "b"), keep_point=True)
-            record.dimensions = clean(first(subfields, "c"), keep_point=True)
+            # «24 cm. +» before the accompanying material in $e.
+            size = first(subfields, "c").rstrip(" +")
+            record.dimensions = clean(size, keep_point=True)
+            record.accompanying = clean(first(subfields, "e").lstrip("+ "), keep_point=True)
         elif tag in {"490", "440"} and not record.series:
             record.series = clean(first(subfields, "a"))
             record.series_number = clean(first(subfields, "v"))
+        elif tag in {"490", "440"}:
+            number = clean(first(subfields, "v"))
+            more = clean(first(subfields, "a")) + (f" ; {number}" if number else "")
+            record.more_series.append(more)
         elif tag in {"500", "504"} and not first(subfields, "5"):
             # A note with $5 is about one library's copy, not about the edition.
             note = clean(first(subfields, "a"))
@@ -209,6 +219,7 @@ def from_fields(fields: Iterable[tuple[str, Subfields]], *, leader: str = "") ->
                 record.subjects.append(subject)
         elif tag == "856" and not record.url:
             record.url = first(subfields, "u")
+    record.title_entry = not main_seen
     if links:
         if component:
             _source_from_773(record, links[0])

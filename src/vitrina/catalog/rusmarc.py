@@ -33,6 +33,8 @@ TRANSLATOR_CODES = {"730"}
 
 
 _ISBD_TAIL = re.compile(r"[\s/:;,=]+$")
+# C1 controls: UNIMARC and RUSMARC mark the words ignored in sorting with \x88 … \x89.
+_CONTROL = re.compile(r"[\x80-\x9f]")
 _PART = re.compile(r"^(Ч|Т|Кн|Вып|Том|Часть|Книга|Выпуск|Pt|Vol|Bd)\.?\s*[\dIVXLC]", re.IGNORECASE)
 _ACCESSED = re.compile(r"[Дд]ата обращения\D*(\d{1,2})[./\\](\d{1,2})[./\\](\d{4})")
 
@@ -55,7 +57,8 @@ def clean(text: str, *, keep_point: bool = False) -> str:
 
     A point that closes an abbreviation («ил.», «губ.») or an ellipsis stays.
     """
-    text = unicodedata.normalize("NFC", _ISBD_TAIL.sub("", " ".join(text.split())))
+    text = _ISBD_TAIL.sub("", " ".join(_CONTROL.sub("", text).split()))
+    text = unicodedata.normalize("NFC", text)
     if (
         not keep_point
         and text.endswith(".")
@@ -161,6 +164,7 @@ def from_fields(fields: Iterable[tuple[str, Subfields]], *, leader: str = "") ->
             _imprint(record, subfields)
         elif tag == "215" and not record.pages:
             record.pages = clean(first(subfields, "a"), keep_point=True)
+            record.accompanying = clean(first(subfields, "e"), keep_point=True)
             if record.pages.isdigit() and first(subfields, "1"):
                 # IRBIS keeps the unit apart: ^A149^1p.
                 record.pages += f" {first(subfields, '1')}"
@@ -169,6 +173,16 @@ def from_fields(fields: Iterable[tuple[str, Subfields]], *, leader: str = "") ->
         elif tag == "225" and not record.series:
             record.series = _title_string(subfields)
             record.series_number = clean(first(subfields, "v"))
+        elif tag == "225":
+            record.more_series.append(_series_string(subfields))
+        elif tag == "410" and not any(tag == "225" for tag, _ in fields):
+            # A series given only as a link to its record.
+            link = embedded(subfields)
+            if "200" in link and not record.series:
+                record.series = _title_string(link["200"])
+                record.series_number = clean(first(link[""], "v"))
+            elif "200" in link:
+                record.more_series.append(_series_string(link["200"] + link[""]))
         elif tag == "230":
             record.resource_type = ELECTRONIC
         elif tag in {"300", "320"}:
@@ -200,6 +214,7 @@ def from_fields(fields: Iterable[tuple[str, Subfields]], *, leader: str = "") ->
                 record.source_ids.setdefault("agency", agency)
         elif tag == "856" and not record.url:
             record.url = first(subfields, "u")
+    record.title_entry = not any(tag in {"700", "961"} for tag, _ in fields)
     if sets:
         _set_from_461(record, sets[0])
     elif sources:
@@ -250,6 +265,11 @@ def _irbis_link(subfields: Subfields, tag: str) -> dict[str, Subfields]:
     return {key: [(code, value) for code, value in pairs if value] for key, pairs in found.items()}
 
 
+def _series_string(subfields: Subfields) -> str:
+    number = clean(first(subfields, "v"))
+    return _title_string(subfields) + (f" ; {number}" if number else "")
+
+
 def _title_string(subfields: Subfields) -> str:
     """«Title : other title information / responsibility», as a set or a journal is named."""
     text = " ; ".join(clean(value) for value in values(subfields, "a"))
@@ -292,7 +312,8 @@ def imprint_groups(subfields: Subfields, place: str, publisher: str) -> list:
     """
     groups: list = []
     for code, value in subfields:
-        value = clean(value)
+        # «Reading, Mass.»: a place or publisher ends with a point only after an abbreviation.
+        value = clean(value, keep_point=True)
         if code == place and value:
             groups.append([value, []])
         elif code == publisher and value:
@@ -334,10 +355,12 @@ def _set_from_461(record: BibRecord, link: dict[str, Subfields]) -> None:
         year, date = record.year, record.date
         _imprint(record, imprint)
         record.year, record.date = year or record.year, date or record.date
-    if "700" in link and not record.authors:
+    if "700" in link and record.title_entry:
+        # The set's main entry is the heading of its volumes.
         person = person_from(link["700"])
         if person:
-            record.authors.append(person)
+            record.authors.insert(0, person)
+            record.title_entry = False
 
 
 def _source_from_463(record: BibRecord, link: dict[str, Subfields]) -> None:

@@ -235,7 +235,8 @@ def marc21_to_rusmarc(rec: Record) -> Record:
                 [
                     ("a", bare(first(fld, "a"))),
                     ("c", bare(first(fld, "b"))),
-                    ("d", bare(first(fld, "c"))),
+                    ("d", bare(first(fld, "c").rstrip(" +"))),
+                    ("e", bare(first(fld, "e").lstrip("+ "))),
                 ],
             )
         )
@@ -257,6 +258,9 @@ def marc21_to_rusmarc(rec: Record) -> Record:
             field("710", "02", [("a", bare(first(fld, "a"))), ("b", bare(first(fld, "b")))])
         )
     for fld in rec.get_fields("700"):
+        if first(fld, "t"):
+            # A name/title entry for a related work: RUSMARC links it in 4XX, not 70X.
+            continue
         role = role_of(fld)
         if role in ("", "070"):
             out.add_field(person_to_rusmarc("701", fld))
@@ -309,7 +313,8 @@ def pick(pairs: list[tuple[str, str]], code: str) -> list[str]:
 
 
 def heading_from(surname: str, initials: str, forenames: str) -> str:
-    rest = forenames or initials
+    # UNIMARC catalogues often start $b with the comma: «$aAsimov$b, Isaac».
+    rest = forenames or initials.lstrip(", ")
     return f"{surname}, {rest}" if rest and "," not in surname else surname
 
 
@@ -397,8 +402,8 @@ def rusmarc_to_marc21(rec: Record) -> Record:
     if electronic:
         out.add_field(field("256", "  ", [("a", "Электрон. дан.")]))
     for fld in rec.get_fields("210"):
-        pairs = [("a", place) for place in values(fld, "a")]
-        pairs += [("b", name) for name in values(fld, "c")]
+        codes = {"a": "a", "c": "b"}
+        pairs = [(codes[item.code], item.value) for item in fld.subfields if item.code in codes]
         pairs.append(("c", first(fld, "d")))
         out.add_field(field("260", "  ", pairs))
     for fld in rec.get_fields("215"):
@@ -408,7 +413,12 @@ def rusmarc_to_marc21(rec: Record) -> Record:
             field(
                 "300",
                 "  ",
-                [("a", first(fld, "a")), ("b", first(fld, "c")), ("c", first(fld, "d"))],
+                [
+                    ("a", first(fld, "a")),
+                    ("b", first(fld, "c")),
+                    ("c", first(fld, "d")),
+                    ("e", first(fld, "e")),
+                ],
             )
         )
     for fld in rec.get_fields("225"):
@@ -418,6 +428,15 @@ def rusmarc_to_marc21(rec: Record) -> Record:
         if values(fld, "f"):
             text += " / " + " ; ".join(values(fld, "f"))
         out.add_field(field("490", "0 ", [("a", text), ("v", first(fld, "v"))]))
+    for fld in rec.get_fields("410") if not rec.get_fields("225") else []:
+        # A series given as a link to its record: MARC21 transcribes it in 490.
+        parts = embedded_fields(fld)
+        if "200" in parts:
+            number = pick(parts.get("200", []) + parts.get("", []), "v")
+            series = [pair for pair in parts["200"] if pair[0] != "v"]
+            out.add_field(
+                field("490", "0 ", [("a", title_string(series)), ("v", " ".join(number))])
+            )
     for tag, target in (("300", "500"), ("320", "504"), ("327", "505")):
         for fld in rec.get_fields(tag):
             out.add_field(field(target, "  ", [("a", first(fld, "a"))]))
@@ -627,6 +646,11 @@ def corpus() -> list[tuple[Record | None, Record | None]]:
         pairs.append((read_xml(f"rsl0100{number}.xml")[0], None))
     for name in ("nokey.mrc", "sandburg.mrc", "utf8_with_leader_flag.mrc", "test.mrc"):
         pairs.append((read_iso(name)[0], None))
+    wanted = ("11778504", "12515882", "13610512", "13069942", "12565514", "1598167", "12370044")
+    by_number = {record["001"].data.strip(): record for record in read_iso("pymarc_marc.dat")}
+    for number in wanted:
+        pairs.append((by_number[number], None))
+    pairs.append((None, read_iso("pymarc_testunimarc.dat")[0]))
     for name in (
         "RuSpRNB-009670326-rusmarc-language.mrc",
         "NLR005177748.mrc",
