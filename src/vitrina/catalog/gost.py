@@ -270,6 +270,7 @@ def describe(record: BibRecord) -> str:
     areas.append(series_area(record))
     areas.extend(tidy(note) for note in record.notes)
     areas.append(f"ISBN {record.isbn.strip()}" if record.isbn else "")
+    areas.extend(f"ISBN {isbn.strip()}" for isbn in record.more_isbns if isbn.strip())
     electronic = record.resource_type == ELECTRONIC
     content = "Текст : электронный" if electronic else "Текст : непосредственный"
     if component:

@@ -173,8 +173,12 @@ def from_fields(fields: Iterable[tuple[str, Subfields]], *, leader: str = "") ->
             record.source_ids.setdefault("entered", century + entered)
         elif tag == "007" and first(subfields, "").startswith("c"):
             record.resource_type = ELECTRONIC
-        elif tag == "020" and not record.isbn:
-            record.isbn = clean(first(subfields, "a")).split(" ")[0]
+        elif tag == "020" and first(subfields, "a"):
+            isbn = clean(first(subfields, "a")).split(" ")[0]
+            if not record.isbn:
+                record.isbn = isbn
+            elif isbn not in record.more_isbns:
+                record.more_isbns.append(isbn)
         elif tag == "040":
             agency = first(subfields, "a")
             if agency:

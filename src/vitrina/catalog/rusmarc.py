@@ -150,8 +150,11 @@ def from_fields(fields: Iterable[tuple[str, Subfields]], *, leader: str = "") ->
     for tag, subfields in fields:
         if tag == "001":
             record.control_number = first(subfields, "")
-        elif tag == "010" and not record.isbn:
-            record.isbn = first(subfields, "a")
+        elif tag == "010" and first(subfields, "a"):
+            if not record.isbn:
+                record.isbn = first(subfields, "a")
+            elif first(subfields, "a") not in record.more_isbns:
+                record.more_isbns.append(first(subfields, "a"))
         elif tag == "100":
             entered = first(subfields, "a")[:8]
             if entered.isdigit():
@@ -273,6 +276,8 @@ def _series_string(subfields: Subfields) -> str:
 def _title_string(subfields: Subfields) -> str:
     """«Title : other title information / responsibility», as a set or a journal is named."""
     text = " ; ".join(clean(value) for value in values(subfields, "a"))
+    for parallel in values(subfields, "d"):
+        text += f" = {clean(parallel)}"
     for other in values(subfields, "e"):
         text += f" : {clean(other)}"
     statements = [clean(value) for value in values(subfields, "f") + values(subfields, "g")]

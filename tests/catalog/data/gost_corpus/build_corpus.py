@@ -320,6 +320,8 @@ def heading_from(surname: str, initials: str, forenames: str) -> str:
 
 def title_string(pairs: list[tuple[str, str]]) -> str:
     text = " ; ".join(pick(pairs, "a"))
+    for parallel in pick(pairs, "d"):
+        text += f" = {parallel}"
     for other in pick(pairs, "e"):
         text += f" : {other}"
     statements = pick(pairs, "f") + pick(pairs, "g")
@@ -423,6 +425,8 @@ def rusmarc_to_marc21(rec: Record) -> Record:
         )
     for fld in rec.get_fields("225"):
         text = " ; ".join(values(fld, "a"))
+        for parallel in values(fld, "d"):
+            text += f" = {parallel}"
         for other in values(fld, "e"):
             text += f" : {other}"
         if values(fld, "f"):
@@ -661,6 +665,12 @@ def corpus() -> list[tuple[Record | None, Record | None]]:
     ):
         pairs.append((None, read_iso(name)[0]))
     pairs.append((None, json_to_rusmarc(SOURCES / "rgbi_nortfort.json")))
+    nlr = {record["001"].data: record for record in read_iso("loge_rusmarc_TEST1.ISO", "cp1251")}
+    for number in (
+        "340793", "341048", "341807", "361696", "342680", "342682",
+        "342803", "344355", "361649", "358954", "64495", "298182",
+    ):  # fmt: skip
+        pairs.append((None, nlr[f"RU\\NLR\\bibl\\{number}"]))
     text = (SOURCES / "irbis_records.txt").read_text(encoding="utf-8")
     for number, fields in enumerate(irbis_records(text), 1):
         pairs.append((None, irbis_to_rusmarc(fields, number)))
