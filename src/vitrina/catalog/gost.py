@@ -32,8 +32,11 @@ _TERMINAL = (".", "?", "!", "…")
 _ANGLE_QUOTES = re.compile(r"<([^<>]+)>")
 # C1 controls, such as the non-sorting marks \x88 … \x89 of UNIMARC and RUSMARC titles.
 _CONTROL = re.compile(r"[\x80-\x9f]")
-# «И. И. Иванов», «S. Kay», «А.-М. Петрова»: initials, then a surname.
-_PERSON_NAMED = re.compile(r"(?:[^\W\d_]{1,2}\.\s?-?)+\s?[^\W\d_][\w'’-]+")
+# «И. И. Иванов», «S. Kay», «А.-М. Петрова» (initials, then a surname) or, as some
+# catalogues write it, «Гурьева В. А.» (the surname first).
+_INITIALS = r"(?:[^\W\d_]{1,2}\.\s?-?)+"
+_SURNAME = r"[^\W\d_][\w'’-]+"
+_PERSON_NAMED = re.compile(rf"{_INITIALS}\s?{_SURNAME}|{_SURNAME}\s{_INITIALS}")
 
 
 def join_areas(parts: list[str]) -> str:
