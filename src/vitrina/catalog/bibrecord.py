@@ -181,6 +181,7 @@ class BibRecord:
     more_series: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     isbn: str = ""
+    doi: str = ""
     # Further ISBNs (of the set, of another binding): each has its own «ISBN …».
     more_isbns: list[str] = field(default_factory=list)
     subjects: list[str] = field(default_factory=list)

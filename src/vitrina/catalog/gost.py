@@ -267,11 +267,15 @@ def describe(record: BibRecord) -> str:
     """The full description by ГОСТ Р 7.0.100-2018."""
     heading = None if counts_as_many_authors(record) else record.main_author
     component = bool(record.source_title.strip())
-    areas = [title_area(record), tidy(record.edition), publication_area(record)]
+    areas = [title_area(record), tidy(record.edition)]
     if not component:
-        areas.append(physical_area(record))
+        # An article's date and extent are those of its place in the journal, after «//».
+        areas += [publication_area(record), physical_area(record)]
     areas.append(series_area(record))
     areas.extend(tidy(note) for note in record.notes)
+    doi = f"DOI {record.doi.strip()}" if record.doi.strip() else ""
+    if not component:
+        areas.append(doi)
     areas.append(f"ISBN {record.isbn.strip()}" if record.isbn else "")
     areas.extend(f"ISBN {isbn.strip()}" for isbn in record.more_isbns if isbn.strip())
     electronic = record.resource_type == ELECTRONIC
@@ -281,6 +285,8 @@ def describe(record: BibRecord) -> str:
     elif record.resource_type == ELECTRONIC and record.host:
         content += f" // {record.host.strip()} : [сайт]"
     areas.append(content)
+    if component:
+        areas.append(doi)
     if record.resource_type == ELECTRONIC and record.url:
         url = f"URL: {record.url.strip()}"
         if record.accessed:

@@ -141,8 +141,11 @@ def _source_from_773(record: BibRecord, subfields: Subfields) -> None:
     place, publisher, year = _imprint_parts(imprint)
     record.source_imprint = f"{place} : {publisher}" if publisher else place
     record.source_year = year
+    related = first(subfields, "g")
+    if _source_parts_counted(record, related):
+        return
     issue = []
-    for piece in re.split(r"\.\s+[-—]\s+", first(subfields, "g")):
+    for piece in re.split(r"\.\s+[-—]\s+", related):
         piece = clean(piece, keep_point=True)
         if re.match(r"^[СсPp]\.\s*\d", piece) and not record.pages:
             record.pages = piece
@@ -151,6 +154,28 @@ def _source_from_773(record: BibRecord, subfields: Subfields) -> None:
         elif piece:
             issue.append(piece)
     record.source_issue = ". — ".join(issue)
+
+
+# «72 (2021), 4, Seite 709-725»: volume (year), issue, pages, as German union catalogues
+# write 773 $g.
+_COUNTED_PARTS = re.compile(
+    r"^(?P<volume>[\w./-]+)\s*\((?P<year>\d{4})\)(?:,\s*(?P<issue>[^,]+?))?"
+    r"(?:,\s*(?:Seite|S\.|p\.|pp\.)\s*(?P<pages>.+))?$"
+)
+
+
+def _source_parts_counted(record: BibRecord, related: str) -> bool:
+    match = _COUNTED_PARTS.match(related.strip())
+    if not match:
+        return False
+    cyrillic = bool(re.search(r"[а-яё]", record.source_title.lower()))
+    volume, issue = match.group("volume"), match.group("issue")
+    words = ("Т.", "№", "С.") if cyrillic else ("Vol.", "no.", "P.")
+    record.source_year = record.source_year or match.group("year")
+    record.source_issue = f"{words[0]} {volume}" + (f", {words[1]} {issue}" if issue else "")
+    if match.group("pages") and not record.pages:
+        record.pages = f"{words[2]} {match.group('pages')}"
+    return True
 
 
 def from_fields(fields: Iterable[tuple[str, Subfields]], *, leader: str = "") -> BibRecord:
@@ -173,6 +198,8 @@ def from_fields(fields: Iterable[tuple[str, Subfields]], *, leader: str = "") ->
             record.source_ids.setdefault("entered", century + entered)
         elif tag == "007" and first(subfields, "").startswith("c"):
             record.resource_type = ELECTRONIC
+        elif tag == "024" and first(subfields, "2").lower() == "doi" and not record.doi:
+            record.doi = first(subfields, "a")
         elif tag == "020" and first(subfields, "a"):
             isbn = clean(first(subfields, "a")).split(" ")[0]
             if not record.isbn:
@@ -227,6 +254,7 @@ def from_fields(fields: Iterable[tuple[str, Subfields]], *, leader: str = "") ->
     if links:
         if component:
             _source_from_773(record, links[0])
+            record.source_year = record.source_year or record.date
         else:
             _set_from_773(record, links[0])
     if len(leader) > 6 and leader[6] == "m":

@@ -150,6 +150,8 @@ def from_fields(fields: Iterable[tuple[str, Subfields]], *, leader: str = "") ->
     for tag, subfields in fields:
         if tag == "001":
             record.control_number = first(subfields, "")
+        elif tag == "017" and first(subfields, "2").lower() == "doi" and not record.doi:
+            record.doi = first(subfields, "a")
         elif tag == "010" and first(subfields, "a"):
             if not record.isbn:
                 record.isbn = first(subfields, "a")

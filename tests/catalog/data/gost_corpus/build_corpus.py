@@ -126,6 +126,12 @@ def embedded(tag: str, pairs: list[tuple[str, str]], ind: str = "  ") -> list[tu
     return [("1", tag + (ind if not tag.startswith("00") else "")), *present]
 
 
+COUNTED_PARTS = re.compile(
+    r"^(?P<volume>[\w./-]+)\s*\((?P<year>\d{4})\)(?:,\s*(?P<issue>[^,]+?))?"
+    r"(?:,\s*(?:Seite|S\.|p\.|pp\.)\s*(?P<pages>.+))?$"
+)
+
+
 def link_to_rusmarc(fld: Field, analytic: bool) -> Field | None:
     title = first(fld, "t")
     if not title:
@@ -147,9 +153,15 @@ def link_to_rusmarc(fld: Field, analytic: bool) -> Field | None:
     pairs += embedded("210", [("a", place), ("c", publisher), ("d", year)])
     pairs += embedded("215", [("a", bare(first(fld, "h")))])
     related = first(fld, "g")
+    counted = COUNTED_PARTS.match(related)
     if related and not analytic:
         pairs.append(("v", related))
-    if related and analytic:
+    if counted and analytic:
+        # «72 (2021), 4, Seite 709-725»: the year to 210 $d, volume and issue to $v.
+        pairs += embedded("210", [("d", counted.group("year"))])
+        issue = f", no. {counted.group('issue')}" if counted.group("issue") else ""
+        pairs.append(("v", f"Vol. {counted.group('volume')}{issue}"))
+    elif related and analytic:
         issue = [part for part in re.split(r"\.\s+-\s+", related) if not part.startswith("С.")]
         issue = [part for part in issue if not re.fullmatch(r"\d{4}", part)]
         if issue:
@@ -187,6 +199,9 @@ def marc21_to_rusmarc(rec: Record) -> Record:
     )
     if electronic:
         out.add_field(field("135", "  ", [("a", "drcn")]))
+    for fld in rec.get_fields("024"):
+        if first(fld, "2").lower() == "doi":
+            out.add_field(field("017", "70", [("a", first(fld, "a")), ("2", "doi")]))
     for fld in rec.get_fields("020"):
         out.add_field(
             field(
@@ -278,6 +293,9 @@ def marc21_to_rusmarc(rec: Record) -> Record:
             pages = [
                 part for part in re.split(r"\.\s+-\s+", first(fld, "g")) if part.startswith("С.")
             ]
+            counted = COUNTED_PARTS.match(first(fld, "g"))
+            if counted and counted.group("pages"):
+                pages = [f"P. {counted.group('pages')}"]
             if pages:
                 out.add_field(field("215", "  ", [("a", pages[0])]))
     for fld in rec.get_fields("856"):
@@ -655,6 +673,7 @@ def corpus() -> list[tuple[Record | None, Record | None]]:
     for number in wanted:
         pairs.append((by_number[number], None))
     pairs.append((None, read_iso("pymarc_testunimarc.dat")[0]))
+    pairs.append((read_xml("ixtheo_hoover_2021.xml")[0], None))
     for name in (
         "RuSpRNB-009670326-rusmarc-language.mrc",
         "NLR005177748.mrc",
