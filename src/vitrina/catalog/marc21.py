@@ -149,6 +149,9 @@ def _source_from_773(record: BibRecord, subfields: Subfields) -> None:
         piece = clean(piece, keep_point=True)
         if re.match(r"^[СсPp]\.\s*\d", piece) and not record.pages:
             record.pages = piece
+        elif re.match(r"^(Seite|S\.)\s*\d", piece) and not record.pages:
+            # German «Seite 107-130» is «S. 107-130».
+            record.pages = re.sub(r"^(Seite|S\.)\s*", "S. ", piece)
         elif re.fullmatch(r"\d{4}", piece) and not record.source_year:
             record.source_year = piece
         elif piece:

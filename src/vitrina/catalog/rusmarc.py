@@ -224,6 +224,8 @@ def from_fields(fields: Iterable[tuple[str, Subfields]], *, leader: str = "") ->
         _set_from_461(record, sets[0])
     elif sources:
         _source_from_463(record, sources[0])
+        # An article whose journal gives no date has its own (210 $d).
+        record.source_year = record.source_year or record.date
     if len(leader) > 6 and leader[6] == "l":
         record.resource_type = ELECTRONIC
     if record.resource_type != ELECTRONIC:

@@ -163,7 +163,7 @@ def link_to_rusmarc(fld: Field, analytic: bool) -> Field | None:
         pairs.append(("v", f"Vol. {counted.group('volume')}{issue}"))
     elif related and analytic:
         issue = [part for part in re.split(r"\.\s+-\s+", related) if not part.startswith("С.")]
-        issue = [part for part in issue if not re.fullmatch(r"\d{4}", part)]
+        issue = [part for part in issue if not re.fullmatch(r"\d{4}|Seite .*", part)]
         if issue:
             pairs.append(("v", ". — ".join(issue)))
     return Field(
@@ -296,6 +296,9 @@ def marc21_to_rusmarc(rec: Record) -> Record:
             counted = COUNTED_PARTS.match(first(fld, "g"))
             if counted and counted.group("pages"):
                 pages = [f"P. {counted.group('pages')}"]
+            german = re.match(r"^Seite\s+(\S+)$", first(fld, "g"))
+            if german:
+                pages = [f"S. {german.group(1)}"]
             if pages:
                 out.add_field(field("215", "  ", [("a", pages[0])]))
     for fld in rec.get_fields("856"):
@@ -674,6 +677,7 @@ def corpus() -> list[tuple[Record | None, Record | None]]:
         pairs.append((by_number[number], None))
     pairs.append((None, read_iso("pymarc_testunimarc.dat")[0]))
     pairs.append((read_xml("ixtheo_hoover_2021.xml")[0], None))
+    pairs.append((read_xml("b3kat_BV050113439.xml")[0], None))
     for name in (
         "RuSpRNB-009670326-rusmarc-language.mrc",
         "NLR005177748.mrc",
