@@ -15,6 +15,7 @@ from vitrina.catalog import selectors as catalog
 from vitrina.channels.selectors import channel_list
 from vitrina.content.selectors import series_posts
 from vitrina.core import rules as core_rules
+from vitrina.core import timeplace
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.exports import formats
 from vitrina.core.exports import registry as exports
@@ -303,6 +304,12 @@ def book_cover(request, exhibition_id, book_id):
 def exhibition_posts(request, exhibition_id):
     """The series of posts: a preview of every post and its time, then the posts."""
     exhibition = _exhibition_or_404(request, exhibition_id)
+    # The times are typed and shown on the exhibition's library's clock, as in the calendar.
+    with timezone.override(timeplace.zone_info(timeplace.zone_of(exhibition))):
+        return _exhibition_posts(request, exhibition)
+
+
+def _exhibition_posts(request, exhibition):
     channels = channel_list(membership=request.membership)
     tomorrow = timezone.localtime() + timedelta(days=1)
     form = PostsForm(

@@ -6,6 +6,8 @@ from django.template.defaultfilters import floatformat
 from django.utils.formats import get_format
 from django.utils.translation import get_language
 
+from vitrina.core import timeplace
+
 register = template.Library()
 
 DASH = "—"
@@ -54,3 +56,38 @@ def _separators() -> tuple[str | None, str]:
 
 
 _SEPARATORS: dict[str, tuple[str | None, str]] = {}
+
+
+@register.filter
+def at_place(moment, place):
+    """``{{ post.scheduled_at|at_place:post }}``: the moment on its place's clock, labelled
+    when the viewer's clock differs («01.12.2026 14:00 по Екатеринбургу»). ``place`` is the
+    thing the moment belongs to (a post, variant, channel, message, library…) or a zone."""
+    return timeplace.format_at_place(moment, timeplace.zone_of(place))
+
+
+@register.filter
+def day_at_place(moment, place):
+    """``{{ thread.last_message_at|day_at_place:thread }}``: the place's day of a moment."""
+    return timeplace.format_at_place(moment, timeplace.zone_of(place), fmt="d.m.Y")
+
+
+@register.simple_tag
+def time_at_place(moment, place, fmt=timeplace.DEFAULT_FORMAT):
+    """``{% time_at_place post.scheduled_at post "j E Y, H:i" %}``: as ``at_place``, in a
+    format of one's own (``as name`` keeps it for a sentence)."""
+    return timeplace.format_at_place(moment, timeplace.zone_of(place), fmt=fmt)
+
+
+@register.filter
+def zone_label(place):
+    """``{{ slot.channel|zone_label }}``: «по Екатеринбургу», after an hour of that place."""
+    zone = timeplace.zone_of(place)
+    return timeplace.zone_label(zone) if zone else ""
+
+
+@register.filter
+def zone_name(place):
+    """``{{ channel|zone_name }}``: the zone of a place by its Russian name («Екатеринбург»)."""
+    zone = timeplace.zone_of(place)
+    return timeplace.zone_name(zone) if zone else DASH
