@@ -51,6 +51,10 @@ class OrganisationMiddleware:
     def __call__(self, request):
         request.organisation = None
         request.membership = None
+        # Pages outside an organisation (the profile) keep the clock of the last one visited.
+        zone = request.session.get("zone") if hasattr(request, "session") else None
+        if zone:
+            timezone.activate(zone_info(zone))
         try:
             return self.get_response(request)
         finally:
@@ -69,4 +73,5 @@ class OrganisationMiddleware:
         request.organisation = membership.organisation
         timezone.activate(zone_info(membership.organisation.timezone))
         request.session["organisation"] = slug
+        request.session["zone"] = membership.organisation.timezone
         return None

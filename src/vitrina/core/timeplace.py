@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import get_language
@@ -134,9 +135,12 @@ def zone_of(thing) -> str | None:
 
 def _loaded(thing, attribute: str) -> bool:
     meta = getattr(thing, "_meta", None)
-    if meta is None:
-        return True  # not a model: its attributes cost nothing
-    return meta.get_field(attribute).is_cached(thing)
+    try:
+        field = meta.get_field(attribute) if meta is not None else None
+    except FieldDoesNotExist:
+        field = None
+    # Not a model or no such relation: reading the attribute costs nothing.
+    return field is None or not field.is_relation or field.is_cached(thing)
 
 
 @cache

@@ -102,7 +102,12 @@ def _composer_form(request, post=None, data=None, files=None, initial=None):
 
 
 def _initial(post, zone: str) -> dict:
-    local = ZoneInfo(zone)
+    """The post as the composer shows it; its times as the library's wall clock, naive, so
+    the form shows them as they are whatever zone is active when it renders."""
+
+    def wall(moment):
+        return timeplace.local(moment, zone).replace(tzinfo=None) if moment else None
+
     return {
         "library": post.library,
         "channels": [variant.channel for variant in post.variants.all()],
@@ -118,8 +123,8 @@ def _initial(post, zone: str) -> dict:
         "poll_answers": "\n".join(post.poll_answers),
         "poll_anonymous": post.poll_anonymous,
         "poll_multiple": post.poll_multiple,
-        "poll_ends_at": post.poll_ends_at.astimezone(local) if post.poll_ends_at else None,
-        "scheduled_at": post.scheduled_at.astimezone(local) if post.scheduled_at else None,
+        "poll_ends_at": wall(post.poll_ends_at),
+        "scheduled_at": wall(post.scheduled_at),
     }
 
 

@@ -3,6 +3,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import floatformat
+from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.translation import get_language
 
@@ -81,9 +82,12 @@ def time_at_place(moment, place, fmt=timeplace.DEFAULT_FORMAT):
 
 @register.filter
 def zone_label(place):
-    """``{{ slot.channel|zone_label }}``: «по Екатеринбургу», after an hour of that place."""
+    """``{{ slot.time|time:"H:i" }} {{ slot.channel|zone_label }}``: «по Екатеринбургу» after
+    an hour of the day of that place, when the viewer's clock differs (empty otherwise)."""
     zone = timeplace.zone_of(place)
-    return timeplace.zone_label(zone) if zone else ""
+    if not zone or not timeplace.differs(timezone.now(), zone):
+        return ""
+    return timeplace.zone_label(zone)
 
 
 @register.filter
