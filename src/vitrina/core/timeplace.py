@@ -264,6 +264,14 @@ def format_at_place(
     return text
 
 
+def moment_at_place(moment: datetime | None, place) -> datetime | None:
+    """The same instant carrying its place's offset, for answers that serialise it (the
+    API's ``2026-12-01T14:00:00+05:00``); a place of no zone takes the viewer's."""
+    if moment is None:
+        return None
+    return local(moment, zone_of(place) or viewer_zone())
+
+
 def iso_at_place(moment: datetime | None, zone) -> str | None:
     """ISO 8601 with the place's offset: ``2026-12-01T14:00:00+05:00`` (the same instant)."""
     if moment is None:
