@@ -17,7 +17,7 @@ from vitrina.content.forms import RecurrenceForm, SlotForm
 from vitrina.content.services import scheduling as scheduling_services
 from vitrina.content.states import VariantState
 from vitrina.content.views.posts import filter_form, filters_from, may_manage, post_or_404
-from vitrina.core import rules
+from vitrina.core import rules, timeplace
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.selectors import library_list
 from vitrina.core.views.decorators import apply_service_error, require
@@ -91,8 +91,8 @@ def calendar_events(request):
     slug = request.organisation.slug
     events = []
     for post in selectors.post_list(membership=request.membership, filters=filters):
-        zone = ZoneInfo(post.library.timezone if post.library else organisation_zone)
-        local = post.scheduled_at.astimezone(zone).replace(tzinfo=None)
+        zone = timeplace.zone_of(post.library) or organisation_zone
+        local = timeplace.local(post.scheduled_at, zone).replace(tzinfo=None)
         if not wall_start <= local < wall_end:
             continue
         state = selectors.post_state(post)
@@ -134,8 +134,8 @@ def post_move(request, post_id):
         return JsonResponse(
             {"error": {"code": "invalid", "message": _("Choose the date and time.")}}, status=400
         )
-    zone = ZoneInfo(post.library.timezone if post.library else request.organisation.timezone)
-    moment = moment.replace(tzinfo=zone)
+    zone = timeplace.zone_of(post.library or request.organisation)
+    moment = moment.replace(tzinfo=timeplace.zone_info(zone))
     try:
         scheduling_services.post_reschedule(post=post, actor=request.user, scheduled_at=moment)
     except ServiceError as error:
