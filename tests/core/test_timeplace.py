@@ -160,3 +160,14 @@ def test_each_thing_belongs_to_its_place(django_assert_num_queries):
         assert timeplace.zone_of(fresh) is None
     fresh.organisation = organisation
     assert timeplace.zone_of(fresh) == "Asia/Vladivostok"
+
+
+def test_in_a_page_the_hour_and_its_label_stay_on_one_line():
+    shown = timeplace.format_at_place(MOMENT, "Asia/Yekaterinburg", "Europe/Moscow", nbsp=True)
+    assert shown == "10.03.2026 14:00\u00a0по\u00a0Екатеринбургу"
+    same = timeplace.format_at_place(MOMENT, "Europe/Moscow", "Europe/Moscow", nbsp=True)
+    assert same == "10.03.2026 12:00"
+    hour = timeplace.format_at_place(
+        MOMENT, "Asia/Yekaterinburg", "Europe/Moscow", fmt="H:i", nbsp=True
+    )
+    assert hour == "14:00\u00a0по\u00a0Екатеринбургу"

@@ -29,6 +29,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import get_language
 
 DEFAULT_FORMAT = "d.m.Y H:i"
+NBSP = "\u00a0"
 
 # How each zone is named in Russian: the city (nominative) and "по …" (dative). Written out
 # rather than taken from CLDR (babel): CLDR has the nominative city only, never the dative
@@ -245,11 +246,13 @@ def format_at_place(
     viewer=None,
     fmt: str = DEFAULT_FORMAT,
     label: bool | None = None,
+    nbsp: bool = False,
 ) -> str:
     """A moment as its place's wall clock, labelled when the viewer's clock differs:
-    «01.12.2026 14:00 по Екатеринбургу». A date-only format is not labelled (the day is the
-    place's day); an empty moment is a dash. ``label`` True or False decides the label for
-    pages with no single viewer (the sandbox's walls)."""
+        «01.12.2026 14:00 по Екатеринбургу». A date-only format is not labelled (the day is the
+        place's day); an empty moment is a dash. ``label`` True or False decides the label for
+        pages with no single viewer (the sandbox's walls). ``nbsp`` keeps the hour and its label on
+    one line in a page (no-break spaces), so a narrow column breaks only after the date."""
     if moment is None or moment == "":
         return "—"
     if not isinstance(moment, datetime):
@@ -260,7 +263,12 @@ def format_at_place(
     if label is None:
         label = _shows_time(fmt) and differs(moment, zone, viewer)
     if label:
-        text = f"{text} {zone_label(zone_info(zone).key)}"
+        words = zone_label(zone_info(zone).key)
+        if nbsp:
+            head, _space, hour = text.rpartition(" ")
+            tail = NBSP.join([hour, *words.split(" ")])
+            return f"{head} {tail}" if head else tail
+        text = f"{text} {words}"
     return text
 
 

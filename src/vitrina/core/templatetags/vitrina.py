@@ -64,7 +64,7 @@ def at_place(moment, place):
     """``{{ post.scheduled_at|at_place:post }}``: the moment on its place's clock, labelled
     when the viewer's clock differs («01.12.2026 14:00 по Екатеринбургу»). ``place`` is the
     thing the moment belongs to (a post, variant, channel, message, library…) or a zone."""
-    return timeplace.format_at_place(moment, timeplace.zone_of(place))
+    return timeplace.format_at_place(moment, timeplace.zone_of(place), nbsp=True)
 
 
 @register.filter
@@ -77,7 +77,7 @@ def day_at_place(moment, place):
 def time_at_place(moment, place, fmt=timeplace.DEFAULT_FORMAT):
     """``{% time_at_place post.scheduled_at post "j E Y, H:i" %}``: as ``at_place``, in a
     format of one's own (``as name`` keeps it for a sentence)."""
-    return timeplace.format_at_place(moment, timeplace.zone_of(place), fmt=fmt)
+    return timeplace.format_at_place(moment, timeplace.zone_of(place), fmt=fmt, nbsp=True)
 
 
 @register.filter
@@ -87,7 +87,7 @@ def zone_label(place):
     zone = timeplace.zone_of(place)
     if not zone or not timeplace.differs(timezone.now(), zone):
         return ""
-    return timeplace.zone_label(zone)
+    return timeplace.zone_label(zone).replace(" ", timeplace.NBSP)
 
 
 @register.filter
