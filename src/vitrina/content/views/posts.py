@@ -296,7 +296,8 @@ def post_autosave(request, post_id=None):
             "autosave_url": reverse(
                 "content:post-autosave", kwargs={"org": slug, "post_id": post.pk}
             ),
-            "saved_at": timezone.localtime(timezone.now(), ZoneInfo(zone)).strftime("%H:%M"),
+            # When it was saved, on the clock of whoever is typing.
+            "saved_at": timeplace.format_at_place(timezone.now(), None, fmt="H:i"),
         }
     )
 
