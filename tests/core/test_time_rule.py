@@ -252,3 +252,20 @@ def test_the_invitation_mail_gives_the_organisation_day(
     invitation = organisation.invitations.get()
     day = invitation.expires_at.astimezone(ZoneInfo("Asia/Vladivostok")).strftime("%d.%m.%Y")
     assert len(mail.outbox) == 1 and day in mail.outbox[0].body
+
+
+def test_the_calendar_puts_a_post_at_its_library_hour_and_says_so(client, place):
+    organisation, library, _channel, membership = place
+    client.force_login(membership.user)
+    there = PostFactory(organisation=organisation, library=library, scheduled_at=MOMENT)
+    here = PostFactory(organisation=organisation, scheduled_at=MOMENT)
+    day = MOMENT.astimezone(UTC).date()
+    events = client.get(
+        reverse("content:calendar-events", kwargs={"org": organisation.slug}),
+        {"start": f"{day}T00:00:00Z", "end": f"{day + timedelta(days=1)}T00:00:00Z"},
+    ).json()
+    by_id = {event["id"]: event for event in events}
+    assert by_id[there.pk]["start"] == f"{day}T14:00"
+    assert by_id[there.pk]["title"] == f"{there} (по Екатеринбургу)"
+    assert by_id[here.pk]["start"] == f"{day}T19:00"
+    assert by_id[here.pk]["title"] == str(here)

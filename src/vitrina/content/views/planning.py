@@ -97,10 +97,12 @@ def calendar_events(request):
             continue
         state = selectors.post_state(post)
         channels = [variant.channel.name for variant in post.variants.all()]
+        # The event stands at the library's hour; say so when the viewer's clock differs.
+        other = timeplace.differs(post.scheduled_at, zone)
         events.append(
             {
                 "id": post.pk,
-                "title": str(post),
+                "title": f"{post} ({timeplace.zone_label(zone)})" if other else str(post),
                 "start": local.isoformat(timespec="minutes"),
                 "url": reverse("content:post", kwargs={"org": slug, "post_id": post.pk}),
                 "backgroundColor": post.rubric.colour if post.rubric else "#6b7280",
