@@ -80,6 +80,8 @@ def test_a_day_is_the_place_day_and_not_labelled():
         "10.03.2026"
     )
     assert timeplace.format_at_place(None, "Asia/Yekaterinburg") == "—"
+    # A day given where a moment was expected prints as a day, not an error.
+    assert timeplace.format_at_place(date(2026, 3, 10), "Asia/Yekaterinburg") == "10.03.2026"
 
 
 def test_the_iso_form_carries_the_place_offset_and_the_same_instant():

@@ -256,7 +256,9 @@ def format_at_place(
     if moment is None or moment == "":
         return "—"
     if not isinstance(moment, datetime):
-        return date_format(moment, fmt)
+        if not isinstance(moment, date):
+            return str(moment)
+        return date_format(moment, "d.m.Y" if _shows_time(fmt) else fmt)  # a day has no hour
     if zone is None:
         zone = viewer_zone() if viewer is None else viewer
     text = date_format(local(moment, zone), fmt)
