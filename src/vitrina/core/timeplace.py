@@ -206,21 +206,23 @@ def zone_label(zone) -> str:
 def zone_choices() -> list[tuple[str, str]]:
     """The zone select: Russia west to east with its offsets, then every other zone."""
     now = timezone.now()
-    first = RUSSIA + [name for name in RUSSIAN_ZONES if name not in RUSSIA]
+    # Old spellings of a zone (Europe/Kiev, Etc/UTC) go with the rest, by their codes.
+    aliases = {"Europe/Kiev", "Etc/UTC"}
+    first = RUSSIA + [name for name in RUSSIAN_ZONES if name not in RUSSIA + list(aliases)]
     seen = set(first)
+    # Every zone the model accepts stays selectable, the rarely used ones last.
     others = sorted(
-        name
-        for name in zoneinfo.available_timezones()
-        if name not in seen and "/" in name and not name.startswith(("Etc/", "SystemV/"))
+        zoneinfo.available_timezones() - seen,
+        key=lambda name: ("/" not in name or name.startswith(("Etc/", "SystemV/")), name),
     )
 
     def label(name: str) -> str:
-        known = RUSSIAN_ZONES.get(name)
+        known = RUSSIAN_ZONES.get(name) if name not in aliases else None
         if _russian() and known:
             return f"{known[0]} ({utc_offset(name, now)})"
         return f"{_city(name)} — {name} ({utc_offset(name, now)})"
 
-    return [(name, label(name)) for name in dict.fromkeys(first + others) if name != "Etc/UTC"]
+    return [(name, label(name)) for name in first + others]
 
 
 def local(moment: datetime, zone) -> datetime:
