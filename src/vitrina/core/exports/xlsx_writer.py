@@ -15,12 +15,11 @@ from datetime import datetime, time
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from vitrina.core.exports import cells
+from vitrina.core.exports import cells, charts
 from vitrina.core.exports.sections import (
     XLSX,
     Column,
@@ -31,6 +30,7 @@ from vitrina.core.exports.sections import (
     Kind,
     Paragraphs,
     Section,
+    Signature,
     Table,
 )
 
@@ -39,6 +39,7 @@ TITLE = Font(bold=True, size=14)
 LINK = Font(color="0563C1", underline="single")
 WRAPPED = Alignment(wrap_text=True, vertical="top")
 MAX_WIDTH = 60
+CHART_ROWS = 17  # rows a chart of charts.HEIGHT_CM takes, and a blank one
 SHEET_NAME = 31  # characters Excel allows in a sheet's name
 INVALID_IN_NAMES = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 
@@ -108,7 +109,7 @@ def _write_value(cell, item, column: Column) -> None:
         cell.value = None
         return
     number = cells.as_number(value) if column.kind in cells.NUMERIC else None
-    day = cells.as_date(value) if column.kind == Kind.DATE else None
+    day = cells.as_date(value) if column.kind in (Kind.DATE, Kind.MONTH) else None
     if number is not None:
         cell.value = number
         cell.number_format = cells.spreadsheet_format(column, marked)
@@ -156,25 +157,18 @@ def _table(target: _Sheet, table: Table) -> None:
         target.append([(table.note, Column(""))])
 
 
-def _chart(target: _Sheet, table: Table, header: int) -> None:
-    chart_of = table.chart
-    last = header + len(table.rows)
-    if chart_of is None or last <= header:
-        return
+def _charts(target: _Sheet, table: Table, header: int, place: int) -> int:
+    """The table's native charts right of the sheet's columns, one under another from row
+    ``place``; the row after the last."""
+    last = header + len(charts.charted_rows(table))
+    if last <= header:
+        return place
     positions = {index: position for position, index in enumerate(table.shown_columns(XLSX), 1)}
-    chart = BarChart()
-    chart.title = chart_of.title
-    if chart_of.y_title:
-        chart.y_axis.title = chart_of.y_title
-    for index in chart_of.values:
-        data = Reference(target.sheet, min_col=positions[index], min_row=header, max_row=last)
-        chart.add_data(data, titles_from_data=True)
-    category = positions[chart_of.categories]
-    chart.set_categories(
-        Reference(target.sheet, min_col=category, min_row=header + 1, max_row=last)
-    )
-    chart.width, chart.height = 22, 9
-    target.sheet.add_chart(chart, f"{get_column_letter(target.columns + 1)}{header}")
+    for chart_of in table.all_charts:
+        chart = charts.chart_over(chart_of, target.sheet, positions, header, last)
+        target.sheet.add_chart(chart, f"{get_column_letter(target.columns + 2)}{place}")
+        place += CHART_ROWS
+    return place
 
 
 def _section(target: _Sheet, section: Section) -> None:
@@ -195,6 +189,13 @@ def _section(target: _Sheet, section: Section) -> None:
             row = target.append([(label, text), (value, cells.typed_value(value))])
             target.sheet.cell(row, 1).font = BOLD
             target.widen(1, _width_of(label))
+    elif isinstance(section, Signature):
+        target.start("")
+        target.sheet.append([])
+        row = target.append([(section.position, text), ("_" * 20, text), (section.name, text)])
+        target.widen(1, _width_of(section.position))
+        target.widen(3, _width_of(section.name))
+        target.sheet.cell(row, 1).alignment = WRAPPED
     elif isinstance(section, Entries):
         target.start(section.heading)
         described = Column("", wrap=True)
@@ -208,8 +209,9 @@ def _finish(target: _Sheet, document: Document) -> None:
     sheet = target.sheet
     for column, width in target.widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = width
+    place = 1
     for table, header in target.tables:
-        _chart(target, table, header)
+        place = _charts(target, table, header, max(place, header))
     if len(target.tables) == 1:
         table, header = target.tables[0]
         sheet.freeze_panes = sheet.cell(header + 1, 1)
