@@ -38,6 +38,8 @@ def chart_over(
         chart.y_axis.title = chart_of.y_title
     # Axes shown (openpyxl hides them unless told) with their labels.
     chart.x_axis.delete = chart.y_axis.delete = False
+    chart.y_axis.number_format = "#,##0"  # thousands grouped, in the reader's own way
+    chart.y_axis.numFmt.sourceLinked = False
     for index in chart_of.values:
         data = Reference(sheet, min_col=positions[index], min_row=header, max_row=last)
         chart.add_data(data, titles_from_data=True)
@@ -99,6 +101,11 @@ def figures_workbook(table: Table, chart_of: Chart) -> tuple[bytes, Workbook]:
     return buffer.getvalue(), workbook
 
 
+PREFIXES = {
+    "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+}
 EXTERNAL_DATA = (
     '<c:externalData xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
     'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
@@ -115,6 +122,20 @@ def chart_part_xml(table: Table, chart_of: Chart, workbook: Workbook, workbook_r
     chart = chart_over(chart_of, workbook.active, positions, 1, 1 + len(charted_rows(table)))
     chart.title = None  # the document's caption under the chart names it
     _cache(chart, table, chart_of)
-    space = etree.fromstring(tostring(chart._write()))
+    space = _prefixed(etree.fromstring(tostring(chart._write())))
     space.append(etree.fromstring(EXTERNAL_DATA.format(rid=workbook_rid)))
     return etree.tostring(space, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _prefixed(element, parent=None):
+    """The tree with Office's own prefixes (c:, a:, r:) instead of openpyxl's default
+    namespace, as Word writes its chart parts."""
+    if parent is None:
+        copy = etree.Element(element.tag, nsmap=PREFIXES)
+    else:
+        copy = etree.SubElement(parent, element.tag)
+    copy.attrib.update(element.attrib)
+    copy.text, copy.tail = element.text, element.tail
+    for child in element:
+        _prefixed(child, copy)
+    return copy

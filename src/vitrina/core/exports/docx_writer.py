@@ -134,12 +134,13 @@ def _repeat_header(row) -> None:
 
 
 def _weight(column) -> float:
-    """A column's share of the page's width, in characters: its own, or by its kind."""
-    if column.width:
-        return column.width
-    if column.kind in cells.NUMERIC:
-        return 11
-    return 14 if column.kind in (Kind.DATE, Kind.MONTH) else 20
+    """A column's share of the page's width, in characters: by its kind, a text column by
+    its own width too (a page is narrower than a sheet, so long text wraps sooner)."""
+    if column.kind in cells.NUMERIC or column.kind == Kind.DATE:
+        return 13
+    if column.kind == Kind.MONTH:
+        return 16
+    return min(column.width or 20, 22)
 
 
 def _widths(grid, columns) -> None:
@@ -148,9 +149,13 @@ def _widths(grid, columns) -> None:
     weights = [_weight(column) for column in columns]
     total = sum(weights)
     grid.autofit = False
+    widths = [Mm(TEXT_WIDTH_MM * weight / total) for weight in weights]
+    # The grid for LibreOffice, each cell's width for Word.
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width
     for row in grid.rows:
-        for cell, weight in zip(row.cells, weights, strict=True):
-            cell.width = Mm(TEXT_WIDTH_MM * weight / total)
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
 
 
 def _cell_text(
@@ -231,8 +236,11 @@ def _chart(document, table: Table, chart_of: Chart) -> None:
 
 
 def _signature(document, section: Signature) -> None:
-    """The position on the left, a line to sign on and the name on the right."""
-    document.add_paragraph()
+    """The position on the left, a line to sign on and the name on the right, kept on
+    the page of the text above it."""
+    if document.paragraphs:
+        document.paragraphs[-1].paragraph_format.keep_with_next = True
+    document.add_paragraph().paragraph_format.keep_with_next = True
     grid = document.add_table(rows=1, cols=3)
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     position, line, name = grid.rows[0].cells
