@@ -18,6 +18,9 @@ from vitrina.core.exports import cells
 from vitrina.core.exports.sections import LINE, Chart, Table
 
 DATA_SHEET = "Data"
+# The axis in Russian whatever the reader's locale: 5 000, 1 234 567 (a chart's "#,##0"
+# would follow the system's and show 5,000 on an English one).
+AXIS_FORMAT = "[>=1000000]0 000 000;[>=1000]0 000;0"
 WIDTH_CM, HEIGHT_CM = 16, 8
 
 
@@ -38,7 +41,7 @@ def chart_over(
         chart.y_axis.title = chart_of.y_title
     # Axes shown (openpyxl hides them unless told) with their labels.
     chart.x_axis.delete = chart.y_axis.delete = False
-    chart.y_axis.number_format = "#,##0"  # thousands grouped, in the reader's own way
+    chart.y_axis.number_format = AXIS_FORMAT
     chart.y_axis.numFmt.sourceLinked = False
     for index in chart_of.values:
         data = Reference(sheet, min_col=positions[index], min_row=header, max_row=last)

@@ -169,6 +169,18 @@ def _cell_text(
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
+def _narrow_margins(grid) -> None:
+    """1 mm inside a cell's left and right borders (Word's default is 1.9 mm): more room
+    for the figures of a wide table."""
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), "57")  # twips
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    grid._tbl.tblPr.append(margins)
+
+
 def _table(document, table: Table) -> None:
     if table.heading:
         document.add_heading(table.heading, level=2)
@@ -177,8 +189,10 @@ def _table(document, table: Table) -> None:
     grid = document.add_table(rows=1, cols=len(shown))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _narrow_margins(grid)
     for cell, index in zip(grid.rows[0].cells, shown, strict=True):
-        _cell_text(cell, table.columns[index].title, bold=True, size=size)
+        # A header of a wide table a point smaller, so its words fit their narrow columns.
+        _cell_text(cell, table.columns[index].title, bold=True, size=size - (size < 10))
     _repeat_header(grid.rows[0])
     last = len(table.rows) - 1
     for number, row in enumerate(table.rows):
