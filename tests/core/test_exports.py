@@ -488,3 +488,21 @@ def test_long_sheet_names_and_forbidden_characters_are_tidied():
     book = load_workbook(io.BytesIO(write_xlsx(document)))
     (name,) = book.sheetnames
     assert len(name) <= 31 and not re.search(r"[\[\]:*?/\\]", name)
+
+
+def test_xlsx_rows_of_wrapped_text_are_as_tall_as_their_lines():
+    table = Table(
+        heading="Каналы",
+        columns=[Column("Канал", width=20, wrap=True), Column("Посты", Kind.INTEGER)],
+        rows=[["Библиотека\nhttps://vk.com/lib", 5], ["Клуб", 2]],
+        note="«нет данных» у канала «Клуб»: сеть не даёт статистики личным профилям, только "
+        "группам, и потому число подписчиков в отчёте не указано.",
+    )
+    sheet = load_workbook(io.BytesIO(write_xlsx(sample(table)))).active
+    rows = {row[0].value: row[0].row for row in sheet.iter_rows() if row[0].value}
+    assert sheet.row_dimensions[rows["Библиотека\nhttps://vk.com/lib"]].height == 30
+    assert sheet.row_dimensions[rows["Клуб"]].height is None  # one line: the default
+    note = rows[table.note]
+    assert f"A{note}:B{note}" in {str(merged) for merged in sheet.merged_cells.ranges}
+    assert sheet.row_dimensions[note].height >= 30  # the note wraps across the table
+    assert sheet.cell(rows["Клуб"], 2).alignment.vertical == "top"
