@@ -93,12 +93,12 @@ def _channels(data: ReportData, note: str) -> Table:
         [
             row.network,
             f"{row.channel.name}\n{row.address}".strip(),
-            row.created_on,
+            row.created_on or no_data(),
             _marked(row.posts, "posts" in row.marked),
             _marked(row.posts_per_week, "posts" in row.marked),
             _marked(row.followers, "followers" in row.marked),
             _marked(row.visits, "visits" in row.marked),
-            "; ".join(row.content_types),
+            "; ".join(row.content_types) or _("no posts in the period"),
             _source(row.marked, labels),
         ]
         for row in data.channels
