@@ -294,3 +294,36 @@ def test_the_page_marks_and_links(admin_client, organisation, admin, kemerovo):
     assert {"https://vk.com/wall-128554301_31", "https://vk.com/wall-128554301_40"} <= targets
     docx_cells = {c.text for t in document.tables for r in t.rows for c in r.cells}
     assert {"Пост от 01.03.2021", "Пост от 02.03.2021"} <= docx_cells
+
+
+def test_no_data_says_why_from_the_networks_facts(organisation, admin, library):
+    from vitrina.channels.networks import Network
+
+    telegram = ChannelFactory(
+        library=library, network=Network.TELEGRAM, kind=Kind.CHANNEL, name="Новости библиотеки"
+    )
+    profile = ChannelFactory(
+        library=library, network=Network.OK, kind=Kind.PROFILE, name="Профиль библиотеки"
+    )
+    silent = ChannelFactory(library=library, name="Группа без цифр")
+    # Telegram gives today's subscribers only: the count is there, the visits are not.
+    account_snapshots_save(
+        channel=telegram, figures=[AccountFigures(day=date(2021, 12, 20), followers=1014)]
+    )
+    data = build_report(_report(organisation, admin))
+    table1 = _table(report_xlsx(data), "Таблица 1")
+    rows = {row[1].split("\n")[0]: row for row in table1[1:] if row[1]}
+    assert rows[telegram.name][5:7] == (1014, "нет данных")
+    assert rows[profile.name][5:7] == ("нет данных", "нет данных")
+    assert rows[silent.name][5:7] == ("нет данных", "нет данных")
+    assert rows[silent.name][7] == "за период постов нет"
+    document = Document(io.BytesIO(report_docx(data)))
+    (note,) = [p.text for p in document.paragraphs if p.text.startswith("«нет данных»")]
+    assert note.split("\n") == [  # the channels in their order: by network
+        f"«нет данных» у канала «{profile.name}» (Одноклассники): Одноклассники дают "
+        "статистику только группам, не личным профилям.",
+        f"«нет данных» у канала «{telegram.name}» (Telegram): Bot API Telegram не даёт "
+        "статистики канала, кроме числа подписчиков.",
+        f"«нет данных» у канала «{silent.name}» (ВКонтакте): число ещё не собрано и не "
+        "введено: подключите канал для сбора статистики или введите цифры вручную.",
+    ]

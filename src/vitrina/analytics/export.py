@@ -86,6 +86,15 @@ def _table(heading: str, columns: list[Column], rows: list[list], **options) -> 
     )
 
 
+def _why(row, labels: dict[str, str]) -> str:
+    """Why a channel's row says «нет данных»: one reason, or one for each figure."""
+    reasons = {name: getattr(row, f"{name}_why") for name in ("followers", "visits")}
+    given = {reason for reason in reasons.values() if reason}
+    if len(given) <= 1:
+        return next(iter(given), "")
+    return "; ".join(f"{labels[name].lower()} — {reason}" for name, reason in reasons.items())
+
+
 def _channels(data: ReportData, note: str) -> Table:
     report = data.report
     labels = {"posts": _("Posts"), "followers": _("Friends / subscribers"), "visits": _("Visits")}
@@ -108,7 +117,7 @@ def _channels(data: ReportData, note: str) -> Table:
     notes += [
         _("«%(no_data)s» for %(channel)s (%(network)s): %(why)s")
         % {"no_data": no_data(), "channel": row.channel.name, "network": row.network, "why": why}
-        for row, why in ((row, row.followers_why) for row in data.channels)
+        for row, why in ((row, _why(row, labels)) for row in data.channels)
         if why
     ]
     return _table(

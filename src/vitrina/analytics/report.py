@@ -70,6 +70,7 @@ class ChannelRow:
     comments: int = 0
     content_types: list[str] = field(default_factory=list)
     followers_why: str = ""  # why there is no count of subscribers, where there is none
+    visits_why: str = ""  # and of visits
     # The figures (of the names above) that include days or posts entered by hand or imported.
     marked: set[str] = field(default_factory=set)
 
@@ -261,9 +262,10 @@ def content_kind(post, has_media: bool) -> str:
     return FORMAT_KINDS["photo" if has_media else "text"]()
 
 
-def followers_missing_why(channel: Channel) -> str:
-    """Why a channel has no count of subscribers: the network gives none for an account of
-    its kind (the provider's facts), or none has been collected or entered yet."""
+def missing_why(channel: Channel, figure: str = "followers") -> str:
+    """Why a channel has no count of subscribers (``figure="followers"``) or of visits
+    (``"visits"``): the network gives none for an account of its kind, or no visits at all
+    (the provider's facts), or none has been collected or entered yet."""
     provider = provider_class(channel.network)
     limits = provider.limits if provider is not None else None
     if limits is not None and (
@@ -271,6 +273,8 @@ def followers_missing_why(channel: Channel) -> str:
         or (limits.account_stats_kinds and channel.kind not in limits.account_stats_kinds)
     ):
         return limits.no_account_stats or _("The network gives no statistics for it.")
+    if figure == "visits" and limits is not None and not limits.account_visits:
+        return limits.no_visits or _("The network does not count visits.")
     return _(
         "No count has been collected or entered yet: connect the channel for statistics "
         "or enter its figures by hand."
@@ -395,7 +399,9 @@ def build_report(report: Report) -> ReportData:
         if row.followers is not None and source != Source.NETWORK:
             row.marked.add("followers")
         if row.followers is None:
-            row.followers_why = followers_missing_why(row.channel)
+            row.followers_why = missing_why(row.channel, "followers")
+        if row.visits is None:
+            row.visits_why = missing_why(row.channel, "visits")
         # The frequency is the channel's, whoever wrote the posts.
         all_posts = year_posts(row.channel, start, end) if report.tag_id else row.posts
         row.posts_per_week = round(all_posts / weeks, 1)

@@ -26,6 +26,9 @@ class Limits:
     # kind it has. ``no_account_stats`` says why the others have none, for reports.
     account_stats_kinds: tuple[str, ...] = ()
     no_account_stats: str = ""
+    # Whether its statistics count the visits of the account; ``no_visits`` says why not.
+    account_visits: bool = True
+    no_visits: str = ""
     messages: bool = True
     comments: bool = True
     verifiable: bool = True  # find_published can tell whether a post went out
