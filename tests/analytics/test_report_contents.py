@@ -296,7 +296,7 @@ def test_the_page_marks_and_links(admin_client, organisation, admin, kemerovo):
     assert {"Пост от 01.03.2021", "Пост от 02.03.2021"} <= docx_cells
 
 
-def test_no_data_says_why_from_the_networks_facts(organisation, admin, library):
+def test_no_data_says_why_from_the_networks_facts(organisation, admin, library, admin_client):
     from vitrina.channels.networks import Network
 
     telegram = ChannelFactory(
@@ -327,3 +327,12 @@ def test_no_data_says_why_from_the_networks_facts(organisation, admin, library):
         f"«нет данных» у канала «{silent.name}» (ВКонтакте): число ещё не собрано и не "
         "введено: подключите канал для сбора статистики или введите цифры вручную.",
     ]
+    # No network tells its visits: nor does the total.
+    totals = _table(report_xlsx(data), "Итоги по сетям")
+    total = dict(zip(totals[0], totals[-1], strict=False))
+    assert total["Сеть"] == "Итого" and total["Посещения"] == "нет данных"
+    # The page gives each reason its own line.
+    page = admin_client.get(
+        reverse("analytics:report", kwargs={"org": organisation.slug, "report_id": data.report.pk})
+    ).content.decode()
+    assert "личным профилям.<br>«нет данных» у канала" in page

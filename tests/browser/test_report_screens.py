@@ -60,4 +60,13 @@ def test_the_report_fits_the_screen_and_prints_as_a_document(browser, live_serve
     printed = page.locator(".report-wording p", has_text="Посты с опросами собирают больше")
     assert printed.is_visible()
     shot(page, tmp_path, "report-print.png")
+
+    # The library system's report: four channels, «нет данных» and its reasons.
+    page.emulate_media(media="screen")
+    year = Report.objects.get(organisation__slug="mednogorsk")
+    page.goto(f"{live_server.url}/o/mednogorsk/analytics/reports/{year.pk}/")
+    page.wait_for_selector("h2:has-text('Таблица 1')")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    assert "только группам, не личным профилям" in page.locator("main").inner_text()
+    shot(page, tmp_path, "report-year-page.png")
     context.close()

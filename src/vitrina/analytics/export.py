@@ -179,14 +179,17 @@ def _networks(data: ReportData, note: str) -> Table:
         for item in data.networks
     ]
     if len(data.networks) > 1:
+        known = [item for item in data.networks if item.visits_known]
         rows.append(
             [
                 _("Total"),
                 *(sum(getattr(item, name) for item in data.networks) for name in TOTALS),
-                round(sum(item.visitors_per_day for item in data.networks), 1),
+                round(sum(item.visitors_per_day for item in known), 1),
                 "",
             ]
         )
+        if not known:  # no network tells its visits: nor does the total
+            rows[-1][TOTALS.index("visits") + 1] = rows[-1][-2] = no_data()
     return _table(
         _("Totals by network"),
         [
