@@ -9,9 +9,6 @@ from vitrina.analytics.collect import FIRST_DAYS, collect_and_record, collectabl
 from vitrina.analytics.models import AccountSnapshot, Report
 from vitrina.analytics.report import build_report
 from vitrina.channels.models import Channel
-from vitrina.demo.build import build_demo
-from vitrina.sandbox.for_demo import connect_channels
-from vitrina.sandbox.testing import SandboxClient, start_sandbox
 
 pytestmark = pytest.mark.django_db
 
@@ -37,32 +34,10 @@ def _figures(data):
     }
 
 
-@pytest.fixture(scope="module")
-def demo_sandbox():
-    """The demo's own sandbox (seed 42): the demo's channels hold its accounts' tokens."""
-    server = start_sandbox(seed=42)
-    yield SandboxClient(server.url)
-    server.stop()
-
-
-@pytest.fixture
-def demo(settings, demo_sandbox):
-    demo_sandbox.reset()
-    for name, network in [("VK", "vk"), ("OK", "ok"), ("TELEGRAM", "telegram"), ("MAX", "max")]:
-        setattr(settings, f"{name}_API_URL", demo_sandbox.api_url(network))
-    apps = demo_sandbox.http.get("/sandbox/control/apps").json()
-    settings.OK_APPLICATION_KEY = apps["ok"]["application_key"]
-    settings.OK_CLIENT_SECRET = apps["ok"]["secret"]
-    settings.DEMO_MODE = True
-    settings.LANGUAGE_CODE = "ru"
-    build_demo()
-    connect_channels(Channel.objects.all())
-    return Report.objects.get(organisation__slug="knmb")
-
-
 def test_a_collection_round_keeps_the_2020_report(demo):
+    report = Report.objects.get(organisation__slug="knmb")
     group = Channel.objects.get(url="https://vk.com/medlib42")
-    before = _figures(build_report(demo))
+    before = _figures(build_report(report))
     assert before == {
         "posts": 65,
         "friends": 1195,
@@ -81,7 +56,7 @@ def test_a_collection_round_keeps_the_2020_report(demo):
     results = [collect_and_record(channel) for channel in collectable_channels()]
     assert any(result.days for result in results)
 
-    assert _figures(build_report(demo)) == before
+    assert _figures(build_report(report)) == before
     after = dict(
         AccountSnapshot.objects.filter(
             channel=group, day__gte=date(2020, 12, 30), day__lte=date(2020, 12, 31)

@@ -192,7 +192,7 @@ class ChannelCollection(models.Model):
 
 class Report(models.Model):
     """A period report of an organisation or one of its libraries, with the library's own
-    conclusions, which the exports carry."""
+    conclusions and who signs it, which the exports carry."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="analytics_reports"
@@ -210,6 +210,9 @@ class Report(models.Model):
     date_to = models.DateField(_("to"))
     growth_since = models.DateField(_("growth since"), null=True, blank=True)
     conclusions = models.TextField(_("conclusions"), blank=True)
+    # Who signs the document: its signature block.
+    signer_position = models.CharField(_("position of the signer"), max_length=200, blank=True)
+    signer_name = models.CharField(_("name of the signer"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

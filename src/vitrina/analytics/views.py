@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
@@ -23,13 +24,14 @@ from vitrina.analytics.forms import (
     PostFiguresForm,
     PostFiguresImportForm,
     ReportForm,
+    ReportWordingForm,
 )
 from vitrina.analytics.metrics import METRICS, REACTIONS_FORMULA
 from vitrina.analytics.models import Source
 from vitrina.analytics.report import build_report, post_link
 from vitrina.analytics.services.account_figures import figures_enter, figures_import
 from vitrina.analytics.services.post_figures import PostRow, post_figures_enter, post_figures_import
-from vitrina.analytics.services.reports import report_save
+from vitrina.analytics.services.reports import report_save, report_wording_save
 from vitrina.analytics.services.snapshots import AccountFigures
 from vitrina.channels.selectors import channel_list
 from vitrina.content.selectors import rubric_list, series_list
@@ -63,8 +65,25 @@ def report_list(request):
     )
 
 
+def _wording_initial(report) -> dict:
+    return {
+        "conclusions": report.conclusions,
+        "signer_position": report.signer_position,
+        "signer_name": report.signer_name,
+    }
+
+
 def report_detail(request, report_id):
     report = _report_or_404(request, report_id)
+    can_edit = analytics_rules.can_edit_reports(request.membership)
+    wording = ReportWordingForm(request.POST or None, initial=_wording_initial(report))
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if wording.is_valid():
+            report_wording_save(report=report, actor=request.user, **wording.cleaned_data)
+            messages.success(request, _("Saved."))
+            return redirect("analytics:report", org=request.organisation.slug, report_id=report.pk)
     document = report_document(build_report(report), conclusions=False)
     return render(
         request,
@@ -72,8 +91,10 @@ def report_detail(request, report_id):
         {
             "report": report,
             "sections": page_sections(document),
-            "can_edit": analytics_rules.can_edit_reports(request.membership),
+            "can_edit": can_edit,
+            "wording": wording,
         },
+        status=400 if wording.errors else 200,
     )
 
 
@@ -97,6 +118,8 @@ def report_edit(request, report_id=None):
             "tag": report.tag,
             "growth_since": report.growth_since,
             "conclusions": report.conclusions,
+            "signer_position": report.signer_position,
+            "signer_name": report.signer_name,
         }
     form = ReportForm(
         request.POST or None,

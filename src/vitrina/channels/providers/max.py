@@ -80,6 +80,8 @@ class MaxProvider(Provider):
         polls=False,
         comments=False,
         account_stats=True,
+        account_visits=False,
+        no_visits="MAX даёт только число подписчиков и просмотры сообщений, без посещений.",
         notes=("В MAX нет опросов.", "Статистика: подписчики и просмотры сообщений канала."),
     )
     kinds = (Kind.CHANNEL, Kind.GROUP, Kind.BOT)

@@ -99,6 +99,8 @@ class TelegramProvider(Provider):
         poll_options=12,
         poll_option_length=100,
         post_stats=False,
+        account_visits=False,
+        no_visits="Bot API Telegram не даёт статистики канала, кроме числа подписчиков.",
         subscriber_reach=True,
         verifiable=False,
         reads_posts=False,  # the Bot API cannot read a channel's history
