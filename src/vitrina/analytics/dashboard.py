@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from vitrina.analytics.grouping import (
@@ -30,6 +29,7 @@ from vitrina.analytics.grouping import (
     reactions,
     subscriber_reach_networks,
 )
+from vitrina.analytics.growth import growth_of, reading_annotations, subscribers_at_end
 from vitrina.analytics.metrics import engagement, percent
 from vitrina.analytics.models import AccountSnapshot, OrganisationDay, PostDay, PostLatest, Source
 from vitrina.analytics.report import post_link, published_between
@@ -113,36 +113,6 @@ def scoped_channels(membership: Membership, scope: Scope):
     if scope.channel_id:
         channels = channels.filter(pk=scope.channel_id)
     return channels
-
-
-def _followers_on(day: date):
-    return Subquery(
-        AccountSnapshot.objects.filter(
-            channel=OuterRef("pk"), day__lte=day, followers__isnull=False
-        )
-        .order_by("-day")
-        .values("followers")[:1]
-    )
-
-
-def _followers_first(date_from: date, date_to: date):
-    """The first known subscribers inside the days: where nothing was read before them."""
-    return Subquery(
-        AccountSnapshot.objects.filter(
-            channel=OuterRef("pk"),
-            day__gte=date_from,
-            day__lte=date_to,
-            followers__isnull=False,
-        )
-        .order_by("day")
-        .values("followers")[:1]
-    )
-
-
-def _followers_from(day: date, until: date):
-    """Subscribers at the start of a span: the last count before it, or else the first one
-    read inside it."""
-    return Coalesce(_followers_on(day - timedelta(days=1)), _followers_first(day, until))
 
 
 def _posts(channels, scope: Scope, date_from: date, date_to: date):
@@ -368,14 +338,9 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
     rows = list(
         channels.select_related("library", "collection")
         .annotate(
-            followers_end=_followers_on(scope.date_to),
-            followers_start=_followers_from(scope.date_from, scope.date_to),
-            followers_prev_end=_followers_on(prev_to),
-            followers_prev_start=_followers_from(prev_from, prev_to),
-            followers_growth_from=Coalesce(
-                _followers_on(growth_from), _followers_first(growth_from, growth_to)
-            ),
-            followers_growth_to=_followers_on(growth_to),
+            **reading_annotations("current", scope.date_from, scope.date_to),
+            **reading_annotations("previous", prev_from, prev_to),
+            **reading_annotations("chosen", growth_from, growth_to),
         )
         .order_by("library__name", "network", "name")
     )
@@ -405,17 +370,17 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
     else:
         figures = _post_figures(ids, scope, prev_from, prev_to, zone)
     periods = (
-        (board.current, scope.date_from, scope.date_to, "start", "end", figures["current"]),
-        (board.previous, prev_from, prev_to, "prev_start", "prev_end", figures["previous"]),
+        (board.current, scope.date_from, scope.date_to, "current", figures["current"]),
+        (board.previous, prev_from, prev_to, "previous", figures["previous"]),
     )
-    for target, day_from, day_to, first_attr, last_attr, totals in periods:
+    for target, day_from, day_to, name, totals in periods:
         account = _account(days, day_from, day_to, scope.days)
-        first = known_sum(rows, f"followers_{first_attr}")
-        last = known_sum(rows, f"followers_{last_attr}")
-        growth = known_sum(rows, f"followers_{first_attr}", f"followers_{last_attr}")
-        mean = _mean(first, last)
+        growth = growth_of(rows, name, day_from, day_to)
+        last = subscribers_at_end(rows, name)
+        mean = _mean(growth.followers_from, growth.followers_to) if growth.counted else last
         target.update(totals, **account, subscribers=last, subscribers_mean=mean)
-        target["growth"] = growth[1] - growth[0] if growth else None
+        target["growth"] = growth.change
+        target["growth_span"] = growth
         target.update(
             engagement(
                 reactions=totals["reactions"],
@@ -437,18 +402,10 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
         board.previous_marked = set()
     by_views = [c for c in rows if c.network in subscriber_reach_networks()]
     if by_views:
-        subscribers = known_sum(by_views, "followers_end")
+        subscribers = subscribers_at_end(by_views, "current")
         board.current["subscriber_reach"] = percent(figures["subscriber_reach_views"], subscribers)
 
-    pair = known_sum(rows, "followers_growth_from", "followers_growth_to")
-    g_from, g_to = pair or (None, None)
-    board.growth = {
-        "from": growth_from,
-        "to": growth_to,
-        "followers_from": g_from,
-        "followers_to": g_to,
-        "factor": round(g_to / g_from, 1) if g_from and g_to is not None else None,
-    }
+    board.growth = growth_of(rows, "chosen", growth_from, growth_to)
 
     posts = _posts(ids, scope, scope.date_from, scope.date_to)
     board.daily = [
@@ -508,18 +465,8 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
         None,
     )
     board.heatmap = _heatmap(figures["cell"])
-    board.libraries = _libraries(rows, figures["library"])
+    board.libraries = _libraries(rows, figures["library"], scope)
     return board
-
-
-def known_sum(channels, *attrs):
-    """The channels' subscribers added up over those that know them (all of ``attrs``): one
-    sum, or a tuple of sums for several attributes; None where no channel knows them."""
-    known = [c for c in channels if all(getattr(c, attr) is not None for attr in attrs)]
-    if not known:
-        return None
-    sums = tuple(sum(getattr(c, attr) for c in known) for attr in attrs)
-    return sums[0] if len(attrs) == 1 else sums
 
 
 # The summary's figures that rest on posts and on account days.
@@ -566,7 +513,7 @@ def _heatmap(cells) -> dict:
     return {"hours": hours, "rows": grid}
 
 
-def _libraries(rows, found: list[dict]) -> list[dict]:
+def _libraries(rows, found: list[dict], scope: Scope) -> list[dict]:
     """Each library's channels side by side; subscribers a channel has never reported are
     left out of the sums, and a library none of whose channels knows them shows none."""
     figures = {row["library"]: row for row in found}
@@ -576,12 +523,11 @@ def _libraries(rows, found: list[dict]) -> list[dict]:
     libraries = []
     for library_id, own in channels.items():
         row = figures.get(library_id, {})
-        pair = known_sum(own, "followers_start", "followers_end")
         item = {
             "library": own[0].library,
             "channels": len(own),
-            "subscribers": known_sum(own, "followers_end"),
-            "growth": pair[1] - pair[0] if pair else None,
+            "subscribers": subscribers_at_end(own, "current"),
+            "growth": growth_of(own, "current", scope.date_from, scope.date_to).change,
             "posts": row.get("posts", 0),
             "views": row.get("views", 0),
             "reactions": row.get("reactions", 0),
