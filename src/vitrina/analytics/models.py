@@ -147,6 +147,10 @@ class PostSnapshot(models.Model):
         return f"{self.channel_id}/{self.external_id} {self.taken_at:%Y-%m-%d %H:%M}"
 
 
+# A post's first words are kept to this length.
+TEXT_LENGTH = 200
+
+
 class PostLatest(models.Model):
     """A post's latest figures, one row a post: what reports and dashboards add up, so they
     never search the history for each post's newest snapshot."""
@@ -164,6 +168,9 @@ class PostLatest(models.Model):
     comments = models.PositiveIntegerField(null=True, blank=True)
     reach = models.PositiveIntegerField(null=True, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.NETWORK)
+    # The first words of a post made on the network directly, as its wall gave them: what
+    # names it on the pages (Vitrina's own posts are named by their post).
+    text = models.CharField(_("text"), max_length=TEXT_LENGTH, blank=True, db_default="")
 
     class Meta:
         constraints = [
