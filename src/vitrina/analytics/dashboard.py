@@ -491,26 +491,59 @@ def _mean(first, last):
     return sum(values) / len(values) if values else None
 
 
-HOURS = list(range(6, 24))
+# Every hour of the day, in order: an hour without posts is an empty cell, not a gap.
+HOURS = list(range(24))
+# Shades of the cells with posts, light to dark (``analytics.css`` gives each its text
+# colour, dark on the light ones and white on the dark ones, ≥ 4.5:1 by WCAG AA).
+LEVELS = 5
+
+
+def _level(views, low, high) -> int:
+    """1 (the least seen hour of the period) to ``LEVELS`` (the most seen); 0 for none."""
+    if views is None:
+        return 0
+    if high <= low:
+        return (LEVELS + 1) // 2
+    return 1 + min(LEVELS - 1, int(LEVELS * (views - low) / (high - low)))
 
 
 def _heatmap(cells) -> dict:
-    """Average views of a post by weekday and hour, with a level 0–4 for the shading."""
+    """Average views of a post by weekday and hour of publication, shaded between the
+    period's least and most seen hour, with the scale the legend explains."""
     found = {(row["weekday"], row["hour"]): row for row in cells}
-    best = max((row["avg_views"] or 0 for row in found.values()), default=0)
-    hours = sorted({*HOURS, *(hour for _day, hour in found)})
+    seen = [row["avg_views"] for row in found.values() if row["avg_views"] is not None]
+    low, high = (min(seen), max(seen)) if seen else (None, None)
     grid = []
     for weekday in range(1, 8):
         line = []
-        for hour in hours:
+        for hour in HOURS:
             row = found.get((weekday, hour))
             views = row["avg_views"] if row else None
-            level = 0 if not views or not best else 1 + min(3, int(4 * views / (best + 1)))
             line.append(
-                {"hour": hour, "views": views, "posts": row["posts"] if row else 0, "level": level}
+                {
+                    "hour": hour,
+                    "views": views,
+                    "posts": row["posts"] if row else 0,
+                    "level": _level(views, low, high) if seen else 0,
+                }
             )
         grid.append({"weekday": weekday, "cells": line})
-    return {"hours": hours, "rows": grid}
+    scale = []
+    if seen:
+        step = (high - low) / LEVELS
+        for level in range(1, LEVELS + 1):
+            if high <= low and level != (LEVELS + 1) // 2:
+                continue
+            start = low + step * (level - 1)
+            scale.append({"level": level, "from": start, "to": start + step})
+    return {
+        "hours": HOURS,
+        "rows": grid,
+        "min": low,
+        "max": high,
+        "scale": scale,
+        "posts": sum(row["posts"] for row in found.values()),
+    }
 
 
 def _libraries(rows, found: list[dict], scope: Scope) -> list[dict]:
