@@ -429,8 +429,15 @@ def _tell_collected(request, outcome) -> None:
         )
     for channel, result in outcome.read:
         why = SKIPPED_NOW.get(result.skipped)
-        if why:
-            detail = f" ({'; '.join(result.notes)})" if result.notes else ""
+        detail = f" ({'; '.join(result.notes)})" if result.notes else ""
+        if why and (result.days or result.posts):
+            messages.warning(
+                request,
+                _("«%(channel)s» collected in part: days read %(days)s, posts read %(posts)s; ")
+                % {"channel": channel.name, "days": result.days, "posts": result.posts}
+                + f"{why}{detail}",
+            )
+        elif why:
             messages.error(request, f"«{channel.name}»: {why}{detail}")
         else:
             messages.success(
