@@ -87,9 +87,9 @@ def test_the_heatmap_has_24_hours_and_its_scale(admin_client, organisation, libr
     shaded = [cell for row in heatmap["rows"] for cell in row["cells"] if cell["posts"]]
     assert heatmap["posts"] == 8 and sum(cell["posts"] for cell in shaded) == 8
     assert {cell["hour"] for cell in shaded} == {0, 7, 13, 23}
-    assert (heatmap["min"], heatmap["max"]) == (40, 5000)
-    assert heatmap["min"] == min(cell["views"] for cell in shaded)
-    assert heatmap["max"] == max(cell["views"] for cell in shaded)
+    assert (heatmap["least"], heatmap["most"]) == (40, 5000)
+    assert heatmap["least"] == min(cell["views"] for cell in shaded)
+    assert heatmap["most"] == max(cell["views"] for cell in shaded)
     legend = text[text.index('id="heatmap-scale"') :][:1500]
     assert "от наименее" in legend or "от часа" in legend
     assert (

@@ -539,8 +539,8 @@ def _heatmap(cells) -> dict:
     return {
         "hours": HOURS,
         "rows": grid,
-        "min": low,
-        "max": high,
+        "least": low,
+        "most": high,
         "scale": scale,
         "posts": sum(row["posts"] for row in found.values()),
     }
