@@ -29,7 +29,12 @@ from vitrina.analytics.grouping import (
     reactions,
     subscriber_reach_networks,
 )
-from vitrina.analytics.growth import growth_of, reading_annotations, subscribers_at_end
+from vitrina.analytics.growth import (
+    growth_of,
+    reading_annotations,
+    subscribers_at_end,
+    subscribers_mean,
+)
 from vitrina.analytics.metrics import engagement, percent
 from vitrina.analytics.models import AccountSnapshot, OrganisationDay, PostDay, PostLatest, Source
 from vitrina.analytics.report import post_link, published_between
@@ -377,10 +382,9 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
         account = _account(days, day_from, day_to, scope.days)
         growth = growth_of(rows, name, day_from, day_to)
         last = subscribers_at_end(rows, name)
-        mean = _mean(growth.followers_from, growth.followers_to) if growth.counted else last
+        mean = subscribers_mean(rows, name)
         target.update(totals, **account, subscribers=last, subscribers_mean=mean)
         target["growth"] = growth.change
-        target["growth_span"] = growth
         target.update(
             engagement(
                 reactions=totals["reactions"],
@@ -484,11 +488,6 @@ def _marks(period: dict) -> set:
     if period.get("account_marked"):
         marked.update(ACCOUNT_FIGURES)
     return marked
-
-
-def _mean(first, last):
-    values = [value for value in (first, last) if value is not None]
-    return sum(values) / len(values) if values else None
 
 
 # Every hour of the day, in order: an hour without posts is an empty cell, not a gap.

@@ -98,3 +98,14 @@ def subscribers_at_end(channels, name: str) -> int | None:
     """The channels' last counts inside the days, over those that have one."""
     counts = [getattr(c, f"{name}_to") for c in channels if getattr(c, f"{name}_to") is not None]
     return sum(counts) if counts else None
+
+
+def subscribers_mean(channels, name: str) -> float | None:
+    """The period's mean subscribers: each channel's first and last reading inside the
+    days averaged (one reading is its own mean), added up over the channels read."""
+    means = [
+        (getattr(c, f"{name}_from") + getattr(c, f"{name}_to")) / 2
+        for c in channels
+        if getattr(c, f"{name}_to") is not None
+    ]
+    return sum(means) if means else None
