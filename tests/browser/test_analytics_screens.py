@@ -78,3 +78,16 @@ def test_the_2020_year_reads_as_the_report_does(wide, live_server, demo):  # noq
     page.locator("section[aria-labelledby=heatmap-title]").screenshot(
         path=str(SHOTS / "analytics-2020-heatmap.png")
     )
+
+
+def test_a_channels_figures_page_collects_it_now(wide, live_server, demo):  # noqa: F811
+    from vitrina.channels.models import Channel
+
+    group = Channel.objects.get(url="https://vk.com/medlib42")
+    page = wide
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}/o/knmb/analytics/channels/{group.pk}/figures/")
+    page.get_by_role("button", name="Собрать сейчас").click()
+    page.wait_for_selector("text=собраны")
+    assert f"/analytics/channels/{group.pk}/figures/" in page.url
+    _shot(page, "analytics-channel-figures")
