@@ -86,3 +86,65 @@ def test_vk_days_are_moscow_days_late_in_the_utc_evening(networks, connect):
     assert moscow_today == evening.date() + timedelta(days=1)
     assert set(_read_days(channel)) == {moscow_today}
     assert not AccountSnapshot.objects.filter(channel=channel, day__gt=moscow_today).exists()
+
+
+@pytest.mark.parametrize("narrowed", [False, True])
+def test_a_day_with_a_channel_unread_is_not_a_fall(admin_client, organisation, library, narrowed):
+    from tests.factories import ChannelFactory
+
+    first, second = ChannelFactory(library=library), ChannelFactory(library=library)
+    start = date(2025, 3, 1)
+    for channel, base in ((first, 1000), (second, 400)):
+        account_snapshots_save(
+            channel=channel,
+            figures=[
+                AccountFigures(
+                    day=start + timedelta(days=n),
+                    # The second channel was not read on the 5th.
+                    followers=None if channel == second and n == 4 else base + n,
+                    visitors=3,
+                )
+                for n in range(10)
+            ],
+        )
+    params = {"date_from": "2025-03-01", "date_to": "2025-03-10"}
+    if narrowed:
+        params["library"] = library.pk
+    response = admin_client.get(
+        reverse("analytics:dashboard", kwargs={"org": organisation.slug}), params
+    )
+    daily = {row["day"]: row for row in response.context["board"].daily}
+    fifth = daily[date(2025, 3, 5)]
+    assert fifth["followers"] is None and fifth["partial"] == 1004
+    assert (fifth["read"], fifth["full"]) == (1, 2)
+    assert daily[date(2025, 3, 4)]["followers"] == 1003 + 403
+    text = response.content.decode()
+    assert "1\xa0004 <small" in text and "(1 из 2 каналов)" in text
+    assert "сумма несравнима" in text
+    board = response.context["board"]
+    assert board.current["growth"] == (1009 + 409) - (1000 + 400)
+
+
+def test_the_days_kept_before_learn_how_many_channels_they_hold(organisation, library):
+    import importlib
+
+    from django.apps import apps
+
+    from tests.factories import ChannelFactory
+    from vitrina.analytics.models import OrganisationDay
+
+    for base in (10, 20):
+        account_snapshots_save(
+            channel=ChannelFactory(library=library),
+            figures=[
+                AccountFigures(day=date(2025, 3, 1), followers=base),
+                AccountFigures(day=date(2025, 3, 2), followers=base if base == 10 else None),
+            ],
+        )
+    kept = OrganisationDay.objects.filter(organisation=organisation)
+    expected = dict(kept.values_list("day", "read"))
+    assert expected == {date(2025, 3, 1): 2, date(2025, 3, 2): 1}
+    kept.update(read=0)
+    migration = importlib.import_module("vitrina.analytics.migrations.0010_organisation_day_read")
+    migration.count_read(apps, None)
+    assert dict(kept.values_list("day", "read")) == expected

@@ -150,7 +150,7 @@ def _organisation_days(organisation_id: int, date_from: date, date_to: date) -> 
         for row in OrganisationDay.objects.filter(
             organisation=organisation_id, day__gte=date_from, day__lte=date_to
         )
-        .values("day", "followers", "visitors", "joined", "left", "marked")
+        .values("day", "followers", "visitors", "joined", "left", "marked", "read")
         .order_by("day")
     }
 
@@ -159,6 +159,29 @@ def whole_organisation(membership: Membership, scope: Scope) -> bool:
     """The scope's channels are all the organisation's (a rubric, series or exhibition
     narrows the posts, not the channels)."""
     return not scope.library_id and not scope.channel_id and limited_library_ids(membership) is None
+
+
+def _daily(days: dict, scope: Scope) -> list[dict]:
+    """The period's days for the chart and its table. A day's subscribers add up the
+    channels read that day; where fewer were read than on the period's best-read days, the
+    sum is not comparable with theirs (a channel missing is not a fall): the chart leaves
+    the day out and the table shows the sum as partial, with how many channels it holds."""
+    rows = [(day, row) for day, row in days.items() if scope.date_from <= day <= scope.date_to]
+    full = max((row["read"] for _day, row in rows), default=0)
+    daily = []
+    for day, row in rows:
+        complete = row["read"] == full
+        daily.append(
+            {
+                "day": day,
+                "followers": row["followers"] if complete else None,
+                "partial": None if complete else row["followers"],
+                "read": row["read"],
+                "full": full,
+                "visitors": row["visitors"],
+            }
+        )
+    return daily
 
 
 def _account(days: dict, date_from: date, date_to: date, length: int) -> dict:
@@ -412,11 +435,7 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
     board.growth = growth_of(rows, "chosen", growth_from, growth_to)
 
     posts = _posts(ids, scope, scope.date_from, scope.date_to)
-    board.daily = [
-        {"day": day, "followers": row["followers"], "visitors": row["visitors"]}
-        for day, row in days.items()
-        if scope.date_from <= day <= scope.date_to
-    ]
+    board.daily = _daily(days, scope)
     board.weekly = figures["weekly"]
     # The best posts are picked from the bare rows, then only they are read with their
     # channel and post.

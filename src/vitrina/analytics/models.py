@@ -43,7 +43,9 @@ class OrganisationDay(models.Model):
     """The account figures of an organisation's channels added up by day, archived channels
     left out: the organisation's dashboard reads a row a day instead of a row for every
     channel and day. ``account_snapshots_save`` keeps it in the transaction of the write
-    (``analytics.rollup``); ``marked`` counts the channel-days a person entered or imported."""
+    (``analytics.rollup``); ``marked`` counts the channel-days a person entered or imported,
+    ``read`` the channels whose subscribers are known that day (their sum is comparable with
+    another day's only where as many were read)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
@@ -52,6 +54,7 @@ class OrganisationDay(models.Model):
     left = models.BigIntegerField(null=True)
     visitors = models.BigIntegerField(null=True)
     marked = models.PositiveIntegerField(default=0)
+    read = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [

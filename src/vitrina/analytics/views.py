@@ -374,6 +374,7 @@ def dashboard(request):
             "posts_url": posts(),
             "reactions_formula": REACTIONS_FORMULA,
             "collect_every": settings.COLLECT_INTERVAL_MINUTES,
+            "partial_days": any(row["partial"] is not None for row in board.daily),
             **_collect_context(
                 request,
                 next((c for c in board.channels if c.pk == scope.channel_id), None)
