@@ -106,3 +106,21 @@ def test_the_organisation_is_collected_now_through_the_workers_queue(
     }
     response = admin_client.post(url)
     assert sum("собрать снова" in said for said in _said(response)) == 2
+
+
+def test_without_workers_a_few_channels_are_read_at_once_the_rest_by_the_round(
+    networks, connect, admin_client, organisation, monkeypatch
+):
+    from vitrina.analytics.services import collect_now
+
+    monkeypatch.setattr(collect_now, "INLINE_CHANNELS", 1)
+    first, second = connect(Network.VK), connect(Network.VK)
+    url = reverse("analytics:collect", kwargs={"org": organisation.slug})
+    said = _said(admin_client.post(url))
+    assert any("собраны" in text for text in said)
+    assert any("ещё 1 канал" in text.lower() for text in said), said
+    assert ChannelCollection.objects.count() == 1
+    # Pressed again: the one read is too soon, the other (least recently read) goes now.
+    said = _said(admin_client.post(url))
+    assert ChannelCollection.objects.count() == 2
+    assert {first.pk, second.pk} == set(ChannelCollection.objects.values_list("channel", flat=True))

@@ -42,7 +42,7 @@ def collectable_channels_of(*, membership: Membership):
     limited = limited_library_ids(membership)
     if limited is not None:
         channels = channels.filter(library_id__in=limited)
-    return channels.order_by("name")
+    return channels.select_related("collection").order_by("name")
 
 
 def recent_figures(channel: Channel, limit: int = 60) -> list[AccountSnapshot]:

@@ -446,6 +446,16 @@ def _tell_collected(request, outcome) -> None:
                 _("«%(channel)s» collected: days read %(days)s, posts read %(posts)s.")
                 % {"channel": channel.name, "days": result.days, "posts": result.posts},
             )
+    if outcome.left:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)s more channel is read by the next round of collection.",
+                "%(count)s more channels are read by the next round of collection.",
+                len(outcome.left),
+            )
+            % {"count": len(outcome.left)},
+        )
     if outcome.queued:
         messages.success(
             request,

@@ -9,7 +9,7 @@ is told; with workers each channel is a task of the same queue the rounds use.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,16 +20,27 @@ from vitrina.channels.models import Channel
 from vitrina.core.audit import audit_record
 from vitrina.core.models import Organisation, User
 
+# Without workers the channels are read during the request: this many at most, the least
+# recently collected first, so that the page answers within a web server's timeout; the
+# rest are left to the next round (and said so).
+INLINE_CHANNELS = 5
+
 
 @dataclass
 class CollectNow:
     read: list[tuple[Channel, Collected]] = field(default_factory=list)  # read at once
     queued: list[Channel] = field(default_factory=list)  # handed to the workers
     too_soon: list[tuple[Channel, datetime]] = field(default_factory=list)  # asked at
+    left: list[Channel] = field(default_factory=list)  # for the next round
 
 
 def _key(channel: Channel) -> str:
     return f"collect-now:channel:{channel.pk}"
+
+
+def _last_collected(channel: Channel) -> datetime:
+    outcome = getattr(channel, "collection", None)
+    return outcome.collected_at if outcome is not None else datetime.min.replace(tzinfo=UTC)
 
 
 def collect_now_wait() -> timedelta:
@@ -51,6 +62,10 @@ def collect_now(
     outcome = CollectNow()
     now = timezone.now()
     timeout = max(1, int(collect_now_wait().total_seconds()))
+    inline = not settings.CELERY_BROKER_URL  # no workers: read here, and tell how it went
+    if inline and len(channels) > INLINE_CHANNELS:
+        channels = sorted(channels, key=_last_collected)
+        channels, outcome.left = channels[:INLINE_CHANNELS], channels[INLINE_CHANNELS:]
     taken = []
     for channel in channels:
         # add() is atomic: of two clicks at once, one takes the channel.
@@ -70,7 +85,7 @@ def collect_now(
         changes={"channels": [None, [channel.pk for channel in taken]]},
         ip_address=ip_address,
     )
-    if not settings.CELERY_BROKER_URL:  # no workers: read here, and tell how it went
+    if inline:
         outcome.read = [(channel, collect_and_record(channel, now=now)) for channel in taken]
         return outcome
     # Queueing is the one way this write hands work to the workers (see pyproject's
