@@ -172,8 +172,9 @@ class PostLatest(models.Model):
     reach = models.PositiveIntegerField(null=True, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.NETWORK)
     # The first words of a post made on the network directly, as its wall gave them: what
-    # names it on the pages (Vitrina's own posts are named by their post).
-    text = models.CharField(_("text"), max_length=TEXT_LENGTH, blank=True, db_default="")
+    # names it on the pages (Vitrina's own posts are named by their post). NULL until the
+    # wall was read for it, "" where it has no text (a picture only).
+    text = models.CharField(_("text"), max_length=TEXT_LENGTH, null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='postlatest',
             name='text',
-            field=models.CharField(blank=True, db_default='', max_length=200, verbose_name='text'),
+            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='text'),
         ),
     ]

@@ -115,8 +115,8 @@ def first_words(text: str) -> str:
 
 def post_texts_save(*, channel: Channel, texts: dict[str, str]) -> int:
     """Keeps the first words of the channel's posts as its wall gave them, where they
-    changed; a post the wall gives no text for keeps the one known."""
-    wanted = {key: first_words(text) for key, text in texts.items() if text and text.strip()}
+    changed ("" for a post without text, so that it is known to have been read)."""
+    wanted = {key: first_words(text or "") for key, text in texts.items()}
     if not wanted:
         return 0
     changed = []
