@@ -67,6 +67,7 @@ def test_growth_runs_between_the_readings_the_network_gave(
     assert (growth.followers_from, growth.followers_to) == (readings[today], readings[second])
     assert growth.first_day == today and growth.last_day is None
     assert board.current["growth"] == readings[second] - readings[today]
+    assert growth.once == 0
     months = {12: "декабря", 1: "января", 2: "февраля", 3: "марта"}
     if today.month in months:
         assert f"первое измерение — {today.day} {months[today.month]}" in text
@@ -148,3 +149,26 @@ def test_the_days_kept_before_learn_how_many_channels_they_hold(organisation, li
     migration = importlib.import_module("vitrina.analytics.migrations.0010_organisation_day_read")
     migration.count_read(apps, None)
     assert dict(kept.values_list("day", "read")) == expected
+
+
+def test_a_channel_read_once_is_left_out_of_the_growth_and_said_so(
+    admin_client, organisation, library
+):
+    from tests.factories import ChannelFactory
+
+    twice, once = ChannelFactory(library=library), ChannelFactory(library=library)
+    account_snapshots_save(
+        channel=twice,
+        figures=[
+            AccountFigures(day=date(2025, 3, 1), followers=100),
+            AccountFigures(day=date(2025, 3, 10), followers=150),
+        ],
+    )
+    account_snapshots_save(
+        channel=once, figures=[AccountFigures(day=date(2025, 3, 10), followers=900)]
+    )
+    board, text = _board(admin_client, organisation, date(2025, 3, 1), date(2025, 3, 10))
+    assert (board.growth.followers_from, board.growth.followers_to) == (100, 150)
+    assert board.growth.counted == 1 and board.growth.once == 1
+    assert board.current["subscribers"] == 150 + 900 and board.current["growth"] == 50
+    assert "без 1 канала, измеренного за эти дни только раз" in text

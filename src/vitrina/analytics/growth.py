@@ -45,6 +45,7 @@ class Growth:
     first_day: date | None = None  # the latest channel's first reading, if after day_from
     last_day: date | None = None  # the earliest channel's last reading, if before day_to
     counted: int = 0  # channels with two readings
+    once: int = 0  # channels read only once in the days, left out of the growth
     single: date | None = None  # one reading only, on this day (no channel has two)
 
     @property
@@ -82,6 +83,7 @@ def growth_of(channels, name: str, day_from: date, day_to: date) -> Growth:
         total_to += getattr(channel, f"{name}_to")
         firsts.append(start)
         lasts.append(end)
+    growth.once = len(singles)
     if not firsts:
         growth.single = max(singles) if singles else None
         return growth
