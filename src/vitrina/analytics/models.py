@@ -43,7 +43,9 @@ class OrganisationDay(models.Model):
     """The account figures of an organisation's channels added up by day, archived channels
     left out: the organisation's dashboard reads a row a day instead of a row for every
     channel and day. ``account_snapshots_save`` keeps it in the transaction of the write
-    (``analytics.rollup``); ``marked`` counts the channel-days a person entered or imported."""
+    (``analytics.rollup``); ``marked`` counts the channel-days a person entered or imported,
+    ``read`` the channels whose subscribers are known that day (their sum is comparable with
+    another day's only where as many were read)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
@@ -52,6 +54,7 @@ class OrganisationDay(models.Model):
     left = models.BigIntegerField(null=True)
     visitors = models.BigIntegerField(null=True)
     marked = models.PositiveIntegerField(default=0)
+    read = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -147,6 +150,10 @@ class PostSnapshot(models.Model):
         return f"{self.channel_id}/{self.external_id} {self.taken_at:%Y-%m-%d %H:%M}"
 
 
+# A post's first words are kept to this length.
+TEXT_LENGTH = 200
+
+
 class PostLatest(models.Model):
     """A post's latest figures, one row a post: what reports and dashboards add up, so they
     never search the history for each post's newest snapshot."""
@@ -164,6 +171,10 @@ class PostLatest(models.Model):
     comments = models.PositiveIntegerField(null=True, blank=True)
     reach = models.PositiveIntegerField(null=True, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.NETWORK)
+    # The first words of a post made on the network directly, as its wall gave them: what
+    # names it on the pages (Vitrina's own posts are named by their post). NULL until the
+    # wall was read for it, "" where it has no text (a picture only).
+    text = models.CharField(_("text"), max_length=TEXT_LENGTH, null=True, blank=True)
 
     class Meta:
         constraints = [

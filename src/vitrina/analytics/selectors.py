@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Max, Min, QuerySet
 
+from vitrina.analytics.collect import collectable_channels
 from vitrina.analytics.models import AccountSnapshot, PostLatest, Report
 from vitrina.channels.models import Channel
 from vitrina.core.models import Membership
@@ -33,6 +34,15 @@ def channel_for_figures(*, membership: Membership, pk: int) -> Channel | None:
     if limited is not None:
         channels = channels.filter(library_id__in=limited)
     return channels.select_related("library").first()
+
+
+def collectable_channels_of(*, membership: Membership):
+    """The connected channels of the organisation the membership sees."""
+    channels = collectable_channels().filter(organisation=membership.organisation)
+    limited = limited_library_ids(membership)
+    if limited is not None:
+        channels = channels.filter(library_id__in=limited)
+    return channels.select_related("collection").order_by("name")
 
 
 def recent_figures(channel: Channel, limit: int = 60) -> list[AccountSnapshot]:

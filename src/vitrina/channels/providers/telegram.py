@@ -8,8 +8,9 @@ checked — ``find_published`` says so instead of guessing.
 
 import hmac
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vitrina.channels.networks import Kind, SecretKind
@@ -285,8 +286,9 @@ class TelegramProvider(Provider):
         return int(self.call(account, "getChatMemberCount", chat_id=account.external_id))
 
     def fetch_account_stats(self, account, day_from, day_to):
-        """Only today's subscriber count: the Bot API has no channel statistics."""
-        today = date.today()
+        """Only today's subscriber count: the Bot API has no channel statistics. Today is
+        Vitrina's day (the one its collection stores), not the server's calendar."""
+        today = timezone.localdate()
         if not day_from <= today <= day_to:
             return []
         return [DayStats(day=today, followers=self.followers(account))]

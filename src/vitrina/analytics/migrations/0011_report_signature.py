@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('analytics', '0008_collection_round_to_job_run'),
+        ('analytics', '0010_organisation_day_read'),
     ]
 
     operations = [
