@@ -23,6 +23,7 @@ from vitrina.analytics.services.snapshots import (
     PostFigures,
     account_snapshots_save,
     post_snapshots_save,
+    post_texts_save,
 )
 from vitrina.channels.networks import Kind
 from vitrina.inbox.models import ReferenceInquiry
@@ -294,6 +295,12 @@ def test_the_page_marks_and_links(admin_client, organisation, admin, kemerovo):
     assert {"https://vk.com/wall-128554301_31", "https://vk.com/wall-128554301_40"} <= targets
     docx_cells = {c.text for t in document.tables for r in t.rows for c in r.cells}
     assert {"Пост от 01.03.2021", "Пост от 02.03.2021"} <= docx_cells
+
+    # Once a collection has read the wall's text, the post is named by its first words.
+    post_texts_save(channel=kemerovo, texts={"40": "Читаем вместе: зимние вечера с книгой"})
+    names = {row.title for row in build_report(report).best}
+    assert "Читаем вместе: зимние вечера с книгой" in names
+    assert "Пост от 01.03.2021" not in names
 
 
 def test_no_data_says_why_from_the_networks_facts(organisation, admin, library, admin_client):

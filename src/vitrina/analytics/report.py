@@ -336,7 +336,8 @@ def build_report(report: Report) -> ReportData:
         post = snapshot.variant.post if snapshot.variant_id else None
         published = snapshot.published_at
         day = published.astimezone(zone_of(snapshot.channel)).date() if published else None
-        text = (snapshot.variant.text or post.text) if post else ""
+        # A post made on the network is named by the first words its wall gave.
+        text = (snapshot.variant.text or post.text) if post else snapshot.text
         row = PostRow(
             title=post_name(text or (post.title if post else ""), day),
             channel=snapshot.channel.name,
