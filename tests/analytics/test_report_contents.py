@@ -343,3 +343,42 @@ def test_no_data_says_why_from_the_networks_facts(organisation, admin, library, 
         reverse("analytics:report", kwargs={"org": organisation.slug, "report_id": data.report.pk})
     ).content.decode()
     assert "личным профилям.<br>«нет данных» у канала" in page
+
+
+def test_growth_runs_only_between_real_readings(organisation, admin, library, kemerovo):
+    later = ChannelFactory(library=library, url="https://vk.com/later", name="Позже прочитанный")
+    once = ChannelFactory(library=library, url="https://vk.com/once", name="Прочитанный раз")
+    for channel, readings in [
+        # A count from years before never starts the period.
+        (kemerovo, [(date(2019, 5, 1), 100), (date(2021, 1, 1), 400), (date(2021, 12, 31), 600)]),
+        (later, [(date(2021, 3, 12), 50), (date(2021, 12, 1), 75)]),
+        (once, [(date(2018, 1, 1), 10), (date(2021, 12, 2), 2540)]),
+    ]:
+        account_snapshots_save(
+            channel=channel,
+            figures=[AccountFigures(day=day, followers=count) for day, count in readings],
+            source=Source.IMPORT,
+        )
+    data = build_report(_report(organisation, admin))
+    rows = {row.channel: row for row in data.growth}
+    full = rows[kemerovo.name]
+    assert (full.day_from, full.followers_from, full.followers_to, full.factor, full.note) == (
+        date(2021, 1, 1),
+        400,
+        600,
+        1.5,
+        "",
+    )
+    started = rows[later.name]
+    assert (started.day_from, started.followers_from, started.day_to) == (
+        date(2021, 3, 12),
+        50,
+        date(2021, 12, 1),
+    )
+    assert started.note == "первое измерение — 12.03.2021"
+    single = rows[once.name]
+    assert single.followers_from is None and single.factor is None
+    assert single.followers_to == 2540 and "02.12.2021" in single.note and "одно измерение" in single.note
+
+    growth = _table(report_xlsx(data), "Рост числа подписчиков")
+    assert any(cell == "первое измерение — 12.03.2021" for row in growth for cell in row)

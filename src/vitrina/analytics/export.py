@@ -273,6 +273,7 @@ def _growth(data: ReportData) -> Table:
             row.day_to,
             row.followers_to,
             _factor(row.factor),
+            row.note,
         ]
         for row in data.growth
     ]
@@ -285,8 +286,10 @@ def _growth(data: ReportData) -> Table:
             Column(_("To"), Kind.DATE, width=14),
             _count(_("Subscribers")),
             Column(_("Growth")),
+            Column(_("Readings")),
         ],
         rows,
+        note=_("Growth is counted only between two real readings of subscribers in the period."),
     )
 
 

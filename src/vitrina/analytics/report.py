@@ -102,11 +102,15 @@ class SeriesRow:
 
 @dataclass
 class GrowthRow:
+    """A channel's growth between its first and its last real reading inside the days
+    (see ``growth.py``); ``note`` says why a count is missing or starts later."""
+
     channel: str
     day_from: date
     followers_from: int | None
     day_to: date
     followers_to: int | None
+    note: str = ""
 
     @property
     def factor(self) -> float | None:
@@ -187,10 +191,6 @@ def latest_post_figures(channels, date_from: date, date_to: date, tag_id: int | 
     return posts.select_related("channel", "variant__post__series", "variant__post__rubric")
 
 
-def followers_on(channel: Channel, day: date) -> int | None:
-    return followers_and_source(channel, day)[0]
-
-
 def followers_and_source(channel: Channel, day: date) -> tuple[int | None, str]:
     found = (
         AccountSnapshot.objects.filter(channel=channel, day__lte=day, followers__isnull=False)
@@ -199,6 +199,29 @@ def followers_and_source(channel: Channel, day: date) -> tuple[int | None, str]:
         .first()
     )
     return found or (None, Source.NETWORK)
+
+
+def growth_row(channel: Channel, since: date, end: date) -> GrowthRow:
+    """Growth only between real readings: the first count inside the days starts it, never
+    one from before them, and a channel read once there has no growth, said so."""
+    readings = AccountSnapshot.objects.filter(
+        channel=channel, day__gte=since, day__lte=end, followers__isnull=False
+    ).values_list("day", "followers")
+    first = readings.order_by("day").first()
+    last = readings.order_by("-day").first()
+    row = GrowthRow(channel.name, since, None, end, None)
+    if first is None:
+        row.note = _("no readings of subscribers in these days, so no growth.")
+    elif first[0] == last[0]:
+        row.day_to, row.followers_to = last
+        row.note = _(
+            "only one reading, on %(day)s: the growth shows once the network gives a second one."
+        ) % {"day": f"{last[0]:%d.%m.%Y}"}
+    else:
+        (row.day_from, row.followers_from), (row.day_to, row.followers_to) = first, last
+        if row.day_from > since:
+            row.note = _("first reading on %(day)s") % {"day": f"{row.day_from:%d.%m.%Y}"}
+    return row
 
 
 def post_link(channel: Channel, external_id: str, variant=None) -> str:
@@ -432,15 +455,7 @@ def build_report(report: Report) -> ReportData:
     )
     since = report.growth_since or start
     growth = [
-        GrowthRow(
-            channel=row.channel.name,
-            day_from=since,
-            followers_from=followers_on(row.channel, since),
-            day_to=end,
-            followers_to=row.followers,
-        )
-        for row in rows.values()
-        if row.followers is not None
+        growth_row(row.channel, since, end) for row in rows.values() if row.followers is not None
     ]
     every = every_month(start, end)
     followers = _followers_by_month(channels, every)
