@@ -28,6 +28,11 @@ def report_get(*, membership: Membership, pk: int) -> Report | None:
     return report_list(membership=membership).filter(pk=pk).first()
 
 
+def report_by_id(pk: int) -> Report | None:
+    """Any organisation's report, for the operator's command line (no person acts)."""
+    return Report.objects.select_related("organisation", "library", "tag").filter(pk=pk).first()
+
+
 def channel_for_figures(*, membership: Membership, pk: int) -> Channel | None:
     channels = Channel.objects.filter(organisation=membership.organisation, pk=pk)
     limited = limited_library_ids(membership)
