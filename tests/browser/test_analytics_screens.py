@@ -11,6 +11,14 @@ from tests.browser.test_main_screens import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+
+@pytest.fixture(autouse=True)
+def without_workers(settings):
+    """These pages are seen as in the embedded mode, whatever broker the suite runs with:
+    the channels are read during the request. A test of the workers' queue sets one."""
+    settings.CELERY_BROKER_URL = ""
+
+
 SHOTS = Path(os.environ.get("VITRINA_SCREENSHOTS", "/tmp/vitrina-screens"))
 
 
