@@ -1,5 +1,6 @@
 """Bearer authentication with personal API tokens and the organisation gate of the API."""
 
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from vitrina.api.errors import ApiError
@@ -20,7 +21,7 @@ def membership_or_404(request, org_slug: str) -> Membership:
     """The caller's membership in the organisation; unknown and foreign look the same."""
     membership = membership_for(request.auth, org_slug)
     if membership is None:
-        raise ApiError(404, "not_found", "No such organisation.")
+        raise ApiError(404, "not_found", _("No such organisation."))
     return membership
 
 

@@ -2,12 +2,14 @@
 
 from datetime import datetime
 
-from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
 from vitrina.api.auth import membership_allowed
 from vitrina.api.errors import ApiError
-from vitrina.api.schemas import ErrorOut
+from vitrina.api.pagination import Pagination
+from vitrina.api.schemas import BodyIn, ErrorOut, Id, NetworkName
 from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.models import Membership
@@ -55,10 +57,10 @@ class ThreadDetailOut(ThreadOut):
     messages: list[MessageOut]
 
 
-class ReplyIn(Schema):
-    text: str
+class ReplyIn(BodyIn):
+    text: str = Field(..., min_length=1, max_length=10_000)
     # In a comment thread: the reader's comment answered (the latest when not given).
-    reply_to: int | None = None
+    reply_to: Id | None = None
 
 
 def thread_out(thread: Thread) -> dict:
@@ -119,14 +121,14 @@ def _answerer(request, org_slug: str) -> Membership:
         request,
         org_slug,
         rules.can_answer_readers,
-        "Your role may not read or answer readers' messages.",
+        _("Your role may not read or answer readers' messages."),
     )
 
 
 def _thread(membership: Membership, thread_id: int) -> Thread:
     thread = selectors.thread_get(membership=membership, pk=thread_id)
     if thread is None:
-        raise ApiError(404, "not_found", "No such conversation.")
+        raise ApiError(404, "not_found", _("No such conversation."))
     return thread
 
 
@@ -135,20 +137,20 @@ def _thread(membership: Membership, thread_id: int) -> Thread:
     response={200: list[ThreadOut], 403: ErrorOut, 404: ErrorOut},
     summary="Conversations and comment threads, newest first",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def thread_list(
     request,
     org_slug: str,
-    network: str = "",
-    library_id: int | None = None,
-    channel_id: int | None = None,
+    network: NetworkName | None = None,
+    library_id: Id | None = None,
+    channel_id: Id | None = None,
     status: ThreadStatus | None = None,
     unread: bool = False,
     flagged: bool = False,
 ):
     membership = _answerer(request, org_slug)
     filters = selectors.ThreadFilter(
-        network=network,
+        network=network or "",
         library_id=library_id,
         channel_id=channel_id,
         status=status.value if status else "",
@@ -163,7 +165,7 @@ def thread_list(
     response={200: ThreadDetailOut, 403: ErrorOut, 404: ErrorOut},
     summary="One conversation with its messages, replies and notes in order",
 )
-def thread_detail(request, org_slug: str, thread_id: int):
+def thread_detail(request, org_slug: str, thread_id: Id):
     membership = _answerer(request, org_slug)
     thread = _thread(membership, thread_id)
     selectors.threads_describe([thread])
@@ -183,7 +185,7 @@ def thread_detail(request, org_slug: str, thread_id: int):
         "the reader's comment answered (the latest when left out)."
     ),
 )
-def thread_reply(request, org_slug: str, thread_id: int, payload: ReplyIn):
+def thread_reply(request, org_slug: str, thread_id: Id, payload: ReplyIn):
     membership = _answerer(request, org_slug)
     thread = _thread(membership, thread_id)
     answering = None
@@ -193,7 +195,7 @@ def thread_reply(request, org_slug: str, thread_id: int, payload: ReplyIn):
             raise ApiError(
                 400,
                 "invalid",
-                "No such reader's message in this conversation.",
+                _("No such reader's message in this conversation."),
                 {"field": "reply_to"},
             )
     try:
