@@ -215,3 +215,31 @@ def test_the_guide_lists_every_endpoint(settings):
             short = path.removeprefix("/api/v1")
             for method in operations:
                 assert f"`{method.upper()} {short}`" in text, (guide.name, method, short)
+
+
+def test_an_upload_field_sent_twice_is_a_400(client, token):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    picture = SimpleUploadedFile("a.png", image_bytes(), content_type="image/png")
+    response = client.post(
+        "/api/v1/organisations/cbs/media",
+        {"file": picture, "alt_text": ["Обложка", "Ещё"]},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert assert_error(response, 400, "invalid")["details"] == {"field": "alt_text"}
+
+
+def test_a_channel_kind_the_network_has_not_is_refused_as_the_schema_says(call, library):
+    schema = vitrina_api.get_openapi_schema()["components"]["schemas"]["ChannelIn"]
+    kinds = {
+        option["properties"]["network"]["const"]: option["properties"]["kind"]["enum"]
+        for option in schema["anyOf"]
+    }
+    assert kinds == kinds_by_network()
+    body = {"library_id": library.pk, "network": "website", "kind": "bot", "name": "Сайт"}
+    assert_error(call("post", "/organisations/cbs/channels", body), 400, "invalid")
+
+
+@pytest.mark.parametrize("value", ["0.5", "1763800000", "завтра"])
+def test_a_time_that_is_not_iso_8601_is_a_400(call, channel, value):
+    assert_error(call("get", "/organisations/cbs/posts", start=value), 400, "invalid")

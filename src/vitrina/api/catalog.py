@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from vitrina.api.auth import membership_or_404
 from vitrina.api.errors import ApiError
 from vitrina.api.pagination import Pagination
-from vitrina.api.schemas import ErrorOut, Id
+from vitrina.api.schemas import ErrorOut, Id, IsoDate
 from vitrina.catalog import selectors
 from vitrina.catalog.bibrecord import from_dict
 from vitrina.catalog.gost import describe_short
@@ -57,8 +57,8 @@ class RecordFilterIn(Schema):
     isbn: str = Field("", max_length=50)
     year_from: Year | None = None
     year_to: Year | None = None
-    received_from: datetime.date | None = None
-    received_to: datetime.date | None = None
+    received_from: IsoDate | None = None
+    received_to: IsoDate | None = None
 
 
 class OccurrenceOut(Schema):

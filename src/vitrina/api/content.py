@@ -12,7 +12,7 @@ from pydantic_core import PydanticCustomError
 from vitrina.api.auth import membership_allowed, membership_or_404
 from vitrina.api.errors import ApiError
 from vitrina.api.pagination import Pagination
-from vitrina.api.schemas import BodyIn, ErrorOut, Id, unset
+from vitrina.api.schemas import BodyIn, ErrorOut, Id, IsoDateTime, unset
 from vitrina.content import selectors
 from vitrina.content.checks import POLL_MAX_ANSWERS
 from vitrina.content.models import Post, Variant
@@ -121,8 +121,8 @@ class PostIn(BodyIn):
     poll_answers: list[PollAnswer] = Field(default_factory=list, max_length=POLL_MAX_ANSWERS)
     poll_anonymous: bool = True
     poll_multiple: bool = False
-    poll_ends_at: datetime | None = None
-    scheduled_at: datetime | None = None
+    poll_ends_at: IsoDateTime | None = None
+    scheduled_at: IsoDateTime | None = None
     media_ids: list[Id] = Field(default_factory=list, max_length=100)
 
     @model_validator(mode="after")
@@ -151,8 +151,8 @@ class PostPatch(BodyIn):
     poll_answers: list[PollAnswer] = unset(max_length=POLL_MAX_ANSWERS)
     poll_anonymous: bool = unset()
     poll_multiple: bool = unset()
-    poll_ends_at: datetime | None = None
-    scheduled_at: datetime | None = None
+    poll_ends_at: IsoDateTime | None = None
+    scheduled_at: IsoDateTime | None = None
     media_ids: list[Id] = unset(max_length=100)
 
 
@@ -165,7 +165,7 @@ class ReturnIn(BodyIn):
 
 
 class RescheduleIn(BodyIn):
-    scheduled_at: datetime
+    scheduled_at: IsoDateTime
 
 
 def variant_out(variant: Variant, attempts: list | None = None) -> dict:
@@ -318,8 +318,8 @@ def post_list(
     rubric_id: Id | None = None,
     author_id: Id | None = None,
     state: VariantState | None = None,
-    start: datetime | None = None,
-    end: datetime | None = None,
+    start: IsoDateTime | None = None,
+    end: IsoDateTime | None = None,
 ):
     membership = membership_or_404(request, org_slug)
     filters = selectors.PostFilter(
@@ -559,6 +559,9 @@ def media_list(request, org_slug: str):
 )
 def media_upload(request, org_slug: str, file: UploadedFile = UPLOAD, alt_text: str = ALT_TEXT):
     membership = _writer(request, org_slug)
+    for field in ("file", "alt_text"):
+        if len(request.FILES.getlist(field) or request.POST.getlist(field)) > 1:
+            raise ApiError(400, "invalid", _("Send this field once."), {"field": field})
     asset = media_services.media_upload(
         organisation=membership.organisation,
         actor=request.auth,

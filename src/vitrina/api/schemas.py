@@ -1,10 +1,11 @@
+import zoneinfo
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
 from ninja.schema import DjangoGetter
-from pydantic import AfterValidator, model_validator
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
 
 from vitrina.channels.networks import ConnectionState, Kind
@@ -28,6 +29,31 @@ PostsPerWeek = Annotated[
 NetworkName = Literal[tuple(kinds_by_network())]
 KindName = Literal[tuple(Kind.values)]
 ConnectionStateName = Literal[tuple(ConnectionState.values)]
+
+
+# Zones as the database's check knows them (the IANA names).
+TimeZoneName = Literal[tuple(sorted(zoneinfo.available_timezones()))]
+
+
+def _iso(kind: type, error: str):
+    """Only the ISO 8601 text the schema promises: pydantic alone also takes numbers (as Unix
+    times) and their strings."""
+
+    def check(value):
+        if isinstance(value, str):
+            try:
+                kind.fromisoformat(value)
+            except ValueError:
+                raise PydanticCustomError(error, "not ISO 8601") from None
+        elif not isinstance(value, kind):
+            raise PydanticCustomError(error, "not ISO 8601")
+        return value
+
+    return BeforeValidator(check)
+
+
+IsoDateTime = Annotated[datetime, _iso(datetime, "datetime_parsing")]
+IsoDate = Annotated[date, _iso(date, "date_parsing")]
 
 
 def _no_default(schema: dict) -> None:
@@ -112,15 +138,28 @@ class ChannelOut(Schema):
     updated_at: datetime
 
 
+# Which kinds of account each network has, for the schema to say (the registry decides).
+NETWORK_KINDS = {
+    "anyOf": [
+        {"properties": {"network": {"const": network}, "kind": {"enum": kinds}}}
+        for network, kinds in kinds_by_network().items()
+    ]
+}
+
+
 class ChannelIn(BodyIn):
+    """A channel; its ``kind`` is one the network has (``anyOf`` lists them)."""
+
+    model_config = ConfigDict(json_schema_extra=NETWORK_KINDS)
+
     library_id: Id
     network: NetworkName
     kind: KindName
     name: str = Field(..., min_length=1, max_length=200)
     url: str = Field("", max_length=300)
     external_id: str = Field("", max_length=100)
-    created_on: date | None = None
-    timezone: str | None = Field(None, max_length=64, description="The network's zone if left out")
+    created_on: IsoDate | None = None
+    timezone: TimeZoneName | None = Field(None, description="The network's zone if left out")
     audience_notes: str = Field("", max_length=10_000)
     posts_per_week: PostsPerWeek | None = None
     subscribers: Count | None = None
@@ -136,8 +175,8 @@ class ChannelPatch(BodyIn):
     name: str = unset(min_length=1, max_length=200)
     url: str | None = Field(None, max_length=300)
     external_id: str | None = Field(None, max_length=100)
-    created_on: date | None = None
-    timezone: str | None = Field(None, max_length=64, description="null keeps the zone")
+    created_on: IsoDate | None = None
+    timezone: TimeZoneName | None = Field(None, description="null keeps the zone")
     audience_notes: str | None = Field(None, max_length=10_000)
     posts_per_week: PostsPerWeek | None = None
     subscribers: Count | None = None
