@@ -243,3 +243,15 @@ def test_a_channel_kind_the_network_has_not_is_refused_as_the_schema_says(call, 
 @pytest.mark.parametrize("value", ["0.5", "1763800000", "завтра"])
 def test_a_time_that_is_not_iso_8601_is_a_400(call, channel, value):
     assert_error(call("get", "/organisations/cbs/posts", start=value), 400, "invalid")
+
+
+def test_an_unknown_time_zone_is_a_400(call, library):
+    body = {
+        "library_id": library.pk,
+        "network": "vk",
+        "kind": "group",
+        "name": "Клуб",
+        "timezone": "Mars/Olympus",
+    }
+    error = assert_error(call("post", "/organisations/cbs/channels", body), 400, "invalid")
+    assert error["details"] == {"field": "timezone"}
