@@ -255,3 +255,27 @@ def test_an_unknown_time_zone_is_a_400(call, library):
     }
     error = assert_error(call("post", "/organisations/cbs/channels", body), 400, "invalid")
     assert error["details"] == {"field": "timezone"}
+
+
+def test_a_form_without_its_boundary_is_a_400(client, token):
+    response = client.post(
+        "/api/v1/organisations/cbs/media",
+        b"",
+        content_type="multipart/form-data",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert_error(response, 400, "invalid")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"text": "Встреча", "about_people": 0},
+        {"text": "Встреча", "poll_multiple": "yes"},
+        {"text": "Встреча", "channel_ids": ["1"]},
+        {"text": "Встреча", "library_id": True},
+    ],
+)
+def test_json_values_of_another_type_are_not_read_as_the_schema_says(call, channel, body):
+    assert_error(call("post", "/organisations/cbs/posts", body), 400, "invalid")
+    assert not Post.objects.exists()

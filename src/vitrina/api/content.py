@@ -12,7 +12,7 @@ from pydantic_core import PydanticCustomError
 from vitrina.api.auth import membership_allowed, membership_or_404
 from vitrina.api.errors import ApiError
 from vitrina.api.pagination import Pagination
-from vitrina.api.schemas import BodyIn, ErrorOut, Id, IsoDateTime, unset
+from vitrina.api.schemas import BodyId, BodyIn, ErrorOut, Flag, Id, IsoDateTime, unset
 from vitrina.content import selectors
 from vitrina.content.checks import POLL_MAX_ANSWERS
 from vitrina.content.models import Post, Variant
@@ -107,23 +107,23 @@ class PostIn(BodyIn):
 
     model_config = ConfigDict(json_schema_extra=POST_CONTENT)
 
-    channel_ids: list[Id] = Field(default_factory=list, max_length=100)
-    library_id: Id | None = None
+    channel_ids: list[BodyId] = Field(default_factory=list, max_length=100)
+    library_id: BodyId | None = None
     title: str = Field("", max_length=200)
     text: str = Field("", max_length=100_000)
-    rubric_id: Id | None = None
-    series_id: Id | None = None
+    rubric_id: BodyId | None = None
+    series_id: BodyId | None = None
     tags: list[TagName] = Field(default_factory=list, max_length=50)
-    about_people: bool = False
+    about_people: Flag = False
     link_url: str = Field("", max_length=500)
-    add_utm: bool = True
+    add_utm: Flag = True
     poll_question: str = Field("", max_length=300)
     poll_answers: list[PollAnswer] = Field(default_factory=list, max_length=POLL_MAX_ANSWERS)
-    poll_anonymous: bool = True
-    poll_multiple: bool = False
+    poll_anonymous: Flag = True
+    poll_multiple: Flag = False
     poll_ends_at: IsoDateTime | None = None
     scheduled_at: IsoDateTime | None = None
-    media_ids: list[Id] = Field(default_factory=list, max_length=100)
+    media_ids: list[BodyId] = Field(default_factory=list, max_length=100)
 
     @model_validator(mode="after")
     def says_something(self):
@@ -137,23 +137,23 @@ class PostIn(BodyIn):
 class PostPatch(BodyIn):
     """Fields left out keep their values; null clears those that may be empty."""
 
-    channel_ids: list[Id] = unset(max_length=100)
-    library_id: Id | None = None
+    channel_ids: list[BodyId] = unset(max_length=100)
+    library_id: BodyId | None = None
     title: str = unset(max_length=200)
     text: str = unset(max_length=100_000)
-    rubric_id: Id | None = None
-    series_id: Id | None = None
+    rubric_id: BodyId | None = None
+    series_id: BodyId | None = None
     tags: list[TagName] = unset(max_length=50)
-    about_people: bool = unset()
+    about_people: Flag = unset()
     link_url: str = unset(max_length=500)
-    add_utm: bool = unset()
+    add_utm: Flag = unset()
     poll_question: str = unset(max_length=300)
     poll_answers: list[PollAnswer] = unset(max_length=POLL_MAX_ANSWERS)
-    poll_anonymous: bool = unset()
-    poll_multiple: bool = unset()
+    poll_anonymous: Flag = unset()
+    poll_multiple: Flag = unset()
     poll_ends_at: IsoDateTime | None = None
     scheduled_at: IsoDateTime | None = None
-    media_ids: list[Id] = unset(max_length=100)
+    media_ids: list[BodyId] = unset(max_length=100)
 
 
 class VariantPatch(BodyIn):

@@ -7,6 +7,7 @@ language of the request's ``Accept-Language`` (Russian when it names none we spe
 import logging
 
 from django.http import Http404, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -138,6 +139,11 @@ def install(api) -> None:
             error_body("invalid", _("The request is not valid."), {"fields": fields}),
             status=400,
         )
+
+    @api.exception_handler(MultiPartParserError)
+    def on_unreadable_form(request, exc):
+        body = error_body("invalid", _("The body cannot be read as a multipart form."))
+        return api.create_response(request, body, status=400)
 
     @api.exception_handler(AuthenticationError)
     def on_auth_error(request, exc):

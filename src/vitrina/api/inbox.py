@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 from vitrina.api.auth import membership_allowed
 from vitrina.api.errors import ApiError
 from vitrina.api.pagination import Pagination
-from vitrina.api.schemas import BodyIn, ErrorOut, Id, NetworkName
+from vitrina.api.schemas import BodyId, BodyIn, ErrorOut, Id, NetworkName
 from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.models import Membership
@@ -60,7 +60,7 @@ class ThreadDetailOut(ThreadOut):
 class ReplyIn(BodyIn):
     text: str = Field(..., min_length=1, max_length=10_000)
     # In a comment thread: the reader's comment answered (the latest when not given).
-    reply_to: Id | None = None
+    reply_to: BodyId | None = None
 
 
 def thread_out(thread: Thread) -> dict:

@@ -10,7 +10,7 @@ from ninja import Field, Router
 from vitrina.api.auth import membership_allowed
 from vitrina.api.content import ERRORS, PostOut, post_out
 from vitrina.api.errors import ApiError
-from vitrina.api.schemas import BodyIn, Id
+from vitrina.api.schemas import BodyIn, Flag, Id
 from vitrina.content import selectors as content_selectors
 from vitrina.content.models import Post, Variant
 from vitrina.core import rules
@@ -21,7 +21,7 @@ router = Router(tags=["content"])
 
 
 class CheckIn(BodyIn):
-    published: bool
+    published: Flag
     url: str = Field("", max_length=300)
 
 

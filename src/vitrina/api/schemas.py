@@ -14,8 +14,22 @@ from vitrina.channels.providers.registry import kinds_by_network
 # by the schema instead of overflowing in the database.
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _json_number(value):
+    # A JSON body says what it means: "5" and true are not the number the schema asks for
+    # (addresses and queries are text, so there ``Id`` reads "5").
+    if isinstance(value, str | bool):
+        raise PydanticCustomError("int_type", "not a number")
+    return value
+
+
+# An id in a JSON body.
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_json_number)]
 # Counts kept in the database's 32-bit positive integers.
-Count = Annotated[int, Field(ge=0, le=2_147_483_647)]
+Count = Annotated[int, Field(ge=0, le=2_147_483_647), BeforeValidator(_json_number)]
+# true or false, never 0 or "yes".
+Flag = Annotated[bool, Field(strict=True)]
 
 # Posts a week as the registry keeps them: up to 1000, to one decimal place (rounded).
 PostsPerWeek = Annotated[
@@ -160,7 +174,7 @@ class ChannelIn(BodyIn):
 
     model_config = ConfigDict(json_schema_extra=NETWORK_KINDS)
 
-    library_id: Id
+    library_id: BodyId
     network: NetworkName
     kind: KindName
     name: str = Field(..., min_length=1, max_length=200)
@@ -177,7 +191,7 @@ class ChannelIn(BodyIn):
 class ChannelPatch(BodyIn):
     """Fields left out keep their values; null empties those that may be empty."""
 
-    library_id: Id = unset()
+    library_id: BodyId = unset()
     network: NetworkName = unset()
     kind: KindName = unset()
     name: str = unset(min_length=1, max_length=200)
@@ -189,7 +203,7 @@ class ChannelPatch(BodyIn):
     posts_per_week: PostsPerWeek | None = None
     subscribers: Count | None = None
     visits: Count | None = None
-    archived: bool = unset()
+    archived: Flag = unset()
 
 
 class ConnectionReportOut(Schema):
