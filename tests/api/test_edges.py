@@ -15,6 +15,7 @@ from vitrina.channels.providers.registry import kinds_by_network
 from vitrina.content.models import Post
 from vitrina.content.services.media import media_upload
 from vitrina.core.services import api_token_create
+from vitrina.inbox.models import ThreadStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -196,6 +197,9 @@ def test_the_schema_declares_enums_lengths_and_nulls():
     assert channel_in["network"]["enum"] == list(kinds_by_network())
     assert channel_in["name"]["maxLength"] == 200
     assert channel_in["library_id"]["maximum"] == 2**63 - 1
+    assert components["ThreadOut"]["properties"]["status"]["enum"] == ThreadStatus.values
+    assert components["ThreadOut"]["properties"]["network"]["enum"] == list(kinds_by_network())
+    assert components["VariantOut"]["properties"]["network"]["enum"] == list(kinds_by_network())
     patch = components["PostPatch"]["properties"]
     assert patch["media_ids"]["type"] == "array"
     assert {"type": "null"} in patch["scheduled_at"]["anyOf"]

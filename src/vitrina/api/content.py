@@ -12,7 +12,16 @@ from pydantic_core import PydanticCustomError
 from vitrina.api.auth import membership_allowed, membership_or_404
 from vitrina.api.errors import ApiError
 from vitrina.api.pagination import Pagination
-from vitrina.api.schemas import BodyId, BodyIn, ErrorOut, Flag, Id, IsoDateTime, unset
+from vitrina.api.schemas import (
+    BodyId,
+    BodyIn,
+    ErrorOut,
+    Flag,
+    Id,
+    IsoDateTime,
+    NetworkName,
+    unset,
+)
 from vitrina.content import selectors
 from vitrina.content.checks import POLL_MAX_ANSWERS
 from vitrina.content.models import Post, Variant
@@ -43,7 +52,7 @@ class AttemptOut(Schema):
 class VariantOut(Schema):
     id: int
     channel_id: int
-    network: str
+    network: NetworkName
     channel_name: str
     text: str
     customised: bool

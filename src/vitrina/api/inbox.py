@@ -1,6 +1,7 @@
 """The inbox over the API: conversations, their messages, replies."""
 
 from datetime import datetime
+from typing import Literal
 
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -14,7 +15,7 @@ from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.models import Membership
 from vitrina.inbox import selectors
-from vitrina.inbox.models import Message, Thread, ThreadStatus
+from vitrina.inbox.models import Delivery, Direction, Message, Thread, ThreadKind, ThreadStatus
 from vitrina.inbox.services import replies
 
 router = Router(tags=["inbox"])
@@ -23,13 +24,13 @@ router = Router(tags=["inbox"])
 class ThreadOut(Schema):
     id: int
     channel_id: int
-    network: str
-    kind: str
+    network: NetworkName
+    kind: Literal[tuple(ThreadKind.values)]
     title: str
     reader_id: str
     reader_name: str
     negative_authors: list[str]
-    status: str
+    status: Literal[tuple(ThreadStatus.values)]
     assignee_id: int | None
     unread: int
     flagged: bool
@@ -40,14 +41,14 @@ class ThreadOut(Schema):
 
 class MessageOut(Schema):
     id: int
-    direction: str
+    direction: Literal[tuple(Direction.values)]
     text: str
     author_id: str
     author_name: str
     author_member_id: int | None
     negative: bool
     in_reply_to_id: int | None
-    delivery: str
+    delivery: Literal[tuple(Delivery.values)]
     failure: str
     failure_detail: str
     created_at: datetime

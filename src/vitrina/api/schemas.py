@@ -9,6 +9,7 @@ from pydantic_core import PydanticCustomError
 
 from vitrina.channels.networks import ConnectionState, Kind
 from vitrina.channels.providers.registry import kinds_by_network
+from vitrina.core.roles import Role
 
 # The largest id the database keeps (ids are 64-bit signed integers): larger ones are refused
 # by the schema instead of overflowing in the database.
@@ -42,6 +43,7 @@ PostsPerWeek = Annotated[
 NetworkName = Literal[tuple(kinds_by_network())]
 KindName = Literal[tuple(Kind.values)]
 ConnectionStateName = Literal[tuple(ConnectionState.values)]
+RoleName = Literal[tuple(Role.values)]
 
 
 # An IANA zone's name; which names exist is the database's check (a list of all ~600 would
@@ -116,7 +118,7 @@ class OrganisationOut(Schema):
     name: str
     kind: str
     timezone: str
-    role: str = Field(..., description="The caller's role in this organisation")
+    role: RoleName = Field(..., description="The caller's role in this organisation")
 
 
 class LibraryOut(Schema):
@@ -135,7 +137,7 @@ class MemberOut(Schema):
     id: int
     username: str
     full_name: str
-    role: str
+    role: RoleName
     is_active: bool
     library_ids: list[int]
 
