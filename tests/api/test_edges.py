@@ -98,8 +98,9 @@ def test_an_id_too_large_in_a_body_is_a_400(call, channel, body):
     ],
 )
 def test_an_id_too_large_in_the_address_is_refused(call, channel, path):
-    assert call("get", path).status_code in {400, 404}
-    assert_error(call("get", path), call("get", path).status_code)
+    response = call("get", path)
+    assert response.status_code in {400, 404}
+    assert_error(response, response.status_code)
 
 
 # Defect: PATCH with "media_ids": null gave 500.
@@ -139,6 +140,11 @@ def test_a_body_that_is_not_a_post_is_a_400(call, channel, raw):
 
 
 # Defect: errors outside the operations were HTML pages, messages always in one language.
+
+
+def test_a_body_that_is_not_json_says_so(call):
+    error = assert_error(call("post", "/organisations/cbs/posts", raw="{not json"), 400, "invalid")
+    assert error["message"] == "Тело запроса — не JSON."
 
 
 def test_unknown_addresses_and_methods_answer_json(call):

@@ -156,7 +156,10 @@ def install(api) -> None:
     @api.exception_handler(HttpError)
     def on_http_error(request, exc: HttpError):
         body = status_error(exc.status_code)
-        if exc.status_code not in STATUS_ERRORS:
+        if str(exc).startswith("Cannot parse request body"):
+            # ninja's words for a body that is not JSON.
+            body["error"]["message"] = str(VALIDATION_MESSAGES["json_invalid"])
+        elif exc.status_code not in STATUS_ERRORS:
             body["error"]["message"] = str(exc)
         return api.create_response(request, body, status=exc.status_code)
 
