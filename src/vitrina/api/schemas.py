@@ -191,7 +191,10 @@ class ChannelIn(BodyIn):
 
 
 class ChannelPatch(BodyIn):
-    """Fields left out keep their values; null empties those that may be empty."""
+    """Fields left out keep their values; null empties those that may be empty. A ``kind``
+    is one its network has (the channel's own when ``network`` is left out)."""
+
+    model_config = ConfigDict(json_schema_extra=NETWORK_KINDS)
 
     library_id: BodyId = unset()
     network: NetworkName = unset()
