@@ -8,7 +8,7 @@ import pytest
 from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
 
-from tests.factories import PostFactory, VariantFactory
+from tests.factories import ChannelFactory, PostFactory, VariantFactory
 from tests.images import image_bytes
 from vitrina.api.api import api as vitrina_api
 from vitrina.channels.providers.registry import kinds_by_network
@@ -289,3 +289,17 @@ def test_a_form_without_its_boundary_is_a_400(client, token):
 def test_json_values_of_another_type_are_not_read_as_the_schema_says(call, channel, body):
     assert_error(call("post", "/organisations/cbs/posts", body), 400, "invalid")
     assert not Post.objects.exists()
+
+
+@pytest.mark.parametrize("external_id", ["", "vinilius"])
+def test_a_channel_without_its_network_id_is_refused_not_a_500(
+    call, organisation, library, external_id
+):
+    channel = ChannelFactory(library=library, external_id=external_id)
+    post = PostFactory(organisation=organisation, text="Встреча")
+    variant = VariantFactory(post=post, channel=channel, state="published", external_id="5")
+    response = call(
+        "post", f"/organisations/cbs/posts/{post.pk}/variants/{variant.pk}/delete-from-network"
+    )
+    error = assert_error(response, 400, "network_refused")
+    assert "id" in error["message"]

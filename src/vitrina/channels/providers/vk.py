@@ -226,7 +226,16 @@ class VkProvider(Provider):
 
     @staticmethod
     def owner_id(account: ProviderAccount) -> int:
-        number = int(account.external_id)
+        try:
+            number = int(account.external_id)
+        except ValueError:
+            # A channel whose id was never filled in (or was changed by hand) is not a crash.
+            raise Rejected(
+                "no_external_id",
+                "У канала не указан числовой id сообщества или страницы ВКонтакте: "
+                "укажите его в настройках канала.",
+                network="vk",
+            ) from None
         return number if account.kind == "profile" else -abs(number)
 
     def post_url(self, account, post_id) -> str:
