@@ -303,3 +303,15 @@ def test_a_channel_without_its_network_id_is_refused_not_a_500(
     )
     error = assert_error(response, 400, "network_refused")
     assert "id" in error["message"]
+
+
+def test_deleting_from_a_network_vitrina_does_not_publish_to_is_refused(
+    call, organisation, library
+):
+    channel = ChannelFactory(library=library, network="website", kind="site", external_id="")
+    post = PostFactory(organisation=organisation, text="Встреча")
+    variant = VariantFactory(post=post, channel=channel, state="published", external_id="5")
+    response = call(
+        "post", f"/organisations/cbs/posts/{post.pk}/variants/{variant.pk}/delete-from-network"
+    )
+    assert_error(response, 400, "invalid")
