@@ -194,6 +194,8 @@ SCHEDULER_INTERVAL_SECONDS = float(env("SCHEDULER_INTERVAL_SECONDS", "1"))
 # A round of collecting the channels' figures at most this often (each round reads only
 # what is due); 0 leaves collection to `vitrina collect_stats`.
 COLLECT_INTERVAL_MINUTES = max(0, int(env("COLLECT_INTERVAL_MINUTES", "60")))
+# «Собрать сейчас» reads a channel at most once in this many minutes.
+COLLECT_NOW_MINUTES = max(1, int(env("COLLECT_NOW_MINUTES", "5")))
 # Polling the channels that are not on webhooks for readers' messages and comments.
 INBOX_POLL_SECONDS = max(0.0, float(env("INBOX_POLL_SECONDS", "10")))
 # Renewing VK ID and OK user tokens that expire soon.

@@ -131,8 +131,8 @@ def test_the_growth_between_chosen_dates_starts_at_the_first_day_read(
     board = _dashboard(
         admin_client, organisation, **PERIOD, growth_from="2024-12-01", growth_to="2025-01-31"
     ).context["board"]
-    assert board.growth["followers_from"] == 100 and board.growth["followers_to"] == 130
-    assert board.growth["factor"] == 1.3
+    assert board.growth.followers_from == 100 and board.growth.followers_to == 130
+    assert board.growth.factor == 1.3
 
 
 def test_an_exhibition_has_its_own_dashboard_linked_from_its_page(

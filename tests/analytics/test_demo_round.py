@@ -3,15 +3,14 @@
 from datetime import date, timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from vitrina.analytics.collect import FIRST_DAYS, collect_and_record, collectable_channels
 from vitrina.analytics.models import AccountSnapshot, Report
 from vitrina.analytics.report import build_report
 from vitrina.channels.models import Channel
-from vitrina.demo.build import build_demo
-from vitrina.sandbox.for_demo import connect_channels
-from vitrina.sandbox.testing import SandboxClient, start_sandbox
+from vitrina.core.models import Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -37,32 +36,10 @@ def _figures(data):
     }
 
 
-@pytest.fixture(scope="module")
-def demo_sandbox():
-    """The demo's own sandbox (seed 42): the demo's channels hold its accounts' tokens."""
-    server = start_sandbox(seed=42)
-    yield SandboxClient(server.url)
-    server.stop()
-
-
-@pytest.fixture
-def demo(settings, demo_sandbox):
-    demo_sandbox.reset()
-    for name, network in [("VK", "vk"), ("OK", "ok"), ("TELEGRAM", "telegram"), ("MAX", "max")]:
-        setattr(settings, f"{name}_API_URL", demo_sandbox.api_url(network))
-    apps = demo_sandbox.http.get("/sandbox/control/apps").json()
-    settings.OK_APPLICATION_KEY = apps["ok"]["application_key"]
-    settings.OK_CLIENT_SECRET = apps["ok"]["secret"]
-    settings.DEMO_MODE = True
-    settings.LANGUAGE_CODE = "ru"
-    build_demo()
-    connect_channels(Channel.objects.all())
-    return Report.objects.get(organisation__slug="knmb")
-
-
 def test_a_collection_round_keeps_the_2020_report(demo):
+    report = Report.objects.get(organisation__slug="knmb")
     group = Channel.objects.get(url="https://vk.com/medlib42")
-    before = _figures(build_report(demo))
+    before = _figures(build_report(report))
     assert before == {
         "posts": 65,
         "friends": 1195,
@@ -81,7 +58,7 @@ def test_a_collection_round_keeps_the_2020_report(demo):
     results = [collect_and_record(channel) for channel in collectable_channels()]
     assert any(result.days for result in results)
 
-    assert _figures(build_report(demo)) == before
+    assert _figures(build_report(report)) == before
     after = dict(
         AccountSnapshot.objects.filter(
             channel=group, day__gte=date(2020, 12, 30), day__lte=date(2020, 12, 31)
@@ -93,3 +70,28 @@ def test_a_collection_round_keeps_the_2020_report(demo):
     assert not AccountSnapshot.objects.filter(
         channel=group, day__gt=date(2020, 12, 31), day__lt=first_read
     ).exists()
+
+
+def test_after_a_round_the_month_grows_only_between_its_own_readings(demo, client):
+    """The demo's history ends in 2020; a round today reads the VK group's count once. The
+    month's growth never runs from the 2020 count to today's (the "490 → 2 540" jump)."""
+    knmb = Report.objects.get(organisation__slug="knmb").organisation
+    group = Channel.objects.get(url="https://vk.com/medlib42")
+    for channel in collectable_channels():
+        collect_and_record(channel)
+    today = timezone.localdate()
+    read_today = AccountSnapshot.objects.get(channel=group, day=today).followers
+    assert read_today is not None
+    client.force_login(Membership.objects.filter(organisation=knmb, role="admin").first().user)
+    response = client.get(
+        reverse("analytics:dashboard", kwargs={"org": knmb.slug}),
+        {"date_from": (today - timedelta(days=29)).isoformat(), "date_to": today.isoformat()},
+    )
+    board = response.context["board"]
+    assert board.growth.change is None and board.current["growth"] is None
+    (row,) = [c for c in board.channels if c.pk == group.pk]
+    assert (row.current_from, row.current_to) == (read_today, read_today)
+    text = response.content.decode()
+    growth = text[text.index('id="growth"') :][:600]
+    assert "490 →" not in growth and "×" not in growth
+    assert "только одно измерение" in growth

@@ -23,6 +23,7 @@ from vitrina.analytics.services.snapshots import (
     PostFigures,
     account_snapshots_save,
     post_snapshots_save,
+    post_texts_save,
 )
 from vitrina.channels.networks import Kind
 from vitrina.inbox.models import ReferenceInquiry
@@ -78,12 +79,17 @@ def test_a_post_at_two_at_night_on_new_year_counts_in_january(organisation, admi
     data = build_report(_report(organisation, admin))
     assert data.channels[0].posts == 1
     assert data.best[0].published_at == date(2021, 1, 1)
-    assert [month for month, *_figures in data.months] == [f"2021-{m:02d}" for m in range(1, 13)]
-    assert data.months[0] == ("2021-01", 1, 100)
-    assert data.months[1] == ("2021-02", 0, 0)
+    assert [month.month for month in data.months] == [date(2021, m, 1) for m in range(1, 13)]
+    assert data.months[0][:3] == (date(2021, 1, 1), 1, 100)
+    assert data.months[1][:3] == (date(2021, 2, 1), 0, 0)
 
-    months = _table(report_xlsx(data), "Публикации и просмотры по месяцам")
-    assert len(months) == 13 and months[1][:3] == ("2021-01", 1, 100)
+    sheet = load_workbook(io.BytesIO(report_xlsx(data))).active
+    months = sections(sheet)["Публикации и просмотры по месяцам"]
+    # Twelve months and their total; a month is a date shown by its Russian name.
+    assert len(months) == 14 and months[1][:3] == (datetime(2021, 1, 1), 1, 100)
+    assert months[-1][:3] == ("Итого", 1, 100)
+    formats = {c.number_format for row in sheet.iter_rows() for c in row if c.value == months[1][0]}
+    assert formats == {"[$-419]MMMM YYYY", "DD.MM.YYYY"}  # the month, and a post's day
     best = _table(report_xlsx(data), "Лучшие материалы")
     assert best[1][2] == datetime(2021, 1, 1)  # a date, shown as 01.01.2021
 
@@ -91,7 +97,7 @@ def test_a_post_at_two_at_night_on_new_year_counts_in_january(organisation, admi
     previous = build_report(
         _report(organisation, admin, date_from=date(2020, 1, 1), date_to=date(2020, 12, 31))
     )
-    assert previous.channels[0].posts == 0 and previous.months[-1] == ("2020-12", 0, 0)
+    assert previous.channels[0].posts == 0 and previous.months[-1][:3] == (date(2020, 12, 1), 0, 0)
 
 
 def test_a_variant_without_figures_counts_on_its_local_day(organisation, admin, kemerovo):
@@ -278,12 +284,102 @@ def test_the_page_marks_and_links(admin_client, organisation, admin, kemerovo):
         for cell in row
         if cell.hyperlink
     }
+    # Named by their first words; one made on the wall, whose text Vitrina has not, by its day.
     assert links == {
-        best[1][0]: "https://vk.com/wall-128554301_31",
-        "40": "https://vk.com/wall-128554301_40",
+        "Выставка к юбилею Бакулева": "https://vk.com/wall-128554301_31",
+        "Пост от 01.03.2021": "https://vk.com/wall-128554301_40",
     }
+    assert best[1][0] == "Выставка к юбилею Бакулева"
     document = Document(io.BytesIO(report_docx(data)))
     targets = {rel.target_ref for rel in document.part.rels.values() if rel.is_external}
     assert {"https://vk.com/wall-128554301_31", "https://vk.com/wall-128554301_40"} <= targets
     docx_cells = {c.text for t in document.tables for r in t.rows for c in r.cells}
-    assert "40" in docx_cells and "text-abc" in docx_cells
+    assert {"Пост от 01.03.2021", "Пост от 02.03.2021"} <= docx_cells
+
+    # Once a collection has read the wall's text, the post is named by its first words.
+    post_texts_save(channel=kemerovo, texts={"40": "Читаем вместе: зимние вечера с книгой"})
+    names = {row.title for row in build_report(report).best}
+    assert "Читаем вместе: зимние вечера с книгой" in names
+    assert "Пост от 01.03.2021" not in names
+
+
+def test_no_data_says_why_from_the_networks_facts(organisation, admin, library, admin_client):
+    from vitrina.channels.networks import Network
+
+    telegram = ChannelFactory(
+        library=library, network=Network.TELEGRAM, kind=Kind.CHANNEL, name="Новости библиотеки"
+    )
+    profile = ChannelFactory(
+        library=library, network=Network.OK, kind=Kind.PROFILE, name="Профиль библиотеки"
+    )
+    silent = ChannelFactory(library=library, name="Группа без цифр")
+    # Telegram gives today's subscribers only: the count is there, the visits are not.
+    account_snapshots_save(
+        channel=telegram, figures=[AccountFigures(day=date(2021, 12, 20), followers=1014)]
+    )
+    data = build_report(_report(organisation, admin))
+    table1 = _table(report_xlsx(data), "Таблица 1")
+    rows = {row[1].split("\n")[0]: row for row in table1[1:] if row[1]}
+    assert rows[telegram.name][5:7] == (1014, "нет данных")
+    assert rows[profile.name][5:7] == ("нет данных", "нет данных")
+    assert rows[silent.name][5:7] == ("нет данных", "нет данных")
+    assert rows[silent.name][7] == "за период постов нет"
+    document = Document(io.BytesIO(report_docx(data)))
+    (note,) = [p.text for p in document.paragraphs if p.text.startswith("«нет данных»")]
+    assert note.split("\n") == [  # the channels in their order: by network
+        f"«нет данных» у канала «{profile.name}» (Одноклассники): Одноклассники дают "
+        "статистику только группам, не личным профилям.",
+        f"«нет данных» у канала «{telegram.name}» (Telegram): Bot API Telegram не даёт "
+        "статистики канала, кроме числа подписчиков.",
+        f"«нет данных» у канала «{silent.name}» (ВКонтакте): число ещё не собрано и не "
+        "введено: подключите канал для сбора статистики или введите цифры вручную.",
+    ]
+    # No network tells its visits: nor does the total.
+    totals = _table(report_xlsx(data), "Итоги по сетям")
+    total = dict(zip(totals[0], totals[-1], strict=False))
+    assert total["Сеть"] == "Итого" and total["Посещения"] == "нет данных"
+    # The page gives each reason its own line.
+    page = admin_client.get(
+        reverse("analytics:report", kwargs={"org": organisation.slug, "report_id": data.report.pk})
+    ).content.decode()
+    assert "личным профилям.<br>«нет данных» у канала" in page
+
+
+def test_growth_runs_only_between_real_readings(organisation, admin, library, kemerovo):
+    later = ChannelFactory(library=library, url="https://vk.com/later", name="Позже прочитанный")
+    once = ChannelFactory(library=library, url="https://vk.com/once", name="Прочитанный раз")
+    for channel, readings in [
+        # A count from years before never starts the period.
+        (kemerovo, [(date(2019, 5, 1), 100), (date(2021, 1, 1), 400), (date(2021, 12, 31), 600)]),
+        (later, [(date(2021, 3, 12), 50), (date(2021, 12, 1), 75)]),
+        (once, [(date(2018, 1, 1), 10), (date(2021, 12, 2), 2540)]),
+    ]:
+        account_snapshots_save(
+            channel=channel,
+            figures=[AccountFigures(day=day, followers=count) for day, count in readings],
+            source=Source.IMPORT,
+        )
+    data = build_report(_report(organisation, admin))
+    rows = {row.channel: row for row in data.growth}
+    full = rows[kemerovo.name]
+    assert (full.day_from, full.followers_from, full.followers_to, full.factor, full.note) == (
+        date(2021, 1, 1),
+        400,
+        600,
+        1.5,
+        "",
+    )
+    started = rows[later.name]
+    assert (started.day_from, started.followers_from, started.day_to) == (
+        date(2021, 3, 12),
+        50,
+        date(2021, 12, 1),
+    )
+    assert started.note == "первое измерение — 12.03.2021"
+    single = rows[once.name]
+    assert single.followers_from is None and single.factor is None
+    assert single.followers_to == 2540
+    assert "02.12.2021" in single.note and "одно измерение" in single.note
+
+    growth = _table(report_xlsx(data), "Рост числа подписчиков")
+    assert any(cell == "первое измерение — 12.03.2021" for row in growth for cell in row)

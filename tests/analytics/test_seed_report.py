@@ -56,7 +56,7 @@ def test_the_exported_xlsx_shows_the_seed_figures(demo_report):
     tables = sections(sheet)
 
     table1 = next(body for title, body in tables.items() if title.startswith("Таблица 1"))
-    by_address = {row[1].split("\n")[-1]: row for row in table1[1:]}
+    by_address = {row[1].split("\n")[-1]: row for row in table1[1:] if row[1]}
     page, group = by_address["https://vk.com/id547852393"], by_address["https://vk.com/medlib42"]
     created = datetime(2019, 6, 6)  # a date, shown as 06.06.2019
     assert (page[2], page[4], page[5], page[6]) == (created, 7.0, 2025, 2239)
@@ -88,14 +88,15 @@ def test_the_exported_xlsx_shows_the_seed_figures(demo_report):
     assert page_growth[5] == "×3,5"
 
     assert sheet._charts, "the sheet carries a native chart"
-    assert any("3,5 раза" in (row[0] or "") for row in sheet.iter_rows(values_only=True))
+    assert any("3,5 раза" in str(row[0] or "") for row in sheet.iter_rows(values_only=True))
 
 
 def test_docx_and_csv_carry_the_same_tables(demo_report):
     _data, (_xlsx, docx_bytes, csv_bytes) = demo_report
     document = Document(io.BytesIO(docx_bytes))
     cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
-    assert {"27007", "5891", "1195", "9,9"} <= cells  # a Russian decimal comma
+    # Digits grouped by three with a no-break space, a decimal comma.
+    assert {"27\u00a0007", "5\u00a0891", "1\u00a0195", "9,9"} <= cells
     assert any("3,5 раза" in paragraph.text for paragraph in document.paragraphs)
     rows = list(csv.reader(io.StringIO(csv_bytes.decode("utf-8-sig")), delimiter=";"))
     assert any(row[:1] == ["ВКонтакте"] and "27007" in row for row in rows)

@@ -5,10 +5,12 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from docx import Document
 from openpyxl import Workbook, load_workbook
 
 from vitrina.analytics.models import AccountSnapshot, Report, Source
 from vitrina.analytics.services.reports import report_save
+from vitrina.core.models import AuditEntry
 from vitrina.core.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +71,51 @@ def test_an_analyst_reads_reports_but_does_not_edit_them(
     client.force_login(member_factory(role=Role.ANALYST).user)
     assert client.get(url("report", organisation, report_id=report.pk)).status_code == 200
     assert client.get(url("report-edit", organisation, report_id=report.pk)).status_code == 403
+
+
+def test_the_conclusions_and_signature_are_edited_on_the_report_page(
+    admin_client, client, organisation, member_factory, admin
+):
+    report = report_save(
+        organisation=organisation,
+        actor=admin,
+        title="Отчёт",
+        date_from=date(2025, 1, 1),
+        date_to=date(2025, 12, 31),
+    )
+    page = url("report", organisation, report_id=report.pk)
+    wording = {
+        "conclusions": "Опросы работают.",
+        "signer_position": " Директор ЦБС ",
+        "signer_name": "С. А. Иванова",
+    }
+    assert admin_client.post(page, wording).status_code == 302
+    report.refresh_from_db()
+    assert (report.conclusions, report.signer_position, report.signer_name) == (
+        "Опросы работают.",
+        "Директор ЦБС",
+        "С. А. Иванова",
+    )
+    assert AuditEntry.objects.filter(action="analytics.report_updated").exists()
+    docx = Document(
+        io.BytesIO(admin_client.get(url("report-docx", organisation, report_id=report.pk)).content)
+    )
+    signature = [cell.text for cell in docx.tables[-1].rows[0].cells]
+    assert signature[0] == "Директор ЦБС" and signature[2] == "С. А. Иванова"
+
+    # Too long a name is refused in plain Russian, and nothing changes.
+    refused = admin_client.post(page, {**wording, "signer_name": "И" * 201})
+    assert refused.status_code == 400
+    assert "не более 200 символов" in refused.content.decode()
+    report.refresh_from_db()
+    assert report.signer_name == "С. А. Иванова"
+
+    # An analyst reads the report but may not change its wording.
+    client.force_login(member_factory(role=Role.ANALYST).user)
+    assert "Сохранить выводы и подпись" not in client.get(page).content.decode()
+    assert client.post(page, {**wording, "conclusions": "Чужие слова"}).status_code == 403
+    report.refresh_from_db()
+    assert report.conclusions == "Опросы работают."
 
 
 def test_a_member_limited_to_a_library_sees_only_its_reports(

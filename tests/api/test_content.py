@@ -1,3 +1,5 @@
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -70,14 +72,15 @@ def test_write_schedule_and_read_a_post(api, organisation, admin, channel, libra
 
     scheduled = api.send("post", f"/organisations/cbs/posts/{post_id}/submit").json()
     assert scheduled["state"] == "scheduled"
-    assert scheduled["variants"][0]["scheduled_at"].startswith("2030-01-10T07:00")
+    # Times carry the offset of their place (the channel's library is in Moscow).
+    assert scheduled["variants"][0]["scheduled_at"] == "2030-01-10T10:00:00+03:00"
 
     moved = api.send(
         "post",
         f"/organisations/cbs/posts/{post_id}/reschedule",
         {"scheduled_at": "2030-01-11T10:00:00+03:00"},
     ).json()
-    assert moved["scheduled_at"].startswith("2030-01-11T07:00")
+    assert moved["scheduled_at"] == "2030-01-11T10:00:00+03:00"
 
     listed = api.get("/organisations/cbs/posts", state="scheduled").json()
     assert listed["count"] == 1 and listed["items"][0]["id"] == post_id
@@ -191,3 +194,18 @@ def test_upload_pictures_and_attach_them(api, client, organisation, channel):
         {"channel_ids": [channel.pk], "text": "С картинкой", "media_ids": [asset["id"]]},
     ).json()
     assert post["media_ids"] == [asset["id"]]
+
+
+def test_times_carry_the_offset_of_their_place(api, organisation):
+    """A post of a library in Yekaterinburg: its time with +05:00, the same instant."""
+    library = LibraryFactory(organisation=organisation, timezone="Asia/Yekaterinburg")
+    channel = ChannelFactory(library=library, timezone="Asia/Yekaterinburg")
+    moment = datetime(2030, 1, 10, 9, 0, tzinfo=UTC)
+    post = PostFactory(organisation=organisation, library=library, scheduled_at=moment)
+    VariantFactory(post=post, channel=channel)
+    answer = api.get(f"/organisations/{organisation.slug}/posts/{post.pk}").json()
+    assert answer["scheduled_at"] == "2030-01-10T14:00:00+05:00"
+    assert answer["variants"][0]["scheduled_at"] == "2030-01-10T14:00:00+05:00"
+    assert datetime.fromisoformat(answer["scheduled_at"]) == moment
+    created = datetime.fromisoformat(answer["created_at"])
+    assert created.utcoffset() == timedelta(hours=5)

@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from vitrina.catalog.bibrecord import ELECTRONIC, BibRecord, Person, genitive_surname
-from vitrina.catalog.gost import describe, describe_short
+from vitrina.catalog.gost import describe, describe_short, source_statement
 
 P = Person
 LIBRARY_MD = [
@@ -551,3 +551,110 @@ def test_person_forms_from_forenames():
     assert person.female is False
     assert P("Туснолобова", forenames="Зинаида Михайловна").female is True
     assert P("Салтыков-Щедрин", forenames="Михаил-Евграф").initials == "М.-Е."
+
+
+@pytest.mark.parametrize(
+    ("statement", "expected"),
+    [
+        # As the source gives it: order and wording kept, a full stop dropped.
+        (
+            "Сочинена г. Буасси. ; Переведена с французскаго",
+            "Сочинена г. Буасси ; Переведена с французскаго",
+        ),
+        ("Гурова И. П.", "Гурова И. П."),
+        # Four and more persons in one group: the first three and «[и др.]».
+        (
+            "В.С. Дзюбан, И.Г. Ширнин, Б.Н. Ванеев, В.М. Гостищев ; Под общ. ред. Б.Н. Ванеева",
+            "В.С. Дзюбан, И.Г. Ширнин, Б.Н. Ванеев [и др.] ; Под общ. ред. Б.Н. Ванеева",
+        ),
+        (
+            "Иванова А. А., Петров Б. Б., Сидоров В. В., Орлова Г. Г.",
+            "Иванова А. А., Петров Б. Б., Сидоров В. В. [и др.]",
+        ),
+        # A catalogue that writes each author as a group of its own.
+        (
+            "S. Kay ; V. Jones ; M. Berlis ; H. Jones ; D. Brayshaw ; D. Russell",
+            "S. Kay, V. Jones, M. Berlis [и др.]",
+        ),
+        # Three persons stay; so does the source's own «[et al.]».
+        ("А. Б. Иванов, В. Г. Петров, Д. Е. Сидоров", "А. Б. Иванов, В. Г. Петров, Д. Е. Сидоров"),
+        ("Thomas H. Cormen ... [et al.]", "Thomas H. Cormen ... [et al.]"),
+    ],
+)
+def test_source_statement(statement, expected):
+    assert source_statement(statement) == expected
+
+
+def test_the_source_statement_wins_over_the_names():
+    record = BibRecord(
+        title="Мио, мой Мио!",
+        responsibility="Астрид Линдгрен ; пер. со швед. Л. Брауде",
+        authors=[P("Линдгрен", "А.")],
+        translators=[P("Брауде", "Л.")],
+    )
+    assert describe(record).startswith(
+        "Линдгрен, А. Мио, мой Мио! / Астрид Линдгрен ; пер. со швед. Л. Брауде."
+    )
+
+
+def test_four_authors_in_the_source_drop_the_heading():
+    record = BibRecord(
+        title="Справочник",
+        responsibility="А. А. Иванов, Б. Б. Петров, В. В. Сидоров, Г. Г. Орлов",
+        authors=[P("Иванов", "А. А.")],
+        year="2001",
+    )
+    assert describe(record) == (
+        "Справочник / А. А. Иванов, Б. Б. Петров, В. В. Сидоров [и др.]. — 2001. — Текст : "
+        "непосредственный."
+    )
+
+
+def test_physical_description_and_series_and_isbns():
+    record = BibRecord(
+        title="Programming Python",
+        authors=[P("Lutz", forenames="Mark")],
+        pages="xxxvii, 1255 p.",
+        illustrations="ill.",
+        dimensions="24 cm.",
+        accompanying="1 computer optical disc",
+        series="Bestsellers",
+        series_number="641",
+        more_series=["Il ciclo delle fondazioni / Isaac Asimov ; 4"],
+        isbn="0596000855",
+        more_isbns=["0596000856"],
+    )
+    assert describe(record) == (
+        "Lutz, M. Programming Python / M. Lutz. — xxxvii, 1255 p. : ill. ; 24 cm + 1 computer "
+        "optical disc. — (Bestsellers ; 641) (Il ciclo delle fondazioni / Isaac Asimov ; 4). — "
+        "ISBN 0596000855. — ISBN 0596000856. — Текст : непосредственный."
+    )
+
+
+def test_article_in_a_collection():
+    record = BibRecord(
+        title="Память о войне",
+        authors=[P("Иванова", "Е. П.")],
+        responsibility="Е. П. Иванова",
+        source_title="Медицина Кузбасса : сборник статей / составитель Е. П. Иванова",
+        source_imprint="Кемерово : КНМБ",
+        source_year="2019",
+        pages="С. 12-15",
+    )
+    assert describe(record) == (
+        "Иванова, Е. П. Память о войне / Е. П. Иванова. — Текст : непосредственный // Медицина "
+        "Кузбасса : сборник статей / составитель Е. П. Иванова. — Кемерово : КНМБ, 2019. — "
+        "С. 12-15."
+    )
+
+
+def test_title_entry_has_no_heading():
+    record = BibRecord(
+        title="Python cookbook",
+        responsibility="edited by Alex Martelli and David Ascher",
+        authors=[P("Martelli", forenames="Alex"), P("Ascher", forenames="David")],
+        title_entry=True,
+    )
+    assert describe(record) == (
+        "Python cookbook / edited by Alex Martelli and David Ascher. — Текст : непосредственный."
+    )

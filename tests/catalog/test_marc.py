@@ -64,8 +64,9 @@ def test_marc21_in_each_encoding(encoding):
     assert bib.subjects == ["Русская литература"]
     assert bib.control_number == "ocm00000007"
     assert describe(bib) == (
-        "Булгаков, М. А. Мастер и Маргарита : роман / М. А. Булгаков. — Москва : АСТ, 2019. "
-        "— 480 с. — ISBN 978-5-17-000007-1. — Текст : непосредственный."
+        # 245 $c is transcribed as the source gives it; 300 $c is the size.
+        "Булгаков, М. А. Мастер и Маргарита : роман / Михаил Булгаков. — Москва : АСТ, 2019. "
+        "— 480 с. ; 21 см. — ISBN 978-5-17-000007-1. — Текст : непосредственный."
     )
 
 

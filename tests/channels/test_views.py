@@ -105,7 +105,12 @@ def test_archived_channels_are_hidden_unless_asked(admin_client, organisation, c
 
 def test_export_is_a_real_workbook_with_the_registry(admin_client, organisation, library):
     ChannelFactory(
-        library=library, name="Страница", url="vk.com/id547852393", subscribers=2025, visits=2239
+        library=library,
+        name="Страница",
+        url="vk.com/id547852393",
+        subscribers=2025,
+        visits=2239,
+        timezone="Asia/Yekaterinburg",
     )
     response = admin_client.get(url("export", organisation))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -115,6 +120,7 @@ def test_export_is_a_real_workbook_with_the_registry(admin_client, organisation,
     assert header[0] == "Библиотека" and "Друзья / подписчики" in header
     data = rows[4]
     assert data[3] == "Страница" and data[9] == 2025 and data[10] == 2239
+    assert data[header.index("Часовой пояс")] == "Екатеринбург"  # named, not the IANA code
 
 
 def test_token_is_saved_encrypted_and_never_shown(admin_client, organisation, channel):

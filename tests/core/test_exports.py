@@ -41,7 +41,16 @@ from vitrina.core.exports.sections import (
 from vitrina.core.exports.xlsx_writer import write_xlsx
 from vitrina.core.roles import Role
 
-DANGEROUS = ["=1+2", "+7 (3842) 52-19-91", "-5 °C за окном", "@SUM(A1)", "\tтаб", "\rвозврат"]
+DANGEROUS = [
+    "=1+2",
+    "+7 (3842) 52-19-91",
+    "-5 °C за окном",
+    "@SUM(A1)",
+    "\tтаб",
+    "\rвозврат",
+    '  =HYPERLINK("http://x","x")',  # spaces first: a spreadsheet still reads a formula
+]
+NBSP = "\u00a0"
 MADE = date(2025, 3, 12)
 MEMBER = SimpleNamespace(is_active=True, role=Role.ADMIN)  # enough for the rules
 
@@ -106,11 +115,21 @@ def test_text_that_a_spreadsheet_reads_as_a_formula_gets_an_apostrophe():
 
 
 def test_values_read_in_russian():
-    assert display(1234.56, Column("", Kind.DECIMAL)) == "1234,6"
+    # Digits in groups of three with a no-break space, a decimal comma; years ungrouped.
+    assert display(1234.56, Column("", Kind.DECIMAL)) == f"1{NBSP}234,6"
     assert display(Decimal("4.50"), Column("", Kind.DECIMAL, places=2)) == "4,50"
     assert display(-0.04, Column("", Kind.DECIMAL)) == "0,0"
-    assert display(0.125, Column("", Kind.PERCENT)) == "12,5 %"
-    assert display(27007, Column("", Kind.INTEGER)) == "27007"
+    assert display(0.125, Column("", Kind.PERCENT)) == f"12,5{NBSP}%"
+    assert display(27007, Column("", Kind.INTEGER)) == f"27{NBSP}007"
+    assert display(1014, Column("", Kind.INTEGER)) == f"1{NBSP}014"
+    assert display(-1234567, Column("", Kind.INTEGER)) == f"-1{NBSP}234{NBSP}567"
+    assert display(2020, Column("", Kind.INTEGER, grouped=False)) == "2020"
+    assert display(0.2, Column("", Kind.DECIMAL)) == "0,2"
+    assert display(date(2026, 1, 1), Column("", Kind.MONTH)) == "январь 2026"
+    assert display(date(2026, 12, 1), Column("", Kind.MONTH)) == "декабрь 2026"
+    # A CSV keeps numbers ungrouped, so that Russian Excel reads them back as numbers.
+    assert csv_value(27007, Column("", Kind.INTEGER)) == "27007"
+    assert csv_value(1234.56, Column("", Kind.DECIMAL)) == "1234,6"
     assert display(date(2021, 1, 5), Column("", Kind.DATE)) == "05.01.2021"
     assert display(None, Column("", Kind.INTEGER)) == ""
     assert display(Cell(490, marked=True), Column("", Kind.INTEGER)) == "490"
@@ -279,9 +298,10 @@ def test_docx_is_a4_portrait_with_tables_links_and_russian_figures():
     assert (round(page.left_margin.mm), round(page.top_margin.mm)) == (30, 20)
     assert word.styles["Normal"].font.name == "Times New Roman"
     texts = [paragraph.text for paragraph in word.paragraphs]
-    assert texts[:3] == [
+    assert texts[:4] == [
         "Отчёт за 2021 год",
         "ЦБС Медногорска · 01.01.2021 – 31.12.2021",
+        "Сформировано 12.03.2025",  # a document of a period says when it was made
         "Показатели",
     ]
     assert "* Введено вручную" in texts and "=1+2" in texts  # text stays text
@@ -290,8 +310,16 @@ def test_docx_is_a4_portrait_with_tables_links_and_russian_figures():
     (table,) = word.tables
     header, first, second = ([cell.text for cell in row.cells] for row in table.rows)
     assert header[:2] == ["Текст", "Число"]
-    assert first == ["Библиотека", "27007", "1234,50", "12,5 %", "31.12.2021", "Пост", "2020"]
-    assert second[1:5] == ["490*", "-1,50", "100,0 %", "05.01.2021"]
+    assert first == [
+        "Библиотека",
+        f"27{NBSP}007",
+        f"1{NBSP}234,50",
+        f"12,5{NBSP}%",
+        "31.12.2021",
+        "Пост",
+        "2020",
+    ]
+    assert second[1:5] == ["490*", "-1,50", f"100,0{NBSP}%", "05.01.2021"]
     assert table.rows[0]._tr.xpath("./w:trPr/w:tblHeader")  # repeated on every page
     links = {rel.target_ref for rel in word.part.rels.values() if rel.is_external}
     assert links == {"https://vk.com/wall-1_2"}
@@ -325,7 +353,7 @@ def test_a_page_shows_the_same_tables():
     assert "<h2>Показатели</h2>" in html
     assert '<a href="https://vk.com/wall-1_2" target="_blank" rel="noopener">Пост</a>' in html
     assert '490<sup class="mark" title="Введено вручную">*</sup>' in html
-    assert "1234,50" in html and "31.12.2021" in html and "12,5 %" in html
+    assert f"1{NBSP}234,50" in html and "31.12.2021" in html and f"12,5{NBSP}%" in html
     assert "&lt;script&gt;" in html and "javascript:" not in html
     empty = Table(heading="Пусто", columns=[Column("А")], rows=[], empty="Ничего за период.")
     html = render_to_string("exports/sections.html", {"sections": page_sections([empty])})
@@ -460,3 +488,21 @@ def test_long_sheet_names_and_forbidden_characters_are_tidied():
     book = load_workbook(io.BytesIO(write_xlsx(document)))
     (name,) = book.sheetnames
     assert len(name) <= 31 and not re.search(r"[\[\]:*?/\\]", name)
+
+
+def test_xlsx_rows_of_wrapped_text_are_as_tall_as_their_lines():
+    table = Table(
+        heading="Каналы",
+        columns=[Column("Канал", width=20, wrap=True), Column("Посты", Kind.INTEGER)],
+        rows=[["Библиотека\nhttps://vk.com/lib", 5], ["Клуб", 2]],
+        note="«нет данных» у канала «Клуб»: сеть не даёт статистики личным профилям, только "
+        "группам, и потому число подписчиков в отчёте не указано.",
+    )
+    sheet = load_workbook(io.BytesIO(write_xlsx(sample(table)))).active
+    rows = {row[0].value: row[0].row for row in sheet.iter_rows() if row[0].value}
+    assert sheet.row_dimensions[rows["Библиотека\nhttps://vk.com/lib"]].height == 30
+    assert sheet.row_dimensions[rows["Клуб"]].height is None  # one line: the default
+    note = rows[table.note]
+    assert f"A{note}:B{note}" in {str(merged) for merged in sheet.merged_cells.ranges}
+    assert sheet.row_dimensions[note].height >= 30  # the note wraps across the table
+    assert sheet.cell(rows["Клуб"], 2).alignment.vertical == "top"

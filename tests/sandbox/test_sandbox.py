@@ -3,6 +3,7 @@
 import json
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
@@ -411,3 +412,26 @@ def test_malformed_parameters_get_the_networks_bad_request(sandbox):
         headers={"Authorization": mx["tokens"]["bot"]},
     )
     assert listed.status_code == 400 and listed.json()["code"] == "proto.payload"
+
+
+def test_walls_say_the_zone_of_their_times(sandbox):
+    def clock():
+        return sandbox.http.get("/sandbox/control/clock").json()["now"]
+
+    def shown(moment, hours):
+        return (datetime.fromtimestamp(moment, UTC) + timedelta(hours=hours)).strftime(
+            "%d.%m.%Y %H:%M"
+        )
+
+    for query, hours, label in (
+        ("", 3, "по Москве"),
+        ("?zone=Asia/Yekaterinburg", 5, "по Екатеринбургу"),
+        ("?zone=Nowhere/Atlantis", 3, "по Москве"),
+    ):
+        before = clock()
+        page = sandbox.http.get(f"/sandbox/{query}").text
+        after = clock()
+        assert any(
+            f"Время песочницы: {shown(moment, hours)} {label}" in page for moment in (before, after)
+        ), query
+    assert "Asia/Yekaterinburg</option>" not in page and ">Екатеринбург</option>" in page

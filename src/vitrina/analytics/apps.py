@@ -11,7 +11,7 @@ class AnalyticsConfig(AppConfig):
     def ready(self):
         # These modules read models, which exist only once the apps are loaded.
         import vitrina.analytics.export  # noqa: F401  (registers the period report)
-        from vitrina.analytics import rollup  # noqa: F401  (its receivers)
+        from vitrina.analytics import published, rollup  # noqa: F401  (their receivers)
         from vitrina.core import navigation, periodic
 
         navigation.register(

@@ -9,7 +9,7 @@ for reconnecting and it is skipped until someone reconnects it.
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import F, Max
+from django.db.models import BooleanField, ExpressionWrapper, F, Max, Min, Q
 from django.utils import timezone
 
 from vitrina.analytics.models import AccountSnapshot, ChannelCollection, PostLatest
@@ -20,8 +20,9 @@ from vitrina.analytics.services.snapshots import (
     PostFigures,
     account_snapshots_save,
     post_snapshots_save,
+    post_texts_save,
 )
-from vitrina.analytics.walls import discovery_since, recent_wall_posts
+from vitrina.analytics.walls import YEAR, discovery_since, recent_wall_posts
 from vitrina.channels.connect import channel_needs_reconnect, provider_account
 from vitrina.channels.models import Channel
 from vitrina.channels.networks import ConnectionState
@@ -35,6 +36,12 @@ from vitrina.content.models import Variant
 FIRST_DAYS = 30
 # The last days are read again: networks settle a day's figures late.
 REREAD_DAYS = 2
+
+
+UNREAD = ExpressionWrapper(
+    Q(views=None, likes=None, reposts=None, comments=None, reach=None),
+    output_field=BooleanField(),
+)
 
 
 @dataclass
@@ -111,12 +118,13 @@ def due_posts(
         .values_list("external_id", "published_at")
     )
     known = PostLatest.objects.filter(channel=channel, published_at__gte=year_ago).values(
-        "external_id", published=F("published_at"), last=F("taken_at")
+        "external_id", published=F("published_at"), last=F("taken_at"), unread=UNREAD
     )
     last_taken = {}
     for row in known:
         published.setdefault(row["external_id"], row["published"])
-        last_taken[row["external_id"]] = row["last"]
+        # A post entered at its publication with nothing read yet is due at once.
+        last_taken[row["external_id"]] = None if row["unread"] else row["last"]
     return {
         external_id: published_at
         for external_id, published_at in published.items()
@@ -140,30 +148,48 @@ def collect_posts(channel: Channel, *, now: datetime | None = None) -> Collected
         .first()
     )
     since = discovery_since(now, last_full)
-    found = _guarded(channel, result, lambda: recent_wall_posts(provider, account, since))
-    if found is None and result.skipped in ("needs_reconnect", "rate_limited"):
+    # Posts made on the network whose text was never read (collected before texts were
+    # kept) are looked for again once, so that they are named by their words.
+    unnamed = PostLatest.objects.filter(
+        channel=channel, variant=None, text=None, published_at__gte=now - YEAR
+    ).aggregate(first=Min("published_at"))["first"]
+    if unnamed is not None:
+        since = min(since, unnamed)
+    wall = _guarded(channel, result, lambda: recent_wall_posts(provider, account, since))
+    if wall is None and result.skipped in ("needs_reconnect", "rate_limited"):
         return result
+    found = {post.external_id: post.published_at for post in wall or ()}
     due = due_posts(channel, now, found)
-    if not due:
-        return result
-    stats = _guarded(channel, result, lambda: provider.fetch_post_stats(account, sorted(due)))
-    if stats is None:
-        return result
-    figures = [
-        PostFigures(
-            external_id=item.external_id,
-            taken_at=now,
-            views=item.views,
-            likes=item.likes,
-            reposts=item.reposts,
-            comments=item.comments,
-            reach=item.reach,
-            published_at=due.get(item.external_id),
-        )
-        for item in stats
-    ]
-    result.posts = post_snapshots_save(channel=channel, figures=figures)
+    stats = None
+    if due:
+        stats = _guarded(channel, result, lambda: provider.fetch_post_stats(account, sorted(due)))
+    if stats:
+        figures = [
+            PostFigures(
+                external_id=item.external_id,
+                taken_at=now,
+                views=item.views,
+                likes=item.likes,
+                reposts=item.reposts,
+                comments=item.comments,
+                reach=item.reach,
+                published_at=due.get(item.external_id),
+            )
+            for item in stats
+        ]
+        result.posts = post_snapshots_save(channel=channel, figures=figures)
+    if wall is not None and provider.limits.reads_posts:
+        _name_posts(channel, wall, since)
     return result
+
+
+def _name_posts(channel: Channel, wall: list, since: datetime) -> None:
+    """The wall's posts keep their first words; a post made on the network that the wall,
+    read back to ``since``, no longer shows (deleted there) is known to have none."""
+    post_texts_save(channel=channel, texts={post.external_id: post.text for post in wall})
+    PostLatest.objects.filter(
+        channel=channel, variant=None, text=None, published_at__gte=since
+    ).update(text="")
 
 
 def collect_channel(channel: Channel, *, now: datetime | None = None) -> Collected:

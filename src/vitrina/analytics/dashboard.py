@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from vitrina.analytics.grouping import (
@@ -29,6 +28,12 @@ from vitrina.analytics.grouping import (
     ratio,
     reactions,
     subscriber_reach_networks,
+)
+from vitrina.analytics.growth import (
+    growth_of,
+    reading_annotations,
+    subscribers_at_end,
+    subscribers_mean,
 )
 from vitrina.analytics.metrics import engagement, percent
 from vitrina.analytics.models import AccountSnapshot, OrganisationDay, PostDay, PostLatest, Source
@@ -115,36 +120,6 @@ def scoped_channels(membership: Membership, scope: Scope):
     return channels
 
 
-def _followers_on(day: date):
-    return Subquery(
-        AccountSnapshot.objects.filter(
-            channel=OuterRef("pk"), day__lte=day, followers__isnull=False
-        )
-        .order_by("-day")
-        .values("followers")[:1]
-    )
-
-
-def _followers_first(date_from: date, date_to: date):
-    """The first known subscribers inside the days: where nothing was read before them."""
-    return Subquery(
-        AccountSnapshot.objects.filter(
-            channel=OuterRef("pk"),
-            day__gte=date_from,
-            day__lte=date_to,
-            followers__isnull=False,
-        )
-        .order_by("day")
-        .values("followers")[:1]
-    )
-
-
-def _followers_from(day: date, until: date):
-    """Subscribers at the start of a span: the last count before it, or else the first one
-    read inside it."""
-    return Coalesce(_followers_on(day - timedelta(days=1)), _followers_first(day, until))
-
-
 def _posts(channels, scope: Scope, date_from: date, date_to: date):
     """The latest figures of each post published in the days, within the scope."""
     posts = PostLatest.objects.filter(
@@ -175,7 +150,7 @@ def _organisation_days(organisation_id: int, date_from: date, date_to: date) -> 
         for row in OrganisationDay.objects.filter(
             organisation=organisation_id, day__gte=date_from, day__lte=date_to
         )
-        .values("day", "followers", "visitors", "joined", "left", "marked")
+        .values("day", "followers", "visitors", "joined", "left", "marked", "read")
         .order_by("day")
     }
 
@@ -184,6 +159,29 @@ def whole_organisation(membership: Membership, scope: Scope) -> bool:
     """The scope's channels are all the organisation's (a rubric, series or exhibition
     narrows the posts, not the channels)."""
     return not scope.library_id and not scope.channel_id and limited_library_ids(membership) is None
+
+
+def _daily(days: dict, scope: Scope) -> list[dict]:
+    """The period's days for the chart and its table. A day's subscribers add up the
+    channels read that day; where fewer were read than on the period's best-read days, the
+    sum is not comparable with theirs (a channel missing is not a fall): the chart leaves
+    the day out and the table shows the sum as partial, with how many channels it holds."""
+    rows = [(day, row) for day, row in days.items() if scope.date_from <= day <= scope.date_to]
+    full = max((row["read"] for _day, row in rows), default=0)
+    daily = []
+    for day, row in rows:
+        complete = row["read"] == full
+        daily.append(
+            {
+                "day": day,
+                "followers": row["followers"] if complete else None,
+                "partial": None if complete else row["followers"],
+                "read": row["read"],
+                "full": full,
+                "visitors": row["visitors"],
+            }
+        )
+    return daily
 
 
 def _account(days: dict, date_from: date, date_to: date, length: int) -> dict:
@@ -368,14 +366,9 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
     rows = list(
         channels.select_related("library", "collection")
         .annotate(
-            followers_end=_followers_on(scope.date_to),
-            followers_start=_followers_from(scope.date_from, scope.date_to),
-            followers_prev_end=_followers_on(prev_to),
-            followers_prev_start=_followers_from(prev_from, prev_to),
-            followers_growth_from=Coalesce(
-                _followers_on(growth_from), _followers_first(growth_from, growth_to)
-            ),
-            followers_growth_to=_followers_on(growth_to),
+            **reading_annotations("current", scope.date_from, scope.date_to),
+            **reading_annotations("previous", prev_from, prev_to),
+            **reading_annotations("chosen", growth_from, growth_to),
         )
         .order_by("library__name", "network", "name")
     )
@@ -405,17 +398,16 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
     else:
         figures = _post_figures(ids, scope, prev_from, prev_to, zone)
     periods = (
-        (board.current, scope.date_from, scope.date_to, "start", "end", figures["current"]),
-        (board.previous, prev_from, prev_to, "prev_start", "prev_end", figures["previous"]),
+        (board.current, scope.date_from, scope.date_to, "current", figures["current"]),
+        (board.previous, prev_from, prev_to, "previous", figures["previous"]),
     )
-    for target, day_from, day_to, first_attr, last_attr, totals in periods:
+    for target, day_from, day_to, name, totals in periods:
         account = _account(days, day_from, day_to, scope.days)
-        first = known_sum(rows, f"followers_{first_attr}")
-        last = known_sum(rows, f"followers_{last_attr}")
-        growth = known_sum(rows, f"followers_{first_attr}", f"followers_{last_attr}")
-        mean = _mean(first, last)
+        growth = growth_of(rows, name, day_from, day_to)
+        last = subscribers_at_end(rows, name)
+        mean = subscribers_mean(rows, name)
         target.update(totals, **account, subscribers=last, subscribers_mean=mean)
-        target["growth"] = growth[1] - growth[0] if growth else None
+        target["growth"] = growth.change
         target.update(
             engagement(
                 reactions=totals["reactions"],
@@ -437,25 +429,13 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
         board.previous_marked = set()
     by_views = [c for c in rows if c.network in subscriber_reach_networks()]
     if by_views:
-        subscribers = known_sum(by_views, "followers_end")
+        subscribers = subscribers_at_end(by_views, "current")
         board.current["subscriber_reach"] = percent(figures["subscriber_reach_views"], subscribers)
 
-    pair = known_sum(rows, "followers_growth_from", "followers_growth_to")
-    g_from, g_to = pair or (None, None)
-    board.growth = {
-        "from": growth_from,
-        "to": growth_to,
-        "followers_from": g_from,
-        "followers_to": g_to,
-        "factor": round(g_to / g_from, 1) if g_from and g_to is not None else None,
-    }
+    board.growth = growth_of(rows, "chosen", growth_from, growth_to)
 
     posts = _posts(ids, scope, scope.date_from, scope.date_to)
-    board.daily = [
-        {"day": day, "followers": row["followers"], "visitors": row["visitors"]}
-        for day, row in days.items()
-        if scope.date_from <= day <= scope.date_to
-    ]
+    board.daily = _daily(days, scope)
     board.weekly = figures["weekly"]
     # The best posts are picked from the bare rows, then only they are read with their
     # channel and post.
@@ -508,18 +488,8 @@ def build_dashboard(membership: Membership, scope: Scope) -> Dashboard:
         None,
     )
     board.heatmap = _heatmap(figures["cell"])
-    board.libraries = _libraries(rows, figures["library"])
+    board.libraries = _libraries(rows, figures["library"], scope)
     return board
-
-
-def known_sum(channels, *attrs):
-    """The channels' subscribers added up over those that know them (all of ``attrs``): one
-    sum, or a tuple of sums for several attributes; None where no channel knows them."""
-    known = [c for c in channels if all(getattr(c, attr) is not None for attr in attrs)]
-    if not known:
-        return None
-    sums = tuple(sum(getattr(c, attr) for c in known) for attr in attrs)
-    return sums[0] if len(attrs) == 1 else sums
 
 
 # The summary's figures that rest on posts and on account days.
@@ -539,34 +509,62 @@ def _marks(period: dict) -> set:
     return marked
 
 
-def _mean(first, last):
-    values = [value for value in (first, last) if value is not None]
-    return sum(values) / len(values) if values else None
+# Every hour of the day, in order: an hour without posts is an empty cell, not a gap.
+HOURS = list(range(24))
+# Shades of the cells with posts, light to dark (``analytics.css`` gives each its text
+# colour, dark on the light ones and white on the dark ones, ≥ 4.5:1 by WCAG AA).
+LEVELS = 5
 
 
-HOURS = list(range(6, 24))
+def _level(views, low, high) -> int:
+    """1 (the least seen hour of the period) to ``LEVELS`` (the most seen); 0 for none."""
+    if views is None:
+        return 0
+    if high <= low:
+        return (LEVELS + 1) // 2
+    return 1 + min(LEVELS - 1, int(LEVELS * (views - low) / (high - low)))
 
 
 def _heatmap(cells) -> dict:
-    """Average views of a post by weekday and hour, with a level 0–4 for the shading."""
+    """Average views of a post by weekday and hour of publication, shaded between the
+    period's least and most seen hour, with the scale the legend explains."""
     found = {(row["weekday"], row["hour"]): row for row in cells}
-    best = max((row["avg_views"] or 0 for row in found.values()), default=0)
-    hours = sorted({*HOURS, *(hour for _day, hour in found)})
+    seen = [row["avg_views"] for row in found.values() if row["avg_views"] is not None]
+    low, high = (min(seen), max(seen)) if seen else (None, None)
     grid = []
     for weekday in range(1, 8):
         line = []
-        for hour in hours:
+        for hour in HOURS:
             row = found.get((weekday, hour))
             views = row["avg_views"] if row else None
-            level = 0 if not views or not best else 1 + min(3, int(4 * views / (best + 1)))
             line.append(
-                {"hour": hour, "views": views, "posts": row["posts"] if row else 0, "level": level}
+                {
+                    "hour": hour,
+                    "views": views,
+                    "posts": row["posts"] if row else 0,
+                    "level": _level(views, low, high) if seen else 0,
+                }
             )
         grid.append({"weekday": weekday, "cells": line})
-    return {"hours": hours, "rows": grid}
+    scale = []
+    if seen:
+        step = (high - low) / LEVELS
+        for level in range(1, LEVELS + 1):
+            if high <= low and level != (LEVELS + 1) // 2:
+                continue
+            start = low + step * (level - 1)
+            scale.append({"level": level, "from": start, "to": start + step})
+    return {
+        "hours": HOURS,
+        "rows": grid,
+        "least": low,
+        "most": high,
+        "scale": scale,
+        "posts": sum(row["posts"] for row in found.values()),
+    }
 
 
-def _libraries(rows, found: list[dict]) -> list[dict]:
+def _libraries(rows, found: list[dict], scope: Scope) -> list[dict]:
     """Each library's channels side by side; subscribers a channel has never reported are
     left out of the sums, and a library none of whose channels knows them shows none."""
     figures = {row["library"]: row for row in found}
@@ -576,12 +574,11 @@ def _libraries(rows, found: list[dict]) -> list[dict]:
     libraries = []
     for library_id, own in channels.items():
         row = figures.get(library_id, {})
-        pair = known_sum(own, "followers_start", "followers_end")
         item = {
             "library": own[0].library,
             "channels": len(own),
-            "subscribers": known_sum(own, "followers_end"),
-            "growth": pair[1] - pair[0] if pair else None,
+            "subscribers": subscribers_at_end(own, "current"),
+            "growth": growth_of(own, "current", scope.date_from, scope.date_to).change,
             "posts": row.get("posts", 0),
             "views": row.get("views", 0),
             "reactions": row.get("reactions", 0),

@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
 from PIL import Image
 
 from vitrina.analytics.services.registry import channel_registry_refresh
@@ -137,6 +138,13 @@ CONCLUSIONS = (
     "В планах на 2021 год — виртуальные проекты «Медицинская наука Кузбасса: взгляд сквозь "
     "десятилетия» и «Сибирь переселенческая», больше виртуальных выставок и постов с "
     "опросами, гостевые посты экспертов."
+)
+
+YEAR_CONCLUSIONS = (
+    "Библиотеки системы ведут страницы в Одноклассниках и ВКонтакте регулярно: "
+    "больше всего просмотров собирают посты с фотографиями с мероприятий.\n"
+    "В следующем году — опросы читателей, напоминания о сроке возврата книг и продление "
+    "через сообщения, страницы у всех филиалов."
 )
 
 
@@ -268,6 +276,21 @@ def load(context: dict) -> None:
         growth_since=PANDEMIC,
         tag=department,
         conclusions=CONCLUSIONS,
+        signer_position="Заведующая отделом обслуживания КНМБ",
+        signer_name="И. В. Редакторова",
+    )
+    # The library system's report of this year: its figures come from the networks (the
+    # sandbox) as the rounds collect them; the wording is the librarian's.
+    year = timezone.localdate().year
+    context["analytics_year_report"] = report_save(
+        organisation=context["organisations"]["mednogorsk"],
+        actor=admin,
+        title=f"Работа ЦБС Медногорска в социальных сетях в {year} году",
+        date_from=date(year, 1, 1),
+        date_to=date(year, 12, 31),
+        conclusions=YEAR_CONCLUSIONS,
+        signer_position="Директор ЦБС Медногорска",
+        signer_name="С. А. Филиалова",
     )
 
 

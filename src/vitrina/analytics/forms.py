@@ -37,6 +37,18 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("The library's own words: the exports carry them after the tables."),
     )
+    signer_position = forms.CharField(
+        label=_("Position of the signer"),
+        required=False,
+        max_length=200,
+        help_text=_("For example, «Директор ЦБС»: the signature block under the report."),
+    )
+    signer_name = forms.CharField(
+        label=_("Name of the signer"),
+        required=False,
+        max_length=200,
+        help_text=_("For example, «С. А. Иванова»."),
+    )
 
     def __init__(self, *args, libraries, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,6 +65,14 @@ class ReportForm(forms.Form):
                 "growth_since", _("The growth of subscribers cannot start after the period ends.")
             )
         return data
+
+
+class ReportWordingForm(forms.Form):
+    """The library's own words on the report's page: conclusions and who signs."""
+
+    conclusions = ReportForm.base_fields["conclusions"]
+    signer_position = ReportForm.base_fields["signer_position"]
+    signer_name = ReportForm.base_fields["signer_name"]
 
 
 class ZonedForm(forms.Form):

@@ -106,11 +106,13 @@ def post_format():
 
 def account_day_sums(snapshots):
     """Channels' days (an ``AccountSnapshot`` queryset) added up by day, with the count of
-    those a person entered or imported: the dashboard's chart and sums, and the
-    organisation's kept days alike."""
+    those a person entered or imported and of those whose subscribers are known: the
+    dashboard's chart and sums, and the organisation's kept days alike."""
     return (
         snapshots.values("day")
         .annotate(
+            # Before the sum takes the field's name.
+            read=Count("followers"),
             followers=Sum("followers"),
             visitors=Sum("visitors"),
             joined=Sum("joined"),

@@ -43,7 +43,9 @@ class OrganisationDay(models.Model):
     """The account figures of an organisation's channels added up by day, archived channels
     left out: the organisation's dashboard reads a row a day instead of a row for every
     channel and day. ``account_snapshots_save`` keeps it in the transaction of the write
-    (``analytics.rollup``); ``marked`` counts the channel-days a person entered or imported."""
+    (``analytics.rollup``); ``marked`` counts the channel-days a person entered or imported,
+    ``read`` the channels whose subscribers are known that day (their sum is comparable with
+    another day's only where as many were read)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
@@ -52,6 +54,7 @@ class OrganisationDay(models.Model):
     left = models.BigIntegerField(null=True)
     visitors = models.BigIntegerField(null=True)
     marked = models.PositiveIntegerField(default=0)
+    read = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -147,6 +150,10 @@ class PostSnapshot(models.Model):
         return f"{self.channel_id}/{self.external_id} {self.taken_at:%Y-%m-%d %H:%M}"
 
 
+# A post's first words are kept to this length.
+TEXT_LENGTH = 200
+
+
 class PostLatest(models.Model):
     """A post's latest figures, one row a post: what reports and dashboards add up, so they
     never search the history for each post's newest snapshot."""
@@ -164,6 +171,10 @@ class PostLatest(models.Model):
     comments = models.PositiveIntegerField(null=True, blank=True)
     reach = models.PositiveIntegerField(null=True, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.NETWORK)
+    # The first words of a post made on the network directly, as its wall gave them: what
+    # names it on the pages (Vitrina's own posts are named by their post). NULL until the
+    # wall was read for it, "" where it has no text (a picture only).
+    text = models.CharField(_("text"), max_length=TEXT_LENGTH, null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -192,7 +203,7 @@ class ChannelCollection(models.Model):
 
 class Report(models.Model):
     """A period report of an organisation or one of its libraries, with the library's own
-    conclusions, which the exports carry."""
+    conclusions and who signs it, which the exports carry."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="analytics_reports"
@@ -210,6 +221,9 @@ class Report(models.Model):
     date_to = models.DateField(_("to"))
     growth_since = models.DateField(_("growth since"), null=True, blank=True)
     conclusions = models.TextField(_("conclusions"), blank=True)
+    # Who signs the document: its signature block.
+    signer_position = models.CharField(_("position of the signer"), max_length=200, blank=True)
+    signer_name = models.CharField(_("name of the signer"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Max, Min, QuerySet
 
+from vitrina.analytics.collect import collectable_channels
 from vitrina.analytics.models import AccountSnapshot, PostLatest, Report
 from vitrina.channels.models import Channel
 from vitrina.core.models import Membership
@@ -27,12 +28,26 @@ def report_get(*, membership: Membership, pk: int) -> Report | None:
     return report_list(membership=membership).filter(pk=pk).first()
 
 
+def report_by_id(pk: int) -> Report | None:
+    """Any organisation's report, for the operator's command line (no person acts)."""
+    return Report.objects.select_related("organisation", "library", "tag").filter(pk=pk).first()
+
+
 def channel_for_figures(*, membership: Membership, pk: int) -> Channel | None:
     channels = Channel.objects.filter(organisation=membership.organisation, pk=pk)
     limited = limited_library_ids(membership)
     if limited is not None:
         channels = channels.filter(library_id__in=limited)
     return channels.select_related("library").first()
+
+
+def collectable_channels_of(*, membership: Membership):
+    """The connected channels of the organisation the membership sees."""
+    channels = collectable_channels().filter(organisation=membership.organisation)
+    limited = limited_library_ids(membership)
+    if limited is not None:
+        channels = channels.filter(library_id__in=limited)
+    return channels.select_related("collection").order_by("name")
 
 
 def recent_figures(channel: Channel, limit: int = 60) -> list[AccountSnapshot]:

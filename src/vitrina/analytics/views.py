@@ -1,19 +1,24 @@
 """Pages of analytics: period reports and figures entered by hand."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
 
 from vitrina.analytics import rules as analytics_rules
 from vitrina.analytics import selectors
+from vitrina.analytics.collect import collectable_channels
 from vitrina.analytics.dashboard import FORMATS, Scope, build_dashboard, figure_posts
 from vitrina.analytics.export import REPORT, footnote, report_document
 from vitrina.analytics.forms import (
@@ -23,14 +28,17 @@ from vitrina.analytics.forms import (
     PostFiguresForm,
     PostFiguresImportForm,
     ReportForm,
+    ReportWordingForm,
 )
 from vitrina.analytics.metrics import METRICS, REACTIONS_FORMULA
 from vitrina.analytics.models import Source
 from vitrina.analytics.report import build_report, post_link
 from vitrina.analytics.services.account_figures import figures_enter, figures_import
+from vitrina.analytics.services.collect_now import collect_now, next_allowed
 from vitrina.analytics.services.post_figures import PostRow, post_figures_enter, post_figures_import
-from vitrina.analytics.services.reports import report_save
+from vitrina.analytics.services.reports import report_save, report_wording_save
 from vitrina.analytics.services.snapshots import AccountFigures
+from vitrina.channels.networks import ConnectionState
 from vitrina.channels.selectors import channel_list
 from vitrina.content.selectors import rubric_list, series_list
 from vitrina.core import rules
@@ -63,8 +71,25 @@ def report_list(request):
     )
 
 
+def _wording_initial(report) -> dict:
+    return {
+        "conclusions": report.conclusions,
+        "signer_position": report.signer_position,
+        "signer_name": report.signer_name,
+    }
+
+
 def report_detail(request, report_id):
     report = _report_or_404(request, report_id)
+    can_edit = analytics_rules.can_edit_reports(request.membership)
+    wording = ReportWordingForm(request.POST or None, initial=_wording_initial(report))
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if wording.is_valid():
+            report_wording_save(report=report, actor=request.user, **wording.cleaned_data)
+            messages.success(request, _("Saved."))
+            return redirect("analytics:report", org=request.organisation.slug, report_id=report.pk)
     document = report_document(build_report(report), conclusions=False)
     return render(
         request,
@@ -72,8 +97,10 @@ def report_detail(request, report_id):
         {
             "report": report,
             "sections": page_sections(document),
-            "can_edit": analytics_rules.can_edit_reports(request.membership),
+            "can_edit": can_edit,
+            "wording": wording,
         },
+        status=400 if wording.errors else 200,
     )
 
 
@@ -97,6 +124,8 @@ def report_edit(request, report_id=None):
             "tag": report.tag,
             "growth_since": report.growth_since,
             "conclusions": report.conclusions,
+            "signer_position": report.signer_position,
+            "signer_name": report.signer_name,
         }
     form = ReportForm(
         request.POST or None,
@@ -174,6 +203,7 @@ def channel_figures(request, channel_id):
             "form": form,
             "upload": upload,
             "can_enter": can_enter,
+            **_collect_context(request, channel),
         },
     )
 
@@ -367,12 +397,151 @@ def dashboard(request):
             "posts_url": posts(),
             "reactions_formula": REACTIONS_FORMULA,
             "collect_every": settings.COLLECT_INTERVAL_MINUTES,
+            "partial_days": any(row["partial"] is not None for row in board.daily),
+            **_collect_context(
+                request,
+                next((c for c in board.channels if c.pk == scope.channel_id), None)
+                if scope.channel_id
+                else None,
+                whole=not scope.channel_id,
+            ),
             "footnote": footnote(),
             "has_marks": bool(board.marked or board.previous_marked)
             or any(row.get("marked") for row in [*board.rubrics, *board.series])
             or any(row.get("marked") for row in [*board.formats, *board.libraries]),
         },
     )
+
+
+def _collect_context(request, channel=None, *, whole: bool = False) -> dict:
+    """Where «Собрать сейчас» posts for the page, if the person may ask and there is a
+    connected channel to read."""
+    if not analytics_rules.can_collect_now(request.membership):
+        return {}
+    slug = request.organisation.slug
+    if channel is not None and channel.connection_state == ConnectionState.CONNECTED:
+        url = reverse("analytics:collect-channel", kwargs={"org": slug, "channel_id": channel.pk})
+    elif whole:
+        url = reverse("analytics:collect", kwargs={"org": slug})
+    else:
+        return {}
+    return {"collect_url": url, "collect_now_minutes": settings.COLLECT_NOW_MINUTES}
+
+
+def _back_to(request, default: str) -> str:
+    wanted = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return default
+
+
+def _tell_collected(request, outcome) -> None:
+    """The outcome in plain words: what was read, what went to the workers, what was
+    asked for too recently (and when it may be asked again)."""
+    zone = ZoneInfo(request.organisation.timezone)
+    for channel, asked_at in outcome.too_soon:
+        messages.warning(
+            request,
+            _("«%(channel)s» was collected at %(at)s; it can be collected again from %(again)s.")
+            % {
+                "channel": channel.name,
+                "at": asked_at.astimezone(zone).strftime("%H:%M"),
+                "again": next_allowed(asked_at).astimezone(zone).strftime("%H:%M"),
+            },
+        )
+    for channel, result in outcome.read:
+        why = SKIPPED_NOW.get(result.skipped)
+        detail = f" ({'; '.join(result.notes)})" if result.notes else ""
+        if why and (result.days or result.posts):
+            messages.warning(
+                request,
+                _("«%(channel)s» collected in part: days read %(days)s, posts read %(posts)s; ")
+                % {"channel": channel.name, "days": result.days, "posts": result.posts}
+                + f"{why}{detail}",
+            )
+        elif why:
+            messages.error(request, f"«{channel.name}»: {why}{detail}")
+        else:
+            messages.success(
+                request,
+                _("«%(channel)s» collected: days read %(days)s, posts read %(posts)s.")
+                % {"channel": channel.name, "days": result.days, "posts": result.posts},
+            )
+    if outcome.left:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)s more channel is read by the next round of collection.",
+                "%(count)s more channels are read by the next round of collection.",
+                len(outcome.left),
+            )
+            % {"count": len(outcome.left)},
+        )
+    if outcome.queued:
+        messages.success(
+            request,
+            ngettext(
+                "Collecting %(count)s channel now; its figures appear here in a minute or two.",
+                "Collecting %(count)s channels now; their figures appear here in a minute or two.",
+                len(outcome.queued),
+            )
+            % {"count": len(outcome.queued)},
+        )
+
+
+SKIPPED_NOW = {
+    "rate_limited": gettext_lazy("the network's request limit was reached; try again later."),
+    "needs_reconnect": gettext_lazy(
+        "the network no longer accepts the channel's token; reconnect the channel."
+    ),
+    "rejected": gettext_lazy("the network refused."),
+    "failed": gettext_lazy("the network did not answer; try again later."),
+}
+
+
+def _collect(request, channels, back: str):
+    outcome = collect_now(
+        organisation=request.organisation,
+        actor=request.user,
+        channels=channels,
+        ip_address=request.META.get("REMOTE_ADDR"),
+    )
+    _tell_collected(request, outcome)
+    return redirect(_back_to(request, back))
+
+
+@require_POST
+@require(analytics_rules.can_collect_now)
+def collect_channel_now(request, channel_id):
+    """«Собрать сейчас» for one channel."""
+    channel = _channel_or_404(request, channel_id)
+    back = reverse(
+        "analytics:figures", kwargs={"org": request.organisation.slug, "channel_id": channel.pk}
+    )
+    if not collectable_channels().filter(pk=channel.pk).exists():
+        messages.error(
+            request,
+            _("«%(channel)s» is not connected to its network: there is nothing to collect.")
+            % {"channel": channel.name},
+        )
+        return redirect(_back_to(request, back))
+    return _collect(request, [channel], back)
+
+
+@require_POST
+@require(analytics_rules.can_collect_now)
+def collect_organisation_now(request):
+    """«Собрать сейчас» for every connected channel the person sees."""
+    back = reverse("analytics:dashboard", kwargs={"org": request.organisation.slug})
+    channels = list(selectors.collectable_channels_of(membership=request.membership))
+    if not channels:
+        messages.error(
+            request, _("No channel is connected to its network: there is nothing to collect.")
+        )
+        return redirect(_back_to(request, back))
+    return _collect(request, channels, back)
 
 
 def _number(value: str, low: int, high: int) -> int | None:

@@ -9,7 +9,7 @@ share its rate limiter.
 from datetime import datetime, timedelta
 
 from vitrina.channels.providers.base import Provider
-from vitrina.channels.providers.types import ProviderAccount
+from vitrina.channels.providers.types import AccountPost, ProviderAccount
 
 # A post is followed for a year; the first reading looks that far back.
 YEAR = timedelta(days=365)
@@ -20,13 +20,11 @@ MARGIN = timedelta(days=2)
 
 def recent_wall_posts(
     provider: Provider, account: ProviderAccount, since: datetime
-) -> dict[str, datetime]:
-    """External ids and publication times of the account's posts since the moment."""
+) -> list[AccountPost]:
+    """The account's posts since the moment: external id, publication time and text."""
     if not provider.limits.reads_posts:
-        return {}
-    return {
-        post.external_id: post.published_at for post in provider.list_recent_posts(account, since)
-    }
+        return []
+    return provider.list_recent_posts(account, since)
 
 
 def discovery_since(now: datetime, last_full: datetime | None = None) -> datetime:

@@ -1,5 +1,6 @@
 """Bearer authentication with personal API tokens and the organisation gate of the API."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
@@ -7,6 +8,7 @@ from vitrina.api.errors import ApiError
 from vitrina.core.models import Membership
 from vitrina.core.selectors import membership_for
 from vitrina.core.services import api_token_authenticate
+from vitrina.core.timeplace import zone_info
 
 
 class PersonalToken(HttpBearer):
@@ -22,6 +24,8 @@ def membership_or_404(request, org_slug: str) -> Membership:
     membership = membership_for(request.auth, org_slug)
     if membership is None:
         raise ApiError(404, "not_found", _("No such organisation."))
+    # The organisation's zone is the viewer's, as on its pages (core/timeplace.py).
+    timezone.activate(zone_info(membership.organisation.timezone))
     return membership
 
 

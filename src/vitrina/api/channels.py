@@ -23,6 +23,7 @@ from vitrina.channels.providers.errors import ProviderError
 from vitrina.core import rules
 from vitrina.core.models import Membership
 from vitrina.core.selectors import library_get
+from vitrina.core.timeplace import moment_at_place as at_place
 
 router = Router(tags=["channels"])
 
@@ -46,8 +47,8 @@ def channel_out(channel: Channel) -> dict:
         "subscribers": channel.subscribers,
         "visits": channel.visits,
         "archived": channel.is_archived,
-        "created_at": channel.created_at,
-        "updated_at": channel.updated_at,
+        "created_at": at_place(channel.created_at, channel),
+        "updated_at": at_place(channel.updated_at, channel),
     }
 
 

@@ -34,6 +34,7 @@ from vitrina.content.states import VariantState
 from vitrina.core import rules
 from vitrina.core.models import Membership
 from vitrina.core.selectors import library_get
+from vitrina.core.timeplace import moment_at_place as at_place
 from vitrina.publishing.selectors import attempts_by_variant
 
 router = Router(tags=["content"])
@@ -189,16 +190,16 @@ def variant_out(variant: Variant, attempts: list | None = None) -> dict:
         "text": variant.effective_text,
         "customised": variant.customised,
         "state": variant.state,
-        "scheduled_at": variant.scheduled_at,
-        "published_at": variant.published_at,
+        "scheduled_at": at_place(variant.scheduled_at, variant),
+        "published_at": at_place(variant.published_at, variant),
         "external_url": variant.external_url,
         "attempt_count": variant.attempt_count,
-        "next_attempt_at": variant.next_attempt_at,
+        "next_attempt_at": at_place(variant.next_attempt_at, variant),
         "last_error": variant.last_error,
         "attempts": [
             {
-                "started_at": attempt.started_at,
-                "finished_at": attempt.finished_at,
+                "started_at": at_place(attempt.started_at, variant),
+                "finished_at": at_place(attempt.finished_at, variant),
                 "outcome": attempt.outcome,
                 "detail": attempt.detail,
                 "network_code": attempt.network_code,
@@ -232,17 +233,17 @@ def post_out(post: Post, attempts: dict[int, list] | None = None) -> dict:
             "answers": post.poll_answers,
             "anonymous": post.poll_anonymous,
             "multiple": post.poll_multiple,
-            "ends_at": post.poll_ends_at,
+            "ends_at": at_place(post.poll_ends_at, post),
         }
         if post.poll_question
         else None,
         "media_ids": [item.asset_id for item in post.media_items.all()],
-        "scheduled_at": post.scheduled_at,
+        "scheduled_at": at_place(post.scheduled_at, post),
         "state": selectors.post_state(post),
         "approval_comment": post.approval_comment,
         "variants": [variant_out(variant, attempts.get(variant.pk, [])) for variant in variants],
-        "created_at": post.created_at,
-        "updated_at": post.updated_at,
+        "created_at": at_place(post.created_at, post),
+        "updated_at": at_place(post.updated_at, post),
     }
 
 

@@ -14,6 +14,7 @@ from vitrina.api.schemas import BodyId, BodyIn, ErrorOut, Id, NetworkName
 from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.models import Membership
+from vitrina.core.timeplace import moment_at_place as at_place
 from vitrina.inbox import selectors
 from vitrina.inbox.models import Delivery, Direction, Message, Thread, ThreadKind, ThreadStatus
 from vitrina.inbox.services import replies
@@ -79,8 +80,8 @@ def thread_out(thread: Thread) -> dict:
         "unread": thread.unread,
         "flagged": thread.flagged,
         "tags": [tag.tag for tag in thread.tags.all()],
-        "last_message_at": thread.last_message_at,
-        "first_answer_at": thread.first_answer_at,
+        "last_message_at": at_place(thread.last_message_at, thread),
+        "first_answer_at": at_place(thread.first_answer_at, thread),
     }
 
 
@@ -100,7 +101,9 @@ class _Page:
         return [self.convert(row) for row in rows]
 
 
-def message_out(message: Message) -> dict:
+def message_out(message: Message, thread: Thread | None = None) -> dict:
+    """A message; its time on the clock of the channel it came to (``thread``'s, when the
+    caller has it, saves reading the channel for each message)."""
     return {
         "id": message.pk,
         "direction": message.direction,
@@ -113,7 +116,7 @@ def message_out(message: Message) -> dict:
         "delivery": message.delivery,
         "failure": message.failure,
         "failure_detail": message.failure_detail,
-        "created_at": message.created_at,
+        "created_at": at_place(message.created_at, thread or message),
     }
 
 
@@ -171,7 +174,7 @@ def thread_detail(request, org_slug: str, thread_id: Id):
     thread = _thread(membership, thread_id)
     selectors.threads_describe([thread])
     data = thread_out(thread)
-    data["messages"] = [message_out(m) for m in selectors.thread_messages(thread)]
+    data["messages"] = [message_out(m, thread) for m in selectors.thread_messages(thread)]
     return data
 
 

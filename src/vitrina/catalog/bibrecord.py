@@ -18,10 +18,20 @@ _PATRONYMIC_FEMALE = re.compile(r"(вна|чна|кызы)$", re.IGNORECASE)
 _PATRONYMIC_MALE = re.compile(r"(ич|оглы)$", re.IGNORECASE)
 
 
+# Particles of foreign names stay as words in a heading: «Буасси, Л. де», «Бетховен, Л. ван».
+NAME_PARTICLES = {
+    *("de", "du", "da", "di", "von", "van", "der", "le", "la"),
+    *("де", "дю", "да", "ди", "фон", "ван", "дер", "ле", "ла"),
+}
+
+
 def initials_from(forenames: str) -> str:
     """«Светлана Михайловна» -> «С. М.», «Анна-Мария» -> «А.-М.»."""
     parts = []
     for word in forenames.replace(".", " ").split():
+        if word in NAME_PARTICLES:
+            parts.append(word)
+            continue
         pieces = [piece for piece in word.split("-") if piece]
         parts.append("-".join(f"{piece[0].upper()}." for piece in pieces))
     return " ".join(parts)
@@ -68,7 +78,7 @@ class Person:
 
     @property
     def heading(self) -> str:
-        """The heading form: «Юсупова, С. М.»."""
+        """The heading form: «Юсупова, С. М.»; a name without initials stands alone."""
         return f"{self.surname}, {self.initials}" if self.initials else self.surname
 
     @property
@@ -144,24 +154,52 @@ class BibRecord:
     translators: list[Person] = field(default_factory=list)
     # «английского»: the language translated from, in the genitive as the phrase needs.
     translated_from: str = ""
-    # Statement of responsibility as the source wrote it (200 f / 245 c); used when the
-    # record names no persons, e.g. a corporate body.
+    # Statement of responsibility as the source wrote it (245 c / 200 f, g): the description
+    # transcribes it; the persons above compose one only when the source gives none.
     responsibility: str = ""
+    parallel_titles: list[str] = field(default_factory=list)
     volume: str = ""
     volume_title: str = ""
     edition: str = ""
     places: list[str] = field(default_factory=list)
     publishers: list[str] = field(default_factory=list)
+    # Places with their own publishers, in the source's order: [["Mainz", ["Schott"]], ...].
+    # The plain lists above stay for search and display; the description prefers this.
+    imprint: list = field(default_factory=list)
     year: str = ""
+    # The date as the source gives it («[1879]», «© 1993», «1804-1807»); ``year`` is its
+    # four digits for sorting and filtering.
+    date: str = ""
     pages: str = ""
+    illustrations: str = ""
+    dimensions: str = ""
+    # Accompanying material: «1 computer optical disc (4 3/4 in.)» after « + ».
+    accompanying: str = ""
     series: str = ""
+    series_number: str = ""
+    # Further series the document is in, each as «Title / statement ; number».
+    more_series: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     isbn: str = ""
+    doi: str = ""
+    # Further ISBNs (of the set, of another binding): each has its own «ISBN …».
+    more_isbns: list[str] = field(default_factory=list)
     subjects: list[str] = field(default_factory=list)
     url: str = ""
     accessed: datetime.date | None = None
     # For an electronic resource: the site or electronic library that hosts it.
     host: str = ""
+    # A component part (an article in a journal or a collection): the document it is in,
+    # written after «//». ``pages`` then holds its place there («С. 12-15»).
+    source_title: str = ""
+    source_edition: str = ""
+    source_imprint: str = ""
+    source_year: str = ""
+    source_issue: str = ""
     resource_type: str = TEXT
+    # The record has no main entry for a person (MARC21 no 1XX, RUSMARC no 700): the
+    # description starts with the title, whatever added entries name authors.
+    title_entry: bool = False
     control_number: str = ""
     source_ids: dict[str, str] = field(default_factory=dict)
 
@@ -176,6 +214,8 @@ class BibRecord:
     @property
     def main_author(self) -> Person | None:
         """The heading person: the first author when there are one to three."""
+        if self.title_entry:
+            return None
         return self.authors[0] if 1 <= len(self.authors) <= 3 else None
 
 

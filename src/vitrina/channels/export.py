@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from vitrina.channels.models import Channel
 from vitrina.channels.selectors import ChannelFilter, channel_list
+from vitrina.core import timeplace
 from vitrina.core.exports import registry
 from vitrina.core.exports.sections import XLSX, Column, Document, KeyValues, Kind, Meta, Table
 
@@ -22,7 +23,7 @@ def _columns():
         (Column(_("Address"), Kind.LINK, width=38), lambda c: c.url),
         (Column(_("External id"), width=16), lambda c: c.external_id),
         (Column(_("Date created"), Kind.DATE, width=14), lambda c: c.created_on),
-        (Column(_("Time zone"), width=20), lambda c: c.timezone),
+        (Column(_("Time zone"), width=20), lambda c: timeplace.zone_name(c.timezone)),
         (Column(_("Posts a week"), Kind.DECIMAL, width=12), lambda c: c.posts_per_week),
         (Column(_("Friends / subscribers"), Kind.INTEGER, width=14), lambda c: c.subscribers),
         (Column(_("Visits"), Kind.INTEGER, width=12), lambda c: c.visits),

@@ -237,6 +237,7 @@ def series_posts(*, membership: Membership, series: Series, limit: int) -> Query
     return (
         post_list(membership=membership)
         .filter(series=series)
+        .select_related("library", "organisation")  # each post's time is shown on its clock
         .order_by("scheduled_at", "pk")[:limit]
     )
 

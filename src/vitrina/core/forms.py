@@ -1,5 +1,3 @@
-import zoneinfo
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -7,31 +5,14 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vitrina.core import selectors, throttle
+from vitrina.core import selectors, throttle, timeplace
 from vitrina.core.models import Library, Organisation, User
 from vitrina.core.roles import ROLE_HELP, Role
 
-COMMON_TIMEZONES = [
-    "Europe/Kaliningrad",
-    "Europe/Moscow",
-    "Europe/Samara",
-    "Asia/Yekaterinburg",
-    "Asia/Omsk",
-    "Asia/Novosibirsk",
-    "Asia/Novokuznetsk",
-    "Asia/Krasnoyarsk",
-    "Asia/Irkutsk",
-    "Asia/Yakutsk",
-    "Asia/Vladivostok",
-    "Asia/Sakhalin",
-    "Asia/Magadan",
-    "Asia/Kamchatka",
-]
-
 
 def timezone_choices() -> list[tuple[str, str]]:
-    others = sorted(zoneinfo.available_timezones() - set(COMMON_TIMEZONES))
-    return [(name, name) for name in COMMON_TIMEZONES] + [(name, name) for name in others]
+    """Russia's zones west to east by their Russian names, then the rest of the world."""
+    return timeplace.zone_choices()
 
 
 class TimezoneField(forms.ChoiceField):

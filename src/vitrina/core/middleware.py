@@ -3,8 +3,10 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
+from django.utils import timezone
 
 from vitrina.core.selectors import membership_for
+from vitrina.core.timeplace import zone_info
 
 CSP = "; ".join(
     [
@@ -39,7 +41,8 @@ class OrganisationMiddleware:
 
     A person who is not an active member gets a 404, exactly as for an organisation that
     does not exist, so addresses cannot be used to learn which organisations exist.
-    Views then read ``request.organisation`` and ``request.membership``.
+    Views then read ``request.organisation`` and ``request.membership``. The
+    organisation's time zone is the viewer's for the page (see ``core/timeplace.py``).
     """
 
     def __init__(self, get_response):
@@ -48,7 +51,14 @@ class OrganisationMiddleware:
     def __call__(self, request):
         request.organisation = None
         request.membership = None
-        return self.get_response(request)
+        # Pages outside an organisation (the profile) keep the clock of the last one visited.
+        zone = request.session.get("zone") if hasattr(request, "session") else None
+        if zone:
+            timezone.activate(zone_info(zone))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         slug = view_kwargs.pop("org", None)
@@ -61,5 +71,7 @@ class OrganisationMiddleware:
             raise Http404
         request.membership = membership
         request.organisation = membership.organisation
+        timezone.activate(zone_info(membership.organisation.timezone))
         request.session["organisation"] = slug
+        request.session["zone"] = membership.organisation.timezone
         return None

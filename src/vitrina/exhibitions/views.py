@@ -15,6 +15,7 @@ from vitrina.catalog import selectors as catalog
 from vitrina.channels.selectors import channel_list
 from vitrina.content.selectors import series_posts
 from vitrina.core import rules as core_rules
+from vitrina.core import timeplace
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.exports import formats
 from vitrina.core.exports import registry as exports
@@ -303,13 +304,24 @@ def book_cover(request, exhibition_id, book_id):
 def exhibition_posts(request, exhibition_id):
     """The series of posts: a preview of every post and its time, then the posts."""
     exhibition = _exhibition_or_404(request, exhibition_id)
+    # The times are typed on the exhibition's library's clock, as in the calendar, and shown
+    # as every time is: on that clock, labelled for a viewer whose clock differs.
+    zone = timeplace.zone_of(exhibition)
+    with timezone.override(timeplace.zone_info(zone)):
+        outcome = _exhibition_posts(request, exhibition)
+    if not isinstance(outcome, dict):
+        return outcome
+    outcome["form"].fields["starts_at"].help_text = _("Time zone: %(zone)s") % {
+        "zone": timeplace.zone_name(zone)
+    }
+    return render(request, "exhibitions/exhibition_posts.html", outcome)
+
+
+def _exhibition_posts(request, exhibition):
     channels = channel_list(membership=request.membership)
     tomorrow = timezone.localtime() + timedelta(days=1)
-    form = PostsForm(
-        request.POST or None,
-        channels=channels,
-        initial={"starts_at": tomorrow.replace(hour=10, minute=0, second=0, microsecond=0)},
-    )
+    ten = tomorrow.replace(hour=10, minute=0, second=0, microsecond=0, tzinfo=None)
+    form = PostsForm(request.POST or None, channels=channels, initial={"starts_at": ten})
     plan = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -334,11 +346,7 @@ def exhibition_posts(request, exhibition_id):
             except ServiceError as error:
                 apply_service_error(form, error)
         plan = services.series_plan(**options)
-    return render(
-        request,
-        "exhibitions/exhibition_posts.html",
-        {"form": form, "exhibition": exhibition, "plan": plan},
-    )
+    return {"form": form, "exhibition": exhibition, "plan": plan}
 
 
 # ---------------------------------------------------------------- new arrivals

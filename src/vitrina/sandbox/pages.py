@@ -2,16 +2,22 @@
 librarian sees her post «appear on VK» while she learns the product offline."""
 
 import html
-from datetime import UTC, datetime, timedelta
+import zoneinfo
+from datetime import UTC, datetime
 
+from django.utils import translation
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+
+from vitrina.core import timeplace
 
 from .common import world_of
 from .control import profile_url
 from .networks import emulator, emulators
 
-MOSCOW = timedelta(hours=3)
+# A wall is read by anyone, so its times always say their zone; ``?zone=`` shows the walls
+# on a library's clock, as a reader there sees them.
+DEFAULT_ZONE = "Europe/Moscow"
 
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:0;background:#f3f4f6;color:#1f2937}
@@ -28,18 +34,41 @@ article{border-top:1px solid #e5e7eb;padding:8px 0}
 .in{color:#065f46}.out{color:#1e40af}
 .consent{background:#fff;max-width:480px;margin:64px auto;padding:24px;border-radius:8px}
 button{padding:8px 16px;margin-right:8px}
+form.zone{margin-top:8px}form.zone button{padding:2px 10px}
 """
 
 
-def when(world, moment: float) -> str:
-    return (datetime.fromtimestamp(moment, UTC) + MOSCOW).strftime("%d.%m.%Y %H:%M")
+def when(moment: float, zone: str) -> str:
+    with translation.override("ru"):
+        return timeplace.format_at_place(datetime.fromtimestamp(moment, UTC), zone, label=True)
+
+
+def zone_asked(request: Request) -> str:
+    zone = request.query_params.get("zone", "")
+    return zone if zone in zoneinfo.available_timezones() else DEFAULT_ZONE
+
+
+def zone_form(zone: str, network: str | None) -> str:
+    """A plain GET form (no script): the zone the walls are shown in."""
+    with translation.override("ru"):
+        options = "".join(
+            f'<option value="{name}"{" selected" if name == zone else ""}>'
+            f"{esc(timeplace.zone_name(name))}</option>"
+            for name in timeplace.RUSSIA
+        )
+    keep = f'<input type="hidden" name="network" value="{esc(network)}">' if network else ""
+    return (
+        f'<form method="get" class="zone">{keep}<label>Время показано '
+        f'<select name="zone">{options}</select></label> <button type="submit">Показать</button>'
+        "</form>"
+    )
 
 
 def esc(value) -> str:
     return html.escape(str(value))
 
 
-def render_account(world, account) -> str:
+def render_account(world, account, zone: str = DEFAULT_ZONE) -> str:
     world.catch_up(account)
     now = world.now()
     posts = [p for p in reversed(account.live_posts()) if p.date <= now][:20]
@@ -62,7 +91,7 @@ def render_account(world, account) -> str:
         if post.link:
             extras.append(f"ссылка {esc(post.link)}")
         parts.append(
-            f"<article><div class=muted>{when(world, post.date)}"
+            f"<article><div class=muted>{when(post.date, zone)}"
             f"{' · ' + ' · '.join(extras) if extras else ''}</div>"
             f"<p>{esc(post.text) or '<i>без текста</i>'}</p>"
             f'<div class="figures">просмотры {figures["views"]} · нравится {figures["likes"]}'
@@ -84,7 +113,7 @@ def render_account(world, account) -> str:
             )
             css = "in" if message.get("incoming") else "out"
             parts.append(
-                f'<p class="msg {css}">{when(world, message["date"])} <b>{esc(who)}</b>: '
+                f'<p class="msg {css}">{when(message["date"], zone)} <b>{esc(who)}</b>: '
                 f"{esc(message['text'])}</p>"
             )
     parts.append("</section>")
@@ -94,17 +123,21 @@ def render_account(world, account) -> str:
 async def index(request: Request):
     world = world_of(request)
     network = request.query_params.get("network")
+    zone = zone_asked(request)
     accounts = [a for a in world.accounts.values() if network in (None, a.network)]
-    nav = " ".join(f'<a href="?network={e.network}">{e.title}</a>' for e in emulators())
-    body = "".join(render_account(world, a) for a in accounts)
+    nav = " ".join(
+        f'<a href="?network={e.network}&amp;zone={zone}">{e.title}</a>' for e in emulators()
+    )
+    body = "".join(render_account(world, a, zone) for a in accounts)
     page = (
         '<!doctype html><html lang="ru"><head><meta charset="utf-8">'
         "<title>Песочница соцсетей — Витрина</title>"
         '<link rel="stylesheet" href="/sandbox/style.css"></head><body>'
         "<header><h1>Песочница соцсетей</h1><p>Здесь видно, что «опубликовалось» во ВКонтакте, "
         "Одноклассниках, Telegram и MAX. Это учебная копия: настоящие соцсети не затрагиваются. "
-        f'Время песочницы: {when(world, world.now())}.</p><nav><a href="/sandbox/">Все</a> {nav}'
-        f"</nav></header><main>{body}</main></body></html>"
+        f"Время песочницы: {when(world.now(), zone)}.</p>"
+        f'<nav><a href="/sandbox/?zone={zone}">Все</a> {nav}</nav>{zone_form(zone, network)}'
+        f"</header><main>{body}</main></body></html>"
     )
     return HTMLResponse(page)
 

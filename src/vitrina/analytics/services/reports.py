@@ -22,6 +22,8 @@ def report_save(
     conclusions: str = "",
     growth_since: date | None = None,
     tag=None,
+    signer_position: str = "",
+    signer_name: str = "",
     report: Report | None = None,
 ) -> Report:
     if date_from > date_to:
@@ -37,6 +39,7 @@ def report_save(
     report.title, report.date_from, report.date_to = title, date_from, date_to
     report.library, report.conclusions = library, conclusions
     report.growth_since = growth_since
+    report.signer_position, report.signer_name = signer_position.strip(), signer_name.strip()
     if tag is not None and tag.organisation_id != organisation.id:
         raise ServiceError("Метка из другой организации.")
     report.tag = tag
@@ -45,6 +48,29 @@ def report_save(
         organisation=organisation,
         actor=actor,
         action="analytics.report_created" if created else "analytics.report_updated",
+        obj=report,
+    )
+    return report
+
+
+@transaction.atomic
+def report_wording_save(
+    *,
+    report: Report,
+    actor: User | None,
+    conclusions: str,
+    signer_position: str = "",
+    signer_name: str = "",
+) -> Report:
+    """The library's own words on a report (its conclusions and who signs it), edited on the
+    report's page beside the figures."""
+    report.conclusions = conclusions
+    report.signer_position, report.signer_name = signer_position.strip(), signer_name.strip()
+    report.save(update_fields=["conclusions", "signer_position", "signer_name", "updated_at"])
+    audit_record(
+        organisation=report.organisation,
+        actor=actor,
+        action="analytics.report_updated",
         obj=report,
     )
     return report

@@ -9,7 +9,7 @@ import psycopg
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from vitrina.analytics.models import AccountSnapshot, PostLatest, PostSnapshot, Source
+from vitrina.analytics.models import TEXT_LENGTH, AccountSnapshot, PostLatest, PostSnapshot, Source
 from vitrina.analytics.rollup import organisation_days_refresh, post_days_refresh_published
 from vitrina.analytics.schedule import hour_of
 from vitrina.channels.models import Channel
@@ -102,6 +102,32 @@ def _account_upsert(rows: list[tuple], source: str, now) -> None:
     params = [value for row in rows for value in (*row, source, now)]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, Source.NETWORK.value, Source.NETWORK.value])
+
+
+def first_words(text: str) -> str:
+    """A post's opening, whole words up to the kept length, on one line."""
+    line = " ".join(text.split())
+    if len(line) <= TEXT_LENGTH:
+        return line
+    cut = line[: TEXT_LENGTH - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",.;:—-") + "…"
+
+
+def post_texts_save(*, channel: Channel, texts: dict[str, str]) -> int:
+    """Keeps the first words of the channel's posts as its wall gave them, where they
+    changed ("" for a post without text, so that it is known to have been read)."""
+    wanted = {key: first_words(text or "") for key, text in texts.items()}
+    if not wanted:
+        return 0
+    changed = []
+    for row in PostLatest.objects.filter(channel=channel, external_id__in=wanted).only(
+        "pk", "external_id", "text"
+    ):
+        if row.text != wanted[row.external_id]:
+            row.text = wanted[row.external_id]
+            changed.append(row)
+    PostLatest.objects.bulk_update(changed, ["text"], batch_size=500)
+    return len(changed)
 
 
 @transaction.atomic

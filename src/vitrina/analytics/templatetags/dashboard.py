@@ -12,8 +12,25 @@ register = template.Library()
 
 @register.simple_tag
 def day_rows(rows):
-    """A table body of days with subscribers and visitors."""
-    return _dated_rows(rows, "day", "followers", "visitors")
+    """A table body of days with subscribers and visitors; a day whose subscribers hold
+    fewer channels than the period's best-read days says so beside its sum."""
+    return format_html_join(
+        "",
+        '<tr><td>{}</td><td class="number">{}</td><td class="number">{}</td></tr>',
+        (
+            (row["day"].strftime("%d.%m.%Y"), _subscribers(row), figure(row["visitors"]))
+            for row in rows
+        ),
+    )
+
+
+def _subscribers(row) -> str:
+    if row.get("partial") is None:
+        return figure(row["followers"])
+    note = ngettext(
+        "%(read)s of %(full)s channel", "%(read)s of %(full)s channels", row["full"]
+    ) % {"read": row["read"], "full": row["full"]}
+    return format_html('{} <small class="muted">({})</small>', figure(row["partial"]), note)
 
 
 @register.simple_tag

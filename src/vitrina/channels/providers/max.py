@@ -6,6 +6,7 @@ import hmac
 import time
 from datetime import UTC, date, datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vitrina.channels.networks import Kind, SecretKind
@@ -80,6 +81,8 @@ class MaxProvider(Provider):
         polls=False,
         comments=False,
         account_stats=True,
+        account_visits=False,
+        no_visits="MAX даёт только число подписчиков и просмотры сообщений, без посещений.",
         notes=("В MAX нет опросов.", "Статистика: подписчики и просмотры сообщений канала."),
     )
     kinds = (Kind.CHANNEL, Kind.GROUP, Kind.BOT)
@@ -218,14 +221,16 @@ class MaxProvider(Provider):
         self.call(account, "DELETE", "/messages", params={"message_id": external_id})
 
     def fetch_account_stats(self, account, day_from, day_to):
-        """Subscribers today and, per day, the views of the messages published that day."""
+        """Subscribers today and, per day, the views of the messages published that day;
+        days are Vitrina's (the ones its collection stores), not UTC's or the server's."""
         chat = self.call(account, "GET", f"/chats/{account.external_id}")
         views: dict[date, int] = {}
         for message in self.recent(account):
-            day = datetime.fromtimestamp(message["timestamp"] / 1000, UTC).date()
+            moment = datetime.fromtimestamp(message["timestamp"] / 1000, UTC)
+            day = timezone.localdate(moment)
             if day_from <= day <= day_to:
                 views[day] = views.get(day, 0) + message.get("stat", {}).get("views", 0)
-        today = date.today()
+        today = timezone.localdate()
         if day_from <= today <= day_to:
             views.setdefault(today, 0)
         return [

@@ -94,6 +94,8 @@ class OkProvider(Provider):
         poll_options=20,
         poll_option_length=100,
         messages=False,
+        account_stats_kinds=(Kind.GROUP,),
+        no_account_stats="Одноклассники дают статистику только группам, не личным профилям.",
         # OK publishes no cap; the sandbox's 100 topics a day is unverified, so none is set.
         notes=("Сообщения группы через API не поддерживаются; комментарии — да.",),
     )
@@ -281,11 +283,7 @@ class OkProvider(Provider):
 
     def fetch_account_stats(self, account, day_from, day_to):
         if not self.is_group(account):
-            raise Rejected(
-                "stats_unavailable",
-                "Одноклассники дают статистику только группам, не личным профилям.",
-                network="ok",
-            )
+            raise Rejected("stats_unavailable", self.limits.no_account_stats, network="ok")
         start = datetime.combine(day_from, datetime.min.time(), UTC)
         end = datetime.combine(day_to + timedelta(days=1), datetime.min.time(), UTC)
         trends = self.call(

@@ -8,8 +8,8 @@ checked — ``find_published`` says so instead of guessing.
 
 import hmac
 import json
-from datetime import date
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vitrina.channels.networks import Kind, SecretKind
@@ -100,6 +100,8 @@ class TelegramProvider(Provider):
         poll_options=12,
         poll_option_length=100,
         post_stats=False,
+        account_visits=False,
+        no_visits="Bot API Telegram не даёт статистики канала, кроме числа подписчиков.",
         subscriber_reach=True,
         verifiable=False,
         reads_posts=False,  # the Bot API cannot read a channel's history
@@ -284,8 +286,9 @@ class TelegramProvider(Provider):
         return int(self.call(account, "getChatMemberCount", chat_id=account.external_id))
 
     def fetch_account_stats(self, account, day_from, day_to):
-        """Only today's subscriber count: the Bot API has no channel statistics."""
-        today = date.today()
+        """Only today's subscriber count: the Bot API has no channel statistics. Today is
+        Vitrina's day (the one its collection stores), not the server's calendar."""
+        today = timezone.localdate()
         if not day_from <= today <= day_to:
             return []
         return [DayStats(day=today, followers=self.followers(account))]

@@ -22,6 +22,13 @@ class Limits:
     links: bool = True
     post_stats: bool = True
     account_stats: bool = True
+    # The account kinds the network gives statistics (subscribers, visits) for; empty: every
+    # kind it has. ``no_account_stats`` says why the others have none, for reports.
+    account_stats_kinds: tuple[str, ...] = ()
+    no_account_stats: str = ""
+    # Whether its statistics count the visits of the account; ``no_visits`` says why not.
+    account_visits: bool = True
+    no_visits: str = ""
     messages: bool = True
     comments: bool = True
     verifiable: bool = True  # find_published can tell whether a post went out

@@ -1,11 +1,10 @@
 """Writes of templates and text blocks, and the placeholders a template may hold."""
 
-from zoneinfo import ZoneInfo
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vitrina.content.models import Post, Rubric, Template, TextBlock
+from vitrina.core import timeplace
 from vitrina.core.audit import audit_record
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.models import Organisation, User
@@ -18,9 +17,9 @@ PLACEHOLDERS = {
     "{рубрика}": lambda post: post.rubric.name if post.rubric else "",
     "{проект}": lambda post: post.series.name if post.series else "",
     "{дата}": lambda post: (
-        post.scheduled_at.astimezone(
-            ZoneInfo(post.library.timezone if post.library else post.organisation.timezone)
-        ).strftime("%d.%m.%Y")
+        timeplace.local(post.scheduled_at, timeplace.zone_of(post.library or post.organisation))
+        .date()
+        .strftime("%d.%m.%Y")
         if post.scheduled_at
         else ""
     ),

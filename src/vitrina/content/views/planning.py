@@ -17,7 +17,7 @@ from vitrina.content.forms import RecurrenceForm, SlotForm
 from vitrina.content.services import scheduling as scheduling_services
 from vitrina.content.states import VariantState
 from vitrina.content.views.posts import filter_form, filters_from, may_manage, post_or_404
-from vitrina.core import rules
+from vitrina.core import rules, timeplace
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.selectors import library_list
 from vitrina.core.views.decorators import apply_service_error, require
@@ -91,16 +91,18 @@ def calendar_events(request):
     slug = request.organisation.slug
     events = []
     for post in selectors.post_list(membership=request.membership, filters=filters):
-        zone = ZoneInfo(post.library.timezone if post.library else organisation_zone)
-        local = post.scheduled_at.astimezone(zone).replace(tzinfo=None)
+        zone = timeplace.zone_of(post.library) or organisation_zone
+        local = timeplace.local(post.scheduled_at, zone).replace(tzinfo=None)
         if not wall_start <= local < wall_end:
             continue
         state = selectors.post_state(post)
         channels = [variant.channel.name for variant in post.variants.all()]
+        # The event stands at the library's hour; say so when the viewer's clock differs.
+        other = timeplace.differs(post.scheduled_at, zone)
         events.append(
             {
                 "id": post.pk,
-                "title": str(post),
+                "title": f"{post} ({timeplace.zone_label(zone)})" if other else str(post),
                 "start": local.isoformat(timespec="minutes"),
                 "url": reverse("content:post", kwargs={"org": slug, "post_id": post.pk}),
                 "backgroundColor": post.rubric.colour if post.rubric else "#6b7280",
@@ -134,8 +136,8 @@ def post_move(request, post_id):
         return JsonResponse(
             {"error": {"code": "invalid", "message": _("Choose the date and time.")}}, status=400
         )
-    zone = ZoneInfo(post.library.timezone if post.library else request.organisation.timezone)
-    moment = moment.replace(tzinfo=zone)
+    zone = timeplace.zone_of(post.library or request.organisation)
+    moment = moment.replace(tzinfo=timeplace.zone_info(zone))
     try:
         scheduling_services.post_reschedule(post=post, actor=request.user, scheduled_at=moment)
     except ServiceError as error:

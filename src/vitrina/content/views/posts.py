@@ -22,7 +22,7 @@ from vitrina.content.services import posts as post_services
 from vitrina.content.services import scheduling as scheduling_services
 from vitrina.content.services import variants as variant_services
 from vitrina.content.states import EDITABLE, VariantState
-from vitrina.core import rules
+from vitrina.core import rules, timeplace
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.selectors import library_get, library_list
 from vitrina.core.views.decorators import apply_service_error, require
@@ -36,7 +36,8 @@ def post_or_404(request, post_id):
 
 
 def zone_of(request, library=None) -> str:
-    return library.timezone if library is not None else request.organisation.timezone
+    """The zone a post's times are typed and shown in: its library's, else the organisation's."""
+    return timeplace.zone_of(library if library is not None else request.organisation)
 
 
 def filter_form(request, data):
@@ -71,7 +72,7 @@ def post_list(request):
     page = Paginator(posts, 50).get_page(request.GET.get("page"))
     for post in page.object_list:
         post.summary_state = selectors.post_state(post)
-        post.zone = post.library.timezone if post.library else request.organisation.timezone
+        post.organisation = request.organisation  # the place of a post without a library
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -101,7 +102,12 @@ def _composer_form(request, post=None, data=None, files=None, initial=None):
 
 
 def _initial(post, zone: str) -> dict:
-    local = ZoneInfo(zone)
+    """The post as the composer shows it; its times as the library's wall clock, naive, so
+    the form shows them as they are whatever zone is active when it renders."""
+
+    def wall(moment):
+        return timeplace.local(moment, zone).replace(tzinfo=None) if moment else None
+
     return {
         "library": post.library,
         "channels": [variant.channel for variant in post.variants.all()],
@@ -117,8 +123,8 @@ def _initial(post, zone: str) -> dict:
         "poll_answers": "\n".join(post.poll_answers),
         "poll_anonymous": post.poll_anonymous,
         "poll_multiple": post.poll_multiple,
-        "poll_ends_at": post.poll_ends_at.astimezone(local) if post.poll_ends_at else None,
-        "scheduled_at": post.scheduled_at.astimezone(local) if post.scheduled_at else None,
+        "poll_ends_at": wall(post.poll_ends_at),
+        "scheduled_at": wall(post.scheduled_at),
     }
 
 
@@ -290,7 +296,8 @@ def post_autosave(request, post_id=None):
             "autosave_url": reverse(
                 "content:post-autosave", kwargs={"org": slug, "post_id": post.pk}
             ),
-            "saved_at": timezone.localtime(timezone.now(), ZoneInfo(zone)).strftime("%H:%M"),
+            # When it was saved, on the clock of whoever is typing.
+            "saved_at": timeplace.format_at_place(timezone.now(), None, fmt="H:i"),
         }
     )
 
@@ -327,7 +334,6 @@ def _submit(request, post):
 def post_detail(request, post_id):
     post = post_or_404(request, post_id)
     membership = request.membership
-    zone = zone_of(request, post.library)
     variants = list(post.variants.all())
     states = {variant.state for variant in variants}
     for variant in variants:
@@ -341,7 +347,6 @@ def post_detail(request, post_id):
         {
             "post": post,
             "variants": variants,
-            "zone": zone,
             "summary_state": selectors.post_state(post),
             "problems": variant_services.post_problems(post),
             "can_write": rules.can_write_posts(membership) and may_manage(request, post),

@@ -1,23 +1,32 @@
 """The rules every writer follows for a cell: how a value of each kind looks in Russian,
 which number format a spreadsheet gives it and how text is kept from becoming a formula.
 
-Text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is what a
-spreadsheet takes for a formula (OWASP, «CSV Injection»). A CSV cell of such text gets a
-leading apostrophe, as OWASP recommends; an XLSX cell is written as text with Excel's own
-leading-apostrophe mark (``quotePrefix``), so that it shows the text as it is and never
-becomes a formula, even when edited. Numbers and dates are never text: they stay numbers.
+Text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, also after
+leading spaces, is what a spreadsheet takes for a formula (OWASP, «CSV Injection»).
+``is_formula_like`` is the one test every writer applies to every text cell: a CSV cell of
+such text gets a leading apostrophe, as OWASP recommends (``formula_safe``); an XLSX cell is
+written as a string with Excel's own leading-apostrophe mark (``quotePrefix``, what Excel
+stores when a person types ``'=…``), so that it shows the text as it is and never becomes
+a formula, even when edited. Numbers and dates are never text: they stay numbers.
+
+People read numbers in Russian: digits grouped by three with a no-break space (1 014),
+a decimal comma (0,2) and months by name (январь 2026). A CSV keeps numbers ungrouped, so
+that Russian Excel reads them as numbers.
 """
 
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from vitrina.core.exports.sections import Cell, Column, Kind
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MARK = "*"
 DATE_FORMAT = "DD.MM.YYYY"
+# A month by name in Russian whatever the spreadsheet's own language (locale 0x419).
+MONTH_FORMAT = "[$-419]MMMM YYYY"
+GROUP = "\u00a0"  # a no-break space between groups of digits: 27 007 never splits
 NUMERIC = (Kind.INTEGER, Kind.DECIMAL, Kind.PERCENT)
 
 
@@ -48,7 +57,9 @@ def link_of(item, column: Column) -> str:
 
 
 def is_formula_like(text: str) -> bool:
-    return text.startswith(FORMULA_STARTS)
+    """Whether a spreadsheet would read the text as a formula: it starts with one of the
+    formula characters, itself or after leading spaces (" =1+2" is a formula too)."""
+    return text.startswith(FORMULA_STARTS) or text.lstrip().startswith(FORMULA_STARTS)
 
 
 def formula_safe(text: str) -> str:
@@ -70,11 +81,35 @@ def as_date(value) -> date | None:
     return value if isinstance(value, date) else None
 
 
-def _decimal(number: float, places: int) -> str:
-    text = f"{number:.{places}f}"
-    if text.startswith("-") and not text.strip("-0."):
+def _decimal(number: float, places: int, grouped: bool = False) -> str:
+    text = f"{number:,.{places}f}" if grouped else f"{number:.{places}f}"
+    if text.startswith("-") and not text.strip("-0.,"):
         text = text[1:]  # "-0.0" is 0
-    return text.replace(".", ",")
+    return text.replace(",", GROUP).replace(".", ",")
+
+
+def month_name(value: date) -> str:
+    """«январь 2026»: the month's own name (nominative), lower-case in Russian as inside a
+    sentence."""
+    text = formats.date_format(value, "F Y")
+    if (translation.get_language() or "").startswith("ru"):
+        text = text[:1].lower() + text[1:]
+    return text
+
+
+def number_text(value, column: Column, *, grouped: bool = True) -> str | None:
+    """A number of a numeric column as text in Russian, None if the value is no number;
+    ``grouped=False`` for a CSV, whose numbers a spreadsheet reads back."""
+    number = as_number(value)
+    if number is None:
+        return None
+    grouped = grouped and column.grouped
+    if column.kind == Kind.INTEGER:
+        return _decimal(round(number), 0, grouped)
+    if column.kind == Kind.PERCENT:
+        space = GROUP if grouped else " "  # a CSV's as Excel types it
+        return f"{_decimal(number * 100, column.places, grouped)}{space}%"
+    return _decimal(number, column.places, grouped)
 
 
 def display(item, column: Column) -> str:
@@ -83,13 +118,11 @@ def display(item, column: Column) -> str:
     if value is None:
         return ""
     if column.kind in NUMERIC:
-        number = as_number(value)
+        number = number_text(value, column)
         if number is not None:
-            if column.kind == Kind.INTEGER:
-                return str(round(number))
-            if column.kind == Kind.PERCENT:
-                return f"{_decimal(number * 100, column.places)} %"
-            return _decimal(number, column.places)
+            return number
+    if column.kind == Kind.MONTH and isinstance(value, date):
+        return month_name(value)
     if column.kind == Kind.DATE or isinstance(value, date):
         day = as_date(value)
         if day is not None:
@@ -115,6 +148,8 @@ def spreadsheet_format(column: Column, marked: bool = False) -> str:
     number stays a number."""
     if column.kind == Kind.DATE:
         return DATE_FORMAT
+    if column.kind == Kind.MONTH:
+        return MONTH_FORMAT
     whole = "#,##0" if column.grouped else "0"
     fraction = f".{'0' * column.places}" if column.places > 0 else ""
     if column.kind == Kind.INTEGER:
@@ -133,7 +168,9 @@ def csv_value(item, column: Column) -> str:
     if value is None:
         return ""
     if column.kind in NUMERIC and as_number(value) is not None:
-        return display(value, column)
+        return number_text(value, column, grouped=False)
+    if column.kind == Kind.MONTH and isinstance(value, date):
+        return month_name(value)
     if as_date(value) is not None and (column.kind == Kind.DATE or isinstance(value, date)):
         return display(value, column)
     text = str(value)

@@ -17,6 +17,7 @@ from vitrina.core.exports.sections import (
     KeyValues,
     Paragraphs,
     Section,
+    Signature,
     Table,
 )
 
@@ -44,6 +45,8 @@ def _rows(section: Section) -> list[list[str]]:
             [cells.formula_safe(label), cells.csv_value(value, cells.typed_value(value))]
             for label, value in section.pairs
         ]
+    if isinstance(section, Signature):
+        return [[cells.formula_safe(section.position), cells.formula_safe(section.name)]]
     if isinstance(section, Entries):
         return [
             [str(number), cells.formula_safe(item)]

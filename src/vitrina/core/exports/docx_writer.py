@@ -2,8 +2,8 @@
 office documents (ГОСТ Р 7.0.97: 30 mm left, 15 mm right, 20 mm top and bottom), Times
 New Roman, Russian spelling; the title, a subtitle with whose the document is and its
 period, headings Word's navigation finds, tables with a header row repeated on every page,
-figures in Russian formats, links, and the day it was made with page numbers in the
-footer. Charts are left to the spreadsheet: the table beside them carries the figures.
+figures in Russian formats, links, native charts under the tables that have them
+(``charts``), a signature block, and the day it was made with page numbers in the footer.
 """
 
 import io
@@ -13,26 +13,40 @@ from django.utils.translation import gettext as _
 from docx import Document as WordDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.opc.constants import RELATIONSHIP_TYPE
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 
-from vitrina.core.exports import cells
+from vitrina.core.exports import cells, charts
 from vitrina.core.exports.sections import (
     DOCX,
+    Chart,
     Document,
     Entries,
     Heading,
     KeyValues,
+    Kind,
     Paragraphs,
     Section,
+    Signature,
     Table,
 )
 
 FONT = "Times New Roman"
 LINK_COLOUR = "0563C1"
 HEADING_SIZES = {1: 14, 2: 13, 3: 12}
+EMU_PER_CM = 360000
+TEXT_WIDTH_MM = 210 - 30 - 15  # A4 less the margins
+CHART_INLINE = (
+    f"<wp:inline {nsdecls('wp', 'a', 'c', 'r')}>"
+    '<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+    '<wp:docPr id="{id}" name="{name}"/><wp:cNvGraphicFramePr/>'
+    '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
+    '<c:chart r:id="{rid}"/></a:graphicData></a:graphic></wp:inline>'
+)
 
 
 def _fonts(style, size: int, *, bold: bool | None = None) -> None:
@@ -86,7 +100,7 @@ def _field(paragraph, instruction: str) -> None:
     paragraph._p.append(element)
 
 
-def _link(paragraph, text: str, url: str) -> None:
+def _link(paragraph, text: str, url: str, size: float | None = None) -> None:
     """python-docx writes no hyperlinks itself: a run inside a w:hyperlink element."""
     relation = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
     link = OxmlElement("w:hyperlink")
@@ -99,6 +113,10 @@ def _link(paragraph, text: str, url: str) -> None:
     underline.set(qn("w:val"), "single")
     style.append(colour)
     style.append(underline)
+    if size:
+        points = OxmlElement("w:sz")
+        points.set(qn("w:val"), str(round(size * 2)))  # in half-points
+        style.append(points)
     run.append(style)
     text_element = OxmlElement("w:t")
     text_element.text = text
@@ -115,24 +133,66 @@ def _repeat_header(row) -> None:
     properties.append(repeat)
 
 
-def _cell_text(cell, text: str, *, bold: bool = False, right: bool = False) -> None:
+def _weight(column) -> float:
+    """A column's share of the page's width, in characters: by its kind, a text column by
+    its own width too (a page is narrower than a sheet, so long text wraps sooner)."""
+    if column.kind in cells.NUMERIC or column.kind == Kind.DATE:
+        return 13
+    if column.kind == Kind.MONTH:
+        return 16
+    return min(column.width or 20, 22)
+
+
+def _widths(grid, columns) -> None:
+    """Columns as wide as their contents need, together the text's width: Word and
+    LibreOffice otherwise give every column the same."""
+    weights = [_weight(column) for column in columns]
+    total = sum(weights)
+    grid.autofit = False
+    widths = [Mm(TEXT_WIDTH_MM * weight / total) for weight in weights]
+    # The grid for LibreOffice, each cell's width for Word.
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width
+    for row in grid.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
+def _cell_text(
+    cell, text: str, *, bold: bool = False, right: bool = False, size: float = 10
+) -> None:
     paragraph = cell.paragraphs[0]
     run = paragraph.add_run(text)
-    run.font.size = Pt(10)
+    run.font.size = Pt(size)
     run.bold = bold or None
     if right:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _narrow_margins(grid) -> None:
+    """1 mm inside a cell's left and right borders (Word's default is 1.9 mm): more room
+    for the figures of a wide table."""
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), "57")  # twips
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    grid._tbl.tblPr.append(margins)
 
 
 def _table(document, table: Table) -> None:
     if table.heading:
         document.add_heading(table.heading, level=2)
     shown = table.shown_columns(DOCX)
+    size = 10 if len(shown) <= 6 else 9  # a wide table in a smaller type
     grid = document.add_table(rows=1, cols=len(shown))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _narrow_margins(grid)
     for cell, index in zip(grid.rows[0].cells, shown, strict=True):
-        _cell_text(cell, table.columns[index].title, bold=True)
+        # A header of a wide table a point smaller, so its words fit their narrow columns.
+        _cell_text(cell, table.columns[index].title, bold=True, size=size - (size < 10))
     _repeat_header(grid.rows[0])
     last = len(table.rows) - 1
     for number, row in enumerate(table.rows):
@@ -144,18 +204,73 @@ def _table(document, table: Table) -> None:
             text = cells.display(item, column) + (cells.MARK if cells.is_marked(item) else "")
             link = cells.link_of(item, column)
             if link:
-                _link(cell.paragraphs[0], text, link)
+                _link(cell.paragraphs[0], text, link, size)
             else:
-                _cell_text(cell, text, bold=bold, right=column.kind in cells.NUMERIC)
+                numeric = column.kind in cells.NUMERIC
+                _cell_text(cell, text, bold=bold, right=numeric, size=size)
+    _widths(grid, [table.columns[index] for index in shown])
     if not table.rows and table.empty:
         document.add_paragraph(table.empty).runs[0].italic = True
     if table.note:
         document.add_paragraph(table.note).runs[0].font.size = Pt(10)
 
 
+def _chart(document, table: Table, chart_of: Chart) -> None:
+    """A native chart: a chart part with its embedded workbook, drawn inline under the
+    table."""
+    package = document.part.package
+    number = len([p for p in package.iter_parts() if p.partname.startswith("/word/charts/")]) + 1
+    blob, workbook = charts.figures_workbook(table, chart_of)
+    embedded = Part(
+        PackURI(f"/word/embeddings/Microsoft_Excel_Worksheet{number}.xlsx"),
+        CONTENT_TYPE.SML_SHEET,
+        blob,
+        package,
+    )
+    part = Part(PackURI(f"/word/charts/chart{number}.xml"), CONTENT_TYPE.DML_CHART, b"", package)
+    workbook_rid = part.relate_to(embedded, RELATIONSHIP_TYPE.PACKAGE)
+    part._blob = charts.chart_part_xml(table, chart_of, workbook, workbook_rid)
+    rid = document.part.relate_to(part, RELATIONSHIP_TYPE.CHART)
+    inline = CHART_INLINE.format(
+        cx=charts.WIDTH_CM * EMU_PER_CM,
+        cy=charts.HEIGHT_CM * EMU_PER_CM,
+        id=1000 + number,
+        name=f"Chart {number}",
+        rid=rid,
+    )
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    drawing = OxmlElement("w:drawing")
+    drawing.append(parse_xml(inline))
+    paragraph.add_run()._r.append(drawing)
+    figure = _("Figure %(number)s") % {"number": number}
+    caption = document.add_paragraph(f"{figure} – {chart_of.title}")
+    caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    caption.runs[0].font.size = Pt(10)
+
+
+def _signature(document, section: Signature) -> None:
+    """The position on the left, a line to sign on and the name on the right, kept on
+    the page of the text above it."""
+    if document.paragraphs:
+        document.paragraphs[-1].paragraph_format.keep_with_next = True
+    document.add_paragraph().paragraph_format.keep_with_next = True
+    grid = document.add_table(rows=1, cols=3)
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    position, line, name = grid.rows[0].cells
+    _cell_text(position, section.position)
+    _cell_text(line, "_" * 20)
+    _cell_text(name, section.name, right=True)
+
+
 def _section(document, section: Section) -> None:
     if isinstance(section, Table):
         _table(document, section)
+        if section.rows:
+            for chart_of in section.all_charts:
+                _chart(document, section, chart_of)
+    elif isinstance(section, Signature):
+        _signature(document, section)
     elif isinstance(section, Heading):
         document.add_heading(section.text, level=min(max(section.level, 1), 3))
     elif isinstance(section, Paragraphs):
@@ -201,6 +316,10 @@ def write_docx(document: Document) -> bytes:
     subtitle = _subtitle(meta)
     if subtitle:
         word.add_paragraph(subtitle).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if meta.date_from and meta.date_to:
+        # A document of a period says when it was made under its title, as a report does.
+        made = _("Made on %(date)s") % {"date": f"{meta.made_on:%d.%m.%Y}"}
+        word.add_paragraph(made).alignment = WD_ALIGN_PARAGRAPH.CENTER
     sheet = ""
     for section in document.sections_for(DOCX):
         headless = isinstance(section, Table) and not section.heading

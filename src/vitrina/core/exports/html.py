@@ -10,6 +10,7 @@ from vitrina.core.exports.sections import (
     KeyValues,
     Paragraphs,
     Section,
+    Signature,
     Table,
 )
 
@@ -59,6 +60,8 @@ def _section(section: Section) -> dict | None:
             for label, value in section.pairs
         ]
         return {"kind": "pairs", "heading": section.heading, "pairs": pairs}
+    if isinstance(section, Signature):
+        return {"kind": "signature", "position": section.position, "name": section.name}
     if isinstance(section, Entries):
         return {
             "kind": "entries",

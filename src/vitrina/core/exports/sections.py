@@ -30,6 +30,7 @@ class Kind(StrEnum):
     DECIMAL = "decimal"
     PERCENT = "percent"  # a fraction: 0.125 is 12,5 %
     DATE = "date"
+    MONTH = "month"  # a date standing for its month: январь 2026
     LINK = "link"  # a ``Cell`` with a link, or an address that links to itself
 
 
@@ -59,15 +60,20 @@ class Cell:
         return "" if self.value is None else str(self.value)
 
 
+BAR, LINE = "bar", "line"
+
+
 @dataclass(frozen=True)
 class Chart:
     """A chart over a table: categories from one column, a series for each value column
-    (indexes into the table's columns). Spreadsheets draw it natively."""
+    (indexes into the table's columns), as bars or a line. Spreadsheets and Word
+    documents draw it natively, from the table's figures."""
 
     title: str
     values: tuple[int, ...]
     categories: int = 0
     y_title: str = ""
+    kind: str = BAR
 
 
 @dataclass(kw_only=True)
@@ -109,6 +115,15 @@ class Entries(Section):
 
 
 @dataclass
+class Signature(Section):
+    """Who signs the document: a position and a name, with a line for the signature in
+    a printed document."""
+
+    position: str
+    name: str
+
+
+@dataclass
 class Table(Section):
     columns: list[Column]
     rows: list[list]
@@ -118,10 +133,15 @@ class Table(Section):
     empty: str = ""  # what a page says instead of no rows
     total: bool = False  # the last row adds the others up
     chart: Chart | None = None
+    charts: tuple[Chart, ...] = ()  # more charts over the same table
     autofilter: bool = False  # a spreadsheet's filter buttons on the header
 
     def shown_columns(self, fmt: str) -> list[int]:
         return [index for index, column in enumerate(self.columns) if column.shown_in(fmt)]
+
+    @property
+    def all_charts(self) -> tuple[Chart, ...]:
+        return ((self.chart,) if self.chart else ()) + self.charts
 
 
 @dataclass(frozen=True)

@@ -11,16 +11,16 @@ properties.
 """
 
 import io
+import math
 from datetime import datetime, time
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from vitrina.core.exports import cells
+from vitrina.core.exports import cells, charts
 from vitrina.core.exports.sections import (
     XLSX,
     Column,
@@ -31,6 +31,7 @@ from vitrina.core.exports.sections import (
     Kind,
     Paragraphs,
     Section,
+    Signature,
     Table,
 )
 
@@ -38,7 +39,11 @@ BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 LINK = Font(color="0563C1", underline="single")
 WRAPPED = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
 MAX_WIDTH = 60
+DEFAULT_WIDTH = 9  # characters: a column of no set width
+LINE_HEIGHT = 15  # points: a line of the default font
+CHART_ROWS = 17  # rows a chart of charts.HEIGHT_CM takes, and a blank one
 SHEET_NAME = 31  # characters Excel allows in a sheet's name
 INVALID_IN_NAMES = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 
@@ -52,6 +57,7 @@ class _Sheet:
         self.widths: dict[int, float] = {}
         self.tables: list[tuple[Table, int]] = []  # each with its header's row
         self.columns = 1
+        self.spans: dict[int, int] = {}  # rows whose first cell spans this many columns
         sheet.append([None])
         _safe_text(sheet.cell(1, 1), title)
         sheet.cell(1, 1).font = TITLE
@@ -108,7 +114,7 @@ def _write_value(cell, item, column: Column) -> None:
         cell.value = None
         return
     number = cells.as_number(value) if column.kind in cells.NUMERIC else None
-    day = cells.as_date(value) if column.kind == Kind.DATE else None
+    day = cells.as_date(value) if column.kind in (Kind.DATE, Kind.MONTH) else None
     if number is not None:
         cell.value = number
         cell.number_format = cells.spreadsheet_format(column, marked)
@@ -145,7 +151,10 @@ def _table(target: _Sheet, table: Table) -> None:
         for position, index in enumerate(shown, start=1):
             column = table.columns[index]
             item = cells.item_at(row, index)
-            _write_value(sheet.cell(current, position), item, column)
+            cell = sheet.cell(current, position)
+            _write_value(cell, item, column)
+            if not cell.alignment.wrap_text:
+                cell.alignment = TOP  # level with the wrapped text beside it
             if column.width is None:
                 target.widen(position, _width_of(cells.display(item, column)) + 1)
     if table.total and table.rows:
@@ -153,28 +162,25 @@ def _table(target: _Sheet, table: Table) -> None:
             cell.font = LINK if cell.hyperlink else BOLD
     target.tables.append((table, header))
     if table.note:
-        target.append([(table.note, Column(""))])
+        row = target.append([(table.note, Column(""))])
+        if len(shown) > 1:  # the note spans the table, as under a printed one
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(shown))
+        sheet.cell(row, 1).alignment = WRAPPED
+        target.spans[row] = len(shown)
 
 
-def _chart(target: _Sheet, table: Table, header: int) -> None:
-    chart_of = table.chart
-    last = header + len(table.rows)
-    if chart_of is None or last <= header:
-        return
+def _charts(target: _Sheet, table: Table, header: int, place: int) -> int:
+    """The table's native charts right of the sheet's columns, one under another from row
+    ``place``; the row after the last."""
+    last = header + len(charts.charted_rows(table))
+    if last <= header:
+        return place
     positions = {index: position for position, index in enumerate(table.shown_columns(XLSX), 1)}
-    chart = BarChart()
-    chart.title = chart_of.title
-    if chart_of.y_title:
-        chart.y_axis.title = chart_of.y_title
-    for index in chart_of.values:
-        data = Reference(target.sheet, min_col=positions[index], min_row=header, max_row=last)
-        chart.add_data(data, titles_from_data=True)
-    category = positions[chart_of.categories]
-    chart.set_categories(
-        Reference(target.sheet, min_col=category, min_row=header + 1, max_row=last)
-    )
-    chart.width, chart.height = 22, 9
-    target.sheet.add_chart(chart, f"{get_column_letter(target.columns + 1)}{header}")
+    for chart_of in table.all_charts:
+        chart = charts.chart_over(chart_of, target.sheet, positions, header, last)
+        target.sheet.add_chart(chart, f"{get_column_letter(target.columns + 2)}{place}")
+        place += CHART_ROWS
+    return place
 
 
 def _section(target: _Sheet, section: Section) -> None:
@@ -195,6 +201,13 @@ def _section(target: _Sheet, section: Section) -> None:
             row = target.append([(label, text), (value, cells.typed_value(value))])
             target.sheet.cell(row, 1).font = BOLD
             target.widen(1, _width_of(label))
+    elif isinstance(section, Signature):
+        target.start("")
+        target.sheet.append([])
+        row = target.append([(section.position, text), ("_" * 20, text), (section.name, text)])
+        target.widen(1, _width_of(section.position))
+        target.widen(3, _width_of(section.name))
+        target.sheet.cell(row, 1).alignment = WRAPPED
     elif isinstance(section, Entries):
         target.start(section.heading)
         described = Column("", wrap=True)
@@ -204,12 +217,39 @@ def _section(target: _Sheet, section: Section) -> None:
         target.widen(2, 90)
 
 
+def _lines(text: str, width: float) -> int:
+    """The lines a wrapped text takes in a column this many characters wide."""
+    room = max(int(width) - 1, 1)
+    return sum(max(1, math.ceil(len(part) / room)) for part in text.split("\n"))
+
+
+def _row_heights(target: _Sheet) -> None:
+    """Rows of wrapped text as tall as their lines: spreadsheets do not all fit a row's
+    height to its text when they open a file."""
+    sheet = target.sheet
+    for row in sheet.iter_rows(min_row=2):
+        lines = 1
+        for cell in row:
+            if not (isinstance(cell.value, str) and cell.alignment.wrap_text):
+                continue
+            span = target.spans.get(cell.row, 1) if cell.column == 1 else 1
+            width = sum(
+                target.widths.get(column, DEFAULT_WIDTH)
+                for column in range(cell.column, cell.column + span)
+            )
+            lines = max(lines, _lines(cell.value, width))
+        if lines > 1:
+            sheet.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
+
+
 def _finish(target: _Sheet, document: Document) -> None:
     sheet = target.sheet
     for column, width in target.widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = width
+    _row_heights(target)
+    place = 1
     for table, header in target.tables:
-        _chart(target, table, header)
+        place = _charts(target, table, header, max(place, header))
     if len(target.tables) == 1:
         table, header = target.tables[0]
         sheet.freeze_panes = sheet.cell(header + 1, 1)

@@ -3,8 +3,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import floatformat
+from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.translation import get_language
+
+from vitrina.core import timeplace
 
 register = template.Library()
 
@@ -54,3 +57,41 @@ def _separators() -> tuple[str | None, str]:
 
 
 _SEPARATORS: dict[str, tuple[str | None, str]] = {}
+
+
+@register.filter
+def at_place(moment, place):
+    """``{{ post.scheduled_at|at_place:post }}``: the moment on its place's clock, labelled
+    when the viewer's clock differs («01.12.2026 14:00 по Екатеринбургу»). ``place`` is the
+    thing the moment belongs to (a post, variant, channel, message, library…) or a zone."""
+    return timeplace.format_at_place(moment, timeplace.zone_of(place), nbsp=True)
+
+
+@register.filter
+def day_at_place(moment, place):
+    """``{{ thread.last_message_at|day_at_place:thread }}``: the place's day of a moment."""
+    return timeplace.format_at_place(moment, timeplace.zone_of(place), fmt="d.m.Y")
+
+
+@register.simple_tag
+def time_at_place(moment, place, fmt=timeplace.DEFAULT_FORMAT):
+    """``{% time_at_place post.scheduled_at post "j E Y, H:i" %}``: as ``at_place``, in a
+    format of one's own (``as name`` keeps it for a sentence)."""
+    return timeplace.format_at_place(moment, timeplace.zone_of(place), fmt=fmt, nbsp=True)
+
+
+@register.filter
+def zone_label(place):
+    """``{{ slot.time|time:"H:i" }} {{ slot.channel|zone_label }}``: «по Екатеринбургу» after
+    an hour of the day of that place, when the viewer's clock differs (empty otherwise)."""
+    zone = timeplace.zone_of(place)
+    if not zone or not timeplace.differs(timezone.now(), zone):
+        return ""
+    return timeplace.zone_label(zone).replace(" ", timeplace.NBSP)
+
+
+@register.filter
+def zone_name(place):
+    """``{{ channel|zone_name }}``: the zone of a place by its Russian name («Екатеринбург»)."""
+    zone = timeplace.zone_of(place)
+    return timeplace.zone_name(zone) if zone else DASH

@@ -19,9 +19,10 @@ def publishing_attempts(variants):
 
 
 @register.inclusion_tag("publishing/_attempts.html")
-def attempt_log(attempts, variant, zone):
-    """``{% attempt_log attempts variant zone %}``: one variant's log, from the above."""
-    return {"attempts": attempts.get(variant.pk, []), "zone": zone}
+def attempt_log(attempts, variant):
+    """``{% attempt_log attempts variant %}``: one variant's log, from the above, each
+    attempt on the clock of the variant's channel."""
+    return {"attempts": attempts.get(variant.pk, []), "variant": variant}
 
 
 @register.inclusion_tag("publishing/_stalled.html", takes_context=True)

@@ -12,8 +12,10 @@
       new Chart(daily, {
         type: "line",
         data: { labels: data.days, datasets: [
+          // Subscribers are readings, not every day's: each is a point, joined across
+          // the days between (no reading there, not a zero).
           { label: data.labels.followers, data: data.followers, borderColor: "#1f5f8b",
-            pointRadius: 0, yAxisID: "y" },
+            backgroundColor: "#1f5f8b", pointRadius: 3, spanGaps: true, yAxisID: "y" },
           { label: data.labels.visitors, data: data.visitors, borderColor: "#c65d00",
             pointRadius: 0, yAxisID: "y1" }
         ] },

@@ -5,9 +5,12 @@ from ...dynamics import DAY
 from ...state import derive
 from .calls import Call, VkError
 
+# VK's statistics count days from Moscow midnight (UTC+3, no daylight saving).
+MOSCOW_OFFSET = 3 * 3600
+
 
 def _period_start(moment: float) -> float:
-    return moment - (moment % DAY)
+    return moment - ((moment + MOSCOW_OFFSET) % DAY)
 
 
 def stats_get(call: Call):
