@@ -112,7 +112,9 @@ def _member(organisation, role):
 
 
 def test_errors_are_structured(api, organisation, channel):
-    response = api.send("post", "/organisations/cbs/posts", {"channel_ids": [999999]})
+    response = api.send(
+        "post", "/organisations/cbs/posts", {"channel_ids": [999999], "text": "Встреча"}
+    )
     assert response.status_code == 400
     assert response.json()["error"]["details"] == {"field": "channel_ids"}
     response = api.send(

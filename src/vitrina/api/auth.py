@@ -1,6 +1,7 @@
 """Bearer authentication with personal API tokens and the organisation gate of the API."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from vitrina.api.errors import ApiError
@@ -22,7 +23,7 @@ def membership_or_404(request, org_slug: str) -> Membership:
     """The caller's membership in the organisation; unknown and foreign look the same."""
     membership = membership_for(request.auth, org_slug)
     if membership is None:
-        raise ApiError(404, "not_found", "No such organisation.")
+        raise ApiError(404, "not_found", _("No such organisation."))
     # The organisation's zone is the viewer's, as on its pages (core/timeplace.py).
     timezone.activate(zone_info(membership.organisation.timezone))
     return membership

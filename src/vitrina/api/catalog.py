@@ -1,15 +1,18 @@
 """The catalogue over the API: records with their ГОСТ descriptions, upcoming memorable dates."""
 
 import datetime
+from typing import Annotated
 
 from django.conf import settings
 from django.utils import timezone
-from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
 from vitrina.api.auth import membership_or_404
 from vitrina.api.errors import ApiError
-from vitrina.api.schemas import ErrorOut
+from vitrina.api.pagination import Pagination
+from vitrina.api.schemas import ErrorOut, Id, IsoDate
 from vitrina.catalog import selectors
 from vitrina.catalog.bibrecord import from_dict
 from vitrina.catalog.gost import describe_short
@@ -43,16 +46,19 @@ class RecordOut(Schema):
         return describe_short(from_dict(record.data))
 
 
+Year = Annotated[int, Field(ge=1, le=9999)]
+
+
 class RecordFilterIn(Schema):
-    q: str = ""
-    title: str = ""
-    author: str = ""
-    subject: str = ""
-    isbn: str = ""
-    year_from: int | None = None
-    year_to: int | None = None
-    received_from: datetime.date | None = None
-    received_to: datetime.date | None = None
+    q: str = Field("", max_length=500)
+    title: str = Field("", max_length=500)
+    author: str = Field("", max_length=500)
+    subject: str = Field("", max_length=500)
+    isbn: str = Field("", max_length=50)
+    year_from: Year | None = None
+    year_to: Year | None = None
+    received_from: IsoDate | None = None
+    received_to: IsoDate | None = None
 
 
 class OccurrenceOut(Schema):
@@ -66,6 +72,8 @@ class OccurrenceOut(Schema):
     description: str
 
 
+Days = Annotated[int, Field(ge=1, le=366)]
+
 API_FIELDS = (*selectors.LIST_FIELDS, "data", "subjects", "url", "source", "external_id")
 
 
@@ -74,7 +82,7 @@ API_FIELDS = (*selectors.LIST_FIELDS, "data", "subjects", "url", "source", "exte
     response={200: list[RecordOut], 404: ErrorOut},
     summary="Catalogue records, searched by Russian word forms",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def record_list(request, org_slug: str, filters: Query[RecordFilterIn]):
     membership = membership_or_404(request, org_slug)
     return selectors.record_list(
@@ -87,11 +95,11 @@ def record_list(request, org_slug: str, filters: Query[RecordFilterIn]):
     response={200: RecordOut, 404: ErrorOut},
     summary="One catalogue record",
 )
-def record_detail(request, org_slug: str, record_id: int):
+def record_detail(request, org_slug: str, record_id: Id):
     membership = membership_or_404(request, org_slug)
     record = selectors.record_get(membership=membership, pk=record_id)
     if record is None:
-        raise ApiError(404, "not_found", "No such record.")
+        raise ApiError(404, "not_found", _("No such record."))
     return record
 
 
@@ -100,7 +108,7 @@ def record_detail(request, org_slug: str, record_id: int):
     response={200: list[OccurrenceOut], 404: ErrorOut},
     summary="Anniversaries and kept days in the coming days",
 )
-def dates_upcoming(request, org_slug: str, days: int | None = None):
+def dates_upcoming(request, org_slug: str, days: Days | None = None):
     membership = membership_or_404(request, org_slug)
     days = min(max(days or settings.CATALOG_UPCOMING_DAYS, 1), 366)
     occurrences = selectors.memorable_date_upcoming(

@@ -1,21 +1,24 @@
 """The channels registry over the API."""
 
+from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from vitrina.api.auth import membership_allowed, membership_or_404
 from vitrina.api.errors import ApiError
+from vitrina.api.pagination import Pagination
 from vitrina.api.schemas import (
     ChannelIn,
     ChannelOut,
     ChannelPatch,
     ConnectionReportOut,
     ErrorOut,
+    Id,
+    NetworkName,
 )
 from vitrina.channels import selectors, services
 from vitrina.channels.connect import channel_check_connection
 from vitrina.channels.models import Channel
-from vitrina.channels.networks import Network
 from vitrina.channels.providers.errors import ProviderError
 from vitrina.core import rules
 from vitrina.core.models import Membership
@@ -51,14 +54,14 @@ def channel_out(channel: Channel) -> dict:
 
 def _manager(request, org_slug: str) -> Membership:
     return membership_allowed(
-        request, org_slug, rules.can_manage_channels, "Your role may not change channels."
+        request, org_slug, rules.can_manage_channels, _("Your role may not change channels.")
     )
 
 
 def _channel(membership: Membership, channel_id: int) -> Channel:
     channel = selectors.channel_get(membership=membership, pk=channel_id)
     if channel is None:
-        raise ApiError(404, "not_found", "No such channel.")
+        raise ApiError(404, "not_found", _("No such channel."))
     return channel
 
 
@@ -66,7 +69,7 @@ def _fields(membership: Membership, data: dict) -> dict:
     if "library_id" in data:
         library = library_get(membership=membership, pk=data.pop("library_id"))
         if library is None:
-            raise ApiError(400, "invalid", "No such library.", {"field": "library_id"})
+            raise ApiError(400, "invalid", _("No such library."), {"field": "library_id"})
         data["library"] = library
     if data.get("timezone") is None:
         data.pop("timezone", None)
@@ -81,17 +84,17 @@ def _fields(membership: Membership, data: dict) -> dict:
     response={200: list[ChannelOut], 404: ErrorOut},
     summary="Channels of the organisation",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def channel_list(
     request,
     org_slug: str,
-    library_id: int | None = None,
-    network: Network | None = None,
+    library_id: Id | None = None,
+    network: NetworkName | None = None,
     archived: bool = False,
 ):
     membership = membership_or_404(request, org_slug)
     filters = selectors.ChannelFilter(
-        library_id=library_id, network=network.value if network else "", archived=archived
+        library_id=library_id, network=network or "", archived=archived
     )
     return [channel_out(c) for c in selectors.channel_list(membership=membership, filters=filters)]
 
@@ -115,7 +118,7 @@ def channel_create(request, org_slug: str, payload: ChannelIn):
     response={200: ChannelOut, 404: ErrorOut},
     summary="One channel",
 )
-def channel_detail(request, org_slug: str, channel_id: int):
+def channel_detail(request, org_slug: str, channel_id: Id):
     membership = membership_or_404(request, org_slug)
     return channel_out(_channel(membership, channel_id))
 
@@ -125,7 +128,7 @@ def channel_detail(request, org_slug: str, channel_id: int):
     response={200: ChannelOut, **ERRORS},
     summary="Change a channel",
 )
-def channel_update(request, org_slug: str, channel_id: int, payload: ChannelPatch):
+def channel_update(request, org_slug: str, channel_id: Id, payload: ChannelPatch):
     membership = _manager(request, org_slug)
     channel = _channel(membership, channel_id)
     data = payload.dict(exclude_unset=True)
@@ -147,7 +150,7 @@ def channel_update(request, org_slug: str, channel_id: int, payload: ChannelPatc
     summary="Archive a channel",
     description="Channels keep their history, so deleting archives; PATCH archived=false restores.",
 )
-def channel_delete(request, org_slug: str, channel_id: int):
+def channel_delete(request, org_slug: str, channel_id: Id):
     membership = _manager(request, org_slug)
     services.channel_set_archived(
         channel=_channel(membership, channel_id), actor=request.auth, archived=True
@@ -162,7 +165,7 @@ def channel_delete(request, org_slug: str, channel_id: int):
     description="Asks the network what works with the stored tokens (publishing, statistics, "
     "messages) and what is missing; marks the channel connected or needing reconnection.",
 )
-def channel_check(request, org_slug: str, channel_id: int):
+def channel_check(request, org_slug: str, channel_id: Id):
     membership = _manager(request, org_slug)
     channel = _channel(membership, channel_id)
     try:

@@ -1,14 +1,29 @@
 """Posts, their variants, scheduling, approval and publishing state over the API."""
 
 from datetime import datetime
+from typing import Annotated
 
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+from pydantic import ConfigDict, model_validator
+from pydantic_core import PydanticCustomError
 
 from vitrina.api.auth import membership_allowed, membership_or_404
 from vitrina.api.errors import ApiError
-from vitrina.api.schemas import ErrorOut
+from vitrina.api.pagination import Pagination
+from vitrina.api.schemas import (
+    BodyId,
+    BodyIn,
+    ErrorOut,
+    Flag,
+    Id,
+    IsoDateTime,
+    NetworkName,
+    unset,
+)
 from vitrina.content import selectors
+from vitrina.content.checks import POLL_MAX_ANSWERS
 from vitrina.content.models import Post, Variant
 from vitrina.content.services import approval as approval_services
 from vitrina.content.services import media as media_services
@@ -38,7 +53,7 @@ class AttemptOut(Schema):
 class VariantOut(Schema):
     id: int
     channel_id: int
-    network: str
+    network: NetworkName
     channel_name: str
     text: str
     customised: bool
@@ -83,56 +98,84 @@ class PostOut(Schema):
     updated_at: datetime
 
 
-class PostIn(Schema):
-    channel_ids: list[int] = Field(default_factory=list)
-    library_id: int | None = None
+TagName = Annotated[str, Field(min_length=1, max_length=60)]
+PollAnswer = Annotated[str, Field(min_length=1, max_length=100)]
+# Something a post says: the schema's way of refusing an empty draft.
+NOT_BLANK = r"\S"
+POST_CONTENT = {
+    "anyOf": [
+        {"required": ["text"], "properties": {"text": {"pattern": NOT_BLANK}}},
+        {"required": ["title"], "properties": {"title": {"pattern": NOT_BLANK}}},
+        {"required": ["media_ids"], "properties": {"media_ids": {"minItems": 1}}},
+        {"required": ["poll_question"], "properties": {"poll_question": {"pattern": NOT_BLANK}}},
+    ]
+}
+
+
+class PostIn(BodyIn):
+    """A new post; it must say something: a text, a title, a picture or a poll."""
+
+    model_config = ConfigDict(json_schema_extra=POST_CONTENT)
+
+    channel_ids: list[BodyId] = Field(default_factory=list, max_length=100)
+    library_id: BodyId | None = None
     title: str = Field("", max_length=200)
     text: str = Field("", max_length=100_000)
-    rubric_id: int | None = None
-    series_id: int | None = None
-    tags: list[str] = Field(default_factory=list)
-    about_people: bool = False
+    rubric_id: BodyId | None = None
+    series_id: BodyId | None = None
+    tags: list[TagName] = Field(default_factory=list, max_length=50)
+    about_people: Flag = False
     link_url: str = Field("", max_length=500)
-    add_utm: bool = True
+    add_utm: Flag = True
     poll_question: str = Field("", max_length=300)
-    poll_answers: list[str] = Field(default_factory=list)
-    poll_anonymous: bool = True
-    poll_multiple: bool = False
-    poll_ends_at: datetime | None = None
-    scheduled_at: datetime | None = None
-    media_ids: list[int] = Field(default_factory=list)
+    poll_answers: list[PollAnswer] = Field(default_factory=list, max_length=POLL_MAX_ANSWERS)
+    poll_anonymous: Flag = True
+    poll_multiple: Flag = False
+    poll_ends_at: IsoDateTime | None = None
+    scheduled_at: IsoDateTime | None = None
+    media_ids: list[BodyId] = Field(default_factory=list, max_length=100)
+
+    @model_validator(mode="after")
+    def says_something(self):
+        if not (
+            self.text.strip() or self.title.strip() or self.media_ids or self.poll_question.strip()
+        ):
+            raise PydanticCustomError("post_empty", "the post is empty")
+        return self
 
 
-class PostPatch(Schema):
-    channel_ids: list[int] | None = None
-    library_id: int | None = None
-    title: str | None = Field(None, max_length=200)
-    text: str | None = Field(None, max_length=100_000)
-    rubric_id: int | None = None
-    series_id: int | None = None
-    tags: list[str] | None = None
-    about_people: bool | None = None
-    link_url: str | None = Field(None, max_length=500)
-    add_utm: bool | None = None
-    poll_question: str | None = Field(None, max_length=300)
-    poll_answers: list[str] | None = None
-    poll_anonymous: bool | None = None
-    poll_multiple: bool | None = None
-    poll_ends_at: datetime | None = None
-    scheduled_at: datetime | None = None
-    media_ids: list[int] | None = None
+class PostPatch(BodyIn):
+    """Fields left out keep their values; null clears those that may be empty."""
+
+    channel_ids: list[BodyId] = unset(max_length=100)
+    library_id: BodyId | None = None
+    title: str = unset(max_length=200)
+    text: str = unset(max_length=100_000)
+    rubric_id: BodyId | None = None
+    series_id: BodyId | None = None
+    tags: list[TagName] = unset(max_length=50)
+    about_people: Flag = unset()
+    link_url: str = unset(max_length=500)
+    add_utm: Flag = unset()
+    poll_question: str = unset(max_length=300)
+    poll_answers: list[PollAnswer] = unset(max_length=POLL_MAX_ANSWERS)
+    poll_anonymous: Flag = unset()
+    poll_multiple: Flag = unset()
+    poll_ends_at: IsoDateTime | None = None
+    scheduled_at: IsoDateTime | None = None
+    media_ids: list[BodyId] = unset(max_length=100)
 
 
-class VariantPatch(Schema):
+class VariantPatch(BodyIn):
     text: str = Field(..., max_length=100_000)
 
 
-class ReturnIn(Schema):
+class ReturnIn(BodyIn):
     comment: str = Field(..., min_length=1, max_length=2000)
 
 
-class RescheduleIn(Schema):
-    scheduled_at: datetime
+class RescheduleIn(BodyIn):
+    scheduled_at: IsoDateTime
 
 
 def variant_out(variant: Variant, attempts: list | None = None) -> dict:
@@ -206,14 +249,14 @@ def post_out(post: Post, attempts: dict[int, list] | None = None) -> dict:
 
 def _writer(request, org_slug: str) -> Membership:
     return membership_allowed(
-        request, org_slug, rules.can_write_posts, "Your role may not write posts."
+        request, org_slug, rules.can_write_posts, _("Your role may not write posts.")
     )
 
 
 def _post(membership: Membership, post_id: int) -> Post:
     post = selectors.post_get(membership=membership, pk=post_id)
     if post is None:
-        raise ApiError(404, "not_found", "No such post.")
+        raise ApiError(404, "not_found", _("No such post."))
     return post
 
 
@@ -221,12 +264,20 @@ def _own(request, membership: Membership, post_id: int) -> Post:
     """A post the caller may change: authors their own, editors everyone's."""
     post = _post(membership, post_id)
     if not rules.can_publish(membership) and post.author_id != request.auth.pk:
-        raise ApiError(403, "forbidden", "Only editors change others' posts.")
+        raise ApiError(403, "forbidden", _("Only editors change others' posts."))
     return post
 
 
 def _fresh(membership: Membership, post: Post) -> dict:
     return post_out(_post(membership, post.pk))
+
+
+def _no_such() -> dict[str, str]:
+    return {
+        "library": _("No such library."),
+        "rubric": _("No such rubric."),
+        "series": _("No such series."),
+    }
 
 
 def _fields(membership: Membership, data: dict) -> dict:
@@ -242,17 +293,17 @@ def _fields(membership: Membership, data: dict) -> dict:
             name, lookup = lookups[key]
             obj = lookup(value) if value is not None else None
             if value is not None and obj is None:
-                raise ApiError(400, "invalid", f"No such {name}.", {"field": key})
+                raise ApiError(400, "invalid", _no_such()[name], {"field": key})
             fields[name] = obj
         elif key == "channel_ids":
             channels = selectors.postable_channels_in_order(membership=membership, ids=value)
             if len(channels) != len(set(value)):
-                raise ApiError(400, "invalid", "No such channel.", {"field": "channel_ids"})
+                raise ApiError(400, "invalid", _("No such channel."), {"field": "channel_ids"})
             fields["channels"] = channels
         elif key == "media_ids":
             media = selectors.media_in_order(membership=membership, ids=value)
             if len(media) != len(set(value)):
-                raise ApiError(400, "invalid", "No such picture.", {"field": "media_ids"})
+                raise ApiError(400, "invalid", _("No such picture."), {"field": "media_ids"})
             fields["media"] = media
         elif key == "about_people":
             fields[key] = bool(value)
@@ -268,17 +319,17 @@ def _fields(membership: Membership, data: dict) -> dict:
     response={200: list[PostOut], 404: ErrorOut},
     summary="Posts of the organisation, newest first",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def post_list(
     request,
     org_slug: str,
-    library_id: int | None = None,
-    channel_id: int | None = None,
-    rubric_id: int | None = None,
-    author_id: int | None = None,
+    library_id: Id | None = None,
+    channel_id: Id | None = None,
+    rubric_id: Id | None = None,
+    author_id: Id | None = None,
     state: VariantState | None = None,
-    start: datetime | None = None,
-    end: datetime | None = None,
+    start: IsoDateTime | None = None,
+    end: IsoDateTime | None = None,
 ):
     membership = membership_or_404(request, org_slug)
     filters = selectors.PostFilter(
@@ -324,7 +375,7 @@ def post_create(request, org_slug: str, payload: PostIn):
     response={200: PostOut, 404: ErrorOut},
     summary="One post with its variants and their publishing attempts",
 )
-def post_detail(request, org_slug: str, post_id: int):
+def post_detail(request, org_slug: str, post_id: Id):
     membership = membership_or_404(request, org_slug)
     return post_out(_post(membership, post_id))
 
@@ -335,7 +386,7 @@ def post_detail(request, org_slug: str, post_id: int):
     summary="Change a post",
     description="Refused with 409 once any variant is being published.",
 )
-def post_update(request, org_slug: str, post_id: int, payload: PostPatch):
+def post_update(request, org_slug: str, post_id: Id, payload: PostPatch):
     membership = _writer(request, org_slug)
     post = _own(request, membership, post_id)
     fields = _fields(membership, payload.dict(exclude_unset=True))
@@ -348,11 +399,11 @@ def post_update(request, org_slug: str, post_id: int, payload: PostPatch):
     response={204: None, **ERRORS},
     summary="Delete a post that never went out",
 )
-def post_delete(request, org_slug: str, post_id: int):
+def post_delete(request, org_slug: str, post_id: Id):
     membership = _writer(request, org_slug)
     post = _post(membership, post_id)
     if not rules.can_publish(membership) and post.author_id != request.auth.pk:
-        raise ApiError(403, "forbidden", "Only editors delete others' posts.")
+        raise ApiError(403, "forbidden", _("Only editors delete others' posts."))
     post_services.post_delete(post=post, actor=request.auth)
     return Status(204, None)
 
@@ -362,12 +413,12 @@ def post_delete(request, org_slug: str, post_id: int):
     response={200: VariantOut, **ERRORS},
     summary="Edit one channel's text apart from the post",
 )
-def variant_update(request, org_slug: str, post_id: int, variant_id: int, payload: VariantPatch):
+def variant_update(request, org_slug: str, post_id: Id, variant_id: Id, payload: VariantPatch):
     membership = _writer(request, org_slug)
     post = _own(request, membership, post_id)
     variant = selectors.variant_get(membership=membership, post=post, pk=variant_id)
     if variant is None:
-        raise ApiError(404, "not_found", "No such variant.")
+        raise ApiError(404, "not_found", _("No such variant."))
     variant_services.variant_update(
         variant=variant, actor=request.auth, text=payload.text, membership=membership
     )
@@ -380,7 +431,7 @@ def variant_update(request, org_slug: str, post_id: int, variant_id: int, payloa
     response={200: PostOut, **ERRORS},
     summary="Send for approval (authors) or schedule (editors)",
 )
-def post_submit(request, org_slug: str, post_id: int):
+def post_submit(request, org_slug: str, post_id: Id):
     membership = _writer(request, org_slug)
     post = _own(request, membership, post_id)
     approval_services.post_submit(post=post, actor=request.auth, membership=membership)
@@ -392,11 +443,11 @@ def post_submit(request, org_slug: str, post_id: int):
     response={200: PostOut, **ERRORS},
     summary="Approve a post: it is scheduled",
 )
-def post_approve(request, org_slug: str, post_id: int):
+def post_approve(request, org_slug: str, post_id: Id):
     membership = _writer(request, org_slug)
     post = _post(membership, post_id)
     if not rules.can_publish(membership):
-        raise ApiError(403, "forbidden", "Only editors approve posts.")
+        raise ApiError(403, "forbidden", _("Only editors approve posts."))
     approval_services.post_approve(post=post, actor=request.auth, membership=membership)
     return _fresh(membership, post)
 
@@ -406,11 +457,11 @@ def post_approve(request, org_slug: str, post_id: int):
     response={200: PostOut, **ERRORS},
     summary="Return a post to its author with a comment",
 )
-def post_return(request, org_slug: str, post_id: int, payload: ReturnIn):
+def post_return(request, org_slug: str, post_id: Id, payload: ReturnIn):
     membership = _writer(request, org_slug)
     post = _post(membership, post_id)
     if not rules.can_publish(membership):
-        raise ApiError(403, "forbidden", "Only editors approve posts.")
+        raise ApiError(403, "forbidden", _("Only editors approve posts."))
     approval_services.post_return(
         post=post, actor=request.auth, membership=membership, comment=payload.comment
     )
@@ -422,7 +473,7 @@ def post_return(request, org_slug: str, post_id: int, payload: ReturnIn):
     response={200: PostOut, **ERRORS},
     summary="Move a post to another time (UTC or with an offset)",
 )
-def post_reschedule(request, org_slug: str, post_id: int, payload: RescheduleIn):
+def post_reschedule(request, org_slug: str, post_id: Id, payload: RescheduleIn):
     membership = _writer(request, org_slug)
     post = _own(request, membership, post_id)
     scheduling_services.post_reschedule(
@@ -436,11 +487,11 @@ def post_reschedule(request, org_slug: str, post_id: int, payload: RescheduleIn)
     response={200: PostOut, **ERRORS},
     summary="Cancel a post on every channel where it has not gone out",
 )
-def post_cancel(request, org_slug: str, post_id: int):
+def post_cancel(request, org_slug: str, post_id: Id):
     membership = _writer(request, org_slug)
     post = _post(membership, post_id)
     if not rules.can_publish(membership) and post.author_id != request.auth.pk:
-        raise ApiError(403, "forbidden", "Only editors cancel others' posts.")
+        raise ApiError(403, "forbidden", _("Only editors cancel others' posts."))
     scheduling_services.post_cancel(post=post, actor=request.auth)
     return _fresh(membership, post)
 
@@ -505,7 +556,7 @@ ALT_TEXT = Form("", max_length=500)
     response={200: list[MediaOut], 404: ErrorOut},
     summary="Pictures of the organisation's media library, newest first",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def media_list(request, org_slug: str):
     membership = membership_or_404(request, org_slug)
     return [media_out(asset) for asset in selectors.media_list(membership=membership)]
@@ -518,6 +569,9 @@ def media_list(request, org_slug: str):
 )
 def media_upload(request, org_slug: str, file: UploadedFile = UPLOAD, alt_text: str = ALT_TEXT):
     membership = _writer(request, org_slug)
+    for field in ("file", "alt_text"):
+        if len(request.FILES.getlist(field) or request.POST.getlist(field)) > 1:
+            raise ApiError(400, "invalid", _("Send this field once."), {"field": field})
     asset = media_services.media_upload(
         organisation=membership.organisation,
         actor=request.auth,

@@ -1,19 +1,22 @@
 """The inbox over the API: conversations, their messages, replies."""
 
 from datetime import datetime
+from typing import Literal
 
-from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
 from vitrina.api.auth import membership_allowed
 from vitrina.api.errors import ApiError
-from vitrina.api.schemas import ErrorOut
+from vitrina.api.pagination import Pagination
+from vitrina.api.schemas import BodyId, BodyIn, ErrorOut, Id, NetworkName
 from vitrina.core import rules
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.models import Membership
 from vitrina.core.timeplace import moment_at_place as at_place
 from vitrina.inbox import selectors
-from vitrina.inbox.models import Message, Thread, ThreadStatus
+from vitrina.inbox.models import Delivery, Direction, Message, Thread, ThreadKind, ThreadStatus
 from vitrina.inbox.services import replies
 
 router = Router(tags=["inbox"])
@@ -22,13 +25,13 @@ router = Router(tags=["inbox"])
 class ThreadOut(Schema):
     id: int
     channel_id: int
-    network: str
-    kind: str
+    network: NetworkName
+    kind: Literal[tuple(ThreadKind.values)]
     title: str
     reader_id: str
     reader_name: str
     negative_authors: list[str]
-    status: str
+    status: Literal[tuple(ThreadStatus.values)]
     assignee_id: int | None
     unread: int
     flagged: bool
@@ -39,14 +42,14 @@ class ThreadOut(Schema):
 
 class MessageOut(Schema):
     id: int
-    direction: str
+    direction: Literal[tuple(Direction.values)]
     text: str
     author_id: str
     author_name: str
     author_member_id: int | None
     negative: bool
     in_reply_to_id: int | None
-    delivery: str
+    delivery: Literal[tuple(Delivery.values)]
     failure: str
     failure_detail: str
     created_at: datetime
@@ -56,10 +59,10 @@ class ThreadDetailOut(ThreadOut):
     messages: list[MessageOut]
 
 
-class ReplyIn(Schema):
-    text: str
+class ReplyIn(BodyIn):
+    text: str = Field(..., min_length=1, max_length=10_000)
     # In a comment thread: the reader's comment answered (the latest when not given).
-    reply_to: int | None = None
+    reply_to: BodyId | None = None
 
 
 def thread_out(thread: Thread) -> dict:
@@ -122,14 +125,14 @@ def _answerer(request, org_slug: str) -> Membership:
         request,
         org_slug,
         rules.can_answer_readers,
-        "Your role may not read or answer readers' messages.",
+        _("Your role may not read or answer readers' messages."),
     )
 
 
 def _thread(membership: Membership, thread_id: int) -> Thread:
     thread = selectors.thread_get(membership=membership, pk=thread_id)
     if thread is None:
-        raise ApiError(404, "not_found", "No such conversation.")
+        raise ApiError(404, "not_found", _("No such conversation."))
     return thread
 
 
@@ -138,20 +141,20 @@ def _thread(membership: Membership, thread_id: int) -> Thread:
     response={200: list[ThreadOut], 403: ErrorOut, 404: ErrorOut},
     summary="Conversations and comment threads, newest first",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def thread_list(
     request,
     org_slug: str,
-    network: str = "",
-    library_id: int | None = None,
-    channel_id: int | None = None,
+    network: NetworkName | None = None,
+    library_id: Id | None = None,
+    channel_id: Id | None = None,
     status: ThreadStatus | None = None,
     unread: bool = False,
     flagged: bool = False,
 ):
     membership = _answerer(request, org_slug)
     filters = selectors.ThreadFilter(
-        network=network,
+        network=network or "",
         library_id=library_id,
         channel_id=channel_id,
         status=status.value if status else "",
@@ -166,7 +169,7 @@ def thread_list(
     response={200: ThreadDetailOut, 403: ErrorOut, 404: ErrorOut},
     summary="One conversation with its messages, replies and notes in order",
 )
-def thread_detail(request, org_slug: str, thread_id: int):
+def thread_detail(request, org_slug: str, thread_id: Id):
     membership = _answerer(request, org_slug)
     thread = _thread(membership, thread_id)
     selectors.threads_describe([thread])
@@ -186,7 +189,7 @@ def thread_detail(request, org_slug: str, thread_id: int):
         "the reader's comment answered (the latest when left out)."
     ),
 )
-def thread_reply(request, org_slug: str, thread_id: int, payload: ReplyIn):
+def thread_reply(request, org_slug: str, thread_id: Id, payload: ReplyIn):
     membership = _answerer(request, org_slug)
     thread = _thread(membership, thread_id)
     answering = None
@@ -196,7 +199,7 @@ def thread_reply(request, org_slug: str, thread_id: int, payload: ReplyIn):
             raise ApiError(
                 400,
                 "invalid",
-                "No such reader's message in this conversation.",
+                _("No such reader's message in this conversation."),
                 {"field": "reply_to"},
             )
     try:

@@ -1,11 +1,13 @@
 """The organisation, its libraries and members (read-only)."""
 
+from django.utils.translation import gettext as _
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from vitrina.api.auth import membership_allowed, membership_or_404
 from vitrina.api.errors import ApiError
-from vitrina.api.schemas import ErrorOut, LibraryOut, MemberOut, OrganisationOut
+from vitrina.api.pagination import Pagination
+from vitrina.api.schemas import ErrorOut, Id, LibraryOut, MemberOut, OrganisationOut
 from vitrina.core import rules, selectors
 from vitrina.core.models import Library, Membership
 
@@ -50,7 +52,7 @@ def _member_out(member: Membership) -> dict:
 
 def _administrator(request, org_slug: str) -> Membership:
     return membership_allowed(
-        request, org_slug, rules.can_manage_members, "Only administrators see the members."
+        request, org_slug, rules.can_manage_members, _("Only administrators see the members.")
     )
 
 
@@ -73,7 +75,7 @@ def organisation_detail(request, org_slug: str):
     response={200: list[LibraryOut], 404: ErrorOut},
     summary="Libraries of the organisation",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def library_list(request, org_slug: str, include_archived: bool = False):
     membership = membership_or_404(request, org_slug)
     libraries = selectors.library_list(membership=membership, include_archived=include_archived)
@@ -85,11 +87,11 @@ def library_list(request, org_slug: str, include_archived: bool = False):
     response={200: LibraryOut, 404: ErrorOut},
     summary="One library",
 )
-def library_detail(request, org_slug: str, library_id: int):
+def library_detail(request, org_slug: str, library_id: Id):
     membership = membership_or_404(request, org_slug)
     library = selectors.library_get(membership=membership, pk=library_id)
     if library is None:
-        raise ApiError(404, "not_found", "No such library.")
+        raise ApiError(404, "not_found", _("No such library."))
     return _library_out(library)
 
 
@@ -98,7 +100,7 @@ def library_detail(request, org_slug: str, library_id: int):
     response={200: list[MemberOut], 403: ErrorOut, 404: ErrorOut},
     summary="Members of the organisation (administrators only)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def member_list(request, org_slug: str):
     membership = _administrator(request, org_slug)
     return [
@@ -112,9 +114,9 @@ def member_list(request, org_slug: str):
     response={200: MemberOut, 403: ErrorOut, 404: ErrorOut},
     summary="One member (administrators only)",
 )
-def member_detail(request, org_slug: str, member_id: int):
+def member_detail(request, org_slug: str, member_id: Id):
     membership = _administrator(request, org_slug)
     member = selectors.member_get(organisation=membership.organisation, pk=member_id)
     if member is None:
-        raise ApiError(404, "not_found", "No such member.")
+        raise ApiError(404, "not_found", _("No such member."))
     return _member_out(member)

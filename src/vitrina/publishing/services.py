@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from vitrina.channels.connect import provider_account
 from vitrina.channels.providers.errors import ProviderError
-from vitrina.channels.providers.registry import get_provider
+from vitrina.channels.providers.registry import get_provider, is_connectable
 from vitrina.content.models import Post, Variant
 from vitrina.content.services import scheduling as content_scheduling
 from vitrina.content.states import EDITABLE, VariantState
@@ -90,6 +90,11 @@ def variant_delete_from_network(*, variant: Variant, actor: User | None) -> Vari
         if not variant.external_id:
             raise ServiceError(
                 _("Vitrina does not know this post's id on the network; delete it there.")
+            )
+        if not is_connectable(variant.channel.network):
+            # The channel was moved to a network Vitrina does not publish to.
+            raise ServiceError(
+                _("Vitrina is not connected to this channel's network; delete the post there.")
             )
     started = timezone.now()
     try:

@@ -3,7 +3,6 @@ as ``{"code", "message"}`` with the HTTP status. An uploaded picture is processe
 moment; until then sending answers ``attachment.not.ready`` and the message is retried."""
 
 import hmac
-import json
 import time
 from datetime import UTC, date, datetime
 
@@ -14,6 +13,7 @@ from vitrina.channels.networks import Kind, SecretKind
 
 from .base import Provider, loads, same_text
 from .errors import AuthExpired, ProviderError, RateLimited, Rejected, Transient
+from .inbound import Malformed, json_object, moment, read_event, read_events
 from .registry import register
 from .types import (
     AccountPost,
@@ -269,7 +269,7 @@ class MaxProvider(Provider):
         if cursor:
             params["marker"] = cursor
         result = self.call(account, "GET", "/updates", params=params, timeout=timeout + 10)
-        events = [e for e in map(self.event, result.get("updates", [])) if e]
+        events = read_events(self.event, result.get("updates", []), network=self.network)
         marker = result.get("marker")
         return events, str(marker) if marker is not None else (cursor or "")
 
@@ -286,7 +286,7 @@ class MaxProvider(Provider):
             text=message["body"].get("text", ""),
             author_id=str(sender.get("user_id", "")),
             author_name=sender.get("name", ""),
-            created_at=datetime.fromtimestamp(message["timestamp"] / 1000, UTC),
+            created_at=moment(message["timestamp"], per_second=1000),
             raw=update,
         )
 
@@ -296,11 +296,13 @@ class MaxProvider(Provider):
         # Without a stored secret nothing can be verified, so nothing is accepted.
         if not secret or not hmac.compare_digest(secret, given):
             return WebhookResult([], 403, "bad secret")
-        try:
-            update = json.loads(body)
-        except ValueError:
+        update = json_object(body)
+        if update is None:
             return WebhookResult([], 400, "bad request")
-        event = self.event(update)
+        try:
+            event = read_event(self.event, update)
+        except Malformed:
+            return WebhookResult([], 400, "bad request")
         return WebhookResult([event] if event else [], 200, "ok")
 
     def webhook_register(self, account, url: str, secret: str) -> None:

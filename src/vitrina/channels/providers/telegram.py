@@ -8,7 +8,6 @@ checked — ``find_published`` says so instead of guessing.
 
 import hmac
 import json
-from datetime import UTC, datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +16,7 @@ from vitrina.channels.networks import Kind, SecretKind
 
 from .base import Provider, loads
 from .errors import AuthExpired, ProviderError, RateLimited, Rejected, Transient, Unverifiable
+from .inbound import Malformed, json_object, moment, read_event, read_events
 from .registry import register
 from .types import (
     Address,
@@ -305,13 +305,15 @@ class TelegramProvider(Provider):
             timeout=int(timeout),
             allowed_updates=["message", "channel_post"],
         )
-        events = [e for e in map(self.event, updates) if e]
+        events = read_events(self.event, updates, network=self.network)
         new_cursor = str(updates[-1]["update_id"] + 1) if updates else (cursor or "")
         return events, new_cursor
 
     @staticmethod
     def event(update: dict) -> InboundEvent | None:
         message = update.get("message")
+        if message is not None and not isinstance(message, dict):
+            raise Malformed("the message is not an object")
         if not message or "text" not in message:
             return None
         author = message.get("from", {})
@@ -320,7 +322,7 @@ class TelegramProvider(Provider):
             "text": message["text"],
             "author_id": str(author.get("id", "")),
             "author_name": name,
-            "created_at": datetime.fromtimestamp(message["date"], UTC),
+            "created_at": moment(message["date"]),
         }
         origin = (message.get("reply_to_message") or {}).get("forward_origin") or {}
         if message["chat"]["type"] == "private":
@@ -351,11 +353,13 @@ class TelegramProvider(Provider):
         # Without a stored secret nothing can be verified, so nothing is accepted.
         if not secret or not hmac.compare_digest(secret, given):
             return WebhookResult([], 403, "bad secret")
-        try:
-            update = json.loads(body)
-        except ValueError:
+        update = json_object(body)
+        if update is None:
             return WebhookResult([], 400, "bad request")
-        event = self.event(update)
+        try:
+            event = read_event(self.event, update)
+        except Malformed:
+            return WebhookResult([], 400, "bad request")
         return WebhookResult([event] if event else [], 200, "ok")
 
     def reply(self, account, target: ReplyTarget, text: str) -> str:

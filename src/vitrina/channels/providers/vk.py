@@ -12,6 +12,7 @@ read in one place.
 
 import hmac
 import json
+import logging
 import re
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -25,6 +26,7 @@ from vitrina.channels.networks import Kind, SecretKind
 
 from .base import Provider, loads, same_text, stable_id
 from .errors import AuthExpired, ProviderError, RateLimited, Rejected, Transient
+from .inbound import Malformed, json_object, moment, read_event, read_events
 from .oauth import VkIdOAuth
 from .registry import register
 from .types import (
@@ -79,6 +81,8 @@ AUTH = {
 }
 RATE = {6: 1.0, 9: 60.0, 29: 3600.0}
 TRANSIENT = {1: "Неизвестная ошибка ВКонтакте", 10: "Внутренняя ошибка сервера ВКонтакте"}
+
+logger = logging.getLogger(__name__)
 
 
 def vk_error(error: dict) -> ProviderError:
@@ -227,7 +231,16 @@ class VkProvider(Provider):
 
     @staticmethod
     def owner_id(account: ProviderAccount) -> int:
-        number = int(account.external_id)
+        try:
+            number = int(account.external_id)
+        except ValueError:
+            # A channel whose id was never filled in (or was changed by hand) is not a crash.
+            raise Rejected(
+                "no_external_id",
+                "У канала не указан числовой id сообщества или страницы ВКонтакте: "
+                "укажите его в настройках канала.",
+                network="vk",
+            ) from None
         return number if account.kind == "profile" else -abs(number)
 
     def post_url(self, account, post_id) -> str:
@@ -429,7 +442,7 @@ class VkProvider(Provider):
                     state["ts"] = fresh["ts"]
             else:
                 state["ts"] = body["ts"]
-                events = [e for e in map(self.event, body.get("updates", [])) if e]
+                events = read_events(self.event, body.get("updates", []), network=self.network)
                 return events, json.dumps(state)
         raise Transient("Long Poll ВКонтакте не отдаёт события", network="vk")
 
@@ -448,7 +461,7 @@ class VkProvider(Provider):
                 thread=str(message["peer_id"]),
                 text=message.get("text", ""),
                 author_id=str(message["from_id"]),
-                created_at=datetime.fromtimestamp(message["date"], UTC),
+                created_at=moment(message["date"]),
                 raw=update,
             )
         if update.get("type") == "wall_reply_new":
@@ -458,16 +471,16 @@ class VkProvider(Provider):
                 thread=str(obj["post_id"]),
                 text=obj.get("text", ""),
                 author_id=str(obj["from_id"]),
-                created_at=datetime.fromtimestamp(obj["date"], UTC),
+                created_at=moment(obj["date"]),
                 reply_to=str(obj["parents_stack"][-1]) if obj.get("parents_stack") else None,
                 raw=dict(update, reply_comment_id=obj["id"]),
             )
         return None
 
     def parse_webhook(self, account, headers, body: bytes) -> WebhookResult:
-        try:
-            data = json.loads(body)
-        except ValueError:
+        # VK puts its secret inside the body: only a JSON object can be checked at all.
+        data = json_object(body)
+        if data is None:
             return WebhookResult([], 400, "bad request")
         if str(data.get("group_id")) != str(account.external_id):
             return WebhookResult([], 403, "wrong group")
@@ -478,7 +491,12 @@ class VkProvider(Provider):
         # Without a stored secret nothing can be verified, so nothing is accepted.
         if not secret or not hmac.compare_digest(secret, given):
             return WebhookResult([], 403, "bad secret")
-        event = self.event(data)
+        try:
+            event = read_event(self.event, data)
+        except Malformed as error:
+            # VK repeats every event not answered "ok": a broken one would come forever.
+            logger.warning("vk: a webhook event skipped: %s", error)
+            return WebhookResult([], 200, "ok")
         return WebhookResult([event] if event else [], 200, "ok")
 
     def reply(self, account, target: ReplyTarget, text: str) -> str:
