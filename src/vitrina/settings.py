@@ -209,6 +209,22 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_MAX_FAILURES = int(env("LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCKOUT_SECONDS = int(env("LOGIN_LOCKOUT_SECONDS", "900"))
 
+
+def _networks(name: str) -> list:
+    import ipaddress
+
+    try:
+        return [ipaddress.ip_network(item, strict=False) for item in env_list(name)]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"VITRINA_{name}: {error}") from error
+
+
+# The reverse proxies in front of Vitrina (addresses or networks, comma-separated): only
+# their X-Forwarded-For is believed about the client's address (core/client_address.py).
+TRUSTED_PROXIES = _networks("TRUSTED_PROXIES")
+# Refused webhook requests are written to the audit log once per channel in this window.
+WEBHOOK_REFUSED_AUDIT_SECONDS = int(env("WEBHOOK_REFUSED_AUDIT_SECONDS", "3600"))
+
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
