@@ -35,13 +35,20 @@ DEMO_MODE = env_bool("DEMO")
 DEBUG = env_bool("DEBUG")
 
 
+def _private_file(path: Path) -> None:
+    """Create the file (and its folders) readable by the service's user alone: the data
+    directory holds the database with every reader's message and the demo's keys."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
 def _demo_secret(filename: str, make) -> str:
     """In demo mode secrets are generated once and kept under the data directory."""
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     path = DATA_DIR / filename
-    if not path.exists():
+    if not path.exists() or not path.read_text().strip():
+        _private_file(path)
         path.write_text(make())
-        path.chmod(0o600)
     return path.read_text().strip()
 
 
@@ -144,6 +151,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default serves web requests and background work from one process:
     # WAL lets readers go on while a writer commits, IMMEDIATE avoids upgrade deadlocks.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        # Created 0600 before SQLite opens it (its -wal and -shm files take the same mode).
+        _private_file(Path(DATABASES["default"]["NAME"]))
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
@@ -272,7 +282,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # httpx logs every request's full address at INFO, and some networks' addresses
+        # carry a key (VK's Long Poll); its warnings and errors still show.
+        "httpx": {"level": "WARNING"},
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -168,3 +168,21 @@ def test_ok_comments_of_readers_over_days_all_arrive_once(networks, connect, sch
     )
     assert len(written) >= 5
     assert sorted(stored) == sorted(written)
+
+
+@pytest.mark.django_db
+def test_the_long_poll_key_is_stored_encrypted_and_never_logged(networks, connect, caplog):
+    import json
+    import logging
+
+    from vitrina.core.crypto import decrypt
+
+    caplog.set_level(logging.INFO)
+    channel = connect(Network.VK)
+    channel_poll(channel=channel)
+    networks.reader_writes(channel.sandbox_key, "Можно продлить книги?")
+    assert channel_poll(channel=channel) == 1
+    stored = ChannelInbox.objects.get(channel=channel).cursor
+    key = json.loads(decrypt(stored))["key"]
+    assert key and key not in stored
+    assert key not in caplog.text

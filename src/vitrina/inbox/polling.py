@@ -10,6 +10,7 @@ from vitrina.channels.models import Channel
 from vitrina.channels.networks import ConnectionState
 from vitrina.channels.providers.errors import ProviderError
 from vitrina.channels.providers.registry import connectable_networks, get_provider
+from vitrina.core.crypto import SecretUnreadable, decrypt, encrypt
 from vitrina.inbox.models import ChannelInbox, ReceiveMode
 from vitrina.inbox.names import events_name
 from vitrina.inbox.receiving import channel_inbox, events_store
@@ -31,6 +32,25 @@ def pollable_channels():
     )
 
 
+# Every Fernet token starts so; a cursor stored before cursors were encrypted does not.
+_FERNET_PREFIX = "gAAAAA"
+
+
+def cursor_read(inbox: ChannelInbox) -> str | None:
+    """The stored cursor in the clear. It is encrypted at rest like the tokens: a network's
+    cursor may hold a secret (VK's Long Poll key lets anyone read the community's events)."""
+    if not inbox.cursor:
+        return None
+    try:
+        return decrypt(inbox.cursor)
+    except SecretUnreadable:
+        if not inbox.cursor.startswith(_FERNET_PREFIX):
+            return inbox.cursor
+        # Encrypted with a key no longer configured: start afresh; the unique key of the
+        # stored events drops whatever comes again.
+        return None
+
+
 def channel_poll(*, channel: Channel, timeout: float = 0) -> int:
     """Fetch and store one batch of a channel's events; returns how many were new.
 
@@ -42,7 +62,7 @@ def channel_poll(*, channel: Channel, timeout: float = 0) -> int:
     provider = get_provider(channel.network)
     try:
         events, cursor = provider.fetch_updates(
-            provider_account(channel), inbox.cursor or None, timeout=timeout
+            provider_account(channel), cursor_read(inbox), timeout=timeout
         )
     except ProviderError as error:
         ChannelInbox.objects.filter(pk=inbox.pk).update(
@@ -55,7 +75,7 @@ def channel_poll(*, channel: Channel, timeout: float = 0) -> int:
     with transaction.atomic():
         stored = events_store(channel=channel, events=events)
         ChannelInbox.objects.filter(pk=inbox.pk).update(
-            cursor=cursor or "", polled_at=timezone.now(), poll_error=""
+            cursor=encrypt(cursor) if cursor else "", polled_at=timezone.now(), poll_error=""
         )
     return stored
 
