@@ -5,6 +5,7 @@ Every setting an operator may change comes from a ``VITRINA_*`` environment vari
 login, and the process refuses to start without its secrets unless demo mode is on.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -221,8 +222,6 @@ LOGIN_LOCKOUT_SECONDS = int(env("LOGIN_LOCKOUT_SECONDS", "900"))
 
 
 def _networks(name: str) -> list:
-    import ipaddress
-
     try:
         return [ipaddress.ip_network(item, strict=False) for item in env_list(name)]
     except ValueError as error:
