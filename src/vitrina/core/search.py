@@ -62,6 +62,4 @@ def search_words(text: str, *, fields: dict[str, str]) -> str:
 def register_sqlite_functions(sender, connection, **kwargs) -> None:
     """``connection_created`` receiver: the folding function for SQLite's queries."""
     if connection.vendor == "sqlite":
-        connection.connection.create_function(
-            SQLITE_WORDS, -1, word_document, deterministic=True
-        )
+        connection.connection.create_function(SQLITE_WORDS, -1, word_document, deterministic=True)
