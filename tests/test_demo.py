@@ -86,3 +86,30 @@ def test_demo_has_rubrics_series_slots_and_planned_posts(demo_mode):
     states = set(planned.values_list("variants__state", flat=True))
     assert states == {"scheduled", "pending_approval"}
     assert PostingSlot.objects.filter(channel__organisation__slug="mednogorsk").count() == 6
+
+
+def test_the_site_address_follows_addr_unless_set(demo_mode, settings, monkeypatch):
+    from vitrina.exhibitions.models import Exhibition
+    from vitrina.exhibitions.services import public_url
+
+    monkeypatch.delenv("VITRINA_SITE_URL", raising=False)
+    out = StringIO()
+    call_command("demo", no_serve=True, addr="8123", stdout=out)
+    assert settings.SITE_URL == "http://127.0.0.1:8123"
+    assert "Vitrina: http://127.0.0.1:8123/" in out.getvalue()
+    exhibition = Exhibition.objects.filter(published_at__isnull=False).first() or (
+        Exhibition.objects.first()
+    )
+    assert public_url(exhibition).startswith("http://127.0.0.1:8123/")
+    # An address set for the site wins.
+    monkeypatch.setenv("VITRINA_SITE_URL", "https://vitrina.example.org")
+    settings.SITE_URL = "https://vitrina.example.org"
+    call_command("demo", no_serve=True, addr="0.0.0.0:9000", stdout=StringIO())
+    assert settings.SITE_URL == "https://vitrina.example.org"
+
+
+def test_a_wrong_addr_is_refused_plainly(demo_mode):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="give a port"):
+        call_command("demo", no_serve=True, addr="localhost:http", stdout=StringIO())
