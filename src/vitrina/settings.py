@@ -206,6 +206,8 @@ SCHEDULER_INTERVAL_SECONDS = float(env("SCHEDULER_INTERVAL_SECONDS", "1"))
 COLLECT_INTERVAL_MINUTES = max(0, int(env("COLLECT_INTERVAL_MINUTES", "60")))
 # Polling the channels that are not on webhooks for readers' messages and comments.
 INBOX_POLL_SECONDS = max(0.0, float(env("INBOX_POLL_SECONDS", "10")))
+# A channel whose last poll failed is tried again after this long, not every round.
+INBOX_POLL_RETRY_SECONDS = max(0, int(env("INBOX_POLL_RETRY_SECONDS", "300")))
 # Renewing VK ID and OK user tokens that expire soon.
 TOKEN_REFRESH_MINUTES = max(0.0, float(env("TOKEN_REFRESH_MINUTES", "5")))
 

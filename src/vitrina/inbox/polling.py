@@ -1,14 +1,17 @@
 """Asking the networks for new events, resuming from the stored cursor."""
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from vitrina.channels.connect import provider_account
+from vitrina.channels.connect import channel_needs_reconnect, provider_account
 from vitrina.channels.models import Channel
 from vitrina.channels.networks import ConnectionState
-from vitrina.channels.providers.errors import ProviderError
+from vitrina.channels.providers.errors import AuthExpired, ProviderError
 from vitrina.channels.providers.registry import connectable_networks, get_provider
 from vitrina.core.crypto import SecretUnreadable, decrypt, encrypt
 from vitrina.inbox.models import ChannelInbox, ReceiveMode
@@ -19,7 +22,11 @@ logger = logging.getLogger(__name__)
 
 
 def pollable_channels():
-    """Connected channels whose events Vitrina fetches itself (not sent by webhook)."""
+    """Connected channels whose events Vitrina fetches itself (not sent by webhook).
+
+    A channel whose last poll failed waits ``VITRINA_INBOX_POLL_RETRY_SECONDS`` before the
+    next try: a network that is down is not asked every few seconds."""
+    retry_after = timezone.now() - timedelta(seconds=settings.INBOX_POLL_RETRY_SECONDS)
     return (
         Channel.objects.filter(
             network__in=connectable_networks(),
@@ -27,6 +34,7 @@ def pollable_channels():
             archived_at__isnull=True,
         )
         .exclude(inbox__mode=ReceiveMode.WEBHOOK)
+        .exclude(~Q(inbox__poll_error=""), inbox__polled_at__gt=retry_after)
         .select_related("organisation")
         .order_by("pk")
     )
@@ -65,10 +73,17 @@ def channel_poll(*, channel: Channel, timeout: float = 0) -> int:
             provider_account(channel), cursor_read(inbox), timeout=timeout
         )
     except ProviderError as error:
+        message = str(error)[:500]
         ChannelInbox.objects.filter(pk=inbox.pk).update(
-            poll_error=str(error)[:500], polled_at=timezone.now()
+            poll_error=message, polled_at=timezone.now()
         )
-        logger.warning("inbox poll of channel %s failed: %s", channel.pk, error)
+        if isinstance(error, AuthExpired):
+            # The token is refused: the channel waits for a person, polls stop until then.
+            channel_needs_reconnect(channel=channel, reason=error.message)
+        # Told once: the receiving page shows it until a poll succeeds; the same failure
+        # again is no news for the log.
+        level = logging.DEBUG if message == inbox.poll_error else logging.WARNING
+        logger.log(level, "inbox poll of channel %s failed: %s", channel.pk, error)
         raise
     # Names are asked for before the transaction: no database lock waits on the network.
     events_name(channel, events)
