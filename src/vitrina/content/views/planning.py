@@ -37,10 +37,7 @@ def calendar(request):
         "content/calendar.html",
         {
             "filter_form": form,
-            "calendar_states": [
-                (state, VariantState(state).label)
-                for state in CALENDAR_STATES
-            ],
+            "calendar_states": [(state, VariantState(state).label) for state in CALENDAR_STATES],
             "calendar_config": {
                 "events": reverse(
                     "content:calendar-events", kwargs={"org": request.organisation.slug}
