@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vitrina.channels import services
+from vitrina.channels import sandbox_links, services
 from vitrina.channels.models import Channel, ChannelSecret
 from vitrina.channels.networks import ConnectionState, SecretKind
 from vitrina.channels.providers.base import Provider
@@ -96,7 +96,9 @@ def post_link(channel: Channel, external_id: str) -> str:
     network = provider_class(channel.network)
     if network is None or not external_id:
         return ""
-    return network.post_link(public_account(channel), external_id)
+    return sandbox_links.post_address(
+        channel, external_id, network.post_link(public_account(channel), external_id)
+    )
 
 
 def oauth_flow(network: str) -> OAuthFlow | None:
