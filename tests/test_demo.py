@@ -71,7 +71,7 @@ def test_demo_command_prints_login_and_a_working_api_token(demo_mode, client):
     response = client.get(
         "/api/v1/organisations/knmb/channels", HTTP_AUTHORIZATION=f"Bearer {token}"
     )
-    assert response.status_code == 200 and response.json()["count"] == 3
+    assert response.status_code == 200 and response.json()["count"] == 5
 
 
 def test_demo_has_rubrics_series_slots_and_planned_posts(demo_mode):
@@ -113,3 +113,24 @@ def test_a_wrong_addr_is_refused_plainly(demo_mode):
 
     with pytest.raises(CommandError, match="give a port"):
         call_command("demo", no_serve=True, addr="localhost:http", stdout=StringIO())
+
+
+def test_every_organisation_has_every_network_and_the_sandbox_agrees(demo_mode):
+    from urllib.parse import urlsplit
+
+    from vitrina.channels.providers.registry import connectable_networks
+    from vitrina.sandbox.accounts import DEFAULT_ACCOUNTS
+
+    build_demo()
+    accounts = {(a["network"], a["screen_name"]): a for a in DEFAULT_ACCOUNTS}
+    for organisation in Organisation.objects.filter(slug__in=["knmb", "mednogorsk"]):
+        channels = Channel.objects.filter(organisation=organisation)
+        # The seed's networks, and Telegram and MAX besides.
+        assert {"telegram", "max"} <= set(channels.values_list("network", flat=True))
+        for channel in channels.filter(network__in=connectable_networks()):
+            account = accounts.get((channel.network, urlsplit(channel.url).path.strip("/")))
+            assert account is not None, channel.name
+            # One name and one audience for the channel in Vitrina and on the sandbox.
+            assert account["name"] == channel.name
+            if channel.subscribers is not None:
+                assert account["members"] == channel.subscribers

@@ -26,7 +26,8 @@ def demo(settings, sandbox):
 
 
 def test_demo_channels_publish_into_the_sandbox(demo, sandbox):
-    assert connect_channels(demo) == 5  # three on VK, two OK profiles known to the sandbox
+    # Two VK accounts and a community, three OK pages, two Telegram and two MAX channels.
+    assert connect_channels(demo) == 10
     group = Channel.objects.get(url="https://vk.com/medlib42")
     assert group.connection_state == ConnectionState.CONNECTED
     assert group.external_id == "128554301"
