@@ -134,3 +134,13 @@ def test_every_organisation_has_every_network_and_the_sandbox_agrees(demo_mode):
             assert account["name"] == channel.name
             if channel.subscribers is not None:
                 assert account["members"] == channel.subscribers
+
+
+def test_every_organisation_has_templates_and_canned_answers(demo_mode):
+    from vitrina.content.models import Template
+    from vitrina.inbox.models import CannedAnswer
+
+    build_demo()
+    for slug in ("knmb", "mednogorsk"):
+        assert Template.objects.filter(organisation__slug=slug).exists(), slug
+        assert CannedAnswer.objects.filter(organisation__slug=slug).count() >= 2, slug
