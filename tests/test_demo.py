@@ -144,3 +144,11 @@ def test_every_organisation_has_templates_and_canned_answers(demo_mode):
     for slug in ("knmb", "mednogorsk"):
         assert Template.objects.filter(organisation__slug=slug).exists(), slug
         assert CannedAnswer.objects.filter(organisation__slug=slug).count() >= 2, slug
+
+
+def test_every_organisation_has_a_small_catalogue(demo_mode):
+    from vitrina.catalog.models import Record
+
+    build_demo()
+    for slug in ("knmb", "mednogorsk"):
+        assert Record.objects.filter(organisation__slug=slug).count() >= 6, slug
