@@ -16,8 +16,10 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+# `make demo PORT=8001` serves the demo (and its links) on another port.
+PORT ?= 8000
 demo: install
-	VITRINA_DEMO=1 $(BIN)/vitrina demo
+	VITRINA_DEMO=1 $(BIN)/vitrina demo --addr 127.0.0.1:$(PORT)
 
 test: install
 	$(BIN)/pytest

@@ -71,7 +71,7 @@ def test_demo_command_prints_login_and_a_working_api_token(demo_mode, client):
     response = client.get(
         "/api/v1/organisations/knmb/channels", HTTP_AUTHORIZATION=f"Bearer {token}"
     )
-    assert response.status_code == 200 and response.json()["count"] == 3
+    assert response.status_code == 200 and response.json()["count"] == 5
 
 
 def test_demo_has_rubrics_series_slots_and_planned_posts(demo_mode):
@@ -86,3 +86,69 @@ def test_demo_has_rubrics_series_slots_and_planned_posts(demo_mode):
     states = set(planned.values_list("variants__state", flat=True))
     assert states == {"scheduled", "pending_approval"}
     assert PostingSlot.objects.filter(channel__organisation__slug="mednogorsk").count() == 6
+
+
+def test_the_site_address_follows_addr_unless_set(demo_mode, settings, monkeypatch):
+    from vitrina.exhibitions.models import Exhibition
+    from vitrina.exhibitions.services import public_url
+
+    monkeypatch.delenv("VITRINA_SITE_URL", raising=False)
+    out = StringIO()
+    call_command("demo", no_serve=True, addr="8123", stdout=out)
+    assert settings.SITE_URL == "http://127.0.0.1:8123"
+    assert "Vitrina: http://127.0.0.1:8123/" in out.getvalue()
+    exhibition = Exhibition.objects.filter(published_at__isnull=False).first() or (
+        Exhibition.objects.first()
+    )
+    assert public_url(exhibition).startswith("http://127.0.0.1:8123/")
+    # An address set for the site wins.
+    monkeypatch.setenv("VITRINA_SITE_URL", "https://vitrina.example.org")
+    settings.SITE_URL = "https://vitrina.example.org"
+    call_command("demo", no_serve=True, addr="0.0.0.0:9000", stdout=StringIO())
+    assert settings.SITE_URL == "https://vitrina.example.org"
+
+
+def test_a_wrong_addr_is_refused_plainly(demo_mode):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="give a port"):
+        call_command("demo", no_serve=True, addr="localhost:http", stdout=StringIO())
+
+
+def test_every_organisation_has_every_network_and_the_sandbox_agrees(demo_mode):
+    from urllib.parse import urlsplit
+
+    from vitrina.channels.providers.registry import connectable_networks
+    from vitrina.sandbox.accounts import DEFAULT_ACCOUNTS
+
+    build_demo()
+    accounts = {(a["network"], a["screen_name"]): a for a in DEFAULT_ACCOUNTS}
+    for organisation in Organisation.objects.filter(slug__in=["knmb", "mednogorsk"]):
+        channels = Channel.objects.filter(organisation=organisation)
+        # The seed's networks, and Telegram and MAX besides.
+        assert {"telegram", "max"} <= set(channels.values_list("network", flat=True))
+        for channel in channels.filter(network__in=connectable_networks()):
+            account = accounts.get((channel.network, urlsplit(channel.url).path.strip("/")))
+            assert account is not None, channel.name
+            # One name and one audience for the channel in Vitrina and on the sandbox.
+            assert account["name"] == channel.name
+            if channel.subscribers is not None:
+                assert account["members"] == channel.subscribers
+
+
+def test_every_organisation_has_templates_and_canned_answers(demo_mode):
+    from vitrina.content.models import Template
+    from vitrina.inbox.models import CannedAnswer
+
+    build_demo()
+    for slug in ("knmb", "mednogorsk"):
+        assert Template.objects.filter(organisation__slug=slug).exists(), slug
+        assert CannedAnswer.objects.filter(organisation__slug=slug).count() >= 2, slug
+
+
+def test_every_organisation_has_a_small_catalogue(demo_mode):
+    from vitrina.catalog.models import Record
+
+    build_demo()
+    for slug in ("knmb", "mednogorsk"):
+        assert Record.objects.filter(organisation__slug=slug).count() >= 6, slug

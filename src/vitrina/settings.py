@@ -5,6 +5,7 @@ Every setting an operator may change comes from a ``VITRINA_*`` environment vari
 login, and the process refuses to start without its secrets unless demo mode is on.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -35,13 +36,20 @@ DEMO_MODE = env_bool("DEMO")
 DEBUG = env_bool("DEBUG")
 
 
+def _private_file(path: Path) -> None:
+    """Create the file (and its folders) readable by the service's user alone: the data
+    directory holds the database with every reader's message and the demo's keys."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
 def _demo_secret(filename: str, make) -> str:
     """In demo mode secrets are generated once and kept under the data directory."""
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     path = DATA_DIR / filename
-    if not path.exists():
+    if not path.exists() or not path.read_text().strip():
+        _private_file(path)
         path.write_text(make())
-        path.chmod(0o600)
     return path.read_text().strip()
 
 
@@ -145,6 +153,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default serves web requests and background work from one process:
     # WAL lets readers go on while a writer commits, IMMEDIATE avoids upgrade deadlocks.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        # Created 0600 before SQLite opens it (its -wal and -shm files take the same mode).
+        _private_file(Path(DATABASES["default"]["NAME"]))
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
@@ -198,6 +209,8 @@ COLLECT_INTERVAL_MINUTES = max(0, int(env("COLLECT_INTERVAL_MINUTES", "60")))
 COLLECT_NOW_MINUTES = max(1, int(env("COLLECT_NOW_MINUTES", "5")))
 # Polling the channels that are not on webhooks for readers' messages and comments.
 INBOX_POLL_SECONDS = max(0.0, float(env("INBOX_POLL_SECONDS", "10")))
+# A channel whose last poll failed is tried again after this long, not every round.
+INBOX_POLL_RETRY_SECONDS = max(0, int(env("INBOX_POLL_RETRY_SECONDS", "300")))
 # Renewing VK ID and OK user tokens that expire soon.
 TOKEN_REFRESH_MINUTES = max(0.0, float(env("TOKEN_REFRESH_MINUTES", "5")))
 
@@ -211,6 +224,20 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login throttling: this many failures per account or address within the window lock it.
 LOGIN_MAX_FAILURES = int(env("LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCKOUT_SECONDS = int(env("LOGIN_LOCKOUT_SECONDS", "900"))
+
+
+def _networks(name: str) -> list:
+    try:
+        return [ipaddress.ip_network(item, strict=False) for item in env_list(name)]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"VITRINA_{name}: {error}") from error
+
+
+# The reverse proxies in front of Vitrina (addresses or networks, comma-separated): only
+# their X-Forwarded-For is believed about the client's address (core/client_address.py).
+TRUSTED_PROXIES = _networks("TRUSTED_PROXIES")
+# Refused webhook requests are written to the audit log once per channel in this window.
+WEBHOOK_REFUSED_AUDIT_SECONDS = int(env("WEBHOOK_REFUSED_AUDIT_SECONDS", "3600"))
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
@@ -259,7 +286,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # httpx logs every request's full address at INFO, and some networks' addresses
+        # carry a key (VK's Long Poll); its warnings and errors still show.
+        "httpx": {"level": "WARNING"},
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -73,3 +73,33 @@ def test_composer_counts_uploads_and_saves(page, live_server, demo, tmp_path):
     post = Post.objects.get(text="Выставка в читальном зале")
     assert post.media_items.count() == 1
     assert not errors, errors
+
+
+def test_calendar_marks_each_posts_state_with_a_legend(page, live_server, demo):
+    sign_in(page, live_server)
+    post = Post.objects.filter(variants__state="pending_approval").first()
+    month = post.scheduled_at.astimezone(ZoneInfo(post.library.timezone)).strftime("%Y-%m")
+    page.goto(f"{live_server.url}/o/knmb/calendar/")
+    page.wait_for_selector(".fc-event")
+    for _month in range(36):
+        shown = page.locator(".fc-daygrid-day:not(.fc-day-other)").first.get_attribute("data-date")
+        if shown.startswith(month):
+            break
+        page.locator(".fc-next-button" if shown < month else ".fc-prev-button").click()
+        page.wait_for_timeout(150)
+    page.wait_for_selector(".fc-event.state-pending_approval")
+    marks = page.evaluate(
+        """() => [...document.querySelectorAll('.fc-event')].map(e => [
+            [...e.classList].find(c => c.startsWith('state-')),
+            getComputedStyle(e.querySelector('.fc-event-title'), '::before').content,
+            getComputedStyle(e).borderTopStyle])"""
+    )
+    by_state = {state: (mark, border) for state, mark, border in marks}
+    assert by_state["state-pending_approval"] == ('"?"', "dotted")
+    if "state-scheduled" in by_state:
+        assert by_state["state-scheduled"][0] == '"◷"'
+    legend = page.locator(".calendar-legend li")
+    expect(legend).to_have_count(6)
+    expect(page.locator(".calendar-legend")).to_contain_text("Черновик")
+    expect(page.locator(".calendar-legend")).to_contain_text("Опубликован")
+    page.screenshot(path="/tmp/harden-calendar.png", full_page=True)

@@ -123,7 +123,10 @@ def test_export_is_a_real_workbook_with_the_registry(admin_client, organisation,
     assert data[header.index("Часовой пояс")] == "Екатеринбург"  # named, not the IANA code
 
 
-def test_token_is_saved_encrypted_and_never_shown(admin_client, organisation, channel):
+def test_token_is_saved_encrypted_and_never_shown(admin_client, organisation, channel, settings):
+    # Nothing listens there: the token cannot be checked, and is kept with a warning.
+    settings.VK_API_URL = "http://127.0.0.1:9"
+    settings.NETWORK_TIMEOUT = 2
     response = admin_client.post(
         url("secret", organisation, channel_id=channel.pk),
         {
@@ -136,6 +139,40 @@ def test_token_is_saved_encrypted_and_never_shown(admin_client, organisation, ch
     page = admin_client.get(url("detail", organisation, channel_id=channel.pk)).content.decode()
     assert "TOPSECRET" not in page
     assert "Сохранён" in page
+    assert "не удалось связаться" in page
+
+
+def _enter_bot_token(admin_client, organisation, channel, value):
+    return admin_client.post(
+        url("secret", organisation, channel_id=channel.pk),
+        {"kind": SecretKind.BOT_TOKEN, f"{SecretKind.BOT_TOKEN}-value": value},
+        follow=True,
+    )
+
+
+def test_a_garbage_bot_token_is_checked_with_the_network_and_refused(
+    admin_client, organisation, connect
+):
+    channel = connect(Network.TELEGRAM)
+    before = ChannelSecret.objects.get(channel=channel, kind=SecretKind.BOT_TOKEN).ciphertext
+    page = _enter_bot_token(admin_client, organisation, channel, "123:garbage").content.decode()
+    assert "Telegram не принимает этот токен" in page
+    assert "Токен сохранён" not in page
+    # The token that worked is still the one kept.
+    assert (
+        ChannelSecret.objects.get(channel=channel, kind=SecretKind.BOT_TOKEN).ciphertext == before
+    )
+
+
+def test_a_bot_token_the_network_accepts_is_saved(admin_client, organisation, connect, networks):
+    from vitrina.channels.services import channel_secret_value
+
+    channel = connect(Network.TELEGRAM)
+    token = channel_secret_value(channel=channel, kind=SecretKind.BOT_TOKEN)
+    ChannelSecret.objects.filter(channel=channel).delete()
+    page = _enter_bot_token(admin_client, organisation, channel, token).content.decode()
+    assert "Сеть приняла токен" in page
+    assert channel_secret_value(channel=channel, kind=SecretKind.BOT_TOKEN) == token
 
 
 def test_bot_token_for_a_vk_channel_is_refused(admin_client, organisation, channel):
@@ -209,3 +246,15 @@ def test_editor_edits_a_channel_and_the_change_is_audited(
     assert entry.actor == editor
     assert entry.changes["kind"] == ["group", "public"]
     assert entry.changes["subscribers"] == [None, 490]
+
+
+def test_a_bad_address_is_told_on_the_first_submit_beside_other_errors(
+    admin_client, organisation, library
+):
+    response = admin_client.post(
+        url("create", organisation), form_data(library, name="", url="ftp://vk.com/x")
+    )
+    form = response.context["form"]
+    assert "name" in form.errors
+    assert form.errors["url"] == ["Это не веб-адрес. Пример: https://vk.com/medlib42"]
+    assert not Channel.objects.exists()

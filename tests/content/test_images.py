@@ -41,3 +41,29 @@ def test_same_picture_is_kept_once(organisation, admin):
     second = media_upload(organisation=organisation, actor=admin, data=data, name="b.png")
     assert first.pk == second.pk
     assert first.file.read()[:4] == b"\x89PNG" or first.content_type == "image/jpeg"
+
+
+def _large(fmt: str, width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    # One channel and a flat colour: a small file that claims many pixels, as a bomb does.
+    Image.new("L", (width, height), 90).save(out, format=fmt)
+    return out.getvalue()
+
+
+def test_a_picture_of_too_many_pixels_is_refused_before_it_is_decoded():
+    from django.utils import translation
+
+    data = _large("PNG", 6000, 5000)
+    assert len(data) < 1_000_000
+    with translation.override("ru"), pytest.raises(ServiceError) as error:
+        convert_image(data, name="poster.png")
+    assert error.value.message == (
+        "poster.png: изображение слишком большое (30 Мп, 6000 × 5000); в этом формате "
+        "принимается не больше 25 Мп. Сохраните его меньшего размера или в JPEG и загрузите "
+        "снова."
+    )
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale():
+    converted = convert_image(_large("JPEG", 6000, 5000), name="photo.jpg")
+    assert (converted.width, converted.height) == (MAX_SIDE, round(MAX_SIDE * 5000 / 6000))

@@ -174,3 +174,55 @@ def test_autosave_creates_then_updates_a_draft(client, author, organisation, cha
     assert post.text == "Черновик 2" and Post.objects.count() == 1
     response = client.post(payload["autosave_url"], {"text": "x", "scheduled_at": "потом"})
     assert response.status_code == 400 and "scheduled_at" in response.json()["error"]["details"]
+
+
+def test_missing_plan_columns_are_named_in_the_persons_language(editor):
+    from django.utils import translation
+
+    data = "Рубрика;Время\nКниги;10:00\n".encode()
+    for language, expected in (("ru", "дата, каналы, текст"), ("en", "date, channels, text")):
+        with translation.override(language), pytest.raises(ServiceError) as error:
+            import_services.plan_import(
+                membership=editor, rows=importing.read_rows(data, "plan.csv"), images={}
+            )
+        assert error.value.message.endswith(expected + ".")
+
+
+def test_a_utf16_plan_is_read(editor, channel):
+    data = f"date;channels;text\n07.05.2030;{channel.name};Текст\n".encode("utf-16")
+    rows = importing.read_rows(data, "plan.csv")
+    assert rows[1][2] == "Текст"
+
+
+def test_placeholders_are_named_in_the_interfaces_language(client, editor, organisation, library):
+    from django.conf import settings
+
+    from tests.factories import PostFactory
+    from vitrina.content.services.templates import fill_placeholders
+
+    client.force_login(editor.user)
+    from django.urls import reverse
+
+    address = reverse("content:templates", kwargs={"org": organisation.slug})
+    russian = client.get(address).content.decode()
+    assert "{библиотека}" in russian and "{library}" not in russian
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(address).content.decode()
+    assert "{library}" in english and "{библиотека}" not in english
+    post = PostFactory(organisation=organisation, library=library)
+    assert fill_placeholders("{library} / {библиотека}", post) == f"{library.name} / {library.name}"
+
+
+def test_the_telegram_note_follows_the_language(networks, connect):
+    from django.utils import translation
+
+    from vitrina.channels.connect import channel_check_connection
+    from vitrina.channels.networks import Network
+
+    channel = connect(Network.TELEGRAM)
+    with translation.override("en"):
+        note = channel_check_connection(channel=channel, actor=None).details["note"]
+    assert note.startswith("Telegram gives no statistics")
+    with translation.override("ru"):
+        note = channel_check_connection(channel=channel, actor=None).details["note"]
+    assert note.startswith("Telegram не даёт статистики")

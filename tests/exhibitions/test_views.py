@@ -186,3 +186,57 @@ def test_posts_form_starts_tomorrow_morning(admin_client, organisation, exhibiti
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     assert f'value="{tomorrow:%Y-%m-%d}T10:00"' in body.decode()
     assert "Медногорский винил" in body.decode()
+
+
+def test_public_covers_are_cached_and_answer_304_to_a_known_etag(
+    client, admin, exhibition, django_assert_max_num_queries
+):
+    from tests.images import image_bytes
+
+    services.exhibition_publish(exhibition=exhibition, actor=admin, published=True)
+    book = exhibition.books.first()
+    address = reverse(
+        "exhibition-public-cover",
+        kwargs={
+            "org_slug": exhibition.organisation.slug,
+            "slug": exhibition.slug,
+            "book_id": book.pk,
+        },
+    )
+    first = client.get(address)
+    assert first.status_code == 200 and first["Content-Type"] == "image/png"
+    etag = first["ETag"]
+    again = client.get(address, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again["ETag"] == etag and not again.content
+    # Another title draws another cover: the old ETag no longer matches.
+    book.title = "Хирургия сердца. Издание второе"
+    book.save()
+    changed = client.get(address, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert changed.content != first.content
+    # An uploaded cover replaces the drawn one.
+    services.book_cover_upload(
+        book=book, actor=admin, data=image_bytes(300, 400, fmt="JPEG"), name="c.jpg"
+    )
+    uploaded = client.get(address, HTTP_IF_NONE_MATCH=changed["ETag"])
+    assert uploaded.status_code == 200 and uploaded["Content-Type"] == "image/jpeg"
+
+
+def test_a_cover_is_made_once_and_kept_in_the_cache(client, admin, exhibition):
+    from django.core.cache import cache
+
+    services.exhibition_publish(exhibition=exhibition, actor=admin, published=True)
+    book = exhibition.books.first()
+    address = reverse(
+        "exhibition-public-cover",
+        kwargs={
+            "org_slug": exhibition.organisation.slug,
+            "slug": exhibition.slug,
+            "book_id": book.pk,
+        },
+    )
+    key = f"exhibition-cover:{services.book_cover_version(book)}"
+    assert cache.get(key) is None
+    first = client.get(address)
+    assert cache.get(key) == (first.content, "image/png")

@@ -168,3 +168,61 @@ def test_ok_comments_of_readers_over_days_all_arrive_once(networks, connect, sch
     )
     assert len(written) >= 5
     assert sorted(stored) == sorted(written)
+
+
+@pytest.mark.django_db
+def test_the_long_poll_key_is_stored_encrypted_and_never_logged(networks, connect, caplog):
+    import json
+    import logging
+
+    from vitrina.core.crypto import decrypt
+
+    caplog.set_level(logging.INFO)
+    channel = connect(Network.VK)
+    channel_poll(channel=channel)
+    networks.reader_writes(channel.sandbox_key, "Можно продлить книги?")
+    assert channel_poll(channel=channel) == 1
+    stored = ChannelInbox.objects.get(channel=channel).cursor
+    key = json.loads(decrypt(stored))["key"]
+    assert key and key not in stored
+    assert key not in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_failing_channel_is_told_once_and_retried_later(networks, connect, caplog, settings):
+    import logging
+
+    from vitrina.channels.providers.errors import ProviderError
+
+    channel = connect(Network.TELEGRAM)
+    networks.fault(network="telegram", method="getUpdates", error_rate=1, error=500)
+    caplog.set_level(logging.DEBUG, logger="vitrina.inbox.polling")
+    for _round in range(3):
+        with pytest.raises(ProviderError):
+            channel_poll(channel=channel)
+    told = [r for r in caplog.records if "inbox poll of channel" in r.getMessage()]
+    assert [record.levelno for record in told] == [logging.WARNING, logging.DEBUG, logging.DEBUG]
+    inbox = ChannelInbox.objects.get(channel=channel)
+    assert inbox.poll_error
+    # The scheduler's rounds leave it alone for a while instead of asking every 10 s.
+    assert inbox_poll_all() == {}
+    settings.INBOX_POLL_RETRY_SECONDS = 0
+    networks.clear_faults()
+    assert inbox_poll_all() == {channel.pk: 0}
+    assert ChannelInbox.objects.get(channel=channel).poll_error == ""
+
+
+@pytest.mark.django_db
+def test_a_refused_token_stops_the_polls_until_reconnected(networks, connect):
+    from vitrina.channels.networks import ConnectionState
+    from vitrina.channels.providers.errors import AuthExpired
+
+    channel = connect(Network.TELEGRAM)
+    networks.http.post(
+        "/sandbox/control/faults", json={"expire_tokens": {"network": "telegram"}}
+    ).raise_for_status()
+    with pytest.raises(AuthExpired):
+        channel_poll(channel=channel)
+    channel.refresh_from_db()
+    assert channel.connection_state == ConnectionState.NEEDS_RECONNECT
+    assert inbox_poll_all() == {}

@@ -127,6 +127,12 @@ def test_inquiry_pages(client, admin_membership, channel):
     page = client.get(url)
     assert page.context["form"].initial["kind"] == "address"
     assert client.post(url, {"kind": "address", "topic": ""}).status_code == 400
+    # A topic of invisible characters or punctuation is no topic either.
+    for empty in ("\u200b\u200b", "…", " — "):
+        refused = client.post(url, {"kind": "address", "topic": empty})
+        assert refused.status_code == 400
+        assert "Напишите тему справки" in refused.content.decode()
+    assert not ReferenceInquiry.objects.exists()
     response = client.post(url, {"kind": "address", "topic": "Сапин, Анатомия"})
     inquiry = ReferenceInquiry.objects.get()
     assert response.url == reverse("inbox:inquiry", kwargs={"org": org, "inquiry_id": inquiry.pk})

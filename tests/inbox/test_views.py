@@ -176,3 +176,29 @@ def test_list_filters_keep_the_query_count_and_pages_are_never_counted(
     for page in ("9", "x"):
         first = client.get(url, {"page": page}).content.decode()
         assert "Читатель 2011<" in first
+
+
+@pytest.mark.django_db
+def test_the_assignee_list_offers_only_colleagues_who_can_be_assigned(
+    client, admin_membership, member_factory, channel, organisation
+):
+    from tests.factories import LibraryFactory
+
+    message = write(channel, 1)
+    branch = LibraryFactory(organisation=organisation)
+    here = member_factory(role=Role.REFERENCE, libraries=[channel.library])
+    everywhere = member_factory(role=Role.REFERENCE)
+    elsewhere = member_factory(role=Role.REFERENCE, libraries=[branch])
+    author = member_factory(role=Role.AUTHOR)
+    login(client, admin_membership)
+    page = client.get(
+        reverse("inbox:thread", kwargs={"org": organisation.slug, "thread_id": message.thread_id})
+    )
+    offered = set(page.context["thread_form"].fields["assignee"].queryset)
+    assert {here, everywhere} <= offered
+    assert elsewhere not in offered and author not in offered
+    # Every colleague offered is accepted.
+    url = reverse("inbox:change", kwargs={"org": organisation.slug, "thread_id": message.thread_id})
+    for member in offered:
+        response = client.post(url, {"status": ThreadStatus.IN_PROGRESS, "assignee": member.pk})
+        assert response.status_code == 302, member

@@ -26,7 +26,8 @@ def demo(settings, sandbox):
 
 
 def test_demo_channels_publish_into_the_sandbox(demo, sandbox):
-    assert connect_channels(demo) == 5  # three on VK, two OK profiles known to the sandbox
+    # Two VK accounts and a community, three OK pages, two Telegram and two MAX channels.
+    assert connect_channels(demo) == 10
     group = Channel.objects.get(url="https://vk.com/medlib42")
     assert group.connection_state == ConnectionState.CONNECTED
     assert group.external_id == "128554301"
@@ -37,3 +38,14 @@ def test_demo_channels_publish_into_the_sandbox(demo, sandbox):
     assert "Встреча с Анной Петровой в четверг" in sandbox.http.get("/sandbox/").text
     ok_profile = Channel.objects.get(url="https://ok.ru/profile/561588730013")
     assert channel_check_connection(channel=ok_profile, actor=None).can_post
+
+
+def test_each_wall_starts_with_posts_of_its_own():
+    from vitrina.sandbox.state import World
+
+    world = World(seed=42)
+    walls = {key: [post.text for post in account.posts] for key, account in world.accounts.items()}
+    assert any("кардиолог" in text for text in walls["vk:medlib42"])
+    for key in ("vk:vinilius", "ok:profile/561588730013", "telegram:mednogorsk_library"):
+        assert walls[key] and not any("кардиолог" in text for text in walls[key]), key
+    assert any("пластин" in text for text in walls["vk:vinilius"])

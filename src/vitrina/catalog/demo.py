@@ -1,7 +1,8 @@
-"""The catalogue part of the demo: books of the medical library and the starter calendar.
+"""The catalogue part of the demo: books of both organisations and the starter calendar.
 
-The books are those the library's memorable-dates posts are about (seed 001): the works of
-the surgeons whose anniversaries it marked, and textbooks readers ask for.
+The medical library's books are those its memorable-dates posts are about (seed 001): the
+works of the surgeons whose anniversaries it marked, and textbooks readers ask for. The
+Mednogorsk system's are what a city library lends: classics and children's books.
 """
 
 import datetime
@@ -65,6 +66,38 @@ def demo_books() -> list[BibRecord]:
     ]  # fmt: skip
 
 
+def mednogorsk_books() -> list[BibRecord]:
+    def book(number, title, authors, year, publisher, pages, subjects, **extra):
+        return BibRecord(
+            title=title,
+            authors=authors,
+            places=[extra.pop("place", "Москва")],
+            publishers=[publisher],
+            year=str(year),
+            pages=str(pages),
+            subjects=subjects,
+            control_number=f"MCBS/{number:05d}",
+            **extra,
+        )
+
+    return [
+        book(1, "Мастер и Маргарита", [P("Булгаков", "М. А.")], 2021, "Азбука", 480,
+             ["Художественная литература"], place="Санкт-Петербург"),
+        book(2, "Тихий Дон", [P("Шолохов", "М. А.")], 2018, "Эксмо", 1504,
+             ["Художественная литература"]),
+        book(3, "Денискины рассказы", [P("Драгунский", "В. Ю.")], 2020, "АСТ", 224,
+             ["Детская литература"]),
+        book(4, "Приключения Незнайки и его друзей", [P("Носов", "Н. Н.")], 2019, "Махаон", 256,
+             ["Детская литература"]),
+        book(5, "Уральские сказы", [P("Бажов", "П. П.")], 2017, "Азбука", 352,
+             ["Детская литература", "Урал"], place="Санкт-Петербург"),
+        book(6, "Капитанская дочка", [P("Пушкин", "А. С.")], 2019, "Азбука", 224,
+             ["Художественная литература", "Оренбургский край"], place="Санкт-Петербург"),
+        book(7, "Василий Тёркин", [P("Твардовский", "А. Т.")], 2020, "Детская литература", 240,
+             ["Поэзия", "Великая Отечественная война"]),
+    ]  # fmt: skip
+
+
 def load(context: dict) -> None:
     """Called by ``build_demo`` after the organisations exist."""
     admin = context["users"]["demo"]
@@ -79,6 +112,15 @@ def load(context: dict) -> None:
         source=Source.MANUAL,
         entries=entries,
         received_on=today - datetime.timedelta(days=14),
+    )
+    record_services.records_store(
+        organisation=context["organisations"]["mednogorsk"],
+        source=Source.MANUAL,
+        entries=[
+            Entry(number=number, offset=0, record=record)
+            for number, record in enumerate(mednogorsk_books(), start=1)
+        ],
+        received_on=today - datetime.timedelta(days=7),
     )
     for organisation in context["organisations"].values():
         date_services.memorable_date_load_starter_set(organisation=organisation, actor=admin)

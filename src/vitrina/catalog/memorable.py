@@ -24,6 +24,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from vitrina.core.text_files import decode_text
+
 PERSON = "person"
 EVENT = "event"
 BOOK = "book"
@@ -387,16 +389,8 @@ def _import_rows(rows: Iterable[list]) -> ImportResult:
     return result
 
 
-def decode_text(data: bytes) -> str:
-    """Spreadsheets saved by Russian office software are UTF-8 (maybe with BOM) or cp1251."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1251")
-
-
 def import_csv(data: bytes, *, encoding: str | None = None) -> ImportResult:
-    text = data.decode(encoding) if encoding else decode_text(data)
+    text = decode_text(data, encoding=encoding)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
     except csv.Error:

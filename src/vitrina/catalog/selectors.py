@@ -17,10 +17,10 @@ from django.db.models.functions import Concat
 
 from vitrina.catalog import memorable
 from vitrina.catalog.models import ColumnMapping, ImportRun, MemorableDate, Record
-from vitrina.catalog.stemmer import stems
 from vitrina.channels.models import Channel
 from vitrina.channels.selectors import channel_list
 from vitrina.core.models import Membership
+from vitrina.core.search import stems
 
 LIST_FIELDS = (
     "id",

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from vitrina.catalog.bibrecord import BibRecord, Person
 from vitrina.catalog.marc import Entry, ReadError
-from vitrina.catalog.memorable import decode_text
+from vitrina.core.text_files import decode_text
 
 COLUMNS = {
     "external_id": {"id", "external_id", "инв", "инв. номер", "инвентарный номер", "шифр"},
@@ -65,6 +65,39 @@ def _date(value) -> datetime.date | None:
     return None
 
 
+class RowProblem(ValueError):
+    """A value the line cannot be imported with; ``code`` names the problem."""
+
+    def __init__(self, code: str, value: str = ""):
+        super().__init__(f"{code}: {value}")
+        self.code = code
+        self.value = value
+
+
+YEAR = re.compile(r"^\[?(?:c|©|cop\.?\s*)?(1[4-9]\d\d|20\d\d)\]?(?:\s*[-–—]\s*\d{2,4})?\.?$")
+
+
+def isbn_valid(value: str) -> bool:
+    """ISBN-10 or ISBN-13 with a right check digit; hyphens and spaces are ignored."""
+    digits = re.sub(r"[\s-]", "", value).upper()
+    if re.fullmatch(r"\d{9}[\dX]", digits):
+        total = sum((10 - i) * (10 if c == "X" else int(c)) for i, c in enumerate(digits))
+        return total % 11 == 0
+    if re.fullmatch(r"97[89]\d{10}", digits):
+        total = sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(digits))
+        return total % 10 == 0
+    return False
+
+
+def _checked(record: BibRecord) -> None:
+    if record.year and not YEAR.match(record.year):
+        raise RowProblem("year", record.year)
+    if record.isbn:
+        for part in re.split(r"\s*[;,]\s*", record.isbn):
+            if part and not isbn_valid(part):
+                raise RowProblem("isbn", part)
+
+
 def row_record(row: dict[str, object]) -> BibRecord:
     def text(key: str) -> str:
         value = row.get(key)
@@ -74,7 +107,7 @@ def row_record(row: dict[str, object]) -> BibRecord:
 
     title = text("title")
     if not title:
-        raise ValueError("no title")
+        raise RowProblem("row")
     record = BibRecord(
         title=title,
         other_title=[text("other_title")] if text("other_title") else [],
@@ -90,6 +123,7 @@ def row_record(row: dict[str, object]) -> BibRecord:
         subjects=[part.strip() for part in re.split(r"[;,]", text("subjects")) if part.strip()],
         url=text("url"),
     )
+    _checked(record)
     external = text("external_id")
     if not external:
         key = "|".join([title, text("authors"), record.year, record.isbn]).lower()
@@ -139,15 +173,15 @@ def _entries(rows: Iterator[list], extra: dict | None = None) -> Iterator[Entry]
         entry = Entry(number=number, offset=0, flavour="table")
         try:
             entry.record = row_record(row)
-        except ValueError as exc:
-            entry.error = ReadError("row", str(exc))
+        except RowProblem as problem:
+            entry.error = ReadError(problem.code, problem.value)
         yield entry
 
 
 def read_csv(
     data: bytes, *, encoding: str | None = None, columns: dict | None = None
 ) -> Iterator[Entry]:
-    text = data.decode(encoding) if encoding else decode_text(data)
+    text = decode_text(data, encoding=encoding)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
     except csv.Error:

@@ -51,10 +51,20 @@ READ_ERRORS = {
     "damaged": gettext_lazy("The record cannot be read."),
     "xml": gettext_lazy("The XML is malformed from this point on."),
     "row": gettext_lazy("The line has no title."),
+    "year": gettext_lazy(
+        "The year “%(value)s” is not a year of publication: write it in four digits, such as 2024."
+    ),
+    "isbn": gettext_lazy(
+        "The ISBN “%(value)s” is not valid (its check digit does not match): correct it "
+        "or leave the cell empty."
+    ),
     "header": gettext_lazy("The header row has no title column."),
     "koha": gettext_lazy("Koha did not give this record."),
     "failed": gettext_lazy("The import stopped with an error."),
 }
+
+# Errors whose reason is the value from the file, told back to the person.
+VALUE_ERRORS = {"year", "isbn"}
 
 
 def _page(request, items):
@@ -201,6 +211,15 @@ def column_mapping(request):
     return render(request, "catalog/column_mapping.html", {"form": form})
 
 
+def _read_error(error: dict) -> str:
+    """The reason in the person's language; the reader's own words (English, technical)
+    stay in the run for the operator."""
+    message = READ_ERRORS.get(error.get("code"), READ_ERRORS["damaged"])
+    if error.get("code") in VALUE_ERRORS:
+        return message % {"value": error.get("reason", "")}
+    return str(message)
+
+
 def import_detail(request, run_id):
     run = selectors.import_run_get(membership=request.membership, pk=run_id)
     if run is None:
@@ -208,10 +227,7 @@ def import_detail(request, run_id):
     # While the import runs, the page asks for its report again (htmx) until it is done.
     polled = request.headers.get("HX-Request") == "true"
     template = "catalog/import_report.html" if polled else "catalog/import_detail.html"
-    errors = [
-        {**error, "message": READ_ERRORS.get(error.get("code"), error.get("reason", ""))}
-        for error in run.errors
-    ]
+    errors = [{**error, "message": _read_error(error)} for error in run.errors]
     return render(request, template, {"run": run, "errors": errors})
 
 

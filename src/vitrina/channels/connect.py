@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vitrina.channels import services
+from vitrina.channels import sandbox_links, services
 from vitrina.channels.models import Channel, ChannelSecret
 from vitrina.channels.networks import ConnectionState, SecretKind
 from vitrina.channels.providers.base import Provider
@@ -96,7 +96,9 @@ def post_link(channel: Channel, external_id: str) -> str:
     network = provider_class(channel.network)
     if network is None or not external_id:
         return ""
-    return network.post_link(public_account(channel), external_id)
+    return sandbox_links.post_address(
+        channel, external_id, network.post_link(public_account(channel), external_id)
+    )
 
 
 def oauth_flow(network: str) -> OAuthFlow | None:
@@ -235,3 +237,44 @@ def channel_check_connection(*, channel: Channel, actor: User | None) -> Connect
                 channel=channel, state=ConnectionState.CONNECTED, actor=actor
             )
     return report
+
+
+def channel_secret_enter(
+    *, channel: Channel, kind: str, value: str, actor: User | None
+) -> tuple[ChannelSecret, str]:
+    """Keep a pasted token once the network has accepted it; returns the secret and a
+    warning ("" when the network confirmed it).
+
+    The token is tried alone, so that another token of the channel (an expired user key)
+    does not speak for it. A token the network refuses is not kept; when the network cannot
+    be reached, the token is kept and the person is told it is not checked yet.
+    """
+    network = _network(channel)
+    spec = network.secret_spec(kind)
+    value = (value or "").strip()
+    if spec is None or not value or any(character.isspace() for character in value):
+        # The shape is the service's to judge, with its own messages.
+        return services.channel_secret_set(channel=channel, kind=kind, value=value, actor=actor), ""
+    account = public_account(channel)
+    account.tokens = {spec.token: value, **network.app_tokens()}
+    try:
+        report = get_provider(channel.network).check_connection(account)
+    except ProviderError as error:
+        secret = services.channel_secret_set(channel=channel, kind=kind, value=value, actor=actor)
+        warning = _(
+            "The token is saved, but %(network)s could not be reached to check it (%(reason)s). "
+            "Check the connection later on this page."
+        ) % {"network": network.title, "reason": error.message}
+        return secret, warning
+    if report.auth_failed:
+        raise ServiceError(
+            _(
+                "%(network)s does not accept this token: %(problems)s The token is not saved; "
+                "copy it again, whole."
+            )
+            % {"network": network.title, "problems": " ".join(report.problems)},
+            field="value",
+        )
+    secret = services.channel_secret_set(channel=channel, kind=kind, value=value, actor=actor)
+    channel_check_connection(channel=channel, actor=actor)
+    return secret, ""

@@ -1,6 +1,8 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from vitrina.channels.addresses import normalise_url
 from vitrina.channels.models import Channel
 from vitrina.channels.networks import KIND_HELP, Kind, Network
 from vitrina.core.forms import TimezoneField
@@ -72,6 +74,18 @@ class ChannelForm(forms.ModelForm):
             if libraries:
                 self.fields["timezone"].initial = libraries[0].timezone
         self.kind_help = [(Kind(kind).label, text) for kind, text in KIND_HELP.items()]
+
+    def clean(self):
+        cleaned = super().clean()
+        # The address is judged on the first submit too, beside the other fields' errors;
+        # the service normalises it (and answers the API the same way).
+        network, url = cleaned.get("network"), cleaned.get("url")
+        if network and url:
+            try:
+                normalise_url(network, url)
+            except ValidationError as error:
+                self.add_error("url", error.messages[0])
+        return cleaned
 
     def _post_clean(self):
         # Address normalisation, duplicates and kind-per-network checks live in the

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vitrina.channels import selectors, services
+from vitrina.channels.connect import channel_secret_enter
 from vitrina.channels.export import KEY as REGISTRY_DOCUMENT
 from vitrina.channels.forms import ChannelFilterForm, ChannelForm, SecretForm
 from vitrina.channels.networks import SecretKind
@@ -154,12 +155,19 @@ def channel_secret(request, channel_id):
     form = SecretForm(request.POST, prefix=kind)
     if form.is_valid():
         try:
-            services.channel_secret_set(
+            _secret, warning = channel_secret_enter(
                 channel=channel, kind=kind, value=form.cleaned_data["value"], actor=request.user
             )
-            messages.success(request, _("The token is saved. It will not be shown again."))
         except ServiceError as error:
             messages.error(request, error.message)
+        else:
+            if warning:
+                messages.warning(request, warning)
+            else:
+                messages.success(
+                    request,
+                    _("The network accepted the token; it is saved and will not be shown again."),
+                )
     else:
         messages.error(request, _("Paste the token."))
     return redirect("channels:detail", org=request.organisation.slug, channel_id=channel.pk)

@@ -151,6 +151,33 @@ def load(context: dict) -> None:
         text="Ждём вас по будням с 9:00 до 18:00. #КНМБ #медицинскаябиблиотека",
     )
 
+    template_services.template_save(
+        organisation=mednogorsk,
+        actor=admin,
+        name="Афиша недели",
+        rubric=rubrics[("mednogorsk", "Афиша")],
+        text=(
+            "Афиша {библиотека} на неделю с {дата}:\n\n…\n\n"
+            "Вход свободный. Книги можно продлить онлайн: {каталог}"
+        ),
+    )
+    template_services.template_save(
+        organisation=mednogorsk,
+        actor=admin,
+        name="Новые книги",
+        rubric=rubrics[("mednogorsk", "Новые книги")],
+        text="Новые книги в {библиотека}: …\n\nСпрашивайте на абонементе.",
+    )
+    template_services.text_block_save(
+        organisation=mednogorsk,
+        actor=admin,
+        name="Продление книг",
+        text=(
+            "Продлить книги можно по телефону, в сообщениях сообщества или на сайте. "
+            "#библиотекиМедногорска"
+        ),
+    )
+
     for channel in channels:
         if channel.organisation_id != mednogorsk.pk or channel.network != Network.OK:
             continue

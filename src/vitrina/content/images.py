@@ -13,7 +13,13 @@ MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 # VK: width + height ≤ 14000; Telegram: width + height ≤ 10000 and 10 MB; OK and MAX are
 # more generous. 2560 on the long side satisfies all of them and keeps photos sharp.
 MAX_SIDE = 2560
+# Decoded pixels are what costs memory (4 bytes each), not the file's size: a 1 MB PNG can
+# hold 60 megapixels. JPEG is decoded at a reduced scale straight to about MAX_SIDE (its
+# decoder can skip detail), so a camera's photo stays cheap; every other format is decoded
+# in full first, and is held to a lower count.
 MAX_PIXELS = 60_000_000
+MAX_FULL_DECODE_PIXELS = 25_000_000
+DRAFT_FORMATS = {"JPEG", "MPO"}
 ACCEPTED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "BMP", "TIFF", "MPO"}
 
 
@@ -25,6 +31,36 @@ class Converted:
     width: int
     height: int
     sha256: str
+
+
+def _check_pixels(image: Image.Image, name: str) -> None:
+    """Refuse before decoding: the size is in the file's header."""
+    pixels = image.width * image.height
+    limit = MAX_PIXELS if image.format in DRAFT_FORMATS else MAX_FULL_DECODE_PIXELS
+    if pixels <= limit:
+        return
+    if image.format in DRAFT_FORMATS:
+        message = _(
+            "%(name)s: the picture is too large (%(pixels)s megapixels, %(width)s × %(height)s); "
+            "at most %(limit)s megapixels are accepted. Save it smaller and upload it again."
+        )
+    else:
+        message = _(
+            "%(name)s: the picture is too large (%(pixels)s megapixels, %(width)s × %(height)s); "
+            "at most %(limit)s megapixels are accepted in this format. Save it smaller or as "
+            "JPEG and upload it again."
+        )
+    raise ServiceError(
+        message
+        % {
+            "name": name,
+            "pixels": round(pixels / 1_000_000),
+            "width": image.width,
+            "height": image.height,
+            "limit": limit // 1_000_000,
+        },
+        field="file",
+    )
 
 
 def convert_image(data: bytes, *, name: str = "") -> Converted:
@@ -45,13 +81,10 @@ def convert_image(data: bytes, *, name: str = "") -> Converted:
                 % {"name": name},
                 field="file",
             )
-        if image.width * image.height > MAX_PIXELS:
-            raise ServiceError(
-                _("%(name)s: the picture is too large (over 60 megapixels).") % {"name": name},
-                field="file",
-            )
+        _check_pixels(image, name)
+        if image.format in DRAFT_FORMATS:
+            image.draft("RGB", (MAX_SIDE, MAX_SIDE))
         image.load()
-        image = ImageOps.exif_transpose(image)
     except ServiceError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
@@ -62,6 +95,8 @@ def convert_image(data: bytes, *, name: str = "") -> Converted:
         image.mode == "P" and "transparency" in image.info
     )
     image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    # Turned after shrinking: the turn copies the picture, and a small copy is cheap.
+    image = ImageOps.exif_transpose(image)
     out = io.BytesIO()
     if has_alpha:
         image = image.convert("RGBA")

@@ -10,9 +10,11 @@ import os
 from datetime import date, datetime, time
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from vitrina.core.exceptions import ServiceError
+from vitrina.core.text_files import decode_text
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 HEADERS = {
@@ -24,6 +26,15 @@ HEADERS = {
     "images": {"images", "image", "картинки", "картинка", "изображения", "фото"},
 }
 REQUIRED = ("date", "channels", "text")
+# How a column is named to the person, in their language.
+COLUMN_NAMES = {
+    "date": gettext_lazy("date"),
+    "time": gettext_lazy("time"),
+    "channels": gettext_lazy("channels"),
+    "rubric": gettext_lazy("rubric"),
+    "text": gettext_lazy("text"),
+    "images": gettext_lazy("images"),
+}
 
 
 def read_rows(data: bytes, filename: str) -> list[list]:
@@ -43,10 +54,7 @@ def read_rows(data: bytes, filename: str) -> list[list]:
         workbook.close()
         return rows
     if extension == ".csv":
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1251", errors="replace")
+        text = decode_text(data)
         try:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
         except csv.Error:
@@ -66,7 +74,7 @@ def columns_of(header: list) -> dict[str, int]:
     if missing:
         raise ServiceError(
             _("The first row must name the columns; missing: %(columns)s.")
-            % {"columns": ", ".join(missing)},
+            % {"columns": ", ".join(str(COLUMN_NAMES[key]) for key in missing)},
             field="file",
         )
     return columns

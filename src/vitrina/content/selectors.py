@@ -8,7 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Count, F, Func, Prefetch, Q, QuerySet, TextField
 
 from vitrina.channels.models import Channel
 from vitrina.channels.providers.registry import connectable_networks
@@ -27,6 +29,7 @@ from vitrina.content.models import (
     TextBlock,
     Variant,
 )
+from vitrina.core import search
 from vitrina.core.models import Membership, User
 from vitrina.core.roles import ROLE_PERMISSIONS
 from vitrina.core.rules import limited_library_ids
@@ -56,6 +59,29 @@ def _scoped_posts(membership: Membership) -> QuerySet[Post]:
     return posts
 
 
+def _text_match(posts: QuerySet[Post], query: str) -> QuerySet[Post]:
+    """Posts with the query in their title or text: as typed, or every word of it in any
+    grammatical form and case («сердце» finds «Сердце» and «сердца»).
+
+    PostgreSQL matches word forms with its ``russian`` full-text search; SQLite, which
+    folds only Latin letters, matches the query's stems against the folded words
+    (``core.search``)."""
+    typed = Q(title__icontains=query) | Q(text__icontains=query)
+    query_stems = search.stems(query)
+    if not query_stems:
+        return posts.filter(typed)
+    if connection.vendor == "postgresql":
+        vector = SearchVector("title", "text", config="russian")
+        return posts.annotate(search_vector=vector).filter(
+            typed | Q(search_vector=SearchQuery(query, config="russian", search_type="plain"))
+        )
+    words = Func(F("title"), F("text"), function=search.SQLITE_WORDS, output_field=TextField())
+    forms = Q()
+    for word_stem in query_stems:
+        forms &= Q(search_words__contains=f" {word_stem}")
+    return posts.annotate(search_words=words).filter(typed | forms)
+
+
 def post_list(*, membership: Membership, filters: PostFilter | None = None) -> QuerySet[Post]:
     filters = filters or PostFilter()
     posts = _scoped_posts(membership)
@@ -77,7 +103,7 @@ def post_list(*, membership: Membership, filters: PostFilter | None = None) -> Q
     if filters.end:
         posts = posts.filter(scheduled_at__lt=filters.end)
     if filters.query:
-        posts = posts.filter(Q(title__icontains=filters.query) | Q(text__icontains=filters.query))
+        posts = _text_match(posts, filters.query)
     variants = Variant.objects.select_related("channel").order_by("channel__name")
     return (
         posts.select_related("rubric", "library", "author", "series")

@@ -2,11 +2,12 @@ from django.conf import settings
 
 from vitrina.core import navigation as nav
 from vitrina.core import rules
+from vitrina.core.sandbox_page import sandbox_page
 from vitrina.core.selectors import memberships_of
 
 
 def navigation(request):
-    context = {"demo_mode": settings.DEMO_MODE}
+    context = {"demo_mode": settings.DEMO_MODE, "sandbox_page": sandbox_page()}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return context

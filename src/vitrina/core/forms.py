@@ -1,11 +1,12 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vitrina.core import selectors, throttle, timeplace
+from vitrina.core.client_address import client_address
 from vitrina.core.models import Library, Organisation, User
 from vitrina.core.roles import ROLE_HELP, Role
 
@@ -37,7 +38,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        ip_address = self.request.META.get("REMOTE_ADDR") if self.request else None
+        ip_address = client_address(self.request) if self.request else None
         if throttle.is_locked(username, ip_address):
             raise forms.ValidationError(self.error_messages["locked"], code="locked")
         try:
@@ -46,6 +47,63 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             throttle.register_failure(username, ip_address)
             raise
         throttle.clear_failures(username)
+        return cleaned
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """A session left open must not let anyone guess the password by changing it."""
+
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "locked": _(
+            "Too many wrong passwords. Changing the password is paused for a while; "
+            "try again later."
+        ),
+    }
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        username = self.user.get_username()
+        ip_address = client_address(self.request) if self.request else None
+        scope = throttle.PASSWORD_CHANGE
+        if throttle.is_locked(username, ip_address, scope):
+            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        try:
+            old_password = super().clean_old_password()
+        except forms.ValidationError:
+            throttle.register_failure(username, ip_address, scope)
+            raise
+        throttle.clear_failures(username, scope)
+        return old_password
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Every request sends a letter: a few per address and e-mail, then a pause.
+
+    Requests count whether or not the address belongs to someone, so the answer tells
+    nothing about who has an account."""
+
+    error_messages = {
+        "locked": _(
+            "Too many requests to reset a password. Please wait a while and try again; "
+            "the letters already sent are still valid."
+        ),
+    }
+
+    def __init__(self, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        email = cleaned.get("email") or ""
+        ip_address = client_address(self.request) if self.request else None
+        if throttle.is_locked(email, ip_address, throttle.PASSWORD_RESET):
+            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        throttle.register_failure(email, ip_address, throttle.PASSWORD_RESET)
         return cleaned
 
 

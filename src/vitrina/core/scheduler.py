@@ -138,7 +138,8 @@ class Scheduler:
         )
         self._runs[job.name] = thread
         thread.start()
-        logger.info("Scheduler %s started %s", self.name, job.name)
+        # Every few seconds for some jobs: what a run did is logged by the job itself.
+        logger.debug("Scheduler %s started %s", self.name, job.name)
         return True, thread
 
     def _pool(self, key: str, size: int) -> ThreadPoolExecutor:

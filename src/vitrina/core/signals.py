@@ -4,13 +4,14 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
 from vitrina.core.audit import audit_record
+from vitrina.core.client_address import client_address
 from vitrina.core.models import Membership
 
 
 def client_ip(request) -> str | None:
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_address(request)
 
 
 def _record_for_memberships(action: str, request, user) -> None:

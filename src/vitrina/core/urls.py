@@ -15,11 +15,7 @@ account_urls = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="core/password_reset.html",
-            email_template_name="core/email/password_reset.txt",
-            subject_template_name="core/email/password_reset_subject.txt",
-        ),
+        auth.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
@@ -43,7 +39,7 @@ account_urls = [
     ),
     path(
         "accounts/password/change/",
-        auth_views.PasswordChangeView.as_view(template_name="core/password_change.html"),
+        auth.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

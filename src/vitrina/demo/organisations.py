@@ -113,6 +113,22 @@ def _knmb(admin: User) -> tuple[Organisation, dict[str, Library]]:
         visits=1386,
         audience_notes=audience,
     )
+    # Telegram and MAX are not in the seed registry; the demo has them so that every network
+    # can be tried (and their sandbox channels are these).
+    create(
+        network=Network.TELEGRAM,
+        kind=Kind.CHANNEL,
+        name="КНМБ: новости",
+        url="https://t.me/medlib42_news",
+        audience_notes=audience,
+    )
+    create(
+        network=Network.MAX,
+        kind=Kind.CHANNEL,
+        name="КНМБ",
+        url="https://max.ru/medlib42",
+        audience_notes=audience,
+    )
     create(
         network=Network.OTHER,
         kind=Kind.PROFILE,
@@ -167,6 +183,7 @@ def _mednogorsk(admin: User) -> tuple[Organisation, dict[str, Library]]:
         network=Network.OK,
         kind=Kind.PROFILE,
         name="Детская библиотека",
+        url="https://ok.ru/group/70000001234567",
         created_on=date(2014, 1, 1),
         subscribers=1400,
         audience_notes="Дети и родители; работа с должниками: сроки сдачи книг, продление.",
@@ -189,6 +206,18 @@ def _mednogorsk(admin: User) -> tuple[Organisation, dict[str, Library]]:
         created_on=date(2014, 1, 1),
         audience_notes="Работы отдела автоматизации центральной городской библиотеки.",
     )
+    for network, url in (
+        (Network.TELEGRAM, "https://t.me/mednogorsk_library"),
+        (Network.MAX, "https://max.ru/mednogorsk_library"),
+    ):
+        create(
+            library=central,
+            network=network,
+            kind=Kind.CHANNEL,
+            name="Библиотеки Медногорска",
+            url=url,
+            audience_notes="Жители города: афиши, новые книги, ответы на вопросы читателей.",
+        )
     return organisation, {"central": central, "children": children, "branch4": branch4}
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -294,10 +295,7 @@ def book_cover(request, exhibition_id, book_id):
     book = selectors.book_get(exhibition=exhibition, pk=book_id)
     if book is None:
         raise Http404
-    data, content_type = services.book_cover(book)
-    response = HttpResponse(data, content_type=content_type)
-    response["Cache-Control"] = "private, max-age=600"
-    return response
+    return _cover_response(request, book, cache_control="private, max-age=600")
 
 
 @require(core_rules.can_write_posts)
@@ -452,7 +450,16 @@ def public_cover(request, org_slug, slug, book_id):
     book = selectors.public_book_get(exhibition=exhibition, pk=book_id)
     if book is None:
         raise Http404
-    data, content_type = services.book_cover(book)
-    response = HttpResponse(data, content_type=content_type)
-    response["Cache-Control"] = "public, max-age=3600"
+    return _cover_response(request, book, cache_control="public, max-age=3600")
+
+
+def _cover_response(request, book, *, cache_control: str):
+    """The cover, or 304 Not Modified when the browser's copy (its ETag) is still right."""
+    etag = f'"{services.book_cover_version(book)}"'
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        data, content_type = services.book_cover(book)
+        response = HttpResponse(data, content_type=content_type)
+    response["ETag"] = etag
+    response["Cache-Control"] = cache_control
     return response

@@ -14,6 +14,7 @@ from vitrina.inbox.models import Thread, ThreadStatus
 from vitrina.inbox.polling import channel_poll
 from vitrina.inbox.receiving import event_store
 from vitrina.inbox.reference import suggest_kind
+from vitrina.inbox.services.canned import canned_save
 from vitrina.inbox.services.inquiries import inquiry_create
 from vitrina.inbox.services.threads import thread_update
 
@@ -145,6 +146,48 @@ def _through_sandbox(channels: dict, sandbox) -> dict:
     return threads
 
 
+# Ready answers of each organisation ({reader}, {library}, {librarian} are filled in).
+CANNED = {
+    "knmb": [
+        (
+            "Продление книг",
+            "{reader}, здравствуйте! Книги продлены на 14 дней. Вернуть их можно в любой "
+            "день работы {library}. {librarian}",
+        ),
+        (
+            "Запись в библиотеку",
+            "{reader}, записаться можно с паспортом, а студенты — со студенческим билетом. "
+            "Ждём вас! {librarian}",
+        ),
+        (
+            "Справка принята",
+            "{reader}, спасибо за вопрос! Подберём литературу и ответим здесь в течение "
+            "рабочего дня. {librarian}, {library}",
+        ),
+    ],
+    "mednogorsk": [
+        (
+            "Продление книг",
+            "{reader}, здравствуйте! Продлили ваши книги на две недели. {librarian}, {library}",
+        ),
+        (
+            "Часы работы",
+            "{reader}, мы открыты со вторника по субботу с 10:00 до 19:00, в воскресенье — до "
+            "17:00. {library}",
+        ),
+    ],
+}
+
+
+def _canned(context: dict) -> None:
+    admin = context["users"]["demo"]
+    for slug, answers in CANNED.items():
+        organisation = context["organisations"][slug]
+        membership = Membership.objects.get(user=admin, organisation=organisation)
+        for title, text in answers:
+            canned_save(membership=membership, title=title, text=text)
+
+
 def load(context: dict) -> None:
     channels = {channel.url.split("://")[-1]: channel for channel in context["channels"]}
     sandbox = context.get("sandbox")
@@ -155,6 +198,7 @@ def load(context: dict) -> None:
         threads = _stored(channels, timezone.now())
     knmb = context["organisations"]["knmb"]
     reference = Membership.objects.get(user=context["users"]["reference"], organisation=knmb)
+    _canned(context)
     request = threads[("vk.com/medlib42", "288190")]
     thread_update(
         thread=request, membership=reference, status=ThreadStatus.IN_PROGRESS, assignee=reference

@@ -167,6 +167,12 @@ class InquiryForm(forms.Form):
         error_messages={"required": _("Write the topic of the inquiry.")},
     )
 
+    def clean_topic(self):
+        topic = self.cleaned_data["topic"]
+        if not any(character.isalnum() for character in topic):
+            raise forms.ValidationError(self.fields["topic"].error_messages["required"])
+        return topic
+
 
 class InquiryAnswerForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=InquiryKind.choices, widget=forms.RadioSelect)

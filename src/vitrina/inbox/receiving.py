@@ -2,6 +2,8 @@
 
 import logging
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -52,10 +54,14 @@ def hook_inbox(*, network: str, token: str) -> ChannelInbox | None:
 
 def webhook_refused(*, inbox: ChannelInbox, reason: str, ip_address: str | None) -> None:
     """A request to the address without the network's secret: noted on the receiving page
-    and kept in the audit log."""
+    and kept in the audit log, once per channel and window: a flood of forged requests
+    must not bury the log (nor fill the database)."""
     channel = inbox.channel
+    ChannelInbox.objects.filter(pk=inbox.pk).update(refused_at=timezone.now())
+    window = settings.WEBHOOK_REFUSED_AUDIT_SECONDS
+    if not cache.add(f"webhook-refused:{channel.pk}", 1, timeout=window):
+        return
     with transaction.atomic():
-        ChannelInbox.objects.filter(pk=inbox.pk).update(refused_at=timezone.now())
         audit_record(
             action="inbox.webhook_refused",
             organisation=channel.organisation,

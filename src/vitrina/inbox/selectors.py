@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from vitrina.channels.models import Channel
 from vitrina.content.models import Variant
-from vitrina.core.models import Membership
+from vitrina.core.models import Library, Membership
 from vitrina.core.roles import ROLE_PERMISSIONS, Permission
 from vitrina.core.rules import can_answer_readers, limited_library_ids
 from vitrina.inbox.models import (
@@ -217,15 +217,18 @@ def commented_variant(thread: Thread) -> Variant | None:
     )
 
 
-def answerers(membership: Membership) -> QuerySet[Membership]:
-    """Colleagues a thread may be assigned to: active members whose role answers readers."""
+def answerers(membership: Membership, library: Library | None = None) -> QuerySet[Membership]:
+    """Colleagues a thread may be assigned to: active members whose role answers readers,
+    and, for a thread of ``library``, who are not limited to other libraries (the same
+    rule ``thread_update`` holds an assignee to, so the list offers no one it refuses)."""
     roles = [role for role, perms in ROLE_PERMISSIONS.items() if Permission.ANSWER_READERS in perms]
-    return (
-        Membership.objects.filter(
-            organisation=membership.organisation, is_active=True, role__in=roles
-        )
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "user__username")
+    members = Membership.objects.filter(
+        organisation=membership.organisation, is_active=True, role__in=roles
+    )
+    if library is not None:
+        members = members.filter(Q(libraries__isnull=True) | Q(libraries=library)).distinct()
+    return members.select_related("user").order_by(
+        "user__last_name", "user__first_name", "user__username"
     )
 
 

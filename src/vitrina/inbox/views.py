@@ -110,7 +110,7 @@ def _reader_comments(thread, thread_messages=None):
 
 
 def _thread_page(request, thread, *, reply_form=None, thread_form=None, note_form=None, status=200):
-    members = selectors.answerers(request.membership)
+    members = selectors.answerers(request.membership, thread.channel.library)
     thread.overdue = is_overdue(thread, overdue_cutoff(request.organisation.answer_working_days))
     answers = selectors.canned_list(request.membership)
     canned_texts = {
@@ -234,7 +234,9 @@ def message_retry(request, thread_id, message_id):
 @require(rules.can_answer_readers)
 def thread_change(request, thread_id):
     thread = _thread_or_404(request, thread_id)
-    form = ThreadForm(request.POST, members=selectors.answerers(request.membership))
+    form = ThreadForm(
+        request.POST, members=selectors.answerers(request.membership, thread.channel.library)
+    )
     if form.is_valid():
         try:
             threads.thread_update(

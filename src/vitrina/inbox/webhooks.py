@@ -17,14 +17,11 @@ from django.views.decorators.http import require_POST
 from vitrina.channels.connect import provider_account
 from vitrina.channels.providers.errors import ProviderError
 from vitrina.channels.providers.registry import get_provider, provider_class
+from vitrina.core.client_address import client_address
 from vitrina.inbox.names import names_later
 from vitrina.inbox.receiving import events_store, hook_inbox, webhook_refused
 
 logger = logging.getLogger(__name__)
-
-
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 @csrf_exempt
@@ -46,7 +43,7 @@ def receive(request, network: str, token: str):
         logger.warning("webhook of channel %s refused: %s", channel.pk, error)
         return HttpResponse("unsupported", status=400, content_type="text/plain")
     if result.status == 403:
-        webhook_refused(inbox=inbox, reason=result.body, ip_address=_client_ip(request))
+        webhook_refused(inbox=inbox, reason=result.body, ip_address=client_address(request))
     if result.events:
         events_store(channel=channel, events=result.events)
         if any(not event.author_name for event in result.events):

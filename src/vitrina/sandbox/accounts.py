@@ -1,9 +1,10 @@
 """The emulated accounts the sandbox starts with.
 
-They match the demo organisation: the medical library's VK community and its librarian's
-profile page, the «Винилиус» community, two OK profiles and a children's library group on
-OK, a Telegram channel and a MAX channel. Tokens are derived from the seed, so a given seed
-always hands out the same credentials.
+They are the demo organisations' channels, with the names and audiences of their registries
+(seed documents 001 and 004): the medical library's VK page and community, its Telegram and
+MAX channels; the Mednogorsk system's OK profiles, its children's library group, the
+«Медногорский винил» community and its Telegram and MAX channels. Tokens are derived from
+the seed, so a given seed always hands out the same credentials.
 """
 
 DEFAULT_ACCOUNTS = [
@@ -12,8 +13,8 @@ DEFAULT_ACCOUNTS = [
         "kind": "profile",
         "screen_name": "id547852393",
         "external_id": 547852393,
-        "name": "Ольга Смирнова",
-        "members": 812,
+        "name": "КНМБ ВКонтакте (страница)",
+        "members": 2025,
         "growth_per_day": 0.8,
     },
     {
@@ -21,8 +22,8 @@ DEFAULT_ACCOUNTS = [
         "kind": "community",
         "screen_name": "medlib42",
         "external_id": 128554301,
-        "name": "Научная медицинская библиотека Кузбасса",
-        "members": 2430,
+        "name": "Кузбасская научная медицинская библиотека",
+        "members": 490,
         "growth_per_day": 3.5,
         "admin_user_id": 547852393,
     },
@@ -30,8 +31,9 @@ DEFAULT_ACCOUNTS = [
         "network": "vk",
         "kind": "community",
         "screen_name": "vinilius",
+        "history": "vinyl",
         "external_id": 201338467,
-        "name": "Винилиус — клуб любителей пластинок при библиотеке",
+        "name": "Медногорский винил",
         "members": 964,
         "growth_per_day": 1.6,
         "admin_user_id": 547852393,
@@ -40,27 +42,30 @@ DEFAULT_ACCOUNTS = [
         "network": "ok",
         "kind": "profile",
         "screen_name": "profile/561588730013",
+        "history": "city",
         "external_id": 561588730013,
-        "name": "Библиотека имени Н. В. Гоголя",
-        "members": 1510,
+        "name": "Центральная библиотека Медногорска",
+        "members": 600,
         "growth_per_day": 1.2,
     },
     {
         "network": "ok",
         "kind": "profile",
         "screen_name": "profile/569188750053",
+        "history": "city",
         "external_id": 569188750053,
-        "name": "Сельская библиотека Берёзовка",
-        "members": 388,
+        "name": "Библиотека-филиал № 4",
+        "members": 40,
         "growth_per_day": 0.4,
     },
     {
         "network": "ok",
         "kind": "group",
         "screen_name": "group/70000001234567",
+        "history": "city",
         "external_id": 70000001234567,
-        "name": "Детская библиотека «Радуга»",
-        "members": 1175,
+        "name": "Детская библиотека",
+        "members": 1400,
         "growth_per_day": 1.9,
         "admin_user_id": 561588730013,
     },
@@ -69,7 +74,7 @@ DEFAULT_ACCOUNTS = [
         "kind": "channel",
         "screen_name": "medlib42_news",
         "external_id": -1001987654321,
-        "name": "Медбиблиотека Кузбасса: новости",
+        "name": "КНМБ: новости",
         "members": 640,
         "growth_per_day": 1.1,
     },
@@ -78,8 +83,28 @@ DEFAULT_ACCOUNTS = [
         "kind": "channel",
         "screen_name": "medlib42",
         "external_id": -70514386221,
-        "name": "Медбиблиотека Кузбасса",
+        "name": "КНМБ",
         "members": 215,
         "growth_per_day": 0.9,
+    },
+    {
+        "network": "telegram",
+        "kind": "channel",
+        "screen_name": "mednogorsk_library",
+        "history": "city",
+        "external_id": -1001555000111,
+        "name": "Библиотеки Медногорска",
+        "members": 180,
+        "growth_per_day": 0.5,
+    },
+    {
+        "network": "max",
+        "kind": "channel",
+        "screen_name": "mednogorsk_library",
+        "history": "city",
+        "external_id": -70514386333,
+        "name": "Библиотеки Медногорска",
+        "members": 95,
+        "growth_per_day": 0.4,
     },
 ]

@@ -91,7 +91,8 @@ def render_account(world, account, zone: str = DEFAULT_ZONE) -> str:
         if post.link:
             extras.append(f"ссылка {esc(post.link)}")
         parts.append(
-            f"<article><div class=muted>{when(post.date, zone)}"
+            f'<article id="{esc(account.key)}-{post.id}">'
+            f"<div class=muted>{when(post.date, zone)}"
             f"{' · ' + ' · '.join(extras) if extras else ''}</div>"
             f"<p>{esc(post.text) or '<i>без текста</i>'}</p>"
             f'<div class="figures">просмотры {figures["views"]} · нравится {figures["likes"]}'

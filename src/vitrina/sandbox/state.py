@@ -98,6 +98,7 @@ class Account:
     sent: dict = field(default_factory=dict)  # messages.send random_id -> message id
     message_seq: int = 0
     comment_seq: int = 0
+    history: str = "medical"  # which past posts it starts with (dynamics.HISTORIES)
 
     def post(self, post_id) -> Post | None:
         for post in reversed(self.posts):
@@ -195,6 +196,7 @@ class World:
             created=now - (30 * dynamics.DAY if history else 0),
             admin_user_id=spec.get("admin_user_id"),
             flags=dict(spec.get("flags", {})),
+            history=spec.get("history") if spec.get("history") in dynamics.HISTORIES else "medical",
         )
         account.admin_user_id = account.admin_user_id or emulated.admin_user_id(self.seed, account)
         account.next_reader_at = now + dynamics.next_reader_gap(self.seed, key, 0)
@@ -296,9 +298,10 @@ class World:
     def _history(self, account: Account):
         """Ten days of past posts so walls, figures and stats are not empty at start."""
         now = self.now()
-        for number, text in enumerate(dynamics.HISTORY):
+        texts, question, answers = dynamics.HISTORIES[account.history]
+        for number, text in enumerate(texts):
             post = self.add_post(account, text=text)
-            post.date = now - (len(dynamics.HISTORY) - number) * 1.3 * dynamics.DAY
+            post.date = now - (len(texts) - number) * 1.3 * dynamics.DAY
             if "Фото" in text or "выставк" in text or number % 3 == 0:
                 photo = {
                     "id": 456239000 + number,
@@ -311,11 +314,7 @@ class World:
                 }
                 post.photos = [photo]
             if text.startswith("Опрос"):
-                post.poll = {
-                    "id": 600000000 + number,
-                    "question": "Какие лекции вам интересны?",
-                    "answers": ["История медицины", "Здоровый образ жизни", "Новые книги"],
-                }
+                post.poll = {"id": 600000000 + number, "question": question, "answers": answers}
             emulator(account.network).history_post(self, account, post)
 
     # Simulated readers

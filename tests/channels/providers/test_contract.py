@@ -220,7 +220,7 @@ def test_vk_connection_report_names_the_missing_user_token(sandbox):
     provider = sandbox.provider("vk")
     full = provider.check_connection(sandbox.account(ACCOUNTS["vk"]))
     assert full.ok and full.can_post and full.can_read_stats and full.can_message
-    assert full.followers > 2000
+    assert full.followers >= 490  # the registry's figure, growing
     account = sandbox.account(ACCOUNTS["vk"])
     del account.tokens["user"]
     report = provider.check_connection(account)

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vitrina.catalog import tabular
+from vitrina.catalog import file_kinds, tabular
 from vitrina.catalog.marc import ENCODINGS, FLAVOURS, Entry, read_marc
 from vitrina.catalog.models import ColumnMapping, ImportRun, Source
 from vitrina.catalog.services._common import run_import
@@ -49,13 +49,22 @@ def _entries(
     return read_marc(data, encoding=encoding, flavour=flavour)
 
 
-def _check_import(*, data: bytes, encoding: str | None, flavour: str | None) -> None:
+def _check_import(
+    *, data: bytes, file_format: str, encoding: str | None, flavour: str | None
+) -> None:
+    """Refuse wrong options and a file that is not of its kind before any record is read."""
     if encoding and encoding not in ENCODINGS:
         raise ServiceError(_("Choose UTF-8, cp1251 or cp866."), field="encoding")
     if flavour and flavour not in FLAVOURS:
         raise ServiceError(_("Choose MARC21 or RUSMARC."), field="flavour")
     if not data.strip():
         raise ServiceError(_("The file is empty."), field="file")
+    if file_format == XLSX_FORMAT:
+        file_kinds.check_xlsx(data)
+    elif file_format == CSV_FORMAT:
+        file_kinds.check_csv(data, encoding)
+    else:
+        file_kinds.check_marc(data)
 
 
 @transaction.atomic
@@ -77,12 +86,13 @@ def record_import_queue(
     # The tasks module imports the services; this one needs the task only to queue it.
     from vitrina.catalog.tasks import record_import_task
 
-    _check_import(data=data, encoding=encoding, flavour=flavour)
+    file_format = detect_format(filename, data)
+    _check_import(data=data, file_format=file_format, encoding=encoding, flavour=flavour)
     run = ImportRun(
         organisation=organisation,
         started_by=actor if actor is not None and actor.is_authenticated else None,
         filename=PurePath(filename).name[:300],
-        file_format=detect_format(filename, data),
+        file_format=file_format,
         options={
             "encoding": encoding or "",
             "flavour": flavour or "",
@@ -156,8 +166,8 @@ def record_import(
     received_on: datetime.date | None = None,
 ) -> ImportRun:
     """Import a MARC21/RUSMARC (ISO 2709 or MARCXML), CSV or XLSX file into the catalogue."""
-    _check_import(data=data, encoding=encoding, flavour=flavour)
     file_format = detect_format(filename, data)
+    _check_import(data=data, file_format=file_format, encoding=encoding, flavour=flavour)
     return run_import(
         organisation=organisation,
         actor=actor,

@@ -22,8 +22,8 @@ from vitrina.catalog import gost
 from vitrina.catalog.bibrecord import BibRecord, to_dict
 from vitrina.catalog.marc import Entry
 from vitrina.catalog.models import Record
-from vitrina.catalog.stemmer import search_words
 from vitrina.core.models import Organisation
+from vitrina.core.search import search_words
 
 BATCH_SIZE = 500
 # An import report lists this many unreadable records; the count covers them all.

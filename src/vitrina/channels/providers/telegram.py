@@ -10,6 +10,7 @@ import hmac
 import json
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vitrina.channels.networks import Kind, SecretKind
@@ -405,7 +406,8 @@ class TelegramProvider(Provider):
             report.problems.append(exc.message)
         except Rejected as exc:
             report.problems.append(exc.message)
-        report.details["note"] = (
-            "Telegram не даёт статистики канала: в отчётах будет только число подписчиков."
+        report.details["note"] = gettext(
+            "Telegram gives no statistics of a channel: reports will show only the number "
+            "of subscribers."
         )
         return report

@@ -1,6 +1,7 @@
 """Writes of templates and text blocks, and the placeholders a template may hold."""
 
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from vitrina.content.models import Post, Rubric, Template, TextBlock
@@ -9,28 +10,43 @@ from vitrina.core.audit import audit_record
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.models import Organisation, User
 
+
+def _post_date(post: Post) -> str:
+    if not post.scheduled_at:
+        return ""
+    zone = timeplace.zone_of(post.library or post.organisation)
+    return timeplace.local(post.scheduled_at, zone).date().strftime("%d.%m.%Y")
+
+
+# Each placeholder is written in Russian or in English; both are filled, and the interface
+# names them in its own language.
 PLACEHOLDERS = {
-    "{библиотека}": lambda post: post.library.name if post.library else post.organisation.name,
-    "{сайт}": lambda post: post.library.website_url if post.library else "",
-    "{каталог}": lambda post: post.library.catalogue_url if post.library else "",
-    "{электронная библиотека}": lambda post: post.library.elibrary_url if post.library else "",
-    "{рубрика}": lambda post: post.rubric.name if post.rubric else "",
-    "{проект}": lambda post: post.series.name if post.series else "",
-    "{дата}": lambda post: (
-        timeplace.local(post.scheduled_at, timeplace.zone_of(post.library or post.organisation))
-        .date()
-        .strftime("%d.%m.%Y")
-        if post.scheduled_at
-        else ""
+    ("{библиотека}", "{library}"): lambda post: (
+        post.library.name if post.library else post.organisation.name
     ),
+    ("{сайт}", "{website}"): lambda post: post.library.website_url if post.library else "",
+    ("{каталог}", "{catalogue}"): lambda post: post.library.catalogue_url if post.library else "",
+    ("{электронная библиотека}", "{digital library}"): lambda post: (
+        post.library.elibrary_url if post.library else ""
+    ),
+    ("{рубрика}", "{rubric}"): lambda post: post.rubric.name if post.rubric else "",
+    ("{проект}", "{project}"): lambda post: post.series.name if post.series else "",
+    ("{дата}", "{date}"): _post_date,
 }
 
 
+def placeholder_names() -> list[str]:
+    """The placeholders as the interface's language writes them."""
+    english = (get_language() or "ru").startswith("en")
+    return [names[1] if english else names[0] for names in PLACEHOLDERS]
+
+
 def fill_placeholders(text: str, post: Post) -> str:
-    """Replaces the template placeholders ({библиотека}, {дата}, {сайт}…) for this post."""
-    for placeholder, value in PLACEHOLDERS.items():
-        if placeholder in text:
-            text = text.replace(placeholder, value(post) or "")
+    """Replaces the template placeholders ({библиотека} or {library}, {дата}…) for this post."""
+    for names, value in PLACEHOLDERS.items():
+        for placeholder in names:
+            if placeholder in text:
+                text = text.replace(placeholder, value(post) or "")
     return text
 
 

@@ -25,6 +25,10 @@ from vitrina.core.views.decorators import apply_service_error, require
 MAX_RANGE = timedelta(days=62)
 
 
+# The states the legend explains, in the order a post goes through them.
+CALENDAR_STATES = ("draft", "pending_approval", "scheduled", "published", "failed", "cancelled")
+
+
 def calendar(request):
     form = filter_form(request, request.GET or None)
     query = request.GET.urlencode()
@@ -33,6 +37,7 @@ def calendar(request):
         "content/calendar.html",
         {
             "filter_form": form,
+            "calendar_states": [(state, VariantState(state).label) for state in CALENDAR_STATES],
             "calendar_config": {
                 "events": reverse(
                     "content:calendar-events", kwargs={"org": request.organisation.slug}

@@ -59,7 +59,7 @@ def template_list(request):
             "template_form": template_form,
             "block_form": block_form,
             "can_manage": can_manage,
-            "placeholders": list(template_services.PLACEHOLDERS),
+            "placeholders": template_services.placeholder_names(),
         },
     )
 

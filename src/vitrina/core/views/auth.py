@@ -9,7 +9,12 @@ from django.views.decorators.http import require_POST
 
 from vitrina.core import services
 from vitrina.core.exceptions import ServiceError
-from vitrina.core.forms import RegistrationForm, ThrottledAuthenticationForm
+from vitrina.core.forms import (
+    RegistrationForm,
+    ThrottledAuthenticationForm,
+    ThrottledPasswordChangeForm,
+    ThrottledPasswordResetForm,
+)
 from vitrina.core.selectors import memberships_of
 
 
@@ -23,6 +28,24 @@ class LoginView(auth_views.LoginView):
         # The interface speaks the person's language from the first page on.
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.get_user().language, samesite="Lax")
         return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = ThrottledPasswordChangeForm
+    template_name = "core/password_change.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = ThrottledPasswordResetForm
+    template_name = "core/password_reset.html"
+    email_template_name = "core/email/password_reset.txt"
+    subject_template_name = "core/email/password_reset_subject.txt"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 def home(request):

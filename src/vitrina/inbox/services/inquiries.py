@@ -34,7 +34,9 @@ def inquiry_create(
     if kind not in InquiryKind.values:
         raise ServiceError(_("Choose the type of the inquiry."), field="kind")
     topic = (topic or "").strip()
-    if not topic:
+    # Invisible characters (a zero-width space pasted from a message) or punctuation alone
+    # name no topic: the report lists inquiries by it.
+    if not any(character.isalnum() for character in topic):
         raise ServiceError(_("Write the topic of the inquiry."), field="topic")
     inquiry = ReferenceInquiry.objects.create(
         organisation=thread.organisation,

@@ -14,13 +14,26 @@ from vitrina.demo.build import build_demo
 from vitrina.sandbox.for_demo import connect_channels, reachable_sandbox, start_for_demo
 
 
+def _address(addr: str) -> str:
+    """``8001`` or ``127.0.0.1:8001`` → ``127.0.0.1:8001``; anything else is refused."""
+    host, _colon, port = addr.rpartition(":")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise CommandError(f"--addr {addr!r}: give a port (8001) or an address and port.")
+    return f"{host or '127.0.0.1'}:{port}"
+
+
 class Command(BaseCommand):
     help = "Load the demo organisations and serve Vitrina on 127.0.0.1:8000 (demo mode only)."
 
     def add_arguments(self, parser):
         parser.add_argument("--reset", action="store_true", help="Rebuild the demo from scratch.")
         parser.add_argument("--no-serve", action="store_true", help="Load only, do not serve.")
-        parser.add_argument("--addr", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--addr",
+            default="127.0.0.1:8000",
+            help="address and port to serve on (or a port); the site's links follow it "
+            "unless VITRINA_SITE_URL is set",
+        )
         parser.add_argument(
             "--no-sandbox", action="store_true", help="Do not serve the networks' sandbox."
         )
@@ -30,6 +43,13 @@ class Command(BaseCommand):
     ):
         if not settings.DEMO_MODE:
             raise CommandError("The demo runs only in demo mode: set VITRINA_DEMO=1.")
+        addr = _address(addr)
+        if not os.environ.get("VITRINA_SITE_URL"):
+            # Links in post texts and public exhibition pages point where the demo is served.
+            host, port = addr.rsplit(":", 1)
+            # Served on every interface, the site is still reached here by its own links.
+            everywhere = host in ("0.0.0.0", "::")  # noqa: S104 -- compared, not bound
+            settings.SITE_URL = f"http://{'127.0.0.1' if everywhere else host}:{port}"
         call_command("migrate", interactive=False, verbosity=0)
         # The sandbox runs before the demo is built: readers write their messages there.
         server = None
@@ -49,10 +69,10 @@ class Command(BaseCommand):
         )
         _token, raw = api_token_create(user=user, name="demo")
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"Vitrina: http://{addr}/"))
+        self.stdout.write(self.style.SUCCESS(f"Vitrina: {settings.SITE_URL}/"))
         self.stdout.write("Login: demo / demo")
         self.stdout.write(f"API token: {raw}")
-        self.stdout.write(f"API docs: http://{addr}/api/v1/docs")
+        self.stdout.write(f"API docs: {settings.SITE_URL}/api/v1/docs")
         self.stdout.write("")
         if no_serve and server is not None:
             server.stop()  # its state is saved for the next run
