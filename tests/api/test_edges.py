@@ -3,12 +3,13 @@ that are not objects, unknown addresses and failures. Every answer is a JSON err
 code and a message in the client's language, never a 500 page; the schema says so."""
 
 import json
+import re
 
 import pytest
 from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
 
-from tests.factories import ChannelFactory, PostFactory, VariantFactory
+from tests.factories import ChannelFactory, LibraryFactory, PostFactory, VariantFactory
 from tests.images import image_bytes
 from vitrina.api.api import api as vitrina_api
 from vitrina.channels.providers.registry import kinds_by_network
@@ -315,3 +316,24 @@ def test_deleting_from_a_network_vitrina_does_not_publish_to_is_refused(
         "post", f"/organisations/cbs/posts/{post.pk}/variants/{variant.pk}/delete-from-network"
     )
     assert_error(response, 400, "invalid")
+
+
+# Found by the fuzz run: a time of the distant past on a Yekaterinburg library's clock had
+# the local mean time offset +05:48:48, which no RFC 3339 date-time can carry.
+
+
+def test_a_distant_time_is_answered_as_rfc_3339(call, organisation):
+    library = LibraryFactory(organisation=organisation, timezone="Asia/Yekaterinburg")
+    response = call(
+        "post",
+        f"/organisations/{organisation.slug}/posts",
+        {
+            "text": "Старинный пост",
+            "library_id": library.pk,
+            "scheduled_at": "1143-09-24T18:30:21-07:47",
+        },
+    )
+    assert response.status_code == 201, response.content
+    answered = response.json()["scheduled_at"]
+    assert answered in ("1143-09-25T02:17:21Z", "1143-09-25T02:17:21+00:00")
+    assert re.fullmatch(r".*(Z|[+-]\d\d:\d\d)", answered)

@@ -91,6 +91,22 @@ def test_the_iso_form_carries_the_place_offset_and_the_same_instant():
     assert timeplace.iso_at_place(None, "Asia/Yekaterinburg") is None
 
 
+def test_a_local_mean_time_offset_is_given_in_utc():
+    # Before 1919 Yekaterinburg kept +05:48:48, which RFC 3339 (hours and minutes) cannot say.
+    old = datetime(1143, 9, 25, 2, 17, 21, tzinfo=UTC)
+    text = timeplace.iso_at_place(old, "Asia/Yekaterinburg")
+    assert text == "1143-09-25T02:17:21+00:00"
+    assert (
+        timeplace.moment_at_place(old, LibraryFactory.build(timezone="Asia/Yekaterinburg")) == old
+    )
+    assert (
+        timeplace.moment_at_place(old, LibraryFactory.build(timezone="Asia/Yekaterinburg"))
+        .utcoffset()
+        .total_seconds()
+        == 0
+    )
+
+
 def test_every_zone_of_russia_has_a_russian_name_and_a_label():
     russian = {name for name in available_timezones() if _in_russia(name)}
     assert russian <= set(timeplace.RUSSIA)

@@ -276,16 +276,26 @@ def format_at_place(
     return text
 
 
+def _with_offset(moment: datetime, zone) -> datetime:
+    """The instant on the place's clock, unless that clock's offset has seconds (local mean
+    time before the zones were set, e.g. +05:48:48 in Yekaterinburg before 1919): RFC 3339
+    offsets carry hours and minutes only, so such an instant is given in UTC."""
+    placed = local(moment, zone)
+    if placed.utcoffset().total_seconds() % 60:
+        return placed.astimezone(_zone("UTC"))
+    return placed
+
+
 def moment_at_place(moment: datetime | None, place) -> datetime | None:
     """The same instant carrying its place's offset, for answers that serialise it (the
     API's ``2026-12-01T14:00:00+05:00``); a place of no zone takes the viewer's."""
     if moment is None:
         return None
-    return local(moment, zone_of(place) or viewer_zone())
+    return _with_offset(moment, zone_of(place) or viewer_zone())
 
 
 def iso_at_place(moment: datetime | None, zone) -> str | None:
     """ISO 8601 with the place's offset: ``2026-12-01T14:00:00+05:00`` (the same instant)."""
     if moment is None:
         return None
-    return local(moment, zone).isoformat()
+    return _with_offset(moment, zone).isoformat()
