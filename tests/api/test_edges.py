@@ -337,3 +337,18 @@ def test_a_distant_time_is_answered_as_rfc_3339(call, organisation):
     answered = response.json()["scheduled_at"]
     assert answered in ("1143-09-25T02:17:21Z", "1143-09-25T02:17:21+00:00")
     assert re.fullmatch(r".*(Z|[+-]\d\d:\d\d)", answered)
+
+
+@pytest.mark.parametrize(
+    "moment", ["9999-12-31T23:59:59-07:00", "0001-01-01T00:00:00+05:00", "0001-01-01T00:00:00"]
+)
+def test_a_time_past_the_calendar_edge_is_a_clear_400(call, organisation, moment):
+    # In UTC these fall outside years 1–9999, which no database or Python date can hold.
+    response = call(
+        "post",
+        f"/organisations/{organisation.slug}/posts",
+        {"text": "Пост на краю календаря", "scheduled_at": moment},
+    )
+    error = assert_error(response, 400)
+    assert "scheduled_at" in json.dumps(error, ensure_ascii=False)
+    assert not Post.objects.filter(text="Пост на краю календаря").exists()

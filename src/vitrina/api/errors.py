@@ -78,6 +78,7 @@ VALIDATION_MESSAGES = {
     "datetime_type": gettext_lazy("Send a date and time in ISO 8601."),
     "datetime_parsing": gettext_lazy("Send a date and time in ISO 8601."),
     "datetime_from_date_parsing": gettext_lazy("Send a date and time in ISO 8601."),
+    "datetime_range": gettext_lazy("Send a date and time between the years 1 and 9999 in UTC."),
     "enum": gettext_lazy("Send one of: %(expected)s."),
     "literal_error": gettext_lazy("Send one of: %(expected)s."),
     "string_too_short": gettext_lazy("Send at least %(min_length)s characters."),

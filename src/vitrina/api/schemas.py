@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -76,7 +76,24 @@ def _iso(kind: type, error: str):
     return BeforeValidator(check)
 
 
-IsoDateTime = Annotated[datetime, _iso(datetime, "datetime_parsing")]
+# A day's margin at each end: a time without an offset is read on a place's clock, up to
+# 14 hours from UTC.
+_EARLIEST, _LATEST = datetime(1, 1, 2), datetime(9999, 12, 30)
+
+
+def _in_calendar(value: datetime) -> datetime:
+    """A time whose UTC form leaves years 1–9999 (``9999-12-31T23:59:59-07:00``) cannot be
+    stored or compared: refused here rather than failing in the database."""
+    try:
+        plain = value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+    except OverflowError:
+        plain = None
+    if plain is None or not _EARLIEST <= plain <= _LATEST:
+        raise PydanticCustomError("datetime_range", "outside the calendar")
+    return value
+
+
+IsoDateTime = Annotated[datetime, _iso(datetime, "datetime_parsing"), AfterValidator(_in_calendar)]
 IsoDate = Annotated[date, _iso(date, "date_parsing")]
 
 
