@@ -6,6 +6,7 @@ Mednogorsk system's are what a city library lends: classics and children's books
 """
 
 import datetime
+from functools import partial
 
 from django.utils import timezone
 
@@ -21,19 +22,23 @@ DEMO_ORDER = 40
 P = Person
 
 
+def _book(prefix, number, title, authors, year, publisher, pages, subjects, **extra):
+    """A demo record: Moscow unless ``place`` says otherwise, numbered in its catalogue."""
+    return BibRecord(
+        title=title,
+        authors=authors,
+        places=[extra.pop("place", "Москва")],
+        publishers=[publisher],
+        year=str(year),
+        pages=str(pages),
+        subjects=subjects,
+        control_number=f"{prefix}/{number:05d}",
+        **extra,
+    )
+
+
 def demo_books() -> list[BibRecord]:
-    def book(number, title, authors, year, publisher, pages, subjects, **extra):
-        return BibRecord(
-            title=title,
-            authors=authors,
-            places=[extra.pop("place", "Москва")],
-            publishers=[publisher],
-            year=str(year),
-            pages=str(pages),
-            subjects=subjects,
-            control_number=f"KNMB/{number:05d}",
-            **extra,
-        )
+    book = partial(_book, "KNMB")
 
     return [
         book(1, "Очерки гнойной хирургии", [P("Войно-Ясенецкий", "В. Ф.")], 2000, "БИНОМ", 704,
@@ -67,18 +72,7 @@ def demo_books() -> list[BibRecord]:
 
 
 def mednogorsk_books() -> list[BibRecord]:
-    def book(number, title, authors, year, publisher, pages, subjects, **extra):
-        return BibRecord(
-            title=title,
-            authors=authors,
-            places=[extra.pop("place", "Москва")],
-            publishers=[publisher],
-            year=str(year),
-            pages=str(pages),
-            subjects=subjects,
-            control_number=f"MCBS/{number:05d}",
-            **extra,
-        )
+    book = partial(_book, "MCBS")
 
     return [
         book(1, "Мастер и Маргарита", [P("Булгаков", "М. А.")], 2021, "Азбука", 480,

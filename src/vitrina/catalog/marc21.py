@@ -17,11 +17,9 @@ from vitrina.catalog.rusmarc import (
     Subfields,
     accessed_from_note,
     clean,
-    date_text,
     first,
-    imprint_groups,
+    imprint_apply,
     values,
-    year_from,
 )
 
 EDITOR_TERMS = {"edt", "ed.", "editor", "ред.", "редактор"}
@@ -68,12 +66,7 @@ def _add_person(record: BibRecord, subfields: Subfields, *, main: bool) -> None:
 
 
 def _imprint(record: BibRecord, subfields: Subfields) -> None:
-    groups = imprint_groups(subfields, "a", "b")
-    record.imprint = groups
-    record.places = [place for place, _ in groups if place]
-    record.publishers = [name for _, names in groups for name in names]
-    record.date = date_text(first(subfields, "c"))
-    record.year = year_from(first(subfields, "c"))
+    imprint_apply(record, subfields, place="a", publisher="b", date="c")
 
 
 def _title(record: BibRecord, subfields: Subfields, *, part: bool) -> None:

@@ -336,13 +336,20 @@ def imprint_groups(subfields: Subfields, place: str, publisher: str) -> list:
     return groups
 
 
-def _imprint(record: BibRecord, subfields: Subfields) -> None:
-    groups = imprint_groups(subfields, "a", "c")
+def imprint_apply(
+    record: BibRecord, subfields: Subfields, *, place: str, publisher: str, date: str
+) -> None:
+    """The publication area from its field, whose subfield codes differ by format."""
+    groups = imprint_groups(subfields, place, publisher)
     record.imprint = groups
-    record.places = [place for place, _ in groups if place]
+    record.places = [name for name, _ in groups if name]
     record.publishers = [name for _, names in groups for name in names]
-    record.date = date_text(first(subfields, "d"))
-    record.year = year_from(first(subfields, "d"))
+    record.date = date_text(first(subfields, date))
+    record.year = year_from(first(subfields, date))
+
+
+def _imprint(record: BibRecord, subfields: Subfields) -> None:
+    imprint_apply(record, subfields, place="a", publisher="c", date="d")
 
 
 def _set_from_461(record: BibRecord, link: dict[str, Subfields]) -> None:
