@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import LibraryFactory
@@ -241,3 +243,15 @@ def test_profile_saves_the_details_through_the_service(admin_client, admin):
     assert response.cookies["django_language"].value == "en"
     admin.refresh_from_db()
     assert (admin.full_name, admin.email, admin.language) == ("Новое имя", "new@lib.ru", "en")
+
+
+def test_a_second_page_of_the_organisation_does_not_save_the_session_again(
+    admin_client, organisation
+):
+    admin_client.get(url("library-list", organisation))
+    with CaptureQueriesContext(connection) as again:
+        response = admin_client.get(url("library-list", organisation))
+    assert response.status_code == 200
+    assert admin_client.session["zone"] == organisation.timezone
+    writes = [q["sql"] for q in again.captured_queries if "django_session" in q["sql"]]
+    assert not any(sql.lstrip().upper().startswith(("UPDATE", "INSERT")) for sql in writes)

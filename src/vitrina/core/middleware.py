@@ -72,6 +72,9 @@ class OrganisationMiddleware:
         request.membership = membership
         request.organisation = membership.organisation
         timezone.activate(zone_info(membership.organisation.timezone))
-        request.session["organisation"] = slug
-        request.session["zone"] = membership.organisation.timezone
+        # Written only when it changes: assigning marks the session modified, and every page
+        # would otherwise save the session row again.
+        for key, value in (("organisation", slug), ("zone", membership.organisation.timezone)):
+            if request.session.get(key) != value:
+                request.session[key] = value
         return None
