@@ -62,6 +62,8 @@ def test_list_query_count(admin_client, organisation, django_assert_max_num_quer
             assert admin_client.get(url("list", organisation)).status_code == 200
         return len(captured.captured_queries)
 
+    # The first page of an organisation stores it in the session; the lists are counted after.
+    admin_client.get(url("list", organisation))
     assert queries(2) == queries(40)
 
 
