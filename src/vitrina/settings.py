@@ -347,6 +347,8 @@ INSTALLED_APPS += ["vitrina.exhibitions"]
 
 # Inbox: readers' messages and comments, replies.
 INSTALLED_APPS += ["vitrina.inbox"]
+# Reader services: library-system connections, linked readers, reminders, renewals.
+INSTALLED_APPS += ["vitrina.readers"]
 # Readers should have an answer within this many working days (Monday to Friday); threads
 # waiting longer are highlighted.
 INBOX_ANSWER_WORKING_DAYS = int(env("INBOX_ANSWER_WORKING_DAYS", "1"))

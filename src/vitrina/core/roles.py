@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     AUTHOR = "author", _("Author")
     REFERENCE = "reference", _("Reference librarian")
     ANALYST = "analyst", _("Analyst")
+    CIRCULATION = "circulation", _("Circulation librarian")
 
 
 ROLE_HELP = {
@@ -21,6 +22,7 @@ ROLE_HELP = {
     Role.AUTHOR: _("Writes drafts and submits them for approval."),
     Role.REFERENCE: _("Answers readers in the inbox and keeps reference inquiries."),
     Role.ANALYST: _("Sees figures and reports, changes nothing."),
+    Role.CIRCULATION: _("Serves readers: linked readers, debtors, reminders and renewals."),
 }
 
 
@@ -36,6 +38,8 @@ class Permission(models.TextChoices):
     PUBLISH = "publish"
     # Read readers' messages and comments in the inbox and answer them.
     ANSWER_READERS = "answer_readers"
+    # See linked readers, their loans and debts; confirm renewals (reader services).
+    SERVE_READERS = "serve_readers"
 
 
 _EVERYONE = {Permission.VIEW}
@@ -50,6 +54,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         Permission.ANSWER_READERS,
     },
     Role.AUTHOR: _EVERYONE | {Permission.WRITE_POSTS},
-    Role.REFERENCE: _EVERYONE | {Permission.ANSWER_READERS},
+    Role.REFERENCE: _EVERYONE | {Permission.ANSWER_READERS, Permission.SERVE_READERS},
+    Role.CIRCULATION: _EVERYONE | {Permission.ANSWER_READERS, Permission.SERVE_READERS},
     Role.ANALYST: set(_EVERYONE),
 }

@@ -58,3 +58,9 @@ def can_publish(membership: Membership | None) -> bool:
 def can_answer_readers(membership: Membership | None) -> bool:
     """Read the inbox and reply to readers (administrators, editors, reference librarians)."""
     return has_permission(membership, Permission.ANSWER_READERS)
+
+
+def can_serve_readers(membership: Membership | None) -> bool:
+    """See linked readers, loans and debts, confirm renewals (administrators, reference and
+    circulation librarians); analysts see only the counts."""
+    return has_permission(membership, Permission.SERVE_READERS)

@@ -9,8 +9,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from vitrina.channels.models import Channel
-from vitrina.channels.providers.types import InboundEvent
+from vitrina.channels.providers.types import DIALOG_EVENTS, InboundEvent
 from vitrina.core.audit import audit_record
+from vitrina.inbox import dialog_hooks
 from vitrina.inbox.models import (
     ChannelInbox,
     Direction,
@@ -142,7 +143,16 @@ def event_store(*, channel: Channel, event: InboundEvent) -> Message | None:
 
 
 def events_store(*, channel: Channel, events: list[InboundEvent]) -> int:
-    stored = sum(1 for event in events if event_store(channel=channel, event=event))
+    stored = 0
+    for event in events:
+        if event.kind in DIALOG_EVENTS:
+            dialog_hooks.dispatch(channel=channel, event=event)
+            continue
+        message = event_store(channel=channel, event=event)
+        if message is not None:
+            stored += 1
+            if message.kind == ThreadKind.MESSAGE:
+                dialog_hooks.dispatch(channel=channel, event=event, message=message)
     if stored:
         ChannelInbox.objects.filter(channel=channel).update(last_event_at=timezone.now())
     return stored

@@ -23,8 +23,10 @@ from .types import (
     Address,
     ConnectionReport,
     DayStats,
+    DirectMessage,
     InboundEvent,
     Limits,
+    Messaging,
     Payload,
     PostStats,
     ProviderAccount,
@@ -32,6 +34,7 @@ from .types import (
     Receiving,
     ReplyTarget,
     SecretSpec,
+    SentMessage,
     WebhookResult,
 )
 
@@ -62,6 +65,8 @@ class Provider:
     secrets: tuple[SecretSpec, ...] = ()
     address: Address | None = None
     receiving = Receiving()
+    # What a community or bot may do in a private dialog with a reader.
+    messaging = Messaging()
     # The rate (a key of ``default_rates``) at which posts may go into one account.
     pace_rate = ""
     # A connection check tells the account's numeric id (``details["id"]``), worth keeping.
@@ -106,6 +111,12 @@ class Provider:
     def post_link(cls, account: ProviderAccount, external_id: str) -> str:
         """The public address of a post from the account's and the post's ids, built the way
         the network builds its own; empty where the ids are not enough."""
+        return ""
+
+    @classmethod
+    def dialog_link(cls, account: ProviderAccount, payload: str) -> str:
+        """The address that opens the account's dialog with ``payload`` handed to it (a bot's
+        deep link), or empty where the network has none."""
         return ""
 
     @classmethod
@@ -285,6 +296,23 @@ class Provider:
 
     def reply(self, account: ProviderAccount, target: ReplyTarget, text: str) -> str:
         raise NotImplementedError
+
+    def send_direct(self, account: ProviderAccount, message: DirectMessage) -> SentMessage:
+        """Write to one reader (``messaging.can_write_first``). A reader who cannot be
+        written to raises ``Undeliverable``; a lost answer ``Transient(outcome_unknown)``."""
+        raise self._no_direct()
+
+    def find_direct(self, account: ProviderAccount, message: DirectMessage) -> SentMessage | None:
+        """Look for a message whose answer was lost (``messaging.findable``); raises
+        ``Unverifiable`` where the network offers no way."""
+        raise self._no_direct()
+
+    def answer_button(self, account: ProviderAccount, event: InboundEvent, text: str = "") -> None:
+        """Acknowledge a pressed button where the network waits for it (the spinner stops)."""
+
+    def _no_direct(self) -> Rejected:
+        message = self.messaging.note or f"{self.title} не позволяет писать читателям первым."
+        return Rejected("direct_unsupported", message, network=self.network)
 
     def user_names(self, account: ProviderAccount, user_ids: list[str]) -> dict[str, str]:
         """Display names of readers by their ids, for networks whose events carry only the

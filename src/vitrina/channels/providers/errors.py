@@ -8,7 +8,9 @@ decides retries without knowing which network it is:
 * ``Rejected(code, message)`` — permanent, ``message`` explains it in plain Russian;
 * ``Transient`` — a network or server hiccup; ``outcome_unknown`` says the call may have
   taken effect (timeout, lost answer) and must be reconciled before any retry;
-* ``Unverifiable`` — the network offers no way to check whether a post went out.
+* ``Unverifiable`` — the network offers no way to check whether a post went out;
+* ``Undeliverable`` — a reader cannot be written to (blocked the bot, denied messages,
+  privacy settings): permanent for that reader, never retried.
 """
 
 
@@ -57,3 +59,8 @@ class Transient(ProviderError):
 
 class Unverifiable(ProviderError):
     """The network offers no way to check whether a post went out (Telegram)."""
+
+
+class Undeliverable(Rejected):
+    """The reader cannot be written to in this dialog (VK 900/901/902, MAX 403, a blocked
+    Telegram bot). Permanent for the reader: stop writing and tell the librarian."""

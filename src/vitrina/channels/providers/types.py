@@ -178,12 +178,74 @@ class PostStats:
     reposts: int | None = None
 
 
+@dataclass(frozen=True)
+class Messaging:
+    """What a community or bot may do in a private dialog with one reader (reader services:
+    reminders, renewals, recommendations)."""
+
+    # It may write first to a reader who allowed it (a reminder); OK only answers.
+    can_write_first: bool = False
+    # Reader services use the network unless the library turns it off.
+    reader_default: bool = False
+    # A foreign messenger: state and municipal institutions may not use it to talk to
+    # citizens (41-ФЗ), so it is off until the library turns it on.
+    foreign: bool = False
+    buttons: bool = False
+    # A message whose answer was lost can be looked up (reconciliation before a retry).
+    findable: bool = False
+    text: int = 4096
+    # Messages a second into one dialog (the network's own limit).
+    dialog_rate: float = 1.0
+    # Plain Russian: what the network cannot do for readers, or what to mind.
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button under a message: ``callback`` sends ``payload`` back as a ``button`` event,
+    ``link`` opens ``url``."""
+
+    label: str
+    payload: str = ""
+    url: str = ""
+
+    @property
+    def kind(self) -> str:
+        return "link" if self.url else "callback"
+
+
+@dataclass
+class DirectMessage:
+    """A message to one reader in the dialog with the account. ``key`` is the idempotency
+    key: the same key is never delivered twice (VK's ``random_id`` is derived from it)."""
+
+    user_id: str
+    text: str
+    key: str
+    buttons: list[Button] = field(default_factory=list)
+
+
+@dataclass
+class SentMessage:
+    external_id: str
+    sent_at: datetime | None = None
+
+
+# Dialog events beside messages and comments (``InboundEvent.kind``):
+# ``dialog_started`` — the reader opened the dialog (``raw["start"]``: a deep link's payload);
+# ``dialog_allowed`` — the reader allowed the community to write (VK, ``raw["key"]``);
+# ``dialog_stopped`` — the reader blocked the bot or denied messages: consent withdrawn;
+# ``button`` — a callback button pressed (``text`` is its payload, ``raw["event_id"]``).
+DIALOG_EVENTS = ("dialog_started", "dialog_allowed", "dialog_stopped", "button")
+
+
 @dataclass
 class InboundEvent:
-    """A reader's message or comment. ``thread``: the dialog (peer/user id) for messages, the
-    post id for comments; ``external_id`` is unique per account and network (drop repeats)."""
+    """A reader's message, comment or dialog event. ``thread``: the dialog (peer/user id) for
+    messages, the post id for comments; ``external_id`` is unique per account and network
+    (drop repeats)."""
 
-    kind: str  # message, comment
+    kind: str  # message, comment, or one of DIALOG_EVENTS
     external_id: str
     thread: str
     text: str
