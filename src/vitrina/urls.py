@@ -15,6 +15,7 @@ organisation_patterns = [
     path("exhibitions/", include("vitrina.exhibitions.urls")),
     path("analytics/", include("vitrina.analytics.urls")),
     path("inbox/", include("vitrina.inbox.urls")),
+    path("readers/", include("vitrina.readers.urls")),
     path("", include("vitrina.publishing.urls")),
     path("", include("vitrina.content.urls")),
 ]
@@ -34,6 +35,8 @@ urlpatterns = [
         exhibitions.public_cover,
         name="exhibition-public-cover",
     ),
+    # Pages a reader opens from the library's dialog: linking the card, consent, their data.
+    path("r/", include(("vitrina.readers.urls_public", "readers_public"))),
     # Networks post readers' events here; the token finds the channel, the network's secret
     # is verified before anything is stored.
     path("hooks/<slug:network>/<str:token>/", inbox_webhooks.receive, name="inbox-hook"),

@@ -1,0 +1,1 @@
+"""Reads of reader services, always scoped to the acting person's organisation."""

@@ -1,0 +1,1 @@
+"""Pages of reader services, one module per area."""
