@@ -131,10 +131,11 @@ def reminders_sweep_stale(*, now=None) -> int:
     now = now or timezone.now()
     lease = timedelta(seconds=django_settings.READERS_REMINDER_LEASE_SECONDS)
     stale = Reminder.objects.filter(state=State.SENDING, claimed_at__lt=now - lease)
+    # They were due when claimed, so they are due again at once.
     unknown = stale.exclude(message_key="").update(
-        state=State.UNKNOWN, claim="", not_before=now, result=_("The sender stopped mid-way.")
+        state=State.UNKNOWN, claim="", result=_("The sender stopped mid-way.")
     )
-    planned = stale.filter(message_key="").update(state=State.PLANNED, claim="", not_before=now)
+    planned = stale.filter(message_key="").update(state=State.PLANNED, claim="")
     return unknown + planned
 
 
