@@ -95,13 +95,17 @@ def _replace(reader_ids: list[int], found: dict[int, list[IlsLoan]], now: dateti
                     )
                 )
             else:
-                row.title, row.due, row.seen_at = title, item.due, now
-                row.renewals = max(0, min(int(item.renewals or 0), 32767))
-                update.append(row)
+                renewals = max(0, min(int(item.renewals or 0), 32767))
+                if (row.title, row.due, row.renewals) != (title, item.due, renewals):
+                    row.title, row.due, row.renewals, row.seen_at = title, item.due, renewals, now
+                    update.append(row)
     gone = [row.pk for key, row in existing.items() if key not in keep]
     with transaction.atomic():
-        Loan.objects.bulk_create(create, batch_size=1000, ignore_conflicts=True)
-        Loan.objects.bulk_update(update, ["title", "due", "renewals", "seen_at"], batch_size=1000)
+        if create:
+            Loan.objects.bulk_create(create, batch_size=1000, ignore_conflicts=True)
+        if update:
+            fields = ["title", "due", "renewals", "seen_at"]
+            Loan.objects.bulk_update(update, fields, batch_size=1000)
         for start in range(0, len(gone), 1000):
             Loan.objects.filter(pk__in=gone[start : start + 1000]).delete()
         Reader.objects.filter(pk__in=reader_ids).update(loans_checked_at=now)

@@ -14,6 +14,7 @@ and the circulation librarians are told.
 import hashlib
 import logging
 import random
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -49,7 +50,7 @@ from vitrina.readers.models import (
     Reminder,
     ReminderAttempt,
 )
-from vitrina.readers.services.loans import loans_refresh_reader
+from vitrina.readers.services.loans import circulation_of, loans_refresh_reader
 from vitrina.readers.services.reminders import (
     allowed_networks,
     in_sending_hours,
@@ -131,6 +132,9 @@ def reminders_sweep_stale(*, now=None) -> int:
     now = now or timezone.now()
     lease = timedelta(seconds=django_settings.READERS_REMINDER_LEASE_SECONDS)
     stale = Reminder.objects.filter(state=State.SENDING, claimed_at__lt=now - lease)
+    ReminderAttempt.objects.filter(reminder__in=stale, outcome=Outcome.STARTED).update(
+        outcome=Outcome.UNKNOWN, detail=_("The sender stopped mid-way."), finished_at=now
+    )
     # They were due when claimed, so they are due again at once.
     unknown = stale.exclude(message_key="").update(
         state=State.UNKNOWN, claim="", result=_("The sender stopped mid-way.")
@@ -186,13 +190,55 @@ def _start(ids: list[int], claim: str, worker: str) -> _Group | None:
     return _Group(rows, claim, worker)
 
 
-def reminder_send(ids: list[int], claim: str, *, worker: str = "", circulation=None) -> str:
+class RoundCache:
+    """What the messages of one round share: each library system's connector and each
+    channel's account, made once per thread (a connector's HTTP client is not shared
+    between threads) and closed when the round ends."""
+
+    def __init__(self):
+        self.local = threading.local()
+        self.made: list = []
+        self.lock = threading.Lock()
+
+    def _own(self) -> dict:
+        if not hasattr(self.local, "items"):
+            self.local.items = {}
+        return self.local.items
+
+    def circulation(self, connection):
+        items = self._own()
+        key = ("circulation", connection.pk)
+        if key not in items:
+            items[key] = circulation_of(connection)
+            with self.lock:
+                self.made.append(items[key])
+        return items[key]
+
+    def account(self, channel):
+        items = self._own()
+        key = ("account", channel.pk)
+        if key not in items:
+            items[key] = provider_account(channel)
+        return items[key]
+
+    def close(self) -> None:
+        for circulation in self.made:
+            try:
+                circulation.close()
+            except Exception:  # closing must not hide the round's own outcome
+                logger.exception("closing a library system connector failed")
+        self.made.clear()
+
+
+def reminder_send(ids: list[int], claim: str, *, worker: str = "", cache=None) -> str:
     """Run one claimed message to its next state; returns what happened."""
     group = _start(ids, claim, worker)
     if group is None:
         return "stale"
+    own = cache is None
+    cache = cache or RoundCache()
     try:
-        return _send(group, circulation)
+        return _send(group, cache)
     except Exception:
         logger.exception("Reminders %s failed unexpectedly", ids)
         if any(row.message_key for row in group.rows):
@@ -200,6 +246,9 @@ def reminder_send(ids: list[int], claim: str, *, worker: str = "", circulation=N
             return State.UNKNOWN
         _finish(group, State.PLANNED, Outcome.RETRY, _("Unexpected failure."), delay=60)
         return State.PLANNED
+    finally:
+        if own:
+            cache.close()
 
 
 def _open_attempts(group: _Group) -> None:
@@ -280,17 +329,16 @@ def _sent_today(group: _Group, now: datetime) -> int:
     )
 
 
-def _send(group: _Group, circulation) -> str:
+def _send(group: _Group, cache: RoundCache) -> str:
     provider = get_provider(group.channel.network)
-    account = provider_account(group.channel)
-    user = group.link.network_user_id
+    account = cache.account(group.channel)
     now = timezone.now()
 
     if group.key:  # it may have gone out: ask the network before anything else
         _open_attempts(group)
         try:
-            probe = DirectMessage(user_id=user, text="", key=group.key)
-            found = provider.find_direct(account, probe)
+            # The very message that may have gone: the same rows carry the same key.
+            found = provider.find_direct(account, _message(group, group.key))
         except Unverifiable as error:
             return _unverifiable(group, error)
         except ProviderError as error:
@@ -331,6 +379,7 @@ def _send(group: _Group, circulation) -> str:
 
     # The loans as the library system has them now.
     try:
+        circulation = cache.circulation(group.reader.connection)
         live = {
             str(item.loan_id): item
             for item in loans_refresh_reader(reader=group.reader, circulation=circulation)
@@ -362,14 +411,8 @@ def _send(group: _Group, circulation) -> str:
         for row in group.rows:
             row.message_key = key
         _open_attempts(group)
-    message = DirectMessage(
-        user_id=user,
-        text=reminder_text(kind=group.rows[0].kind, count=len(group.rows), due=group.rows[0].due),
-        key=key,
-        buttons=reminder_buttons([row.loan_id for row in group.rows]),
-    )
     try:
-        sent = provider.send_direct(account, message)
+        sent = provider.send_direct(account, _message(group, key))
     except ProviderError as error:
         return _network_error(group, error)
     except Exception as error:  # an unforeseen failure mid-call: the outcome is unknown
@@ -377,6 +420,18 @@ def _send(group: _Group, circulation) -> str:
         unknown = Transient(str(error), outcome_unknown=True)
         return _network_error(group, unknown)
     return _sent(group, sent, Outcome.SENT)
+
+
+def _message(group: _Group, key: str) -> DirectMessage:
+    """The message of the group's reminders; built the same way each time, so a lost one
+    is looked up by its text and buttons where the network has no idempotency key."""
+    first = group.rows[0]
+    return DirectMessage(
+        user_id=group.link.network_user_id,
+        text=reminder_text(kind=first.kind, count=len(group.rows), due=first.due),
+        key=key,
+        buttons=reminder_buttons(sorted(row.loan_id for row in group.rows)),
+    )
 
 
 def _sent(group: _Group, sent: SentMessage, outcome: str) -> str:
@@ -503,9 +558,9 @@ def _ils_down(group: _Group, error: IlsError) -> str:
 # The round
 
 
-def _run(ids, claim, worker, in_thread: bool) -> str:
+def _run(ids, claim, worker, in_thread: bool, cache: RoundCache) -> str:
     try:
-        return reminder_send(ids, claim, worker=worker)
+        return reminder_send(ids, claim, worker=worker, cache=cache)
     except Exception:
         logger.exception("Reminders %s failed", ids)
         return "error"
@@ -525,6 +580,7 @@ def reminders_send_due(
     counts: dict[str, int] = {}
     reminders_sweep_stale()
     pool = ThreadPoolExecutor(threads, thread_name_prefix="reminders") if threads > 1 else None
+    cache = RoundCache()
     try:
         while stopping is None or not stopping.is_set():
             if budget and time.monotonic() - started > budget:
@@ -533,9 +589,11 @@ def reminders_send_due(
             if not claimed:
                 break
             if pool is None:
-                outcomes = [_run(ids, claim, worker, False) for ids, claim in claimed]
+                outcomes = [_run(ids, claim, worker, False, cache) for ids, claim in claimed]
             else:
-                futures = [pool.submit(_run, ids, claim, worker, True) for ids, claim in claimed]
+                futures = [
+                    pool.submit(_run, ids, claim, worker, True, cache) for ids, claim in claimed
+                ]
                 wait(futures)
                 outcomes = [future.result() for future in futures]
             for outcome in outcomes:
@@ -543,6 +601,7 @@ def reminders_send_due(
     finally:
         if pool is not None:
             pool.shutdown(wait=True)
+        cache.close()
     return counts
 
 
