@@ -63,11 +63,16 @@ def payload(button: dict) -> str:
 
 
 @pytest.fixture
-def world(settings, connect, library, member_factory):
-    """A VK channel, a file connection, one linked reader with consent and an open dialog."""
+def network():
+    return "vk"
+
+
+@pytest.fixture
+def world(settings, connect, library, member_factory, network):
+    """A channel, a file connection, one linked reader with consent and an open dialog."""
     settings.READERS_REMINDER_BACKOFF_SECONDS = 0
     settings.READERS_REMINDER_RECHECK_SECONDS = 0
-    channel = connect("vk")
+    channel = connect(network)
     ReminderSettings.objects.create(library=library, send_from="00:00", send_until="23:59")
     connection = IlsConnectionFactory(organisation=library.organisation, kind=IlsKind.FILE)
     reader = ReaderFactory(library=library, connection=connection, card="Ф000001")
@@ -156,6 +161,18 @@ def test_a_lost_answer_is_looked_up_not_sent_again(world):
     assert len(world.outgoing()) == 1
     reminder = Reminder.objects.get()
     assert reminder.state == State.SENT
+    assert list(reminder.attempts.values_list("outcome", flat=True)) == ["unknown", "found"]
+
+
+@pytest.mark.parametrize("network", ["max"])
+def test_a_lost_answer_is_looked_up_where_the_network_keeps_no_key(world, network):
+    """MAX has no idempotency key: the message is found by its text and buttons."""
+    world.lend(1, count=2)
+    world.sandbox.fault(network=network, method="messages.send", drop_rate=1.0, count=1)
+    world.round()
+    assert len(world.outgoing()) == 1
+    reminder = Reminder.objects.first()
+    assert set(Reminder.objects.values_list("state", flat=True)) == {State.SENT}
     assert list(reminder.attempts.values_list("outcome", flat=True)) == ["unknown", "found"]
 
 
