@@ -343,6 +343,7 @@ def test_my_books_lists_titles_with_a_renew_button_each(world):
     assert "Онегин" in message["text"] and "Мёртвые души" in message["text"]
     renews = [payload(b) for b in message["buttons"] if payload(b).startswith("renew:")]
     assert len(renews) == 2
+    assert not Loan.objects.exists()  # shown, not stored
     words = InboundEvent(
         kind="message",
         external_id="m-books-2",

@@ -16,7 +16,7 @@ from vitrina.channels.providers.types import Button
 from vitrina.readers import dialog
 from vitrina.readers.models import ReaderLink
 from vitrina.readers.services.dialog_send import dialog_say
-from vitrina.readers.services.loans import loans_refresh_reader
+from vitrina.readers.services.loans import circulation_of, patron_of
 from vitrina.readers.services.reminders import due_text
 
 logger = logging.getLogger(__name__)
@@ -36,11 +36,21 @@ def _label(title: str) -> str:
     return _("Renew «%(title)s»") % {"title": title[:room].rstrip() + "…"}
 
 
+def _read(reader) -> list:
+    """The reader's loans as the system has them now; shown, not stored (only readers who
+    consented to reminders or renewals have their loans kept)."""
+    circulation = circulation_of(reader.connection)
+    try:
+        return [item for item in circulation.loans(patron_of(reader)) if not item.returned]
+    finally:
+        circulation.close()
+
+
 def books_answer(*, link: ReaderLink) -> tuple[str, list[Button]]:
     """The text and the buttons of the answer for a linked reader."""
     with translation.override("ru"):
         try:
-            loans = sorted(loans_refresh_reader(reader=link.reader), key=lambda item: item.due)
+            loans = sorted(_read(link.reader), key=lambda item: item.due)
         except IlsError:
             return _("The library system does not answer right now. Please try a little later."), []
         if not loans:
