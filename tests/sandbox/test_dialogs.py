@@ -316,3 +316,15 @@ def test_dialogs_survive_a_dump_and_load():
     copy = World.load(json.loads(json.dumps(world.dump())))
     assert copy.may_write(copy.accounts["vk:medlib42"], 42)
     assert copy.accounts["vk:medlib42"].dialogs["42"][-1]["buttons"][0]["label"] == "Да"
+
+
+def test_a_state_saved_before_dialogs_kept_their_state_answers_who_wrote():
+    world = World(seed=3)
+    account = world.accounts["vk:medlib42"]
+    world.receive_message(account, {"reader_id": 9, "first_name": "Анна", "last_name": "К"}, "?")
+    data = json.loads(json.dumps(world.dump()))
+    for raw in data["accounts"]:
+        del raw["dialog_state"], raw["callbacks"]
+    copy = World.load(data)
+    assert copy.may_write(copy.accounts["vk:medlib42"], 9)
+    assert not copy.may_write(copy.accounts["vk:medlib42"], 10)

@@ -491,6 +491,12 @@ class World:
             account = Account(**raw)
             account.posts = posts
             world.accounts[account.key] = account
+            # A state saved before dialogs kept their state: whoever wrote may be answered.
+            for key, messages in account.dialogs.items():
+                wrote = [m for m in messages if m.get("incoming")]
+                if key not in account.dialog_state and wrote:
+                    state = world.dialog_open(account, key, wrote[-1])
+                    state["allowed"] = True
         world.tokens = {t["value"]: Token(**t) for t in data["tokens"]}
         world.photos = data.get("photos", {})
         world.polls = {int(k): v for k, v in data.get("polls", {}).items()}
