@@ -312,3 +312,39 @@ def test_vk_callback_settings_ask_for_the_dialog_events(sandbox, hook):
     assert {"message_allow", "message_deny", "message_event", "message_new"} <= set(
         webhook["events"]
     )
+
+
+# Through Vitrina's own receiving: the inbox polls the channel and hands the dialog events
+# to the apps above it, storing only the messages.
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("network", NETWORKS)
+def test_the_inbox_hands_dialog_events_up_and_keeps_messages(
+    networks, connect, monkeypatch, network
+):
+    from vitrina.channels.connect import provider_account
+    from vitrina.channels.providers.registry import get_provider
+    from vitrina.inbox import dialog_hooks
+    from vitrina.inbox.models import Message
+    from vitrina.inbox.polling import channel_poll
+
+    seen = []
+    monkeypatch.setattr(dialog_hooks, "_handlers", [lambda **kwargs: seen.append(kwargs["event"])])
+    channel = connect(network)
+    channel_poll(channel=channel)  # the first round sets the cursor
+    key = channel.sandbox_key
+    networks.dialog_action(key, READER, "start", payload="card_link_1")
+    get_provider(network).send_direct(
+        provider_account(channel),
+        DirectMessage(str(READER), "Ваши книги", key="i-1", buttons=BUTTONS),
+    )
+    networks.dialog_action(key, READER, "press", payload="books")
+    networks.dialog_action(key, READER, "write", text="Можно продлить?")
+    networks.dialog_action(key, READER, "stop")
+    channel_poll(channel=channel)
+    kinds = [event.kind for event in seen]
+    assert {"dialog_started", "button", "message", "dialog_stopped"} <= set(kinds)
+    assert next(e for e in seen if e.kind == "dialog_started").raw["start"] == "card_link_1"
+    texts = list(Message.objects.filter(channel=channel).values_list("text", flat=True))
+    assert "Можно продлить?" in texts and "" not in texts
