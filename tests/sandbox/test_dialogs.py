@@ -31,6 +31,10 @@ def tokens(sandbox, key):
         ({"account": "vk:medlib42", "reader_id": 1, "action": "dance"}, 400),
         ({"account": "vk:medlib42", "reader_id": 1, "action": "write", "text": " "}, 400),
         ({"account": "vk:medlib42", "reader_id": 1, "action": "press", "payload": "x"}, 400),
+        (
+            {"account": "vk:medlib42", "reader_id": 1, "action": "press", "message_id": "a"},
+            400,
+        ),
     ],
 )
 def test_control_answers_bad_input_with_a_message(sandbox, body, status):
@@ -294,7 +298,9 @@ def test_the_human_pages_of_dialogs(sandbox):
     )
     assert empty.status_code == 400 and "Напишите текст сообщения." in empty.text
     wrong = sandbox.http.post("/sandbox/dialog", data={"account": key, "reader": "x"})
-    assert "Укажите id читателя" in wrong.text
+    assert wrong.status_code == 400 and "Укажите id читателя" in wrong.text
+    nobody = sandbox.http.get("/sandbox/dialogs", params={"account": "vk:nobody"})
+    assert nobody.status_code == 404 and "Аккаунт не найден" in nobody.text
     sandbox.http.post(
         "/sandbox/dialog", data={"account": key, "reader": "100500", "action": "stop"}
     )

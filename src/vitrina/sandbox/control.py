@@ -246,7 +246,10 @@ def dialog_act(world, account, reader_id: int, data: dict) -> tuple[dict, int]:
         author = {"reader_id": reader_id, **{k: state[k] for k in ("first_name", "last_name")}}
         world.receive_message(account, author, text)
     elif action == "press":
-        message, button = find_button(account, reader, payload, data.get("message_id"))
+        message_id = data.get("message_id")
+        if message_id not in (None, "") and not str(message_id).isdigit():
+            return {"error": "message_id must be a number"}, 400
+        message, button = find_button(account, reader, payload, message_id)
         if button is None:
             return {"error": "the reader's dialog has no button with this payload"}, 400
         pressed = world.dialog_event(

@@ -174,8 +174,9 @@ STATES = {
 STOP_WORDS = {"vk": "Запретить сообщения от сообщества", "telegram": "Заблокировать бота"}
 
 
-def page(title: str, body: str) -> HTMLResponse:
-    return HTMLResponse(PAGE_HEAD.format(title=esc(title)) + body + "</main></body></html>")
+def page(title: str, body: str, status: int = 200) -> HTMLResponse:
+    html_page = PAGE_HEAD.format(title=esc(title)) + body + "</main></body></html>"
+    return HTMLResponse(html_page, status_code=status)
 
 
 def dialog_url(account, reader) -> str:
@@ -198,7 +199,7 @@ async def dialogs(request: Request):
     world = world_of(request)
     account = world.accounts.get(request.query_params.get("account", ""))
     if account is None:
-        return page("Нет такого аккаунта", '<p class="error">Аккаунт не найден.</p>')
+        return page("Нет такого аккаунта", '<p class="error">Аккаунт не найден.</p>', 404)
     zone = zone_asked(request)
     keys = sorted(
         account.dialog_state,
@@ -243,7 +244,7 @@ async def start(request: Request):
     world = world_of(request)
     account = world.accounts.get(request.query_params.get("account", ""))
     if account is None:
-        return page("Нет такого аккаунта", '<p class="error">Аккаунт не найден.</p>')
+        return page("Нет такого аккаунта", '<p class="error">Аккаунт не найден.</p>', 404)
     payload = request.query_params.get("start", "")[:256]
     fields = (
         f'<input type="hidden" name="payload" value="{esc(payload)}">'
@@ -357,12 +358,12 @@ async def dialog(request: Request):
         data = dict(request.query_params)
     account = world.accounts.get(data.get("account", ""))
     if account is None:
-        return page("Нет такого аккаунта", '<p class="error">Аккаунт не найден.</p>')
+        return page("Нет такого аккаунта", '<p class="error">Аккаунт не найден.</p>', 404)
     reader = _reader(data.get("reader"))
     title = f"Диалог с {account.name}"
     if reader is None:
         problem = "Укажите id читателя — целое положительное число."
-        return page(title, f'<p class="error">{problem}</p>')
+        return page(title, f'<p class="error">{problem}</p>', 400)
     if request.method == "GET":
         if reader not in account.dialog_state:
             body = (
@@ -379,12 +380,7 @@ async def dialog(request: Request):
             "the reader's dialog has no button with this payload": "Такой кнопки в диалоге нет.",
         }
         problem = problems.get(answer.get("error"), "Действие не выполнено.")
-        return HTMLResponse(
-            PAGE_HEAD.format(title=esc(title))
-            + render_dialog(world, account, reader, zone, problem)
-            + "</main></body></html>",
-            status_code=400,
-        )
+        return page(title, render_dialog(world, account, reader, zone, problem), 400)
     return RedirectResponse(dialog_url(account, reader), status_code=303)
 
 
