@@ -121,10 +121,10 @@ def render_account(world, account, zone: str = DEFAULT_ZONE) -> str:
             f'<h3>Личные сообщения</h3><p><a href="/sandbox/dialogs?{query}">'
             f"Все диалоги с читателями ({len(account.dialog_state)})</a></p>"
         )
-    for _, messages in dialogs:
+    for reader, messages in dialogs:
         for message in messages[-3:]:
             who = (
-                f"{message['first_name']} {message['last_name']}"
+                f"{message.get('first_name', '')} {message.get('last_name', '')}"
                 if message.get("incoming")
                 else "Библиотека"
             )
@@ -133,6 +133,9 @@ def render_account(world, account, zone: str = DEFAULT_ZONE) -> str:
                 f'<p class="msg {css}">{when(message["date"], zone)} <b>{esc(who)}</b>: '
                 f"{esc(message['text'])}</p>"
             )
+        parts.append(
+            f'<p class="msg"><a href="{dialog_url(account, reader)}">Открыть диалог</a></p>'
+        )
     parts.append("</section>")
     return "".join(parts)
 
