@@ -334,3 +334,22 @@ def test_a_state_saved_before_dialogs_kept_their_state_answers_who_wrote():
     copy = World.load(data)
     assert copy.may_write(copy.accounts["vk:medlib42"], 9)
     assert not copy.may_write(copy.accounts["vk:medlib42"], 10)
+
+
+def test_vk_long_poll_gives_the_dialog_events_only_once_asked(sandbox):
+    medlib = sandbox.accounts()["vk:medlib42"]
+    token, group = medlib["tokens"]["community"], medlib["external_id"]
+
+    def poll(server):
+        check = {"act": "a_check", "key": server["key"], "ts": server["ts"], "wait": 0}
+        return [
+            u["type"] for u in sandbox.http.get(server["server"], params=check).json()["updates"]
+        ]
+
+    server = vk(sandbox, "groups.getLongPollServer", token, group_id=group)["response"]
+    sandbox.dialog_action("vk:medlib42", READER, "allow", payload="k")
+    sandbox.dialog_action("vk:medlib42", READER, "write", text="Здравствуйте")
+    assert poll(server) == ["message_new"]
+    settings = vk(sandbox, "groups.setLongPollSettings", token, group_id=group, message_allow=1)
+    assert settings["response"] == 1
+    assert poll(server) == ["message_allow", "message_new"]

@@ -494,6 +494,20 @@ class VkProvider(Provider):
         raise Transient("Long Poll ВКонтакте не отдаёт события", network="vk")
 
     def long_poll_server(self, account) -> dict:
+        """A Long Poll server, once the community's Long Poll gives the events Vitrina reads
+        (the same as the Callback API's); a key without the right to change the settings
+        keeps those the community has."""
+        try:
+            self.community(
+                account,
+                "groups.setLongPollSettings",
+                group_id=account.external_id,
+                enabled=1,
+                api_version=VERSION,
+                **dict.fromkeys(CALLBACK_EVENTS, 1),
+            )
+        except Rejected as error:
+            logger.warning("vk: Long Poll settings of %s unchanged: %s", account.external_id, error)
         server = self.community(account, "groups.getLongPollServer", group_id=account.external_id)
         return {"server": server["server"], "key": server["key"], "ts": server["ts"]}
 

@@ -15,6 +15,7 @@ from ...networks import Emulator, register
 from ...state import Token, derive
 from .calls import COMMUNITY_ONLY, MESSAGES, USER_ONLY, VERSION, Call, VkError, owner_of
 from .community import (
+    LONG_POLL_DEFAULT,
     groups_add_callback_server,
     groups_delete_callback_server,
     groups_get_by_id,
@@ -22,6 +23,7 @@ from .community import (
     groups_get_callback_servers,
     groups_get_long_poll_server,
     groups_set_callback_settings,
+    groups_set_long_poll_settings,
     messages_get_history,
     messages_is_messages_from_group_allowed,
     messages_send,
@@ -61,6 +63,7 @@ METHODS = {
     "messages.isMessagesFromGroupAllowed": messages_is_messages_from_group_allowed,
     "users.get": users_get,
     "groups.getLongPollServer": groups_get_long_poll_server,
+    "groups.setLongPollSettings": groups_set_long_poll_settings,
     "groups.getCallbackConfirmationCode": groups_get_callback_confirmation_code,
     "groups.addCallbackServer": groups_add_callback_server,
     "groups.setCallbackSettings": groups_set_callback_settings,
@@ -190,7 +193,11 @@ async def longpoll(request: Request):
     return Json(
         {
             "ts": str(account.event_seq),
-            "updates": [u for u in (event_json(world, account, e) for e in events) if u],
+            "updates": [
+                u
+                for u in (event_json(world, account, e) for e in events)
+                if u and u["type"] in account.flags.get("lp_events", LONG_POLL_DEFAULT)
+            ],
         }
     )
 

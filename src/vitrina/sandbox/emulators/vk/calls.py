@@ -48,6 +48,7 @@ COMMUNITY_ONLY = {
     "messages.sendMessageEventAnswer",
     "messages.isMessagesFromGroupAllowed",
     "groups.getLongPollServer",
+    "groups.setLongPollSettings",
     "groups.getCallbackConfirmationCode",
     "groups.addCallbackServer",
     "groups.setCallbackSettings",

@@ -16,6 +16,9 @@ CALLBACK_EVENTS = (
     "message_event",
 )
 
+# What Bots Long Poll gives before the application chooses (``setLongPollSettings``).
+LONG_POLL_DEFAULT = ("message_new", "wall_reply_new")
+
 # VK's statistics count days from Moscow midnight (UTC+3, no daylight saving).
 MOSCOW_OFFSET = 3 * 3600
 
@@ -319,6 +322,21 @@ def groups_get_long_poll_server(call: Call):
         "server": f"{call.base()}vk/longpoll/{account.external_id}",
         "ts": str(account.event_seq),
     }
+
+
+def groups_set_long_poll_settings(call: Call):
+    """Which events Bots Long Poll gives: the sandbox, like a fresh community, gives only
+    new messages and comments until the application asks for more."""
+    account = call.account_for_group(call.params.get("group_id"))
+    if call.params.get("enabled") == "0":
+        account.flags["lp_events"] = []
+        return 1
+    chosen = [name for name in CALLBACK_EVENTS if call.params.get(name) in ("0", "1")]
+    events = set(account.flags.get("lp_events") or LONG_POLL_DEFAULT)
+    for name in chosen:
+        (events.add if call.params[name] == "1" else events.discard)(name)
+    account.flags["lp_events"] = sorted(events)
+    return 1
 
 
 def groups_get_callback_confirmation_code(call: Call):
