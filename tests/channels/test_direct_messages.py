@@ -2,6 +2,7 @@
 with buttons, never twice, readers who cannot be written to, rate limits, looking up a
 message whose answer was lost, and the dialog events through polling and webhooks."""
 
+import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -348,3 +349,27 @@ def test_the_inbox_hands_dialog_events_up_and_keeps_messages(
     assert next(e for e in seen if e.kind == "dialog_started").raw["start"] == "card_link_1"
     texts = list(Message.objects.filter(channel=channel).values_list("text", flat=True))
     assert "Можно продлить?" in texts and "" not in texts
+
+
+@pytest.mark.parametrize(
+    ("network", "body"),
+    [
+        ("vk", {"type": "message_allow", "object": {"key": "k"}}),
+        ("vk", {"type": "message_event", "object": {"user_id": 5}}),
+        ("telegram", {"update_id": 1, "callback_query": {"id": "q"}}),
+        ("telegram", {"update_id": 2, "my_chat_member": {"chat": "private"}}),
+        ("max", {"update_type": "bot_started", "timestamp": 1}),
+        ("max", {"update_type": "message_callback", "timestamp": "x", "callback": {}}),
+    ],
+)
+def test_malformed_dialog_events_are_refused_without_a_crash(network, body):
+    provider = provider_class(network)("http://unused")
+    secret = "s3cret-hook"
+    account = ProviderAccount(network, "128554301", {"webhook_secret": secret}, {})
+    headers = {"X-Telegram-Bot-Api-Secret-Token": secret, "X-Max-Bot-Api-Secret": secret}
+    if network == "vk":
+        body = dict(body, group_id=128554301, secret=secret, event_id="e1")
+    result = provider.parse_webhook(account, headers, json.dumps(body).encode())
+    assert result.events == []
+    # VK must be answered «ok» or it repeats the event forever; the bots get a 400.
+    assert result.status == (200 if network == "vk" else 400)
