@@ -328,3 +328,9 @@ def test_the_catalogue_harvest_reads_the_emulated_biblios(koha):
     titles = [entry.record.title for entry in entries if entry.record]
     assert len(titles) == len(entries) > 10
     assert "Мастер и Маргарита" in titles
+
+
+def test_a_loan_that_is_not_koha_s(connect):
+    with pytest.raises(IlsError) as caught:
+        connect().renew(Loan(loan_id="A-17", patron_id="1", due=date.today()))
+    assert caught.value.reason == "not_found"

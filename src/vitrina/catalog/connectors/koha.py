@@ -619,7 +619,7 @@ class KohaCirculation(Circulation):
 
     def renewal_check(self, loan: Loan) -> RenewalCheck:
         try:
-            _, body = self._json("GET", f"/checkouts/{int(loan.loan_id)}/allows_renewal")
+            _, body = self._json("GET", f"/checkouts/{_checkout_id(loan)}/allows_renewal")
         except IlsError as error:
             if error.reason == "not_found":
                 return RenewalCheck(allowed=False, code="no_checkout")
@@ -639,7 +639,7 @@ class KohaCirculation(Circulation):
     def renew(self, loan: Loan) -> Renewal:
         response = self._request(
             "POST",
-            f"/checkouts/{int(loan.loan_id)}/renewal",
+            f"/checkouts/{_checkout_id(loan)}/renewal",
             expect=(201, 403, 404),
             params={"seen": 0},
         )
@@ -663,6 +663,15 @@ class KohaCirculation(Circulation):
     def close(self) -> None:
         if self._own_client:
             self.http.close()
+
+
+def _checkout_id(loan: Loan) -> int:
+    try:
+        return int(loan.loan_id)
+    except (TypeError, ValueError) as exc:
+        raise IlsError(
+            "not_found", "Такой выдачи в Koha нет.", detail=f"checkout id {loan.loan_id!r}"
+        ) from exc
 
 
 def _int_or_none(value) -> int | None:
