@@ -40,8 +40,12 @@ def test_every_call_needs_credentials(sandbox):
         response = http.request(method, API + path)
         assert response.status_code == 401, path
         assert response.json() == {"error": "Authentication failure."}
+    # Koha refuses a wrong Basic password as an authorisation failure: 403, not 401.
     wrong = http.get(API + "/patrons", auth=("vitrina", "nope"))
-    assert wrong.status_code == 401 and wrong.json() == {"error": "Invalid password"}
+    assert (wrong.status_code, wrong.json()) == (
+        403,
+        {"error": "Invalid password", "required_permissions": None},
+    )
     assert http.get(API + "/patrons", headers={"Authorization": "Bearer x"}).status_code == 401
 
 
@@ -75,6 +79,16 @@ def test_a_missing_permission(sandbox):
         "required_permissions": {"circulate": "circulate_remaining_permissions"},
     }
     assert sandbox.http.get(API + "/biblios", auth=auth).status_code == 200
+
+
+def test_a_query_parameter_koha_does_not_declare(koha):
+    response = koha.get(API + "/checkouts", params={"borrowernumber": 1, "_page": 1})
+    assert (response.status_code, response.json()) == (
+        400,
+        [{"path": "/query/borrowernumber", "message": "Malformed query string"}],
+    )
+    assert koha.get(API + "/checkouts/1/allows_renewal", params={"x": 1}).status_code == 400
+    assert koha.post(API + "/checkouts/1/renewal", params={"seen": 0}).status_code != 400
 
 
 def test_patrons_by_card_and_the_match_koha_defaults_to(koha):

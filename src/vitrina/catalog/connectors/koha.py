@@ -358,6 +358,20 @@ class KohaCirculation(Circulation):
             )
         if status == 403:
             needed = body.get("required_permissions") if isinstance(body, dict) else None
+            if detail == "Password has expired":
+                return IlsError(
+                    "refused",
+                    "Пароль пользователя Витрины в Koha устарел. Смените его в Koha и "
+                    "впишите новый в настройках подключения.",
+                    detail=detail,
+                )
+            if not needed and not detail.startswith("Authorization failure"):
+                # Koha answers a wrong Basic password with 403 "Invalid password".
+                return IlsError(
+                    "refused",
+                    "Koha не принимает логин и пароль Витрины. Проверьте их.",
+                    detail=detail,
+                )
             names = ", ".join(
                 f"{key} ({PERMISSION_NAMES.get(key, value)})"
                 for key, value in (needed or {}).items()

@@ -30,10 +30,33 @@ CHECKOUT_EMBEDS = {"booking", "issuer", "item", "item.biblio", "library", "patro
 OLD_CHECKOUT_EMBEDS = {"issuer", "renewals"}
 MARCXML = "application/marcxml+xml"
 
+# x-koha-authorization of each operation, as its 403 names them back.
 PERMISSIONS = {
-    "borrowers": {"borrowers": "edit_borrowers"},
-    "circulate": {"circulate": "circulate_remaining_permissions"},
-    "catalogue": {"catalogue": "1"},
+    "patrons.list": {"borrowers": "1"},
+    "patrons.get": {"borrowers": "edit_borrowers"},
+    "auth.password": {"borrowers": "1"},
+    "checkouts.list": {"circulate": "circulate_remaining_permissions"},
+    "checkouts.get": {"circulate": "circulate_remaining_permissions"},
+    "checkouts.allows_renewal": {"circulate": "circulate_remaining_permissions"},
+    "checkouts.renewal": {"circulate": "circulate_remaining_permissions"},
+    "items.list": {"catalogue": "1"},
+    "biblios.list": {"catalogue": "1"},
+    "biblios.get": {"catalogue": "1"},
+}
+# The query parameters each operation declares; any other is refused, as Koha refuses it.
+LISTING = {"_match", "_order_by", "_page", "_per_page", "q"}
+PATRON_FIELDS = {
+    "patron_id", "cardnumber", "surname", "firstname", "middle_name", "title", "other_name",
+    "initials", "address", "city", "postal_code", "country", "email", "phone", "mobile",
+    "date_of_birth", "library_id", "category_id", "date_enrolled", "expiry_date",
+    "restricted", "gender", "userid", "lang", "login_attempts", "updated_on", "last_seen",
+}  # fmt: skip
+QUERY = {
+    "patrons.list": LISTING | PATRON_FIELDS,
+    "checkouts.list": LISTING | {"patron_id", "checked_in"},
+    "checkouts.renewal": {"seen"},
+    "items.list": LISTING | {"external_id"},
+    "biblios.list": LISTING,
 }
 
 
@@ -73,7 +96,8 @@ def staff_user(request: Request, koha: KohaData) -> tuple[str | None, Response |
             return None, error(401, "Authentication failure.")
         user = koha.users.get(login)
         if user is None or not secrets.compare_digest(user["password"], password):
-            return None, error(401, "Invalid password")
+            # Koha raises an authorisation failure here, hence 403 and not 401.
+            return None, error(403, "Invalid password", required_permissions=None)
         return login, None
     if header.startswith("Bearer "):
         token = koha.tokens.get(header[7:].strip())
@@ -83,20 +107,27 @@ def staff_user(request: Request, koha: KohaData) -> tuple[str | None, Response |
     return None, error(401, "Authentication failure.")
 
 
-def authorise(request: Request, koha: KohaData, permission: str) -> Response | None:
+def authorise(request: Request, koha: KohaData, method: str) -> Response | None:
     login, refusal = staff_user(request, koha)
     if refusal is not None:
         return refusal
-    if permission not in koha.users[login]["permissions"]:
+    needed = PERMISSIONS[method]
+    if not set(needed) <= koha.users[login]["permissions"]:
         return error(
             403,
             "Authorization failure. Missing required permission(s).",
-            required_permissions=PERMISSIONS[permission],
+            required_permissions=needed,
+        )
+    unknown = sorted(set(request.query_params) - QUERY.get(method, set()))
+    if unknown:
+        return Json(
+            [{"path": f"/query/{name}", "message": "Malformed query string"} for name in unknown],
+            status_code=400,
         )
     return None
 
 
-def endpoint(handler, method: str, permission: str | None):
+def endpoint(handler, method: str):
     """Faults, then credentials and permission, then the handler; a dropped answer is done
     and lost on its way back."""
 
@@ -107,10 +138,9 @@ def endpoint(handler, method: str, permission: str | None):
             return lost_answer()
         if decision.action == "error":
             return fault_answer(decision.fault.error)
-        if permission:
-            refusal = authorise(request, koha, permission)
-            if refusal is not None:
-                return refusal
+        refusal = authorise(request, koha, method)
+        if refusal is not None:
+            return refusal
         try:
             response = await handler(request, koha)
         except Invalid as problem:
@@ -652,49 +682,45 @@ def _number(value) -> int:
 
 routes = [
     Route(f"{PREFIX}/oauth/token", oauth_token, methods=["POST"]),
-    Route(
-        f"{PREFIX}/patrons", endpoint(list_patrons, "patrons.list", "borrowers"), methods=["GET"]
-    ),
+    Route(f"{PREFIX}/patrons", endpoint(list_patrons, "patrons.list"), methods=["GET"]),
     Route(
         f"{PREFIX}/patrons/{{patron_id}}",
-        endpoint(get_patron, "patrons.get", "borrowers"),
+        endpoint(get_patron, "patrons.get"),
         methods=["GET"],
     ),
     Route(
         f"{PREFIX}/auth/password/validation",
-        endpoint(validate_password, "auth.password", "borrowers"),
+        endpoint(validate_password, "auth.password"),
         methods=["POST"],
     ),
     Route(
         f"{PREFIX}/checkouts",
-        endpoint(list_checkouts, "checkouts.list", "circulate"),
+        endpoint(list_checkouts, "checkouts.list"),
         methods=["GET"],
     ),
     Route(
         f"{PREFIX}/checkouts/{{checkout_id}}",
-        endpoint(get_checkout, "checkouts.get", "circulate"),
+        endpoint(get_checkout, "checkouts.get"),
         methods=["GET"],
     ),
     Route(
         f"{PREFIX}/checkouts/{{checkout_id}}/allows_renewal",
-        endpoint(allows_renewal, "checkouts.allows_renewal", "circulate"),
+        endpoint(allows_renewal, "checkouts.allows_renewal"),
         methods=["GET"],
     ),
     *(
         Route(
             f"{PREFIX}/checkouts/{{checkout_id}}/{name}",
-            endpoint(renew, "checkouts.renewal", "circulate"),
+            endpoint(renew, "checkouts.renewal"),
             methods=["POST"],
         )
         for name in ("renewal", "renewals")
     ),
-    Route(f"{PREFIX}/items", endpoint(list_items, "items.list", "catalogue"), methods=["GET"]),
-    Route(
-        f"{PREFIX}/biblios", endpoint(list_biblios, "biblios.list", "catalogue"), methods=["GET"]
-    ),
+    Route(f"{PREFIX}/items", endpoint(list_items, "items.list"), methods=["GET"]),
+    Route(f"{PREFIX}/biblios", endpoint(list_biblios, "biblios.list"), methods=["GET"]),
     Route(
         f"{PREFIX}/biblios/{{biblio_id}}",
-        endpoint(get_biblio, "biblios.get", "catalogue"),
+        endpoint(get_biblio, "biblios.get"),
         methods=["GET"],
     ),
 ]
