@@ -334,3 +334,15 @@ def test_a_loan_that_is_not_koha_s(connect):
     with pytest.raises(IlsError) as caught:
         connect().renew(Loan(loan_id="A-17", patron_id="1", due=date.today()))
     assert caught.value.reason == "not_found"
+
+
+def test_returns_while_paging_skip_no_loan(sandbox, connect):
+    """Paging by the last id seen: books returned at the desk meanwhile shift nothing."""
+    sandbox.koha_generate(patrons=120, loans=345, seed=5)
+    seen = []
+    for loan in connect().all_loans():
+        seen.append(int(loan.loan_id))
+        if len(seen) == 150:
+            for checkout_id in seen[:20]:
+                sandbox.koha_return(checkout_id)
+    assert sorted(seen) == list(range(1, 346))

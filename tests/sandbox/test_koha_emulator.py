@@ -246,7 +246,8 @@ def test_the_data_is_deterministic_and_varied(sandbox):
 def test_a_large_library_is_made_and_read_fast(sandbox, koha):
     started = time.perf_counter()
     made = sandbox.koha_generate(patrons=20_000, loans=100_000, seed=3)
-    assert time.perf_counter() - started < 10
+    # About a second and a half on an idle machine; the margin is for a busy one.
+    assert time.perf_counter() - started < 15
     assert (made["patrons"], made["loans"]) == (20_000, 100_000)
     started = time.perf_counter()
     for number in range(1, 20_000, 1000):
@@ -256,7 +257,7 @@ def test_a_large_library_is_made_and_read_fast(sandbox, koha):
         assert koha.get(API + "/checkouts", params={"patron_id": number}).status_code == 200
     last = koha.get(API + "/checkouts", params={"_page": 1000, "_per_page": 100})
     assert len(last.json()) == 100
-    assert time.perf_counter() - started < 5
+    assert time.perf_counter() - started < 10
 
 
 def test_faults_of_network_koha(sandbox, koha):

@@ -420,8 +420,11 @@ class KohaCirculation(Circulation):
             )
         return response, body
 
-    def _pages(self, path: str, params: dict, *, headers=None) -> Iterator[list[dict]]:
-        """Every page of a Koha list (``_page``/``_per_page``, ``X-Total-Count``)."""
+    def _pages(
+        self, path: str, params: dict, *, headers=None, pages: int | None = None
+    ) -> Iterator[list[dict]]:
+        """Every page of a Koha list (``_page``/``_per_page``, ``X-Total-Count``), or the
+        first ``pages`` of them."""
         page, seen = 1, 0
         while True:
             response, rows = self._json(
@@ -437,7 +440,7 @@ class KohaCirculation(Circulation):
                 total = seen + len(rows)
             seen += len(rows)
             yield rows
-            if len(rows) < PAGE_SIZE or seen >= total:
+            if len(rows) < PAGE_SIZE or seen >= total or (pages and page >= pages):
                 return
             page += 1
 
@@ -496,19 +499,21 @@ class KohaCirculation(Circulation):
                 "garbage", "Koha прислала выдачу в непонятном виде.", detail=str(exc)
             ) from exc
 
-    def _checkouts(self, params: dict) -> Iterator[list[Loan]]:
+    def _checkouts(self, params: dict, *, pages: int | None = None) -> Iterator[list[Loan]]:
         """Checkouts page by page, each with its title; on a Koha without the ``item``
         embed, the titles of a page come from one ``/items`` call."""
         if not self._old_embeds:
             try:
-                for rows in self._pages("/checkouts", params, headers={"x-koha-embed": ITEM_EMBED}):
+                for rows in self._pages(
+                    "/checkouts", params, headers={"x-koha-embed": ITEM_EMBED}, pages=pages
+                ):
                     yield [self._loan(row) for row in rows]
                 return
             except IlsError as error:
                 if error.reason != "garbage" or "x-koha-embed" not in error.detail:
                     raise
                 self._old_embeds = True
-        for rows in self._pages("/checkouts", params):
+        for rows in self._pages("/checkouts", params, pages=pages):
             yield [self._loan(row, self._titles(rows)) for row in rows]
 
     def _titles(self, rows: list[dict]) -> dict:
@@ -582,10 +587,12 @@ class KohaCirculation(Circulation):
                 raise IlsError(
                     "garbage", "Koha ответила на проверку пароля непонятно.", detail=str(exc)
                 ) from exc
-            _, data = self._json("GET", f"/patrons/{patron_id}")
-            patron = self._patron(data)
-            if patron.card != card and str(body.get("userid") or "") != card:
-                return None
+            # The list needs the same permission as the validation; /patrons/{id} needs more.
+            patron = self.patron_by_card(str(body.get("cardnumber") or ""))
+            if patron is None or patron.ils_id != str(patron_id):
+                raise IlsError(
+                    "garbage", "Koha подтвердила пароль, но не нашла читателя.", detail=card
+                )
             return patron
         message = str(body.get("error") or "")
         if "expired" in message.lower():
@@ -621,8 +628,19 @@ class KohaCirculation(Circulation):
         return [loan for page in self._checkouts({"patron_id": patron.ils_id}) for loan in page]
 
     def all_loans(self) -> Iterator[Loan]:
-        for page in self._checkouts({}):
-            yield from page
+        """Every current loan, a hundred at a time after the last id seen: loans returned
+        meanwhile do not shift the pages, so none is skipped."""
+        last = 0
+        while True:
+            params = {"q": json.dumps({"checkout_id": {">": last}}), "_order_by": "+checkout_id"}
+            count = 0
+            for page in self._checkouts(params, pages=1):
+                count = len(page)
+                yield from page
+                if page:
+                    last = max(int(loan.loan_id) for loan in page)
+            if count < PAGE_SIZE:
+                return
 
     def history(self, patron: Patron) -> list[Loan]:
         return [
