@@ -346,3 +346,32 @@ def test_returns_while_paging_skip_no_loan(sandbox, connect):
             for checkout_id in seen[:20]:
                 sandbox.koha_return(checkout_id)
     assert sorted(seen) == list(range(1, 346))
+
+
+@pytest.mark.parametrize(
+    ("setting", "code"),
+    [({"overdues_block": "blockitem"}, "overdue"), ({"no_renewal_before": 2}, "too_soon")],
+)
+def test_refusals_the_library_s_rules_make(sandbox, connect, setting, code):
+    circulation = connect()
+    later = (datetime.now(ZoneInfo("Europe/Moscow")).date() + timedelta(days=3)).isoformat()
+    [there] = [
+        loan
+        for reader in sandbox.koha_patrons(kind="overdue", limit=20)
+        for loan in reader["loans"]
+        if loan["refusal"] is None
+        and (loan["overdue"] if code == "overdue" else loan["due"] >= later)
+    ][:1]
+    loan = Loan(loan_id=str(there["checkout_id"]), patron_id="", due=date.today())
+    assert circulation.renewal_check(loan).allowed
+    sandbox.koha_settings(**setting)
+    assert circulation.renewal_check(loan).code == code
+    renewal = circulation.renew(loan)
+    assert (renewal.renewed, renewal.code) == (False, code)
+
+
+def test_basic_authentication_switched_off(sandbox, connect):
+    sandbox.koha_settings(basic_auth=False)
+    [problem] = connect().check()
+    assert "RESTBasicAuth" in problem
+    assert connect("oauth2").check() == []

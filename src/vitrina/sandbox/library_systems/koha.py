@@ -93,6 +93,8 @@ def invalid(path: str, message: str) -> Json:
 def staff_user(request: Request, koha: KohaData) -> tuple[str | None, Response | None]:
     header = request.headers.get("authorization", "")
     if header.startswith("Basic "):
+        if not koha.basic_auth:
+            return None, error(401, "Basic authentication disabled")
         try:
             login, _, password = base64.b64decode(header[6:]).decode().partition(":")
         except (binascii.Error, UnicodeDecodeError):

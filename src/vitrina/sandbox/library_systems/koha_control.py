@@ -183,22 +183,35 @@ async def credentials(request: Request):
     return Json(credentials_json(request, world_of(request).koha))
 
 
+SETTINGS = {
+    "old_embeds": bool,
+    "basic_auth": bool,
+    "overdues_block": str,
+    "no_renewal_before": int,
+}
+
+
 async def settings(request: Request):
-    """``{"old_embeds": true}`` answers like Koha before 24.05 (no ``item`` embed on
-    checkouts); ``{"expire_tokens": true}`` ends every OAuth2 token."""
+    """Koha's switches: ``old_embeds`` answers like Koha before 24.05 (no ``item`` embed
+    on checkouts), ``basic_auth`` is RESTBasicAuth, ``overdues_block`` is
+    OverduesBlockRenewing (``allow``, ``block``, ``blockitem``), ``no_renewal_before`` the
+    days before due a loan may first be renewed; ``expire_tokens`` ends every OAuth2 token."""
     koha = world_of(request).koha
     try:
         data = await _json(request)
-    except ValueError as exc:
+        unknown = set(data) - set(SETTINGS) - {"expire_tokens"}
+        if unknown:
+            raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
+        values = {name: SETTINGS[name](data[name]) for name in SETTINGS if name in data}
+        if values.get("overdues_block", "allow") not in ("allow", "block", "blockitem"):
+            raise ValueError("overdues_block must be allow, block or blockitem")
+    except (TypeError, ValueError) as exc:
         return Json({"error": str(exc)}, 400)
-    unknown = set(data) - {"old_embeds", "expire_tokens"}
-    if unknown:
-        return Json({"error": f"unknown settings: {', '.join(sorted(unknown))}"}, 400)
-    if "old_embeds" in data:
-        koha.old_embeds = bool(data["old_embeds"])
+    for name, value in values.items():
+        setattr(koha, name, value)
     if data.get("expire_tokens"):
         koha.tokens.clear()
-    return Json({"old_embeds": koha.old_embeds, "tokens": len(koha.tokens)})
+    return Json({**{name: getattr(koha, name) for name in SETTINGS}, "tokens": len(koha.tokens)})
 
 
 routes = [

@@ -22,8 +22,6 @@ from zoneinfo import ZoneInfo
 LOAN_DAYS = 21
 RENEWAL_DAYS = 14
 RENEWALS_ALLOWED = 3
-# "No renewal before": a loan may not be renewed earlier than this many days before due.
-NO_RENEWAL_BEFORE = 0
 
 DEFAULT_PATRONS = 300
 DEFAULT_LOANS = 900
@@ -165,8 +163,11 @@ class KohaData:
             },
         }
         self.tokens: dict[str, dict] = {}  # access token -> {"user", "expires_at"}
-        # Older Koha (before 24.05) knows no ``item`` embed on checkouts; tests switch it.
-        self.old_embeds = False
+        # Koha's switches the control endpoint sets (``koha_control.settings``).
+        self.old_embeds = False  # Koha before 24.05: no ``item`` embed on checkouts
+        self.basic_auth = True  # RESTBasicAuth
+        self.overdues_block = "allow"  # OverduesBlockRenewing: allow, block, blockitem
+        self.no_renewal_before = 0  # days before due a renewal is first allowed; 0: any time
 
     # Generation
 
@@ -330,14 +331,21 @@ class KohaData:
         if checkout.onsite:
             return "onsite_checkout"
         patron = self.patrons[checkout.patron_id]
-        if patron.debarred:
+        if patron.debarred:  # RestrictionBlockRenewing
             return "restriction"
+        now = self.now()
+        if self.overdues_block == "blockitem" and checkout.due_date < now:
+            return "overdue"
+        if self.overdues_block == "block" and any(
+            loan.due_date < now for loan in self.patron_loans(patron.patron_id)
+        ):
+            return "overdue"
         if checkout.renewals_count >= RENEWALS_ALLOWED:
             return "too_many"
         if checkout.on_hold:
             return "on_reserve"
-        if NO_RENEWAL_BEFORE and checkout.due_date.date() - self.today() > timedelta(
-            days=NO_RENEWAL_BEFORE
+        if self.no_renewal_before and checkout.due_date.date() - now.date() > timedelta(
+            days=self.no_renewal_before
         ):
             return "too_soon"
         return ""
