@@ -71,6 +71,10 @@ def test_a_reader_and_their_loans_in_both_auth_modes(sandbox, connect, auth):
     assert circulation.patron_by_card("K000000") is None  # a part of a card finds nobody
 
 
+def test_an_address_with_the_api_path(connect, koha):
+    assert connect(url=koha["url"] + "/api/v1/").patron_by_card("K0000001").ils_id == "1"
+
+
 def test_the_due_day_is_the_library_s_day(sandbox, connect):
     """23:59 in Moscow is already the next day in Yekaterinburg."""
     circulation = connect(zone="Asia/Yekaterinburg")

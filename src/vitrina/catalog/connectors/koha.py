@@ -268,7 +268,8 @@ class KohaCirculation(Circulation):
     ) -> None:
         if auth not in ("basic", "oauth2"):
             raise ValueError("auth must be basic or oauth2")
-        self.base_url = base_url.rstrip("/")
+        # The server's root; an address copied with the API's path still works.
+        self.base_url = base_url.strip().rstrip("/").removesuffix("/api/v1")
         self.api = f"{self.base_url}/api/v1"
         self.zone = ZoneInfo(zone)
         self.timeout = timeout
