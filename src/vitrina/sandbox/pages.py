@@ -36,14 +36,16 @@ article{border-top:1px solid #e5e7eb;padding:8px 0}
 .consent{background:#fff;max-width:480px;margin:64px auto;padding:24px;border-radius:8px}
 button{padding:8px 16px;margin-right:8px}
 form.zone{margin-top:8px}form.zone button{padding:2px 10px}
+table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:4px 6px;
+border-top:1px solid #e5e7eb;vertical-align:top}form.inline{display:inline}
+form.inline button{padding:2px 8px;margin:2px}.notice{background:#ecfdf5;padding:8px 12px}
 .bubble{border-radius:8px;padding:8px 12px;margin:8px 0;max-width:70%}
 .bubble.in{background:#ecfdf5;margin-right:auto}.bubble.out{background:#eff6ff;margin-left:auto}
 .keys form,.keys a{display:inline-block;margin:4px 4px 0 0}
 .keys button,.keys a{padding:4px 10px;border:1px solid #93c5fd;border-radius:6px;background:#fff;
 color:#1e40af;text-decoration:none;font-size:14px}
 form.act{margin:8px 0}form.act input[type=text]{padding:6px;width:60%}
-table{border-collapse:collapse;width:100%}td,th{border-top:1px solid #e5e7eb;padding:6px;
-text-align:left;font-size:14px}.error{color:#b91c1c}
+.error{color:#b91c1c}
 """
 
 
@@ -156,7 +158,9 @@ async def index(request: Request):
         "<header><h1>Песочница соцсетей</h1><p>Здесь видно, что «опубликовалось» во ВКонтакте, "
         "Одноклассниках, Telegram и MAX. Это учебная копия: настоящие соцсети не затрагиваются. "
         f"Время песочницы: {when(world.now(), zone)}.</p>"
-        f'<nav><a href="/sandbox/?zone={zone}">Все</a> {nav}</nav>{zone_form(zone, network)}'
+        f'<nav><a href="/sandbox/?zone={zone}">Все</a> {nav} '
+        '<a href="/sandbox/koha/">Koha: читатели и выдачи</a></nav>'
+        f"{zone_form(zone, network)}"
         f"</header><main>{body}</main></body></html>"
     )
     return HTMLResponse(page)
