@@ -4,8 +4,9 @@ Posting, photo upload, polls and statistics need a *user* token of a community a
 OAuth); messages, comments and Bots Long Poll need the *community* token. ``guid`` makes a
 repeated ``wall.post`` return the first post instead of a second one.
 
-The module is longer than most (about 640 lines) because VK's API is the widest Vitrina uses —
-two kinds of token, uploads and polls, statistics, Long Poll and the Callback API; it stays
+The module is longer than most (about 840 lines) because VK's API is the widest Vitrina uses —
+two kinds of token, uploads and polls, statistics, Long Poll and the Callback API, and the
+community's private dialogs with readers (keyboards, callback events, consent); it stays
 one module, as every network's provider is, so that the network's facts and its calls are
 read in one place.
 """

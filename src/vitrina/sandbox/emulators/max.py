@@ -1,6 +1,11 @@
 """MAX Bot API emulation under ``/max``: ``Authorization: <token>`` (no Bearer), millisecond
 timestamps, errors as ``{"code", "message"}`` with an HTTP status, and uploads that stay
-"not ready" for a moment after they arrive."""
+"not ready" for a moment after they arrive.
+
+The module is longer than most (about 660 lines) because it emulates both sides of a MAX
+bot: the channel it posts to, and its private dialogs with readers (keyboards, callbacks and
+their answers, ``bot_started``/``bot_stopped``, the dialogs in ``GET /chats``); it stays one
+module, as every emulated network is, so that the network's rules are read in one place."""
 
 import json
 import time

@@ -2,6 +2,11 @@
 
 Each emulated channel has its own bot (an administrator of the channel) and a linked
 discussion group where readers comment; readers also write to the bot privately.
+
+The module is longer than most (about 690 lines) because the Bot API serves three places at
+once — the channel, its discussion group and the bot's private chats with readers (inline
+keyboards, callback queries, blocking the bot, the update types a bot asks for); it stays one
+module, as every emulated network is, so that the network's rules are read in one place.
 """
 
 import json
