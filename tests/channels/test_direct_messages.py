@@ -373,3 +373,19 @@ def test_malformed_dialog_events_are_refused_without_a_crash(network, body):
     assert result.events == []
     # VK must be answered «ok» or it repeats the event forever; the bots get a 400.
     assert result.status == (200 if network == "vk" else 400)
+
+
+def test_vk_many_buttons_share_rows_and_too_many_are_refused(sandbox):
+    provider, account = sandbox.provider("vk"), sandbox.account(ACCOUNTS["vk"])
+    started(sandbox, "vk")
+    eight = [Button(f"Книга {n}", payload=f"renew:{n}") for n in range(8)]
+    provider.send_direct(
+        account, DirectMessage(str(READER), "Что продлить?", key="m-8", buttons=eight)
+    )
+    last = sandbox.dialog("vk:medlib42", READER)["messages"][-1]
+    assert [b["label"] for b in last["buttons"]] == [f"Книга {n}" for n in range(8)]
+    with pytest.raises(Rejected) as caught:
+        provider.send_direct(
+            account, DirectMessage(str(READER), "?", key="m-13", buttons=[eight[0]] * 13)
+        )
+    assert caught.value.code == "too_many_buttons"
