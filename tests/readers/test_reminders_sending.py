@@ -181,6 +181,35 @@ def test_a_lost_answer_is_looked_up_where_the_network_keeps_no_key(world, networ
     assert list(reminder.attempts.values_list("outcome", flat=True)) == ["unknown", "found"]
 
 
+@pytest.mark.parametrize("network", ["telegram"])
+def test_where_the_network_cannot_tell_nothing_is_sent_again(world, network):
+    ReminderSettings.objects.filter(library=world.reader.library).update(networks=[network])
+    world.lend(1)
+    world.sandbox.fault(network=network, method="sendMessage", drop_rate=1.0, count=1)
+    for _ in range(3):
+        world.round()
+    assert len(world.outgoing()) == 1
+    reminder = Reminder.objects.get()
+    assert reminder.state == State.UNKNOWN
+    assert reminder.message_key
+    assert reminder.not_before > timezone.now() + timedelta(days=365)
+    assert list(reminder.attempts.values_list("outcome", flat=True)) == ["unknown", "unknown"]
+    assert Notification.objects.filter(user=world.staff, text__contains="Ф000001").exists()
+
+
+def test_the_networks_own_limit_is_waited_out(world, settings):
+    world.lend(1)
+    world.sandbox.fault(network="vk", method="messages.send", error_rate=1.0, error=6, count=1)
+    world.round()
+    reminder = Reminder.objects.get()
+    assert reminder.state == State.PLANNED
+    assert reminder.not_before > timezone.now()
+    Reminder.objects.update(not_before=timezone.now())
+    reminders_send_due(threads=1)
+    assert len(world.outgoing()) == 1
+    assert list(reminder.attempts.values_list("outcome", flat=True)) == ["retry", "sent"]
+
+
 def test_lost_answers_and_errors_together_never_double(world):
     world.lend(1, count=2)
     world.lend(-1)
