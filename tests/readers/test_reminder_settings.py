@@ -1,12 +1,16 @@
 """The reminder settings page of a library."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories.core import LibraryFactory, OrganisationFactory
+from tests.factories.readers import ReaderFactory, ReaderLinkFactory
 from vitrina.channels.providers.registry import provider_class
 from vitrina.core.roles import Role
-from vitrina.readers.models import ReminderSettings
+from vitrina.readers.models import Reminder, ReminderSettings
 
 pytestmark = [
     pytest.mark.django_db,
@@ -46,6 +50,30 @@ def test_the_page_shows_the_defaults_and_the_networks_facts(
     assert "41-ФЗ" in page  # why Telegram is off
     assert "Одноклассники" in page and "не может" in page
     assert not ReminderSettings.objects.exists()  # nothing stored by looking
+
+
+def test_the_page_shows_what_was_not_delivered_and_why(
+    admin_client, organisation, library, django_assert_max_num_queries
+):
+    reader = ReaderFactory(library=library)
+    link = ReaderLinkFactory(reader=reader)
+    for number in range(5):
+        Reminder.objects.create(
+            reader=reader,
+            link=link,
+            loan_id=str(number),
+            due=date(2026, 12, 5),
+            kind="due_soon",
+            state="failed" if number % 2 else "sent",
+            not_before=timezone.now(),
+            expires_at=timezone.now(),
+            result="Библиотечная система не ответила: нет соединения",
+        )
+    with django_assert_max_num_queries(14):
+        response = admin_client.get(url(organisation, library))
+    page = response.content.decode()
+    assert "Библиотечная система не ответила" in page
+    assert reader.card in page
 
 
 def test_saving_stores_the_settings(admin_client, organisation, library):

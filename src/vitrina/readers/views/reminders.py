@@ -10,6 +10,8 @@ from vitrina.core.exceptions import ServiceError
 from vitrina.core.selectors import library_list
 from vitrina.core.views.decorators import apply_service_error, require
 from vitrina.readers.forms_reminders import ReminderSettingsForm, network_rows
+from vitrina.readers.models import Reminder
+from vitrina.readers.selectors.reminders import reminder_summary
 from vitrina.readers.services.reminders import (
     allowed_networks,
     reminder_settings_save,
@@ -66,6 +68,8 @@ def reminder_settings(request):
             "networks": network_rows(),
             "in_use": allowed_networks(settings),
             "may_change": may_change,
+            "summary": reminder_summary(library=library),
+            "states": Reminder.State.choices,
         },
         status=status,
     )
