@@ -20,7 +20,7 @@ and from the sandbox's own dialogs:
 * round_seconds — from the first claim to the last reminder settled.
 
     python bench/reminders.py            # 100,000 loans of 20,000 readers, 20 channels
-    python bench/reminders.py --quick    # 5,000 loans of 1,000 readers, under a minute
+    python bench/reminders.py --quick    # 2,500 loans of 500 readers, under a minute
 """
 
 import argparse
@@ -49,7 +49,7 @@ os.environ.update(
         "VITRINA_DATA_DIR": "/tmp/vitrina-bench-reminders",
         "VITRINA_NETWORK_TIMEOUT": "5",
         # A killed sender's claims come back after this; retries come quickly.
-        "VITRINA_READERS_REMINDER_LEASE_SECONDS": "10",
+        "VITRINA_READERS_REMINDER_LEASE_SECONDS": "5",
         "VITRINA_READERS_REMINDER_BACKOFF_SECONDS": "1",
         "VITRINA_READERS_REMINDER_RECHECK_SECONDS": "1",
         "VITRINA_READERS_REMINDER_BATCH": "100",
@@ -276,8 +276,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a run under a minute")
     args = parser.parse_args()
+    # A stop asked from outside ends the run through ``finally`` too, so no sender, sandbox
+    # or database is left behind.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.quick:
-        readers, loans, channels, senders, threads = 1000, 5000, 4, 2, 8
+        readers, loans, channels, senders, threads = 500, 2500, 4, 2, 8
     else:
         readers, loans, channels, senders, threads = 20000, 100000, 20, 3, 16
 
