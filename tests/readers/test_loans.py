@@ -24,7 +24,9 @@ file_circulation = pytest.importorskip("vitrina.readers.file_circulation")
 
 @pytest.fixture
 def connection(library):
-    return IlsConnectionFactory(organisation=library.organisation, kind=IlsKind.FILE)
+    return IlsConnectionFactory(
+        organisation=library.organisation, library=library, kind=IlsKind.FILE
+    )
 
 
 def served(library, connection, card, purpose=Purpose.REMINDERS):

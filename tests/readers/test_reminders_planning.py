@@ -9,7 +9,7 @@ from django.utils import timezone
 from tests.factories.channels import ChannelFactory
 from tests.factories.core import LibraryFactory
 from tests.factories.readers import ConsentFactory, ReaderFactory, ReaderLinkFactory
-from vitrina.readers.models import Loan, Reminder, ReminderKind, ReminderSettings
+from vitrina.readers.models import Loan, Purpose, Reminder, ReminderKind, ReminderSettings
 from vitrina.readers.services.reminders import (
     allowed_networks,
     reminder_text,
@@ -32,7 +32,7 @@ def linked(library, network="vk", consent=True):
     channel = ChannelFactory(library=library, network=network)
     link = ReaderLinkFactory(reader=reader, channel=channel)
     if consent:
-        ConsentFactory(reader=reader)
+        ConsentFactory(reader=reader, purpose=Purpose.REMINDERS)
     return reader, link
 
 

@@ -26,6 +26,7 @@ from vitrina.readers.models import (
     FileLoan,
     IlsKind,
     Loan,
+    Purpose,
     ReaderLink,
     Reminder,
     ReminderAttempt,
@@ -79,9 +80,11 @@ def world(settings, connect, library, member_factory, network):
     settings.READERS_REMINDER_RECHECK_SECONDS = 0
     channel = connect(network)
     ReminderSettings.objects.create(library=library, send_from="00:00", send_until="23:59")
-    connection = IlsConnectionFactory(organisation=library.organisation, kind=IlsKind.FILE)
+    connection = IlsConnectionFactory(
+        organisation=library.organisation, library=library, kind=IlsKind.FILE
+    )
     reader = ReaderFactory(library=library, connection=connection, card="Ф000001")
-    ConsentFactory(reader=reader)
+    ConsentFactory(reader=reader, purpose=Purpose.REMINDERS)
     link = ReaderLinkFactory(reader=reader, channel=channel, network_user_id=str(READER))
     connect.sandbox = channel.sandbox_key
     connect.networks.dialogs_open(channel.sandbox_key, [READER])
