@@ -34,12 +34,8 @@ from vitrina.readers.models import (
     ReminderSettings,
 )
 from vitrina.readers.services.loans import loans_sync_connection
-from vitrina.readers.services.reminder_sending import (
-    message_key,
-    reminders_claim,
-    reminders_send_due,
-    reminders_sweep_stale,
-)
+from vitrina.readers.services.reminder_claims import reminders_claim, reminders_sweep_stale
+from vitrina.readers.services.reminder_sending import message_key, reminders_send_due
 from vitrina.readers.services.reminders import reminder_text, reminders_plan_round
 
 pytestmark = [

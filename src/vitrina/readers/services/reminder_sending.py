@@ -16,13 +16,11 @@ import logging
 import random
 import threading
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import datetime, timedelta
 
 from django.conf import settings as django_settings
 from django.db import close_old_connections, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,6 +49,7 @@ from vitrina.readers.models import (
     ReminderAttempt,
 )
 from vitrina.readers.services.loans import circulation_of, loans_refresh_reader
+from vitrina.readers.services.reminder_claims import reminders_claim, reminders_sweep_stale
 from vitrina.readers.services.reminders import (
     allowed_networks,
     in_sending_hours,
@@ -64,7 +63,6 @@ from vitrina.readers.services.reminders import (
 logger = logging.getLogger(__name__)
 State = Reminder.State
 Outcome = ReminderAttempt.Outcome
-CLAIMABLE = (State.PLANNED, State.UNKNOWN)
 
 
 def message_key(reminder: Reminder) -> str:
@@ -78,69 +76,6 @@ def backoff(failures: int) -> timedelta:
     base = django_settings.READERS_REMINDER_BACKOFF_SECONDS
     seconds = min(base * 2 ** max(failures - 1, 0), 3600)
     return timedelta(seconds=seconds * random.uniform(0.8, 1.2))
-
-
-# Claiming
-
-
-def reminders_claim(*, now=None, limit: int = 500, claimer: str = "") -> list[tuple[list, str]]:
-    """Claim up to ``limit`` due messages; returns ``(reminder ids, claim)`` per message."""
-    now = now or timezone.now()
-    due = (Q(state=State.PLANNED, expires_at__gt=now) | Q(state=State.UNKNOWN)) & Q(
-        not_before__lte=now, claim=""
-    )
-    with transaction.atomic():
-        rows = (
-            Reminder.objects.filter(due)
-            .order_by("not_before", "id")
-            .values_list("id", "link_id", "due", "kind", "message_key")[: limit * 4]
-        )
-        groups: dict[tuple, list[int]] = {}
-        for reminder_id, *key in rows:
-            key = tuple(key)
-            if key in groups or len(groups) < limit:
-                groups.setdefault(key, []).append(reminder_id)
-        ids = [reminder_id for members in groups.values() for reminder_id in members]
-        if ids and connection.features.has_select_for_update_skip_locked:
-            ids = list(
-                Reminder.objects.filter(pk__in=ids)
-                .select_for_update(skip_locked=True)
-                .values_list("id", flat=True)
-            )
-        if not ids:
-            return []
-        claim = f"{(claimer or 'reminders')[-20:]}:{uuid.uuid4().hex[:12]}"
-        # The state and claim conditions make this safe where rows cannot be locked.
-        Reminder.objects.filter(pk__in=ids, state__in=CLAIMABLE, claim="").update(
-            state=State.SENDING, claim=claim, claimed_at=now
-        )
-        taken = set(Reminder.objects.filter(claim=claim).values_list("id", flat=True))
-    result = []
-    for members in groups.values():
-        members = [reminder_id for reminder_id in members if reminder_id in taken]
-        if members:
-            result.append((members, claim))
-    return result
-
-
-def reminders_sweep_stale(*, now=None) -> int:
-    """Give back claims whose worker has not finished within the lease (it died or hangs).
-
-    A reminder with a stored key may have gone out: it comes back as ``unknown`` and is
-    looked up on the network before anything is sent; one without was never sent.
-    """
-    now = now or timezone.now()
-    lease = timedelta(seconds=django_settings.READERS_REMINDER_LEASE_SECONDS)
-    stale = Reminder.objects.filter(state=State.SENDING, claimed_at__lt=now - lease)
-    ReminderAttempt.objects.filter(reminder__in=stale, outcome=Outcome.STARTED).update(
-        outcome=Outcome.UNKNOWN, detail=_("The sender stopped mid-way."), finished_at=now
-    )
-    # They were due when claimed, so they are due again at once.
-    unknown = stale.exclude(message_key="").update(
-        state=State.UNKNOWN, claim="", result=_("The sender stopped mid-way.")
-    )
-    planned = stale.filter(message_key="").update(state=State.PLANNED, claim="")
-    return unknown + planned
 
 
 # Sending one message
