@@ -9,7 +9,14 @@ from django.utils import timezone
 from tests.factories.channels import ChannelFactory
 from tests.factories.core import LibraryFactory
 from tests.factories.readers import ConsentFactory, ReaderFactory, ReaderLinkFactory
-from vitrina.readers.models import Loan, Purpose, Reminder, ReminderKind, ReminderSettings
+from vitrina.readers.models import (
+    Loan,
+    Purpose,
+    ReaderLink,
+    Reminder,
+    ReminderKind,
+    ReminderSettings,
+)
 from vitrina.readers.services.reminders import (
     allowed_networks,
     reminder_text,
@@ -203,3 +210,18 @@ def test_the_message_gives_the_count_and_the_date_and_no_title():
     assert "1 книга" in one and "5 декабря" in one
     five = reminder_text(kind=ReminderKind.DUE_TODAY, count=5, due=date(2026, 12, 5))
     assert "5 книг" in five
+
+
+def test_a_dialog_that_cannot_be_reached_gives_way_to_the_readers_other_network():
+    library = LibraryFactory()
+    reader, first = linked(library, network="vk")
+    second = ReaderLinkFactory(
+        reader=reader, channel=ChannelFactory(library=library, network="max")
+    )
+    loan(reader, TODAY + timedelta(days=1))
+    reminders_plan_library(library=library, now=NOW)
+    chosen = Reminder.objects.get().link
+    other = second if chosen == first else first
+    ReaderLink.objects.filter(pk=chosen.pk).update(state=ReaderLink.State.UNDELIVERABLE)
+    reminders_plan_library(library=library, now=NOW + timedelta(minutes=15))
+    assert set(Reminder.objects.values_list("link", flat=True)) == {chosen.pk, other.pk}
