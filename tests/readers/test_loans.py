@@ -42,7 +42,7 @@ def test_only_served_readers_loans_are_kept_and_follow_the_system(library, conne
     ReaderFactory(library=library, connection=connection, card="Ф000003")  # not linked
     withdrawn = served(library, connection, "Ф000004")
     withdrawn.consents.update(withdrawn_at=timezone.now())
-    long_title = "Очень длинное название " * 20
+    long_title = "Очень длинное название " * 10
     first = FileLoanFactory(connection=connection, card="Ф000001", title=long_title)
     second = FileLoanFactory(connection=connection, card="Ф000001")
     FileLoanFactory(connection=connection, card="Ф000002")
