@@ -22,7 +22,7 @@ def network_rows() -> list[dict]:
                 "advice."
             )
         else:
-            facts["reason"] = ""
+            facts["reason"] = facts["note"]  # what to mind, in the network's own words
         rows.append(facts)
     return rows
 
