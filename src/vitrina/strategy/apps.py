@@ -11,10 +11,18 @@ class StrategyConfig(AppConfig):
     def ready(self):
         # These modules read models, which exist only once the apps are loaded.
         import vitrina.strategy.export  # noqa: F401  (registers the strategy document)
-        from vitrina.core import navigation
+        from vitrina.core import navigation, periodic
 
         navigation.register(
             navigation.NavItem(
                 key="strategy", label=_("Strategy"), url_name="strategy:overview", order=640
+            )
+        )
+        periodic.register(
+            periodic.PeriodicJob(
+                name="strategy.health",
+                interval=periodic.SettingInterval("STRATEGY_HEALTH_HOURS", 3600.0),
+                run="vitrina.strategy.health.runs.weekly_round",
+                once_per_deployment=True,
             )
         )
