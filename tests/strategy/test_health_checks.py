@@ -2,6 +2,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from tests.factories import ChannelFactory, MembershipFactory
 from tests.factories.analytics import AccountSnapshotFactory
@@ -27,6 +28,13 @@ from vitrina.strategy.health.facts import page_fact_set
 from vitrina.strategy.models import Goal, RubricPlan, Strategy
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # Rows are found by their subject, in English.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

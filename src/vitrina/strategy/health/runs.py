@@ -16,7 +16,7 @@ from vitrina.core.periodic import JobContext
 from vitrina.core.roles import Permission
 from vitrina.strategy.health.base import BAD, GOOD, STATUS_LABELS
 from vitrina.strategy.health.report import health_report
-from vitrina.strategy.models import HealthRun
+from vitrina.strategy.models import HealthRun, Strategy
 
 
 def week_of(organisation: Organisation, now: datetime) -> date:
@@ -30,14 +30,17 @@ def week_of(organisation: Organisation, now: datetime) -> date:
 
 
 def health_run_save(*, organisation: Organisation, now: datetime | None = None) -> HealthRun:
-    """Check the organisation now and keep the results as its week's."""
+    """Check the organisation now and keep the results as its week's, worded in Russian
+    (the digest and the page show them as stored)."""
     now = now or timezone.now()
-    checks = health_report(organisation=organisation, now=now)
+    with translation.override("ru"):
+        checks = health_report(organisation=organisation, now=now)
+        results = [check.as_dict() for check in checks]
     with transaction.atomic():
         run, _created = HealthRun.objects.update_or_create(
             organisation=organisation,
             week=week_of(organisation, now),
-            defaults={"checked_at": now, "results": [check.as_dict() for check in checks]},
+            defaults={"checked_at": now, "results": results},
         )
     return run
 
@@ -98,7 +101,9 @@ def weekly_round(context: JobContext) -> int:
     digest once."""
     sent = 0
     # Organisations that keep a strategy; the others have nothing to hold the pages to.
-    organisations = Organisation.objects.filter(strategies__library__isnull=True).order_by("pk")
+    organisations = Organisation.objects.filter(
+        pk__in=Strategy.objects.filter(library__isnull=True).values("organisation")
+    ).order_by("pk")
     for organisation in organisations:
         if context.stopping.is_set():
             break
