@@ -118,7 +118,9 @@ def test_a_rubric_posted_as_planned_is_good_and_one_behind_is_bad(organisation, 
 
 
 def test_posts_at_the_planned_hours_on_the_channels_clock(organisation, library, strategy):
-    channel = vk(library, timezone="Asia/Yekaterinburg")  # UTC+5
+    library.timezone = "Asia/Yekaterinburg"  # UTC+5; the plan is on the library's clock
+    library.save()
+    channel = vk(library)
     on_time = RubricFactory(organisation=organisation, name="Утро")
     late = RubricFactory(organisation=organisation, name="Вечер")
     RubricPlan.objects.create(strategy=strategy, rubric=on_time, days=[0, 1], hours=[10])
@@ -255,24 +257,41 @@ def _goal(strategy, **kwargs):
     return Goal.objects.create(strategy=strategy, **{**defaults, **kwargs})
 
 
-def test_subscribers_growing_fast_enough_are_on_track(organisation, library, strategy):
+def test_new_subscribers_counted_over_a_year_and_carried_at_the_recent_pace(
+    organisation, library, strategy
+):
     channel = vk(library)
     other = ChannelFactory(library=library, network=Network.OK)
-    for day in range(0, 28):
+    for day in range(0, 120):
         on = NOW.date() - timedelta(days=day)
-        AccountSnapshotFactory(channel=channel, day=on, followers=1000 - 10 * day)
-        AccountSnapshotFactory(channel=other, day=on, followers=50)
-    on_track = _goal(strategy, metric="new_subscribers", network="vk", baseline=730, target=1200)
+        # Two a day lately, one a day before.
+        AccountSnapshotFactory(channel=channel, day=on, followers=900, joined=2 if day < 28 else 1)
+        AccountSnapshotFactory(channel=other, day=on, followers=50, joined=9)
+    on_track = _goal(strategy, metric="new_subscribers", network="vk", baseline=100, target=700)
     behind = _goal(
-        strategy, title="Далеко", metric="new_subscribers", network="vk", baseline=730, target=5000
+        strategy, title="Далеко", metric="new_subscribers", network="vk", baseline=100, target=5000
     )
-    check = goals.check(load(organisation))
-    rows = {row.subject: row for row in check.rows}
+    rows = {row.subject: row for row in goals.check(load(organisation)).rows}
     good = rows[on_track.title]
-    assert good.figures["now"] == 1000.0
-    assert good.figures["projected"] == 1300.0  # 10 a day for 30 days
+    assert good.figures["now"] == 28 * 2 + 92  # the days of the last year
+    assert good.figures["projected"] == 730.0  # two a day, for a year
     assert good.status == GOOD
     assert rows[behind.title].status == BAD
+
+
+def test_without_daily_joins_the_followers_tell_the_new_subscribers(
+    organisation, library, strategy
+):
+    channel = vk(library)
+    for day in range(0, 60):
+        AccountSnapshotFactory(
+            channel=channel, day=NOW.date() - timedelta(days=day), followers=1000 - 5 * day
+        )
+    _goal(strategy, metric="new_subscribers", network="vk", target=100)
+    row = goals.check(load(organisation)).rows[0]
+    assert row.figures["now"] == 295.0
+    assert row.figures["projected"] == round(5 * 28 * 365 / 28, 1)
+    assert row.status == GOOD
 
 
 def test_goals_unmeasured_or_past_their_deadline(organisation, library, strategy):

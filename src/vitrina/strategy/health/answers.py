@@ -83,7 +83,7 @@ def check(context: Context) -> Check:
     )
     negative = Message.objects.filter(thread=OuterRef("pk"), direction=Direction.IN, negative=True)
     waiting = list(
-        Thread.objects.filter(organisation=context.organisation, awaiting_since__isnull=False)
+        Thread.objects.filter(organisation=context.organisation, awaiting_since__lte=context.now)
         .exclude(status=ThreadStatus.CLOSED)
         .filter(Exists(negative))
         .values_list("awaiting_since", flat=True)

@@ -21,25 +21,31 @@ from vitrina.strategy.metrics import METRICS, PERCENT
 
 
 def _subscribers(context: Context, network: str) -> tuple[float | None, float | None]:
-    """(subscribers now, the change a day over the period) on the network's channels."""
+    """New subscribers on the network's channels over the last year, and the year's
+    figure at the pace of the last four weeks (None where the days do not tell)."""
     channels = [c.pk for c in context.channels if not network or c.network == network]
-    rows = (
-        AccountSnapshot.objects.filter(
-            channel_id__in=channels,
-            day__gte=context.start.date(),
-            day__lte=context.now.date(),
-            followers__isnull=False,
-        )
+    today = context.now.date()
+    year_ago = today - timedelta(days=365)
+    rows = list(
+        AccountSnapshot.objects.filter(channel_id__in=channels, day__gt=year_ago, day__lte=today)
         .values("day")
-        .annotate(total=Sum("followers"))
+        .annotate(joined=Sum("joined"), followers=Sum("followers"))
         .order_by("day")
     )
-    days = [(row["day"], row["total"]) for row in rows]
-    if not days:
+    if not rows:
         return None, None
-    (first_day, first), (last_day, last) = days[0], days[-1]
-    span = (last_day - first_day).days
-    return float(last), ((last - first) / span if span else None)
+    if any(row["joined"] is not None for row in rows):
+        year = sum(row["joined"] or 0 for row in rows)
+        recent = sum(row["joined"] or 0 for row in rows if row["day"] > context.start.date())
+    else:
+        known = [row for row in rows if row["followers"] is not None]
+        if len(known) < 2:
+            return None, None
+        year = known[-1]["followers"] - known[0]["followers"]
+        period = [row for row in known if row["day"] >= context.start.date()]
+        recent = period[-1]["followers"] - period[0]["followers"] if len(period) > 1 else 0
+    pace = recent * 365 / max((context.now - context.start).days, 1)
+    return float(year), float(pace)
 
 
 def _views_month(context: Context) -> float | None:
@@ -51,7 +57,8 @@ def _views_month(context: Context) -> float | None:
 
 
 def current(context: Context, goal) -> tuple[float | None, float | None]:
-    """The goal's figure now and its change a day (None where the trend is not known)."""
+    """The goal's figure now and the figure its trend leads to (None where the trend is
+    not known)."""
     if goal.metric == "new_subscribers":
         return _subscribers(context, goal.network)
     if goal.metric == "posts_per_week":
@@ -69,8 +76,8 @@ def check(context: Context) -> Check:
         key="goals",
         title=_("Goals"),
         note=_(
-            "A goal's figure now; where it grows, the trend of the last four weeks carried "
-            "to the deadline."
+            "A goal's figure now (new subscribers: over the last year); where the days "
+            "tell, the year's figure at the pace of the last four weeks."
         ),
     )
     if context.strategy is None:
@@ -89,7 +96,7 @@ def check(context: Context) -> Check:
                 )
             )
             continue
-        now_value, per_day = current(context, goal)
+        now_value, pace = current(context, goal)
         figures = {
             "metric": goal.metric,
             "now": None if now_value is None else round(now_value, 1),
@@ -103,17 +110,17 @@ def check(context: Context) -> Check:
             )
             continue
         unit = " %" if metric.unit == PERCENT else ""
-        text = _("Now %(now)s of %(target)s by %(deadline)s.") % {
+        text = _("Now %(now)s, the goal %(target)s by %(deadline)s.") % {
             "now": number_text(now_value) + unit,
             "target": number_text(target) + unit,
             "deadline": goal.deadline.strftime("%d.%m.%Y"),
         }
         days_left = (goal.deadline - today).days
         expected = now_value
-        if per_day is not None and days_left > 0:
-            expected = now_value + per_day * days_left
+        if pace is not None and days_left > 0:
+            expected = pace
             figures["projected"] = round(expected, 1)
-            text += " " + _("At this pace: %(value)s by the deadline.") % {
+            text += " " + _("At the pace of the last four weeks: %(value)s a year.") % {
                 "value": number_text(expected) + unit
             }
         if expected >= target:

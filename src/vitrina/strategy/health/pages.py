@@ -53,12 +53,15 @@ def check(context: Context) -> Check:
         cls = provider_class(network)
         pages = [c for c in channels if c.network == network and c.kind != Kind.PROFILE]
         if not pages:
+            profiles = any(c.network == network for c in channels)
             result.rows.append(
                 Row(
                     subject=cls.title,
                     status=BAD,
                     figures={"network": network, "pages": 0},
-                    text=_("No page of the library on this network in Vitrina."),
+                    text=_("Only a person's profile, no community page of the library.")
+                    if profiles
+                    else _("No page of the library on this network in Vitrina."),
                     advice=_(
                         "An official page here is required: create a community, add it "
                         "to the channels and connect it."

@@ -1,5 +1,5 @@
 """Posts at the planned days and hours: each rubric's plan in the strategy's content
-step, against when its posts came out on the channel's clock."""
+step, against when its posts came out on the library's clock."""
 
 import zoneinfo
 
@@ -28,7 +28,7 @@ def check(context: Context) -> Check:
     result = Check(
         key="timing",
         title=_("Posts at the planned days and hours"),
-        note=_("The days and hours of each rubric in the strategy, on the channel's clock."),
+        note=_("The days and hours of each rubric in the strategy, on the library's clock."),
     )
     plans = {}
     if context.strategy is not None:
@@ -43,7 +43,8 @@ def check(context: Context) -> Check:
         for variant in context.variants:
             if variant.post.rubric_id != rubric_id or variant.channel_id not in channels:
                 continue
-            local = variant.published_at.astimezone(_zone(channels[variant.channel_id].timezone))
+            channel = channels[variant.channel_id]
+            local = variant.published_at.astimezone(_zone(channel.library.timezone))
             total += 1
             if (not plan.days or local.weekday() in plan.days) and (
                 not plan.hours or local.hour in plan.hours
