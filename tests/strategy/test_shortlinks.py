@@ -136,7 +136,7 @@ def test_an_outside_address_does_not_redirect_until_an_editor_confirms_it(
     assert stored() == 0
 
     author = member_factory(role=Role.AUTHOR)
-    url = reverse("shortlinks:confirm", kwargs={"org": "cbs", "pk": outside.pk})
+    url = reverse("shortlinks:confirm", kwargs={"org": "cbs", "link_id": outside.pk})
     client.force_login(author.user)
     assert client.post(url).status_code == 403
     client.logout()
@@ -338,7 +338,7 @@ def test_the_links_page_lists_only_the_organisations_own(
     assert link.code in page and theirs.code not in page
     # Another organisation's page and its link's confirmation are not found for this admin.
     assert client.get(reverse("shortlinks:list", kwargs={"org": "knmb"})).status_code == 404
-    confirm = reverse("shortlinks:confirm", kwargs={"org": "cbs", "pk": theirs.pk})
+    confirm = reverse("shortlinks:confirm", kwargs={"org": "cbs", "link_id": theirs.pk})
     assert client.post(confirm).status_code == 404
 
     client.force_login(stranger.user)

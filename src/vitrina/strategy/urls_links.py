@@ -6,5 +6,5 @@ app_name = "shortlinks"
 
 urlpatterns = [
     path("", views_links.link_list, name="list"),
-    path("<int:pk>/confirm/", views_links.link_confirm, name="confirm"),
+    path("<int:link_id>/confirm/", views_links.link_confirm, name="confirm"),
 ]

@@ -77,8 +77,8 @@ def link_list(request):
 
 @require_POST
 @require(can_edit_strategy)
-def link_confirm(request, pk: int):
-    link = links.shortlink_get(membership=request.membership, pk=pk)
+def link_confirm(request, link_id: int):
+    link = links.shortlink_get(membership=request.membership, pk=link_id)
     if link is None:
         raise Http404
     links.shortlink_confirm(membership=request.membership, actor=request.user, link=link)
