@@ -77,7 +77,11 @@ def test_a_measurable_goal_is_saved_with_its_baseline(admin_membership):
         (goal(target=float("inf")), "goals.0.target", "number"),
         (goal(target=10**12), "goals.0.target", "too large"),
         (goal(metric="answered_in_time_share", target=120), "goals.0.target", "100 %"),
-        (goal(metric="answered_in_time_share", target=90, baseline=101), "goals.0.baseline", "100 %"),
+        (
+            goal(metric="answered_in_time_share", target=90, baseline=101),
+            "goals.0.baseline",
+            "100 %",
+        ),
         (goal(deadline=None), "goals.0.deadline", "deadline"),
         (goal(deadline="к декабрю"), "goals.0.deadline", "YYYY-MM-DD"),
         (goal(deadline=timezone.localdate().isoformat()), "goals.0.deadline", "ahead"),
@@ -245,7 +249,11 @@ def test_communication_sets_the_inboxs_answer_target(admin_membership, organisat
     strategy = strategy_step_save(
         membership=admin_membership,
         step="communication",
-        data={"answer_working_days": 2, "negativity": "Отвечаем спокойно", "canned_answer_ids": [mine.pk]},
+        data={
+            "answer_working_days": 2,
+            "negativity": "Отвечаем спокойно",
+            "canned_answer_ids": [mine.pk],
+        },
     )
     organisation.refresh_from_db()
     assert organisation.answer_working_days == 2
@@ -292,7 +300,10 @@ def test_several_steps_are_saved_all_or_nothing(admin_membership):
     with pytest.raises(ServiceError) as caught:
         strategy_steps_save(
             membership=admin_membership,
-            steps={"audience": {"geography": "Кемерово"}, "goals": {"goals": [goal(deadline=None)]}},
+            steps={
+                "audience": {"geography": "Кемерово"},
+                "goals": {"goals": [goal(deadline=None)]},
+            },
         )
     assert caught.value.field == "goals.goals.0.deadline"
     assert not Strategy.objects.exists()
