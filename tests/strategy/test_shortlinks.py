@@ -102,17 +102,20 @@ def test_crawlers_and_previews_are_redirected_but_not_counted(client, link, embe
     assert stored(link) == 0
 
 
-def test_a_repeat_counts_again_in_the_next_window_and_the_digest_rotates(settings):
+def test_a_repeat_is_found_across_the_change_of_key_and_forgotten_after(settings):
     settings.SHORTLINK_REPEAT_SECONDS = 600
-    now = 1_800_000_000.0
-    assert not clicks.is_repeat("abc", "203.0.113.7", BROWSER, now=now)
-    assert clicks.is_repeat("abc", "203.0.113.7", BROWSER, now=now + 1)
-    assert not clicks.is_repeat("abd", "203.0.113.7", BROWSER, now=now + 1)
-    # The key changes with the window, so yesterday's digest says nothing about today's.
-    first = clicks._digest("abc", "203.0.113.7", BROWSER, now)
-    assert first == clicks._digest("abc", "203.0.113.7", BROWSER, now + 5)
-    assert first != clicks._digest("abc", "203.0.113.7", BROWSER, now + 600)
+    end_of_window = 1_800_000_000.0 // 600 * 600 + 599
+    assert not clicks.is_repeat("abc", "203.0.113.7", BROWSER, now=end_of_window)
+    assert clicks.is_repeat("abc", "203.0.113.7", BROWSER, now=end_of_window + 1)
+    assert not clicks.is_repeat("abd", "203.0.113.7", BROWSER, now=end_of_window + 1)
+    # The key changes with the window, so an old digest says nothing about a new one.
+    first = clicks._digest("abc", "203.0.113.7", BROWSER, end_of_window)
+    assert first == clicks._digest("abc", "203.0.113.7", BROWSER, end_of_window - 5)
+    assert first != clicks._digest("abc", "203.0.113.7", BROWSER, end_of_window + 1)
     assert "203.0.113.7" not in first
+    # Two windows on, the digest is not looked for any more: the click counts again.
+    cache.clear()  # the cache would have let the digest expire by then
+    assert not clicks.is_repeat("abc", "203.0.113.7", BROWSER, now=end_of_window + 1201)
 
 
 @pytest.mark.parametrize("code", ["nope123", "a" * 17, "bad code", "%00"])
@@ -217,6 +220,21 @@ def test_buffered_clicks_reach_the_database_once_and_survive_a_restart(client, l
     assert clicks.clicks_flush() == 0  # nothing twice
     assert stored(link) == 5
     assert ClickFlush.objects.count() == 1
+
+
+def test_in_redis_a_repeat_across_the_change_of_key_counts_once(link, buffered, settings):
+    settings.SHORTLINK_REPEAT_SECONDS = 600
+    end_of_window = time.time() // 600 * 600 + 599
+    reader = {"link_id": link.pk, "code": link.code, "address": "192.0.2.1", "user_agent": PHONE}
+    assert clicks.click_count(**reader, now=end_of_window)
+    assert not clicks.click_count(**reader, now=end_of_window + 2)
+    assert not clicks.click_count(**reader, now=end_of_window + 1)
+    assert clicks.click_count(**{**reader, "address": "192.0.2.2"}, now=end_of_window + 2)
+    # The digest is kept for two windows only, and says nothing of the address.
+    seen = next(buffered.scan_iter(match=clicks.SEEN + "*"))
+    assert 0 < buffered.ttl(seen) <= 1200 and b"192.0.2" not in seen
+    clicks.clicks_flush()
+    assert stored(link) == 2
 
 
 def test_a_flush_stopped_half_way_is_finished_once(link, buffered):
@@ -385,3 +403,49 @@ def test_the_report_and_dashboard_sections_count_the_period(
     page = admin_client.get(reverse("analytics:dashboard", kwargs={"org": "cbs"}))
     assert page.status_code == 200
     assert channel.name in page.content.decode()
+
+
+# --- the redirect in front of Django (what gunicorn serves) -------------------------------
+
+
+def wsgi_get(path, agent=BROWSER, method="GET"):
+    from wsgiref.util import setup_testing_defaults
+
+    from vitrina.wsgi import application
+
+    environ = {
+        "PATH_INFO": path,
+        "REQUEST_METHOD": method,
+        "HTTP_USER_AGENT": agent,
+        "REMOTE_ADDR": "203.0.113.9",
+        "HTTP_HOST": "testserver",
+    }
+    setup_testing_defaults(environ)
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer["status"], answer["headers"] = status, dict(headers)
+
+    body = b"".join(application(environ, start_response))
+    return answer["status"], answer["headers"], body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_wsgi_application_redirects_and_counts_before_django(
+    site, admin_membership, admin, settings
+):
+    settings.REDIS_URL = ""
+    link = links.shortlink_create(
+        membership=admin_membership, actor=admin, target_url="https://elib.mednogorsk.ru/книга"
+    )
+    status, headers, body = wsgi_get(f"/s/{link.code}")
+    assert status == "302 Found" and body == b""
+    assert headers["Location"] == iri_to_uri(link.target_url)
+    assert stored(link) == 1
+    wsgi_get(f"/s/{link.code}")  # a repeat
+    wsgi_get(f"/s/{link.code}", agent="Googlebot/2.1")
+    wsgi_get(f"/s/{link.code}", agent=PHONE, method="HEAD")
+    assert stored(link) == 1
+    # An unknown code goes on to Django, which answers its plain 404 page.
+    status, _headers, body = wsgi_get("/s/unknown1")
+    assert status.startswith("404") and b"<h1>" in body

@@ -23,6 +23,7 @@ import hmac
 import time
 import uuid
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -34,6 +35,7 @@ from vitrina.strategy.models import ClickFlush, ShortLink, ShortLinkClicks
 
 PENDING = "vitrina:shortlinks:pending"
 BATCH = "vitrina:shortlinks:batch:"
+SEEN = "vitrina:shortlinks:seen:"
 # Messengers and networks fetching a preview of a posted link: not a reader's click.
 PREVIEW_AGENTS = (
     "TelegramBot",
@@ -79,20 +81,36 @@ def _window() -> int:
     return max(int(settings.SHORTLINK_REPEAT_SECONDS), 1)
 
 
-def _digest(code: str, address: str, user_agent: str, now: float) -> str:
-    window = int(now // _window())
-    key = hmac.new(
-        settings.SECRET_KEY.encode(), f"shortlinks:{window}".encode(), hashlib.sha256
-    ).digest()
+@lru_cache(maxsize=4)
+def _window_key(secret: str, window: int) -> bytes:
+    return hmac.new(secret.encode(), f"shortlinks:{window}".encode(), hashlib.sha256).digest()
+
+
+def _digest(code: str, address: str, user_agent: str, now: float, *, back: int = 0) -> str:
+    """The click's digest under the key of its window (``back=1``: of the window before)."""
+    key = _window_key(settings.SECRET_KEY, int(now // _window()) - back)
     message = f"{address}\n{user_agent}\n{code}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
 
 
+def _seen_keys(code: str, address: str, user_agent: str, now: float) -> tuple[str, str]:
+    """The keys of this click's digest in the window before and in this one. A click is a
+    repeat when either is there: a repeat just after the key changed is still found, so
+    every digest lives two windows at most."""
+    return (
+        SEEN + _digest(code, address, user_agent, now, back=1),
+        SEEN + _digest(code, address, user_agent, now),
+    )
+
+
 def is_repeat(code: str, address: str, user_agent: str, *, now: float | None = None) -> bool:
+    """Through the cache (the embedded mode)."""
     now = time.time() if now is None else now
-    digest = _digest(code, address, user_agent, now)
+    before, this = _seen_keys(code, address, user_agent, now)
+    if cache.get(before) is not None:
+        return True
     # add() is atomic: of two equal clicks at once, one counts.
-    return not cache.add(f"shortlinks:seen:{digest}", 1, _window())
+    return not cache.add(this, 1, 2 * _window())
 
 
 def _hour(now: float) -> datetime:
@@ -117,21 +135,50 @@ def add_counts(counts: dict[tuple[int, datetime], int]) -> None:
             )
 
 
-def click_record(*, link_id: int, code: str, request, now: float | None = None) -> bool:
+# In Redis, in one round trip and atomically: not a repeat → remember it and count it.
+COUNT_SCRIPT = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if not redis.call('SET', KEYS[2], 1, 'NX', 'EX', ARGV[1]) then return 0 end
+redis.call('HINCRBY', KEYS[3], ARGV[2], 1)
+return 1
+"""
+_scripts: dict[int, object] = {}
+
+
+def click_count(
+    *, link_id: int, code: str, address: str, user_agent: str, now: float | None = None
+) -> bool:
     """Count one click of a link unless it is a crawler's or a repeat. True if counted."""
     now = time.time() if now is None else now
-    user_agent = request.META.get("HTTP_USER_AGENT", "")[:500]
+    user_agent = user_agent[:500]
     if is_bot(user_agent):
         return False
-    if is_repeat(code, client_address(request) or "", user_agent, now=now):
-        return False
+    hour = int(now - now % 3600)
     client = redis_client()
     if client is not None:
-        client.hincrby(PENDING, f"{link_id}:{int(now - now % 3600)}", 1)
-        return True
+        script = _scripts.get(id(client))
+        if script is None:
+            script = _scripts[id(client)] = client.register_script(COUNT_SCRIPT)
+        before, this = _seen_keys(code, address, user_agent, now)
+        keys = [before, this, PENDING]
+        return bool(script(keys=keys, args=[2 * _window(), f"{link_id}:{hour}"]))
+    if is_repeat(code, address, user_agent, now=now):
+        return False
     with transaction.atomic():
         add_counts({(link_id, _hour(now)): 1})
     return True
+
+
+def click_record(*, link_id: int, code: str, request, now: float | None = None) -> bool:
+    """``click_count`` for a request (the reader's address as ``core.client_address`` finds
+    it behind the trusted proxies)."""
+    return click_count(
+        link_id=link_id,
+        code=code,
+        address=client_address(request) or "",
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        now=now,
+    )
 
 
 def _apply(client, batch_key: str) -> int:

@@ -9,6 +9,7 @@ until an editor confirms it, so ``/s/<code>`` is never an open redirect.
 
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -31,6 +32,9 @@ ALPHABET = "23456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 7
 CODE_RE = re.compile(r"^[0-9A-Za-z]{1,16}$")
 LOOKUP_SECONDS = 300
+LOCAL_SECONDS = 10
+LOCAL_SIZE = 10_000
+_local: dict[str, tuple[float, tuple[int, str] | None]] = {}
 # The same address pattern the content module marks links with.
 URL_RE = re.compile(r"https?://[^\s<>\"')\]]+")
 TRAILING = ".,;:!?»"
@@ -105,6 +109,7 @@ def _valid_url(url: str) -> str:
 
 
 def _forget(code: str) -> None:
+    _local.pop(code, None)
     cache.delete(f"shortlinks:code:{code}")
 
 
@@ -189,11 +194,17 @@ def shortlink_get(*, membership: Membership, pk: int) -> ShortLink | None:
     return ShortLink.objects.filter(organisation=membership.organisation, pk=pk).first()
 
 
-def resolve(code: str) -> tuple[int, str] | None:
+def resolve(code: str, *, now: float | None = None) -> tuple[int, str] | None:
     """The link's id and address for a code, or None for an unknown code or a link not
-    confirmed yet. Cached for a few minutes: a burst of clicks reads the database once."""
+    confirmed yet. Kept in the process for ``LOCAL_SECONDS`` and in the shared cache for
+    ``LOOKUP_SECONDS``: a burst of clicks reads the database once, and a confirmation is
+    seen everywhere within ``LOCAL_SECONDS``."""
     if not CODE_RE.match(code):
         return None
+    now = time.monotonic() if now is None else now
+    local = _local.get(code)
+    if local is not None and local[0] > now:
+        return local[1]
     key = f"shortlinks:code:{code}"
     found = cache.get(key)
     if found is None:
@@ -204,7 +215,11 @@ def resolve(code: str) -> tuple[int, str] | None:
         )
         found = (link.pk, link.target_url) if link is not None and link.active else ()
         cache.set(key, found, LOOKUP_SECONDS)
-    return tuple(found) or None
+    result = tuple(found) or None
+    if len(_local) > LOCAL_SIZE:
+        _local.clear()
+    _local[code] = (now + LOCAL_SECONDS, result)
+    return result
 
 
 # --- the composer -------------------------------------------------------------------

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.views.decorators import require
@@ -15,15 +15,17 @@ from vitrina.strategy.rules import can_edit_strategy, can_read_strategy
 LIST_LIMIT = 200
 
 
-@require_GET
+@require_safe
 def follow(request, code: str):
     """Redirect to the link's address and count the click; a plain 404 page for a code
-    that is unknown or whose outside address is not confirmed yet."""
+    that is unknown or whose outside address is not confirmed yet. (Under a WSGI server
+    a working code is answered before Django by ``fastpath``, with the same result.)"""
     found = links.resolve(code)
     if found is None:
         return render(request, "strategy/shortlinks/unknown.html", status=404)
     link_id, target = found
-    clicks.click_record(link_id=link_id, code=code, request=request)
+    if request.method == "GET":
+        clicks.click_record(link_id=link_id, code=code, request=request)
     response = HttpResponseRedirect(target)
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer-when-downgrade"
