@@ -34,6 +34,7 @@ from vitrina.core.roles import Role
 from vitrina.core.services import api_token_create, invitation_create
 from vitrina.exhibitions import services as exhibitions
 from vitrina.strategy.models import ShortLink
+from vitrina.strategy.services import strategy_steps_save
 
 # Addresses that are public or personal by design, and why.
 PUBLIC_PREFIXES = (
@@ -147,6 +148,21 @@ def world(db):
     short_link = ShortLink.objects.create(
         organisation=b, code="secretB1", target_url="https://b.example/", title="Секретная ссылка Б"
     )
+    secret_goal = {
+        "title": "Секретная цель Б",
+        "metric": "posts_per_week",
+        "target": 3,
+        "deadline": date.today().replace(year=date.today().year + 1).isoformat(),
+    }
+    for strategy_library in (None, library):
+        strategy_steps_save(
+            membership=victim,
+            library=strategy_library,
+            steps={
+                "goals": {"goals": [secret_goal]},
+                "audience": {"geography": "Секретная аудитория Б"},
+            },
+        )
     return {
         "attacker": attacker,
         "attacker_token": attacker_raw,
@@ -199,6 +215,8 @@ def world(db):
             "Секретный ответ Б",
             "Секретная справка Б",
             "Секретная ссылка Б",
+            "Секретная цель Б",
+            "Секретная аудитория Б",
         ],
     }
 

@@ -302,3 +302,37 @@ def test_the_document_a_director_approves(admin_client, admin_membership, organi
     assert total[3:7] == [str(2 + int(m)) for m in memorable[3:7]]
     text = "\n".join(p.text for p in word.paragraphs) + str(tables)
     assert "Кузбасс" in text and "Там врачи области" in text and "Иванова И. И." in text
+
+
+@pytest.mark.parametrize(
+    ("step", "data"),
+    [
+        ("goals", {}),  # no management form
+        ("goals", {**management(1), "rows-0-metric": "fame", "rows-0-target": "1e30"}),
+        (
+            "goals",
+            {**management(1), "rows-0-metric": "posts_per_week", "rows-0-deadline": "2027-02-30"},
+        ),
+        ("goals", {"purposes": ["fame"], **management(0)}),
+        ("audience", {"age_groups": ["cats"], "geography": "x" * 6000}),
+        ("platforms", {**management(1), "rows-0-network": "website"}),
+        ("content", {**management(1), "rows-0-name": "Ночь", "rows-0-hours": "²"}),
+        ("content", {**management(1), "rows-0-name": "Ночь", "rows-0-days": ["9"]}),
+        ("content", {"photo_report_share": "101", **management(0)}),
+        ("communication", {"answer_working_days": "0", "canned_answer_ids": ["999999"]}),
+        ("resources", {**management(1), "rows-0-member_id": "999999", "rows-0-work": "x"}),
+        (
+            "resources",
+            {
+                **management(1),
+                "rows-0-person": "Я",
+                "rows-0-work": "x",
+                "rows-0-hours_per_week": "0",
+            },
+        ),
+    ],
+)
+def test_bad_input_on_a_step_is_a_plain_400(admin_client, step, data):
+    answer = admin_client.post(f"/o/cbs/strategy/{step}/", data)
+    assert answer.status_code == 400
+    assert not Strategy.objects.exists()

@@ -5,7 +5,6 @@ a refused goal (no measurable figure, no deadline) saves none of the steps sent.
 """
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.utils.translation import gettext as _
@@ -34,8 +33,9 @@ def _json_number(value):
     return value
 
 
+# Numbers as JSON numbers (the schema says "number", never a string).
 Figure = Annotated[
-    Decimal,
+    float,
     Field(ge=0, le=1_000_000_000, allow_inf_nan=False),
     BeforeValidator(_json_number),
 ]
@@ -77,7 +77,7 @@ class NetworksIn(BodyIn):
 class RubricIn(BodyIn):
     name: str = Field(..., min_length=1, max_length=120)
     target_per_week: (
-        Annotated[Decimal, Field(ge=0, le=50, allow_inf_nan=False), BeforeValidator(_json_number)]
+        Annotated[float, Field(ge=0, le=50, allow_inf_nan=False), BeforeValidator(_json_number)]
         | None
     ) = None
     days: list[Annotated[WholeNumber, Field(ge=0, le=6)]] = Field([], max_length=7)
@@ -103,7 +103,7 @@ class DutyIn(BodyIn):
     person: str = Field("", max_length=200)
     work: str = Field(..., min_length=1, max_length=300)
     hours_per_week: Annotated[
-        Decimal, Field(gt=0, le=60, allow_inf_nan=False), BeforeValidator(_json_number)
+        float, Field(gt=0, le=60, allow_inf_nan=False), BeforeValidator(_json_number)
     ]
 
 

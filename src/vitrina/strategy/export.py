@@ -26,7 +26,7 @@ from vitrina.core.exports.sections import (
 from vitrina.core.exports.sections import (
     Kind as ColumnKind,
 )
-from vitrina.strategy.metrics import METRICS, PERCENT, not_measured_yet
+from vitrina.strategy.metrics import METRICS, figure_text, not_measured_yet
 from vitrina.strategy.models import AgeGroup, Purpose, Strategy, Tone
 from vitrina.strategy.selectors import network_facts
 
@@ -50,13 +50,6 @@ def _labels(values, choices) -> str:
 
 def _network_label(network: str) -> str:
     return network_facts(network)["title"] if network else ""
-
-
-def _figure(value, unit: str):
-    if value is None:
-        return "—"
-    text = f"{value.normalize():f}".replace(".", ",")
-    return f"{text} %" if unit == PERCENT else text
 
 
 def week_starts(today: date, weeks: int = WEEKS) -> list[date]:
@@ -98,8 +91,8 @@ def _goals(strategy: Strategy) -> list[Section]:
                 goal.title,
                 str(metric.label) if metric else goal.metric,
                 _network_label(goal.network),
-                _figure(goal.baseline, unit),
-                _figure(goal.target, unit),
+                figure_text(goal.baseline, unit),
+                figure_text(goal.target, unit),
                 goal.deadline,
                 str(metric.source) if metric and metric.measured else str(not_measured_yet()),
             ]

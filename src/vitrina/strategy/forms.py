@@ -160,7 +160,7 @@ class HoursField(forms.CharField):
             part = part.strip().split(":")[0]
             if not part:
                 continue
-            if not part.isdigit() or not 0 <= int(part) <= 23:
+            if not (part.isascii() and part.isdigit()) or not 0 <= int(part) <= 23:
                 raise forms.ValidationError(_("Hours are 0 to 23, separated by commas."))
             hours.append(int(part))
         return hours

@@ -74,3 +74,11 @@ def metric_choices() -> list[tuple[str, str]]:
 
 def not_measured_yet() -> str:
     return _("not measured yet")
+
+
+def figure_text(value, unit: str = COUNT) -> str:
+    """A goal's figure in Russian notation: 1195, 1,5, 100 %; a dash when there is none."""
+    if value is None:
+        return "—"
+    text = f"{value.normalize():f}".replace(".", ",")
+    return f"{text} %" if unit == PERCENT else text

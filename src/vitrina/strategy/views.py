@@ -20,7 +20,7 @@ from vitrina.strategy import selectors
 from vitrina.strategy.export import DOCUMENT
 from vitrina.strategy.forms import STEP_FORMS, row_formset
 from vitrina.strategy.help import HELP, QUESTIONS
-from vitrina.strategy.metrics import METRICS
+from vitrina.strategy.metrics import METRICS, figure_text
 from vitrina.strategy.models import STEPS, Step
 from vitrina.strategy.rules import can_edit_strategy, can_read_strategy
 from vitrina.strategy.services import strategy_step_save
@@ -66,7 +66,16 @@ def _goals_rows(strategy) -> list[dict]:
     rows = []
     for goal in strategy.goals.all():
         metric = METRICS.get(goal.metric)
-        rows.append({"goal": goal, "metric": metric})
+        unit = metric.unit if metric else ""
+        rows.append(
+            {
+                "goal": goal,
+                "metric": metric,
+                "network": selectors.network_facts(goal.network)["title"] if goal.network else "",
+                "baseline": figure_text(goal.baseline, unit),
+                "target": figure_text(goal.target, unit),
+            }
+        )
     return rows
 
 
@@ -75,13 +84,16 @@ def overview(request, library_id=None):
     library = _library(request, library_id)
     membership = request.membership
     strategy = selectors.strategy_get(membership=membership, library=library)
-    resume = selectors.next_step(strategy)
+    all_done = strategy is not None and len(strategy.steps_done) == len(STEPS)
+    # Resume at the first step not saved yet; a finished strategy opens at its beginning.
+    resume = STEPS[0] if all_done else selectors.next_step(strategy)
     context = {
         "library": library,
         "strategy": strategy,
         "steps": _steps_nav(request, strategy, library),
         "resume_url": _step_url(request, resume, library),
         "resume_label": Step(resume).label,
+        "all_done": all_done,
         "goals": _goals_rows(strategy),
         "can_edit": can_edit_strategy(membership),
         "profiles": list(selectors.profile_channels(membership=membership)),
