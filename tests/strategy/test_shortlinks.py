@@ -449,3 +449,17 @@ def test_the_wsgi_application_redirects_and_counts_before_django(
     # An unknown code goes on to Django, which answers its plain 404 page.
     status, _headers, body = wsgi_get("/s/unknown1")
     assert status.startswith("404") and b"<h1>" in body
+
+
+def test_the_demo_has_short_links_whose_clicks_show_in_the_dashboard(db, settings, client):
+    from vitrina.demo.build import build_demo
+
+    settings.DEMO_MODE = True
+    context = build_demo()
+    knmb = context["organisations"]["knmb"]
+    made = ShortLink.objects.filter(organisation=knmb)
+    assert made.exists() and all(item.variant_id and item.active for item in made)
+    assert links.clicks_total(organisation_id=knmb.pk) > 0
+    client.force_login(context["users"]["demo"])
+    page = client.get(reverse("analytics:dashboard", kwargs={"org": "knmb"})).content.decode()
+    assert "short links" in page or "коротким ссылкам" in page or "короткие ссылки" in page
