@@ -255,7 +255,7 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=500, help="requests a second")
     parser.add_argument("--seconds", type=float, default=None)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker")
+    parser.add_argument("--threads", type=int, default=2, help="threads per worker")
     parser.add_argument("--links", type=int, default=12)
     parser.add_argument("--connections", type=int, default=32, help="kept-alive connections")
     args = parser.parse_args()
