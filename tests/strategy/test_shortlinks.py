@@ -25,6 +25,7 @@ from vitrina.core.exports.sections import Meta
 from vitrina.core.roles import Role
 from vitrina.publishing.payloads import build_payload
 from vitrina.strategy import clicks, links
+from vitrina.strategy.metrics import METRICS
 from vitrina.strategy.models import ClickFlush, Resource, ShortLink, ShortLinkClicks
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
@@ -396,6 +397,8 @@ def test_the_report_and_dashboard_sections_count_the_period(
     (whole,) = contribution.build(year)
     assert whole.rows[-1][2] == 10
 
+    # The goal «visits from the networks to the site and the e-catalogue» is these clicks.
+    assert METRICS["catalogue_visits"].measured
     assert links.clicks_total(organisation_id=organisation.pk) == 10
     other = OrganisationFactory(slug="other")
     assert links.clicks_total(organisation_id=other.pk) == 0
