@@ -17,6 +17,7 @@ from vitrina.content.models import Variant
 from vitrina.content.states import VariantState
 from vitrina.core.models import Membership
 from vitrina.inbox.models import CannedAnswer
+from vitrina.strategy import demo_links
 from vitrina.strategy.health.base import PERIOD_DAYS
 from vitrina.strategy.health.runs import health_digest_send, health_run_save
 from vitrina.strategy.services import strategy_steps_save
@@ -294,6 +295,8 @@ def load(context: dict) -> None:
     children = mednogorsk.libraries.filter(short_name="Детская библиотека").first()
     if children is not None:
         strategy_steps_save(membership=membership, library=children, steps=_children(context))
+    # Short links behind the posts' links to the library's site, with their clicks.
+    demo_links.load(context)
     # The health checks of the demo's real posting history, and that week's digest. The
     # seeds' posts are of past years: the checks are taken at the end of that history (a
     # later «Проверить сейчас» checks the present weeks).

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('channels', '0002_channel_publish_not_before'),
         ('core', '0006_alter_invitation_role_alter_membership_role'),
-        ('strategy', '0001_initial'),
+        ('strategy', '0002_shortlinks_clicks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
