@@ -25,7 +25,7 @@ from vitrina.strategy.health import (
 )
 from vitrina.strategy.health.base import ATTENTION, BAD, GOOD, UNKNOWN
 from vitrina.strategy.health.facts import page_fact_set
-from vitrina.strategy.models import Goal, RubricPlan, Strategy
+from vitrina.strategy.models import Goal, RubricPlan, ShortLink, ShortLinkClicks, Strategy
 
 pytestmark = pytest.mark.django_db
 
@@ -297,7 +297,7 @@ def test_without_daily_joins_the_followers_tell_the_new_subscribers(
 def test_goals_unmeasured_or_past_their_deadline(organisation, library, strategy):
     channel = vk(library)
     publish(channel, days_ago(1))
-    _goal(strategy, title="Посетители", metric="catalogue_visits", target=300)
+    _goal(strategy, title="Посетители", metric="event_people", target=40)
     _goal(
         strategy,
         title="Ритм",
@@ -310,6 +310,24 @@ def test_goals_unmeasured_or_past_their_deadline(organisation, library, strategy
     assert rows["Посетители"].status == UNKNOWN
     assert rows["Ритм"].status == BAD and rows["Ритм"].figures["now"] == 0.2
     assert rows["Ответы"].status == UNKNOWN  # no conversation yet
+
+
+def test_visits_to_the_catalogue_are_the_short_links_clicks_of_a_month(
+    organisation, library, strategy
+):
+    link = ShortLink.objects.create(
+        organisation=organisation, code="kat1", target_url="https://lib.example/catalogue"
+    )
+    ShortLinkClicks.objects.create(link=link, hour=NOW - timedelta(days=3), count=120)
+    ShortLinkClicks.objects.create(link=link, hour=NOW - timedelta(days=45), count=999)
+    other = ShortLink.objects.create(
+        organisation=ChannelFactory().organisation, code="kat2", target_url="https://x.example/"
+    )
+    ShortLinkClicks.objects.create(link=other, hour=NOW - timedelta(days=1), count=500)
+    _goal(strategy, title="Каталог", metric="catalogue_visits", target=300)
+    row = goals.check(load(organisation)).rows[0]
+    assert row.figures["now"] == 120.0
+    assert row.status == BAD  # 120 of 300, nothing to carry
 
 
 def test_a_goal_already_reached_is_good(organisation, library, strategy):

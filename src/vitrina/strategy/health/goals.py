@@ -17,6 +17,7 @@ from vitrina.strategy.health.base import (
     Row,
     number_text,
 )
+from vitrina.strategy.links import clicks_total
 from vitrina.strategy.metrics import METRICS, PERCENT
 
 
@@ -68,6 +69,14 @@ def current(context: Context, goal) -> tuple[float | None, float | None]:
         return (100 * in_time / due if due else None), None
     if goal.metric == "views_per_month":
         return _views_month(context), None
+    if goal.metric == "catalogue_visits":
+        # Clicks of the short links over the last 30 days.
+        clicks = clicks_total(
+            organisation_id=context.organisation.pk,
+            start=context.now - timedelta(days=30),
+            end=context.now,
+        )
+        return float(clicks), None
     return None, None
 
 
