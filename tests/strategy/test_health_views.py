@@ -135,3 +135,29 @@ class TestApi:
         answer = client.get(API, **self.headers(stranger.user))
         assert answer.status_code == 404
         assert answer.json()["error"]["code"] == "not_found"
+
+
+class TestApiEdges:
+    def headers(self, user):
+        _token, raw = api_token_create(user=user, name="tests")
+        return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+    @pytest.mark.parametrize("slug", ["nope", "%00", "a" * 300, "cbs%2F..", "ЦБС"])
+    def test_odd_organisations_answer_a_structured_404(self, client, admin, slug):
+        answer = client.get(f"/api/v1/organisations/{slug}/strategy/health", **self.headers(admin))
+        assert answer.status_code == 404
+        assert answer.json()["error"]["code"]
+
+    def test_without_a_token_it_is_refused_in_json(self, client, organisation):
+        answer = client.get(API)
+        assert answer.status_code == 401
+        assert answer.json()["error"]["code"]
+
+    @pytest.mark.parametrize("size", [1, 4])
+    def test_a_fixed_number_of_queries(
+        self, client, admin, organisation, library, size, django_assert_max_num_queries
+    ):
+        history(organisation, library, size)
+        headers = self.headers(admin)
+        with django_assert_max_num_queries(25):
+            assert client.get(API, **headers).status_code == 200
