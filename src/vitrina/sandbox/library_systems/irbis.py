@@ -36,6 +36,7 @@ from vitrina.catalog.connectors.irbis import (
 
 from ..common import Json
 
+DEFAULT_PORT = 6666  # IRBIS64's own, the command line's default
 SERVER_VERSION = "64.2020.1"
 SERVER_INI = ["[MAIN]", "STTFILE=irbisr.sst", "DBNNAMECAT=dbnam2.mnu"]
 USERNAME = "librarian"
@@ -290,6 +291,13 @@ class IrbisEmulator:
             self.start()
         self.mode = mode
 
+    def reset(self) -> None:
+        """Back to the seed's data, answering normally (the sandbox's reset)."""
+        if self.mode == "down":
+            self.set_mode("ok")
+        self.mode = "ok"
+        self.generate(readers=DEFAULT_READERS, loans=DEFAULT_LOANS, seed=self.seed)
+
     def info(self) -> dict:
         return {
             "host": self.host,
@@ -506,6 +514,15 @@ class IrbisEmulator:
                 "generated_in": round(time.monotonic() - started, 3),
             }
         return dict(self.summary)
+
+    def add_reader(self, fields: list[tuple[str, str]]) -> int:
+        """One more reader record as given (tag, value); its MFN."""
+        with self.lock:
+            record = self.databases["RDR"].add(list(fields))
+            for tag, value in fields:
+                if tag == "40" and not (visit := Visit.parse(value)).is_visit:
+                    self.loan_index[visit.loan_id] = record.mfn
+            return record.mfn
 
     def reader(self, card: str) -> dict | None:
         """A reader as JSON with the facts a second factor asks and the loans."""
