@@ -4,6 +4,7 @@ import logging
 import socket
 import time
 from datetime import date
+from urllib.parse import unquote
 
 import pytest
 
@@ -277,3 +278,22 @@ def test_sandbox_serves_irbis_with_its_control(sandbox):
     sandbox.reset()
     assert circulation.patron_by_card(reader["card"]) is not None
     assert sandbox.irbis_info()["readers"] == 200
+
+
+def test_the_sandbox_page_shows_readers_and_the_desk_returns_a_loan(sandbox):
+    info = sandbox.irbis_info()
+    page = sandbox.http.get("/sandbox/irbis/")
+    assert page.status_code == 200
+    assert info["password"] in page.text and f"{info['host']}:{info['port']}" in page.text
+    reader = sandbox.irbis_readers(limit=1, with_loans=True)[0]
+    loan = reader["loans"][0]
+    assert loan["title"] in page.text
+    answer = sandbox.http.post(
+        "/sandbox/irbis/return", data={"loan_id": loan["loan_id"], "card": reader["card"]}
+    )
+    assert answer.status_code == 303
+    assert unquote(answer.headers["location"]) == f"/sandbox/irbis/?card={reader['card']}"
+    after = sandbox.irbis_reader(reader["card"])
+    assert loan["loan_id"] not in {item["loan_id"] for item in after["loans"]}
+    assert loan["loan_id"] in {item["loan_id"] for item in after["returned"]}
+    assert "не найден" in sandbox.http.get("/sandbox/irbis/?card=И999999").text

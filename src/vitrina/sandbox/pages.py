@@ -137,7 +137,9 @@ async def index(request: Request):
         "<header><h1>Песочница соцсетей</h1><p>Здесь видно, что «опубликовалось» во ВКонтакте, "
         "Одноклассниках, Telegram и MAX. Это учебная копия: настоящие соцсети не затрагиваются. "
         f"Время песочницы: {when(world.now(), zone)}.</p>"
-        f'<nav><a href="/sandbox/?zone={zone}">Все</a> {nav}</nav>{zone_form(zone, network)}'
+        f'<nav><a href="/sandbox/?zone={zone}">Все</a> {nav} '
+        '<a href="/sandbox/irbis/">ИРБИС64</a></nav>'
+        f"{zone_form(zone, network)}"
         f"</header><main>{body}</main></body></html>"
     )
     return HTMLResponse(page)

@@ -14,15 +14,18 @@ what no IRBIS64 would, ``silent`` never answers, ``down`` stops listening.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import random
 import socketserver
 import threading
 import time
 from datetime import date, datetime, timedelta
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse
 from starlette.routing import Route
 
 from vitrina.catalog.connectors.irbis import (
@@ -699,7 +702,104 @@ async def renew_loan(request: Request):
     return await _loan_action(request, renew)
 
 
+# --- the human page at /sandbox/irbis/ -----------------------------------------------------
+
+
+def _esc(value) -> str:
+    return html.escape(str(value))
+
+
+def _day(value: str) -> str:
+    day = _parse(value)
+    return day.strftime("%d.%m.%Y") if day else _esc(value)
+
+
+def _render_reader(reader: dict, today: str) -> str:
+    parts = [
+        '<section class="account">',
+        f"<h2>{_esc(reader['surname'])} {_esc(reader['first_name'])}</h2>",
+        f'<p class="muted">билет {_esc(reader["card"])} · год рождения '
+        f"{reader['birth_year']} · MFN {reader['mfn']}</p>",
+    ]
+    if not reader["loans"]:
+        parts.append('<p class="muted">Книг на руках нет.</p>')
+    for loan in sorted(reader["loans"], key=lambda item: item["due"]):
+        late = " · <b>просрочена</b>" if loan["due"] < today else ""
+        renewed = f" · продлений: {loan['renewals']}" if loan["renewals"] else ""
+        loan_id = _esc(loan["loan_id"])
+        parts.append(
+            f"<article><p>{_esc(loan['title'])}</p>"
+            f'<div class="figures">выдана {_day(loan["given"])} · вернуть до '
+            f"{_day(loan['due'])}{late}{renewed} · инв. {_esc(loan['inventory'])}</div>"
+            '<form method="post" action="/sandbox/irbis/return">'
+            f'<input type="hidden" name="loan_id" value="{loan_id}">'
+            f'<input type="hidden" name="card" value="{_esc(reader["card"])}">'
+            '<button type="submit">Вернуть</button></form>'
+            '<form method="post" action="/sandbox/irbis/renew">'
+            f'<input type="hidden" name="loan_id" value="{loan_id}">'
+            f'<input type="hidden" name="card" value="{_esc(reader["card"])}">'
+            '<button type="submit">Продлить на 14 дней</button></form></article>'
+        )
+    if reader["returned"]:
+        parts.append(f'<p class="muted">Возвращено раньше: {len(reader["returned"])}.</p>')
+    parts.append("</section>")
+    return "".join(parts)
+
+
+async def page(request: Request):
+    """The readers of the emulated IRBIS64, their loans, and the desk's two buttons."""
+    emulator = emulator_of(request)
+    info = emulator.info()
+    card = request.query_params.get("card", "").strip()
+    if card:
+        found = emulator.reader(card)
+        readers = [found] if found else []
+    else:
+        readers = emulator.readers(limit=30, with_loans=True)
+    today = _yyyymmdd(emulator.today())
+    where = f"{info['host']}:{info['port']}" if info["port"] else "не запущен"
+    body = "".join(_render_reader(reader, today) for reader in readers) or (
+        '<p class="muted">Читатель с таким билетом не найден.</p>'
+    )
+    html_page = (
+        '<!doctype html><html lang="ru"><head><meta charset="utf-8">'
+        "<title>ИРБИС64 в песочнице — Витрина</title>"
+        '<link rel="stylesheet" href="/sandbox/style.css"></head><body>'
+        "<header><h1>ИРБИС64 в песочнице</h1><p>Учебная копия сервера ИРБИС64: читатели "
+        "(база RDR, выдачи в поле 40) и каталог (IBIS). Подключите её в Витрине: сервер "
+        f"<b>{_esc(where)}</b>, логин <b>{_esc(info['username'])}</b>, пароль "
+        f"<b>{_esc(info['password'])}</b>. Читатель подтверждает билет фамилией или годом "
+        f"рождения. Читателей: {info.get('readers', 0)}, книг на руках: "
+        f"{info.get('loans', 0)}.</p>"
+        '<nav><a href="/sandbox/">Соцсети</a> <a href="/sandbox/irbis/">Читатели</a></nav>'
+        '<form method="get" class="zone"><label>Билет <input name="card" value="'
+        f'{_esc(card)}"></label> <button type="submit">Найти</button></form>'
+        f"</header><main>{body}</main></body></html>"
+    )
+    return HTMLResponse(html_page)
+
+
+async def _desk(request: Request, action) -> RedirectResponse:
+    form = await request.form()
+    loan_id, card = str(form.get("loan_id", "")), str(form.get("card", ""))
+    if loan_id:
+        action(emulator_of(request), loan_id)
+    target = "/sandbox/irbis/" + (f"?card={quote(card)}" if card else "")
+    return RedirectResponse(target, status_code=303)
+
+
+async def desk_return(request: Request):
+    return await _desk(request, lambda emulator, loan_id: emulator.return_loan(loan_id))
+
+
+async def desk_renew(request: Request):
+    return await _desk(request, lambda emulator, loan_id: emulator.renew_loan(loan_id))
+
+
 routes = [
+    Route("/sandbox/irbis/", page, methods=["GET"]),
+    Route("/sandbox/irbis/return", desk_return, methods=["POST"]),
+    Route("/sandbox/irbis/renew", desk_renew, methods=["POST"]),
     Route("/sandbox/control/irbis", control, methods=["GET", "POST"]),
     Route("/sandbox/control/irbis/generate", generate, methods=["POST"]),
     Route("/sandbox/control/irbis/readers", readers, methods=["GET"]),
