@@ -297,3 +297,16 @@ def test_the_sandbox_page_shows_readers_and_the_desk_returns_a_loan(sandbox):
     assert loan["loan_id"] not in {item["loan_id"] for item in after["loans"]}
     assert loan["loan_id"] in {item["loan_id"] for item in after["returned"]}
     assert "не найден" in sandbox.http.get("/sandbox/irbis/?card=И999999").text
+
+
+def test_a_taken_port_gives_way_to_a_free_one():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        server = IrbisEmulator(seed=1, readers=3, loans=3, port=port).start()
+        try:
+            assert server.port != port
+            assert connector(server).check() == []
+        finally:
+            server.stop()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import logging
 import random
 import socketserver
 import threading
@@ -38,6 +39,8 @@ from vitrina.catalog.connectors.irbis import (
 )
 
 from ..common import Json
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_PORT = 6666  # IRBIS64's own, the command line's default
 SERVER_VERSION = "64.2020.1"
@@ -262,8 +265,15 @@ class IrbisEmulator:
     # --- the server ---------------------------------------------------------------------
 
     def start(self) -> IrbisEmulator:
+        """Listen on ``port``; a taken port gives way to a free one (``port`` tells it)."""
         self.stopping.clear()
-        self.server = _Server((self.host, self.port), self)
+        try:
+            self.server = _Server((self.host, self.port), self)
+        except OSError:
+            if not self.port:
+                raise
+            logger.warning("port %s is taken: the IRBIS64 emulator takes a free one", self.port)
+            self.server = _Server((self.host, 0), self)
         self.port = self.server.server_address[1]
         thread = threading.Thread(
             target=self.server.serve_forever,
