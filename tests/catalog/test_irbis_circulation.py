@@ -9,7 +9,12 @@ from urllib.parse import unquote
 import pytest
 
 from vitrina.catalog.connectors.circulation import IlsError
-from vitrina.catalog.connectors.irbis import IrbisCirculation, Visit, normalise_surname
+from vitrina.catalog.connectors.irbis import (
+    IrbisCirculation,
+    Visit,
+    birth_year,
+    normalise_surname,
+)
 from vitrina.sandbox.library_systems.irbis import IrbisEmulator
 
 FIXED_NOW = time.mktime((2026, 3, 10, 12, 0, 0, 0, 0, -1))
@@ -248,6 +253,13 @@ def test_visit_parsing_keeps_managed_irbis_right():
     # Same inventory, another day: another loan (ManagedIrbis compared shelfmark with inventory).
     assert Visit.parse("^AШифр^B77^D20260320^E20260403").loan_id != loan.loan_id
     assert normalise_surname(" Семёнова - Тян ") == "семенова-тян"
+    assert [birth_year(value) for value in ("1985", "19850312", "12.03.1985", "", "12.03")] == [
+        "1985",
+        "1985",
+        "1985",
+        "",
+        "",
+    ]
 
 
 def test_sandbox_serves_irbis_with_its_control(sandbox):

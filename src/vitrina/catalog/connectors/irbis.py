@@ -386,6 +386,16 @@ def normalise_surname(value: str) -> str:
     return "".join((value or "").casefold().replace("ё", "е").split())
 
 
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)")
+
+
+def birth_year(value: str) -> str:
+    """The year of field 21, written ``1985``, ``19850312`` or ``12.03.1985``; "" if none."""
+    value = (value or "").strip()
+    found = _YEAR.match(value) or _YEAR.search(value)
+    return found.group(1) if found else ""
+
+
 def _first(subfields: rusmarc.Subfields, code: str) -> str:
     for name, value in subfields:
         if name == code:
@@ -671,8 +681,8 @@ class IrbisCirculation(Circulation):
         if record is None:
             return None
         if self.second_factor == "birth_year":
-            born = _field(record, "21")[:4]
-            proven = born.isdigit() and given.isdigit() and hmac.compare_digest(born, given)
+            born = birth_year(_field(record, "21"))
+            proven = bool(born) and given.isdigit() and hmac.compare_digest(born, given)
         else:
             kept = normalise_surname(_field(record, "10"))
             proven = bool(kept) and hmac.compare_digest(
