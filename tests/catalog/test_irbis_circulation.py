@@ -226,6 +226,15 @@ def test_a_server_that_never_answers_times_out(emulator):
     assert time.monotonic() - started < 5
 
 
+def test_an_answer_that_never_ends_times_out(emulator):
+    emulator.set_mode("endless")
+    started = time.monotonic()
+    with pytest.raises(IlsError) as caught:
+        connector(emulator, timeout=0.3).patron_by_card("И000001")
+    assert caught.value.reason == "unreachable"
+    assert time.monotonic() - started < 5
+
+
 def test_garbage_is_garbage(emulator):
     emulator.set_mode("garbage")
     with pytest.raises(IlsError) as caught:

@@ -14,6 +14,7 @@ import hmac
 import random
 import re
 import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from vitrina.catalog.marc import Entry
 DEFAULT_PORT = 6666
 FIELD_SEPARATOR = "\x1f\x1e"
 HEADER_LINES = 10
+MAX_ANSWER = 64 * 1024 * 1024
 REGISTER = "A"
 UNREGISTER = "B"
 READ_RECORD = "C"
@@ -233,11 +235,18 @@ class IrbisClient:
             password=self.password,
             parameters=encoded,
         )
+        deadline = time.monotonic() + self.timeout * 3
         with socket.create_connection((self.host, self.port), timeout=self.timeout) as sock:
             sock.sendall(packet)
-            chunks = []
+            chunks, size = [], 0
             while chunk := sock.recv(65536):
                 chunks.append(chunk)
+                size += len(chunk)
+                # A server that never stops talking is not IRBIS64, or not a healthy one.
+                if size > MAX_ANSWER:
+                    raise IrbisError(-2222, "the server's answer is too long")
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the server's answer takes too long")
         response = decode_response(b"".join(chunks))
         if response.command != command or response.query_id != self.query_id:
             raise IrbisError(-2222, "the answer does not belong to this request")

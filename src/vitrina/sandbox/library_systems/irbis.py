@@ -8,7 +8,8 @@ returned, as a circulation desk leaves them. Control under ``/sandbox/control/ir
 
 The server answers each request on its own connection as IRBIS64 does: ten header lines,
 a return code, then the command's data. ``mode`` rehearses failures: ``garbage`` answers
-what no IRBIS64 would, ``silent`` never answers, ``down`` stops listening.
+what no IRBIS64 would, ``silent`` never answers, ``endless`` trickles an answer that never
+ends, ``down`` stops listening.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ DEFAULT_READERS = 200
 DEFAULT_LOANS = 600
 MAX_READERS = 200_000
 MAX_LOANS = 1_000_000
-MODES = ("ok", "garbage", "silent", "down")
+MODES = ("ok", "garbage", "silent", "endless", "down")
 NOT_RETURNED = "******"
 # Index prefixes of the databases' search menus: prefix -> (tag, subfield or "" for the text).
 INDEXES = {
@@ -210,6 +211,14 @@ class _Handler(socketserver.StreamRequestHandler):
             return
         if mode == "silent":
             emulator.stopping.wait(30)
+            return
+        if mode == "endless":
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not emulator.stopping.wait(0.02):
+                try:
+                    self.wfile.write(b"0" * 1024 + b"\r\n")
+                except OSError:
+                    return
             return
         lines = body.split(b"\n")
         if len(lines) < 10:
