@@ -33,6 +33,8 @@ def upload(tmp_path, name, content, encoding="utf-8"):
     path = tmp_path / name
     if isinstance(content, str):
         path.write_bytes(content.encode(encoding))
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
     else:
         content.save(path)
     return File(path.open("rb"), name=name)
@@ -222,6 +224,11 @@ def test_a_file_without_usable_rows_changes_nothing(tmp_path, connection, admin)
             "fake.xlsx",
             "not a workbook",
             "Это не книга Excel (XLSX). Сохраните таблицу как XLSX или CSV.",
+        ),
+        (
+            "old.xls",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+            "Это старая книга Excel (XLS). Сохраните её как XLSX или CSV.",
         ),
     ],
 )

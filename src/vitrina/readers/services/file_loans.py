@@ -137,6 +137,10 @@ def _date(value) -> datetime.date | None:
 
 
 def _rows(data: bytes, name: str) -> list[list]:
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ServiceError(
+            _("This is an old Excel workbook (XLS). Save it as XLSX or CSV."), field="file"
+        )
     if data.startswith(b"PK\x03\x04") or name.lower().endswith(".xlsx"):
         if not zipfile.is_zipfile(io.BytesIO(data)):
             raise ServiceError(
