@@ -14,7 +14,7 @@ from starlette.routing import Route
 from . import control, oauth, pages
 from .delivery import Delivery
 from .faults import Fault, Faults
-from .library_systems import irbis
+from .library_systems import irbis, koha, koha_control, koha_page
 from .networks import emulators
 from .state import Settings, World
 
@@ -64,6 +64,9 @@ def create_app(
         *oauth.routes,
         *control.routes,
         *irbis.routes,
+        *koha.routes,
+        *koha_control.routes,
+        *koha_page.routes,
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.world = world
