@@ -4,9 +4,10 @@ import pytest
 
 from tests.factories.core import LibraryFactory
 from tests.factories.readers import FileLoanFactory, IlsConnectionFactory
-from vitrina.catalog.connectors import koha
 from vitrina.catalog.connectors.circulation import IlsError
 from vitrina.catalog.connectors.irbis import IrbisCirculation
+from vitrina.catalog.connectors.koha import KohaCirculation
+from vitrina.core import crypto
 from vitrina.readers.circulation import circulation_for, connection_zone
 from vitrina.readers.file_circulation import FileCirculation
 
@@ -80,18 +81,20 @@ def test_a_secret_encrypted_with_a_lost_key_asks_for_it_again(organisation):
     assert caught.value.message == "Сохранённый пароль не удаётся расшифровать: введите его заново."
 
 
-def test_a_koha_connection_is_built_by_its_signature(organisation):
-    kohacirculation = getattr(koha, "KohaCirculation", None)
-    if kohacirculation is None:
-        pytest.skip("the Koha circulation connector is not here yet")
+def test_a_koha_connection_reaches_the_sandbox_koha(sandbox, organisation):
+    credentials = sandbox.koha_credentials()
     connection = IlsConnectionFactory(
         organisation=organisation,
         kind="koha",
-        base_url="https://koha.example",
+        base_url=credentials["url"],
         auth="oauth2",
-        username="vitrina",
-        secret="client-secret",
+        username=credentials["client_id"],
+        secret=credentials["client_secret"],
     )
     circulation = circulation_for(connection)
-    assert isinstance(circulation, kohacirculation)
-    assert "client-secret" not in repr(circulation)
+    assert isinstance(circulation, KohaCirculation)
+    assert circulation.zone.key == "Europe/Moscow"
+    assert credentials["client_secret"] not in repr(circulation)
+    assert circulation.check() == []
+    connection.secret_ciphertext = crypto.encrypt("wrong")
+    assert circulation_for(connection).check() != []
