@@ -33,6 +33,7 @@ from vitrina.content.services.templates import template_save, text_block_save
 from vitrina.core.roles import Role
 from vitrina.core.services import api_token_create, invitation_create
 from vitrina.exhibitions import services as exhibitions
+from vitrina.strategy.models import ShortLink
 from vitrina.strategy.services import strategy_steps_save
 
 # Addresses that are public or personal by design, and why.
@@ -69,6 +70,9 @@ PUBLIC_NAMES = {
     # network's own secret is verified before anything is stored, and the answer is only
     # "ok" (or VK's confirmation code), never another organisation's data.
     "inbox-hook",
+    # A short link: redirects to the address it keeps and shows nothing of its organisation
+    # (an unknown or unconfirmed code answers the same plain 404).
+    "shortlink",
 }
 PLACEHOLDER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
@@ -141,6 +145,9 @@ def world(db):
     inquiry = ReferenceInquiryFactory(
         question=reader_message, library=library, topic="Секретная справка Б"
     )
+    short_link = ShortLink.objects.create(
+        organisation=b, code="secretB1", target_url="https://b.example/", title="Секретная ссылка Б"
+    )
     secret_goal = {
         "title": "Секретная цель Б",
         "metric": "posts_per_week",
@@ -186,6 +193,7 @@ def world(db):
             "message_id": reader_message.pk,
             "canned_id": canned.pk,
             "inquiry_id": inquiry.pk,
+            "link_id": short_link.pk,
         },
         "secrets": [
             "Секретная библиотека Б",
@@ -206,6 +214,7 @@ def world(db):
             "Секретное сообщение Б",
             "Секретный ответ Б",
             "Секретная справка Б",
+            "Секретная ссылка Б",
             "Секретная цель Б",
             "Секретная аудитория Б",
         ],
@@ -263,6 +272,7 @@ def test_every_route_is_known_to_the_walk():
         "message_id",
         "canned_id",
         "inquiry_id",
+        "link_id",
     }
     for route, name in scoped_routes():
         names = {m.group("name") for m in PLACEHOLDER.finditer(route)}
