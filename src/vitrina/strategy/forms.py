@@ -78,7 +78,9 @@ class GoalRowForm(RowForm):
         label=_("Target"), required=False, min_value=0, max_digits=10, decimal_places=1
     )
     deadline = forms.DateField(
-        label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Deadline"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, **kwargs):
