@@ -17,7 +17,10 @@ and from the sandbox's own dialogs:
 * after_return — reminders sent about a loan returned before the sending began;
 * provoked_limits — rate-limit refusals the sandbox answered (the limiter keeps every
   token under its network's limit, so this should stay 0);
-* round_seconds — from the first claim to the last reminder settled.
+* round_seconds — from the first claim to the last reminder settled;
+* round_floor_s — the least time the networks' own limits allow for the messages sent: each
+  account at its provider's declared pace of direct messages, all accounts at once;
+* round_to_floor — round_seconds over round_floor_s (1.0 would be the networks' own pace).
 
     python bench/reminders.py            # 100,000 loans of 20,000 readers, 20 channels
     python bench/reminders.py --quick    # 2,500 loans of 500 readers, under a minute
@@ -108,15 +111,40 @@ def start_sandbox() -> tuple[subprocess.Popen, str]:
 
 
 SENDER = """
-import django, sys
+import cProfile, django, sys, threading
 django.setup()
-from vitrina.readers.services.reminder_sending import reminders_send_due
-reminders_send_due(threads=int(sys.argv[1]), worker=sys.argv[2], budget=0)
+from vitrina.readers.services import reminder_sending
+profiles, local, plain = [], threading.local(), reminder_sending._run
+
+def profiled(*args):
+    # cProfile sees one thread only: each sending thread keeps its own profile.
+    if not hasattr(local, "profile"):
+        local.profile = cProfile.Profile()
+        profiles.append(local.profile)
+    local.profile.enable()
+    try:
+        return plain(*args)
+    finally:
+        local.profile.disable()
+
+if sys.argv[3]:
+    reminder_sending._run = profiled
+try:
+    reminder_sending.reminders_send_due(threads=int(sys.argv[1]), worker=sys.argv[2], budget=0)
+finally:
+    if profiles:
+        import pstats
+        stats = pstats.Stats(profiles[0])
+        for profile in profiles[1:]:
+            stats.add(profile)
+        stats.dump_stats(sys.argv[3])
 """
+PROFILE_DIR = ""
 
 
 def sender(threads: int, name: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", SENDER, str(threads), name], cwd=ROOT)
+    profile = str(Path(PROFILE_DIR) / f"{name}.prof") if PROFILE_DIR else ""
+    return subprocess.Popen([sys.executable, "-c", SENDER, str(threads), name, profile], cwd=ROOT)
 
 
 class World:
@@ -248,6 +276,34 @@ class World:
         return counts
 
 
+def round_floor(world) -> float:
+    """Seconds the networks' own limits need for the messages this round sent: each
+    account's messages at its provider's declared pace of direct messages, accounts side by
+    side, and each dialog's at its dialog rate. No sender can finish the round sooner."""
+    from vitrina.channels.providers.registry import provider_class
+    from vitrina.readers.models import Reminder
+
+    per_channel: Counter = Counter()
+    per_link: Counter = Counter()
+    for link_id, _key in (
+        Reminder.objects.filter(state="sent").values_list("link_id", "message_key").distinct()
+    ):
+        per_channel[world.links[link_id].channel_id] += 1
+        per_link[link_id] += 1
+    channels = {link.channel_id: link.channel for link in world.links.values()}
+    floor = 0.0
+    for channel_id, count in per_channel.items():
+        cls = provider_class(channels[channel_id].network)
+        rate = cls.direct_messages_per_second() if cls else 0.0
+        if rate:
+            floor = max(floor, count / rate)
+    for link_id, count in per_link.items():
+        cls = provider_class(world.links[link_id].channel.network)
+        if cls and cls.messaging.dialog_rate:
+            floor = max(floor, count / cls.messaging.dialog_rate)
+    return floor
+
+
 def open_count() -> int:
     from vitrina.readers.models import Reminder
 
@@ -275,7 +331,12 @@ def settle(deadline: float) -> None:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a run under a minute")
+    parser.add_argument(
+        "--profile", metavar="DIR", default="", help="write each sender's cProfile to DIR"
+    )
     args = parser.parse_args()
+    global PROFILE_DIR
+    PROFILE_DIR = args.profile
     # A stop asked from outside ends the run through ``finally`` too, so no sender, sandbox
     # or database is left behind.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -379,7 +440,10 @@ def main():
         )
         print(f"attempts: {dict(attempts)}")
         print(f"messages in the dialogs: {sum(outgoing.values())}, rate-limit refusals {limits}")
+        floor = round_floor(world)
         figures = {
+            "round_floor_s": f"{floor:.0f}",
+            "round_to_floor": f"{round_seconds / floor:.1f}" if floor else "n/a",
             "loans": Loan.objects.count(),
             "due": due,
             "sent": states.get("sent", 0),

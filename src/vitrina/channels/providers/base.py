@@ -83,6 +83,8 @@ class Provider:
     messaging = Messaging()
     # The rate (a key of ``default_rates``) at which posts may go into one account.
     pace_rate = ""
+    # The rate (a key of ``default_rates``) at which direct messages leave one account.
+    direct_rate = ""
     # A connection check tells the account's numeric id (``details["id"]``), worth keeping.
     learns_external_id = False
     # The button that connects a channel through the network's own authorisation page;
@@ -177,6 +179,11 @@ class Provider:
 
     def close(self):
         self.client.close()
+
+    @classmethod
+    def direct_messages_per_second(cls) -> float:
+        """The network's own pace of direct messages from one account (0 when unpaced)."""
+        return float(cls.default_rates().get(cls.direct_rate, 0.0)) if cls.direct_rate else 0.0
 
     def post_interval(self) -> float:
         """Seconds between two posts on one account: a little over the network's limit."""

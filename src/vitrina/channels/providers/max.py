@@ -146,6 +146,7 @@ class MaxProvider(Provider):
         "«Начать» или по ссылке); остановив бота, читатель запрещает ему писать.",
     )
     pace_rate = "chat_rps"
+    direct_rate = "bot_rps"
     learns_external_id = True
     attachment_retries = 20
     attachment_pause = 0.15

@@ -227,6 +227,7 @@ class VkProvider(Provider):
         "разрешил сообщения от сообщества; запрет сообщений читатель может дать в любой момент.",
     )
     pace_rate = "user_rps"  # wall.post goes with the administrator's token
+    direct_rate = "community_rps"
     learns_external_id = True
     oauth_label = _("Connect with VK ID")
 
