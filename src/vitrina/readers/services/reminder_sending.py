@@ -165,15 +165,26 @@ class RoundCache:
         self.made.clear()
 
 
-def reminder_send(ids: list[int], claim: str, *, worker: str = "", cache=None) -> str:
-    """Run one claimed message to its next state; returns what happened."""
+class ReaderReading:
+    """What the messages of one reader in one batch share, sent one after another: the
+    reader's loans as the library system listed them and the reader's consent, each read
+    once, just before the first of those messages."""
+
+    def __init__(self):
+        self.loans: list | None = None
+        self.consent: bool | None = None
+
+
+def reminder_send(ids: list[int], claim: str, *, worker: str = "", cache=None, reading=None) -> str:
+    """Run one claimed message to its next state; returns what happened. ``reading`` is
+    shared by the messages of one reader sent in a row (``ReaderReading``)."""
     group = _start(ids, claim, worker)
     if group is None:
         return "stale"
     own = cache is None
     cache = cache or RoundCache()
     try:
-        return _send(group, cache)
+        return _send(group, cache, reading or ReaderReading())
     except Exception:
         logger.exception("Reminders %s failed unexpectedly", ids)
         if any(row.message_key for row in group.rows):
@@ -245,10 +256,21 @@ def _finish(
             group.attempts = others
 
 
-def _live_consent(group: _Group) -> bool:
-    return Consent.objects.filter(
-        reader=group.reader, purpose=Purpose.REMINDERS, withdrawn_at__isnull=True
-    ).exists()
+def _live_consent(group: _Group, reading: ReaderReading) -> bool:
+    if reading.consent is None:
+        reading.consent = Consent.objects.filter(
+            reader=group.reader, purpose=Purpose.REMINDERS, withdrawn_at__isnull=True
+        ).exists()
+    return reading.consent
+
+
+def _loans_now(group: _Group, cache: RoundCache, reading: ReaderReading) -> dict:
+    """The reader's loans as the library system has them now, by loan id; read once for
+    the reader's messages in a row (the stored rows follow the reading)."""
+    if reading.loans is None:
+        circulation = cache.circulation(group.reader.connection)
+        reading.loans = loans_refresh_reader(reader=group.reader, circulation=circulation)
+    return {str(item.loan_id): item for item in reading.loans}
 
 
 def _sent_today(group: _Group, now: datetime) -> int:
@@ -264,7 +286,7 @@ def _sent_today(group: _Group, now: datetime) -> int:
     )
 
 
-def _send(group: _Group, cache: RoundCache) -> str:
+def _send(group: _Group, cache: RoundCache, reading: ReaderReading) -> str:
     provider = get_provider(group.channel.network)
     account = cache.account(group.channel)
     now = timezone.now()
@@ -292,7 +314,7 @@ def _send(group: _Group, cache: RoundCache) -> str:
     if group.link.state != ReaderLink.State.ACTIVE:
         _finish(group, State.SKIPPED, Outcome.SKIPPED, _("The dialog is closed."))
         return State.SKIPPED
-    if not _live_consent(group):
+    if not _live_consent(group, reading):
         _finish(group, State.SKIPPED, Outcome.SKIPPED, _("The reader withdrew consent."))
         return State.SKIPPED
     if not group.settings.enabled or group.channel.network not in allowed_networks(group.settings):
@@ -314,11 +336,7 @@ def _send(group: _Group, cache: RoundCache) -> str:
 
     # The loans as the library system has them now.
     try:
-        circulation = cache.circulation(group.reader.connection)
-        live = {
-            str(item.loan_id): item
-            for item in loans_refresh_reader(reader=group.reader, circulation=circulation)
-        }
+        live = _loans_now(group, cache, reading)
     except IlsError as error:
         return _ils_down(group, error)
     gone = []
@@ -493,15 +511,35 @@ def _ils_down(group: _Group, error: IlsError) -> str:
 # The round
 
 
-def _run(ids, claim, worker, in_thread: bool, cache: RoundCache) -> str:
+def _run(messages, worker, in_thread: bool, cache: RoundCache) -> list[str]:
+    """The messages of one reader, one after another, sharing one reading."""
+    outcomes, reading = [], ReaderReading()
     try:
-        return reminder_send(ids, claim, worker=worker, cache=cache)
-    except Exception:
-        logger.exception("Reminders %s failed", ids)
-        return "error"
+        for ids, claim in messages:
+            try:
+                outcomes.append(
+                    reminder_send(ids, claim, worker=worker, cache=cache, reading=reading)
+                )
+            except Exception:
+                logger.exception("Reminders %s failed", ids)
+                outcomes.append("error")
     finally:
         if in_thread:
             close_old_connections()
+    return outcomes
+
+
+def _by_reader(claimed: list[tuple[list, str]]) -> list[list[tuple[list, str]]]:
+    """A claimed batch's messages grouped by reader (one query), in their claimed order."""
+    readers = dict(
+        Reminder.objects.filter(pk__in=[i for ids, _claim in claimed for i in ids]).values_list(
+            "id", "reader_id"
+        )
+    )
+    jobs: dict = {}
+    for ids, claim in claimed:
+        jobs.setdefault(readers.get(ids[0]), []).append((ids, claim))
+    return list(jobs.values())
 
 
 def reminders_send_due(
@@ -523,14 +561,13 @@ def reminders_send_due(
             claimed = reminders_claim(limit=django_settings.READERS_REMINDER_BATCH, claimer=worker)
             if not claimed:
                 break
+            jobs = _by_reader(claimed)
             if pool is None:
-                outcomes = [_run(ids, claim, worker, False, cache) for ids, claim in claimed]
+                outcomes = [o for job in jobs for o in _run(job, worker, False, cache)]
             else:
-                futures = [
-                    pool.submit(_run, ids, claim, worker, True, cache) for ids, claim in claimed
-                ]
+                futures = [pool.submit(_run, job, worker, True, cache) for job in jobs]
                 wait(futures)
-                outcomes = [future.result() for future in futures]
+                outcomes = [o for future in futures for o in future.result()]
             for outcome in outcomes:
                 counts[outcome] = counts.get(outcome, 0) + 1
     finally:
