@@ -100,6 +100,9 @@ def _replace(reader_ids: list[int], found: dict[int, list[IlsLoan]], now: dateti
                     row.title, row.due, row.renewals, row.seen_at = title, item.due, renewals, now
                     update.append(row)
     gone = [row.pk for key, row in existing.items() if key not in keep]
+    if not (create or update or gone):  # the usual re-read: one statement, no transaction
+        Reader.objects.filter(pk__in=reader_ids).update(loans_checked_at=now)
+        return
     with transaction.atomic():
         if create:
             Loan.objects.bulk_create(create, batch_size=1000, ignore_conflicts=True)

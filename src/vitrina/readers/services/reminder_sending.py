@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import datetime, timedelta
 
 from django.conf import settings as django_settings
-from django.db import close_old_connections, connection, transaction
+from django.db import close_old_connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -107,21 +107,24 @@ class _Group:
 
 
 def _start(ids: list[int], claim: str, worker: str) -> _Group | None:
-    with transaction.atomic():
-        rows = list(
-            Reminder.objects.select_for_update(
-                **({"of": ("self",)} if connection.features.has_select_for_update_of else {})
-            )
-            .select_related(
-                "reader__library__reminder_settings", "reader__connection", "link__channel"
-            )
-            .filter(pk__in=ids, claim=claim, state=State.SENDING)
-            .order_by("id")
+    # The lease runs from here: a claim that waited in a queue is not a live worker. One
+    # conditional update renews it; a sweep that took the rows first cleared the claim, so
+    # none match, and one that comes after finds the lease fresh (the database checks its
+    # condition again once this update is committed). Only rows still ours are read.
+    renewed = Reminder.objects.filter(pk__in=ids, claim=claim, state=State.SENDING).update(
+        claimed_at=timezone.now()
+    )
+    if not renewed:
+        return None
+    rows = list(
+        Reminder.objects.select_related(
+            "reader__library__reminder_settings", "reader__connection", "link__channel"
         )
-        if not rows:
-            return None
-        # The lease runs from here: a claim that waited in a queue is not a live worker.
-        Reminder.objects.filter(pk__in=[row.pk for row in rows]).update(claimed_at=timezone.now())
+        .filter(pk__in=ids, claim=claim, state=State.SENDING)
+        .order_by("id")
+    )
+    if not rows:
+        return None
     return _Group(rows, claim, worker)
 
 
