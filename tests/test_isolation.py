@@ -25,6 +25,7 @@ from tests.factories.inbox import (
     ReferenceInquiryFactory,
     ThreadFactory,
 )
+from tests.factories.readers import LoanFactory, ReaderFactory, RenewalRequestFactory
 from tests.images import image_bytes
 from vitrina.analytics.services.reports import report_save
 from vitrina.catalog.bibrecord import BibRecord
@@ -140,6 +141,11 @@ def world(db):
     inquiry = ReferenceInquiryFactory(
         question=reader_message, library=library, topic="Секретная справка Б"
     )
+    reader = ReaderFactory(
+        connection__library=library, connection__name="Секретная выдача Б", card="B-SECRET-1"
+    )
+    LoanFactory(reader=reader, title="Секретный долг Б", due=date(2020, 1, 1))
+    renewal = RenewalRequestFactory(reader=reader, title="Секретная заявка Б")
     return {
         "attacker": attacker,
         "attacker_token": attacker_raw,
@@ -170,6 +176,7 @@ def world(db):
             "message_id": reader_message.pk,
             "canned_id": canned.pk,
             "inquiry_id": inquiry.pk,
+            "renewal_id": renewal.pk,
         },
         "secrets": [
             "Секретная библиотека Б",
@@ -190,6 +197,9 @@ def world(db):
             "Секретное сообщение Б",
             "Секретный ответ Б",
             "Секретная справка Б",
+            "B-SECRET-1",
+            "Секретный долг Б",
+            "Секретная заявка Б",
         ],
     }
 
@@ -245,6 +255,7 @@ def test_every_route_is_known_to_the_walk():
         "message_id",
         "canned_id",
         "inquiry_id",
+        "renewal_id",
     }
     for route, name in scoped_routes():
         names = {m.group("name") for m in PLACEHOLDER.finditer(route)}
