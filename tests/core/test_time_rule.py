@@ -37,6 +37,7 @@ from tests.factories.inbox import (
     ThreadFactory,
 )
 from tests.factories.publishing import PublishAttemptFactory
+from tests.factories.readers import LoanFactory, ReaderFactory, RenewalRequestFactory
 from vitrina.analytics.models import ChannelCollection, PostLatest
 from vitrina.analytics.rounds import ROUND
 from vitrina.catalog.models import ImportRun
@@ -198,6 +199,13 @@ def test_every_template_that_prints_a_time_shows_the_place_hour(client, place, s
     ReferenceInquiry.objects.filter(pk=inquiry.pk).update(created_at=MOMENT)
     page("inbox:inquiry", [LIBRARY_TIME], inquiry_id=inquiry.pk)
     page("inbox:inquiries", [f"{DAY}"])
+
+    # Reader services: requests and reminders on their library's clock.
+    reader = ReaderFactory(connection__library=library)
+    LoanFactory(reader=reader, loan_id="late", due=MOMENT.date() - timedelta(days=3))
+    RenewalRequestFactory(reader=reader, loan_id="late", requested_at=MOMENT)
+    page("readers:renewals", [LIBRARY_TIME])
+    page("readers:debtors", [LIBRARY_TIME])
 
     # The organisation's own things: on the viewer's clock, no label.
     entry = AuditEntryFactory(organisation=organisation)

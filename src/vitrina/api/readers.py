@@ -21,6 +21,7 @@ from vitrina.readers.models import Purpose, Reader, ReaderLink, ReminderKind, Re
 from vitrina.readers.selectors import debtors, linked
 from vitrina.readers.selectors import renewals as selectors
 from vitrina.readers.services import renewal_queue
+from vitrina.readers.services.renewals import reason_of
 
 router = Router(tags=["readers"])
 
@@ -112,7 +113,10 @@ class RenewalOut(Schema):
     decided_at: datetime | None
     new_due: date | None
     refusal_code: str
-    refusal_text: str
+    refusal_text: str = Field(
+        ...,
+        description="Refused: the reason as the reader was told it; failed: what went wrong",
+    )
 
 
 class DecisionIn(BodyIn):
@@ -210,7 +214,11 @@ def renewal_out(renewal: RenewalRequest) -> dict:
         "decided_at": at_place(renewal.decided_at, library),
         "new_due": renewal.new_due,
         "refusal_code": renewal.refusal_code,
-        "refusal_text": renewal.refusal_text,
+        "refusal_text": (
+            reason_of(renewal)
+            if renewal.state == RenewalRequest.State.REFUSED
+            else renewal.refusal_text
+        ),
     }
 
 

@@ -57,6 +57,8 @@ logger = logging.getLogger(__name__)
 State = RenewalRequest.State
 Source = RenewalRequest.Source
 
+# A renewal this recent answers «Продлить» pressed again: the loan is not renewed twice.
+RECENT = timedelta(days=1)
 # A claim older than this belongs to a try that died: it may be taken again.
 CLAIM_LEASE = timedelta(minutes=5)
 OVERDUE_KINDS = (
@@ -100,6 +102,11 @@ def _book(title: str) -> str:
     return f"«{title}»" if title else _("the book")
 
 
+def reason_of(request: RenewalRequest) -> str:
+    """Why a request was refused: the librarian's words, or the code's sentence."""
+    return request.refusal_text or refusals.refusal_text(request.refusal_code)
+
+
 def outcome_line(outcome: Outcome) -> str:
     with translation.override("ru"):
         book = _book(outcome.title)
@@ -112,7 +119,7 @@ def outcome_line(outcome: Outcome) -> str:
         if outcome.kind == REFUSED:
             return _("%(book)s could not be renewed. %(reason)s") % {
                 "book": book,
-                "reason": request.refusal_text or refusals.refusal_text(request.refusal_code),
+                "reason": reason_of(request),
             }
         if outcome.kind == REQUESTED:
             return _(
@@ -152,7 +159,7 @@ def decision_line(request: RenewalRequest) -> str:
             }
         return _("The librarian could not renew %(book)s. %(reason)s") % {
             "book": book,
-            "reason": request.refusal_text or refusals.refusal_text(request.refusal_code),
+            "reason": reason_of(request),
         }
 
 
@@ -251,7 +258,8 @@ def renewal_finish(
         request.decided_by = actor
         request.new_due = new_due
         request.refusal_code = code[:40]
-        request.refusal_text = (text or (refusals.refusal_text(code) if code else ""))[:500]
+        # The librarian's own words only; a code's sentence is said in the reader's language.
+        request.refusal_text = text[:500]
     request.save(
         update_fields=[
             "state",
@@ -364,6 +372,21 @@ def renewal_open_or_create(
     return request, True
 
 
+def _just_renewed(*, reader: Reader, loan_id: str, due: date) -> RenewalRequest | None:
+    """A renewal of this loan to this very due day a short while ago."""
+    return (
+        RenewalRequest.objects.filter(
+            reader=reader,
+            loan_id=loan_id,
+            state=State.RENEWED,
+            new_due=due,
+            decided_at__gte=timezone.now() - RECENT,
+        )
+        .order_by("-decided_at")
+        .first()
+    )
+
+
 def _ask_one(
     *,
     reader: Reader,
@@ -377,6 +400,10 @@ def _ask_one(
     actor=None,
 ) -> Outcome:
     renews = circulation.abilities.renews
+    just = _just_renewed(reader=reader, loan_id=loan_id, due=due)
+    if just is not None:
+        # «Продлить» pressed again in the same message: renewed once is enough.
+        return Outcome(kind=RENEWED, title=title, request=just)
     request, created = renewal_open_or_create(
         reader=reader,
         link=link,

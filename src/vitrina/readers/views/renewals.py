@@ -74,7 +74,7 @@ def _said(request, renewal: RenewalRequest) -> str:
     if renewal.state == RenewalRequest.State.REFUSED:
         return _("Refused for card %(card)s: %(reason)s The reader is told.") % {
             "card": card,
-            "reason": renewal.refusal_text or refusals.refusal_text(renewal.refusal_code),
+            "reason": renewals.reason_of(renewal),
         }
     return _("The library system did not answer; the request will be tried again. %(problem)s") % {
         "problem": renewal.refusal_text
@@ -133,9 +133,11 @@ def _outcome_said(outcome: renewals.Outcome) -> tuple[str, bool]:
         day = format_at_place(outcome.new_due, None, fmt="d.m.Y")
         return _("Renewed until %(day)s; the reader is told.") % {"day": day}, True
     if outcome.kind in (renewals.REFUSED, renewals.GONE):
-        reason = refusals.refusal_text(outcome.request.refusal_code if outcome.request else "")
-        if outcome.request is not None and outcome.request.refusal_text:
-            reason = outcome.request.refusal_text
+        reason = (
+            renewals.reason_of(outcome.request)
+            if outcome.request is not None
+            else refusals.refusal_text(refusals.NO_CHECKOUT)
+        )
         return _("The library system refused: %(reason)s The reader is told.") % {
             "reason": reason
         }, False
