@@ -123,6 +123,29 @@ def thread_asks_renewal(thread, messages) -> bool:
     )
 
 
+def _current_loans(reader: Reader) -> tuple[bool, list[tuple[str, str, date]], str]:
+    """Whether the reader's system renews, their loans read now (or as read last when it
+    does not answer), and why not now."""
+    try:
+        circulation = circulation_for(reader.connection)
+    except IlsError as error:
+        rows = [(loan.loan_id, loan.title, loan.due) for loan in reader_loans(reader)]
+        return False, rows, error.message
+    try:
+        patron = Patron(ils_id=reader.ils_id or reader.card, card=reader.card)
+        loans = [
+            (loan.loan_id, loan.title, loan.due)
+            for loan in circulation.loans(patron)
+            if not loan.returned
+        ]
+        return circulation.abilities.renews, loans, ""
+    except IlsError as error:
+        rows = [(loan.loan_id, loan.title, loan.due) for loan in reader_loans(reader)]
+        return circulation.abilities.renews, rows, error.message
+    finally:
+        circulation.close()
+
+
 def thread_renewal_panel(*, membership: Membership, thread, messages=()) -> ThreadPanel | None:
     """The renewal action for the thread page, or None where there is none to offer."""
     if not rules.can_serve_readers(membership) or not thread_asks_renewal(thread, messages):
@@ -138,22 +161,7 @@ def thread_renewal_panel(*, membership: Membership, thread, messages=()) -> Thre
     if not consents_to(reader):
         return ThreadPanel(state="no_consent", reader=reader, link=link)
     panel = ThreadPanel(state="ready", reader=reader, link=link)
-    circulation = circulation_for(reader.connection)
-    try:
-        panel.renews = circulation.abilities.renews
-        try:
-            current = [
-                (loan.loan_id, loan.title, loan.due)
-                for loan in circulation.loans(
-                    Patron(ils_id=reader.ils_id or reader.card, card=reader.card)
-                )
-                if not loan.returned
-            ]
-        except IlsError as error:
-            panel.problem = error.message
-            current = [(loan.loan_id, loan.title, loan.due) for loan in reader_loans(reader)]
-    finally:
-        circulation.close()
+    panel.renews, current, panel.problem = _current_loans(reader)
     today = library_today(reader.library)
     waiting = {
         (request.loan_id, request.due): request

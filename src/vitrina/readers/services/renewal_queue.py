@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vitrina.catalog.connectors.circulation import Circulation
+from vitrina.catalog.connectors.circulation import Circulation, IlsError
 from vitrina.core import rules
 from vitrina.core.audit import audit_record
 from vitrina.core.exceptions import Conflict, ServiceError
@@ -78,6 +78,14 @@ def _check_new_due(request: RenewalRequest, new_due: date | None) -> date:
     return new_due
 
 
+def _circulation(connection) -> Circulation:
+    """The connection's connector; a connection that cannot be used is said plainly."""
+    try:
+        return circulation_for(connection)
+    except IlsError as error:
+        raise ServiceError(error.message) from None
+
+
 def _undecided() -> Conflict:
     return Conflict(_("This request has already been decided or is being decided right now."))
 
@@ -88,7 +96,7 @@ def renewal_confirm(
     """Confirm a waiting request: with a system that renews, it renews now (the system
     gives the day); otherwise the librarian has renewed it there and gives the new day."""
     _require(membership, request)
-    circulation = circulation_for(request.reader.connection)
+    circulation = _circulation(request.reader.connection)
     try:
         renews = circulation.abilities.renews
         if not renews:
@@ -174,7 +182,7 @@ def renewal_from_thread(
         raise ServiceError(_("The reader has not agreed to renewals through the dialog."))
     latest = latest_reader_message(thread)
     message_id = latest.pk if latest is not None else None
-    circulation = circulation_for(link.reader.connection)
+    circulation = _circulation(link.reader.connection)
     try:
         renews = circulation.abilities.renews
     finally:
@@ -269,7 +277,12 @@ def renewals_retry(context: JobContext | None = None) -> dict[str, int]:
             counts["tried"] += 1
             connection = request.reader.connection
             if connection.pk not in circulations:
-                circulations[connection.pk] = circulation_for(connection)
+                try:
+                    circulations[connection.pk] = circulation_for(connection)
+                except IlsError as error:
+                    # The stored connection itself is broken: tried again next round.
+                    renewal_finish(request, state=State.FAILED, text=error.message)
+                    continue
             circulation = circulations[connection.pk]
             if not circulation.abilities.renews:
                 # The system stopped renewing by itself: the request waits for a librarian.

@@ -447,7 +447,11 @@ def renewal_ask(
         wanted = [loan_id for loan_id in wanted if rows[loan_id].due <= horizon]
     else:
         wanted = list(dict.fromkeys(str(loan_id)[:100] for loan_id in loan_ids if loan_id))
-    circulation = circulation_for(reader.connection)
+    try:
+        circulation = circulation_for(reader.connection)
+    except IlsError as error:
+        logger.warning("renewal for reader %s: %s", reader.pk, error.message)
+        return [Outcome(kind=UNREACHABLE) for _loan_id in wanted]
     try:
         live: list[IlsLoan] | None = None
         outcomes = []
