@@ -502,13 +502,16 @@ def renewal_pressed(*, channel, event, argument: str = "") -> list[Outcome]:
     key = f"renew:{event.external_id}"
     with translation.override("ru"):
         if link is None or link.state != ReaderLink.State.ACTIVE:
-            dialog_say(
-                channel=channel,
-                user_id=user_id,
-                key=key,
-                text=_("To renew books here, first link your library card to this dialog."),
-                buttons=[_link_button()],
-            )
+            try:
+                dialog_say(
+                    channel=channel,
+                    user_id=user_id,
+                    key=key,
+                    text=_("To renew books here, first link your library card to this dialog."),
+                    buttons=[_link_button()],
+                )
+            except Undeliverable:
+                logger.info("renewal pressed in channel %s: the dialog is closed", channel.pk)
             return []
         if not consents_to(link.reader):
             reader_tell(
