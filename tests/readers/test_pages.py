@@ -301,3 +301,16 @@ def test_consent_to_reminders_only_is_not_consent_to_renewals(file_world):
     reader = ReaderFactory(connection=file_world["connection"])
     ConsentFactory(reader=reader, purpose=Purpose.REMINDERS)
     assert not consents_to(reader)
+
+
+def test_the_queue_shows_what_is_being_tried_again(client, signed_in, queue):
+    RenewalRequestFactory(
+        reader=queue[0].reader,
+        state=State.FAILED,
+        title="Повторяемая книга",
+        refusal_text="Сервер Koha не отвечает.",
+    )
+    signed_in()
+    body = client.get(_url("renewals")).content.decode()
+    assert "Повторяются" in body and "Повторяемая книга" in body
+    assert "Сервер Koha не отвечает." in body

@@ -36,6 +36,12 @@ def renewal_queue(membership: Membership) -> QuerySet[RenewalRequest]:
     )
 
 
+def renewal_retrying(membership: Membership, limit: int = 20) -> list[RenewalRequest]:
+    """Requests the library system did not answer, tried again for a day: the oldest."""
+    failed = _requests(membership).filter(state=RenewalRequest.State.FAILED)
+    return list(failed.filter(decided_at__isnull=True).order_by("requested_at", "pk")[:limit])
+
+
 def renewal_list(membership: Membership, *, state: str = "") -> QuerySet[RenewalRequest]:
     """Every request (of one state when given), the newest first."""
     requests = _requests(membership)

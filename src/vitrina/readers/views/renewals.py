@@ -53,7 +53,15 @@ def renewal_queue(request):
             initial={"new_due": decisions.default_new_due(item)}, prefix=_prefix(item.pk, "c")
         )
         item.refuse_form = RefuseForm(prefix=_prefix(item.pk, "r"))
-    return render(request, "readers/renewals.html", {"page": page, "requests": page.object_list})
+    return render(
+        request,
+        "readers/renewals.html",
+        {
+            "page": page,
+            "requests": page.object_list,
+            "retrying": selectors.renewal_retrying(membership),
+        },
+    )
 
 
 def _request_or_404(request, renewal_id: int) -> RenewalRequest:
