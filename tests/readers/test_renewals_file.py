@@ -123,3 +123,16 @@ def test_an_analyst_or_an_author_may_not_decide(pending, member_factory):
             renewal_queue.renewal_refuse(
                 membership=member_factory(role=role), request=pending, code="too_many"
             )
+
+
+def test_a_request_being_decided_is_not_decided_twice(pending, librarian):
+    new_due = pending.due + timedelta(days=14)
+    RenewalRequest.objects.filter(pk=pending.pk).update(claimed_at=timezone.now())
+    with pytest.raises(Conflict):
+        renewal_queue.renewal_confirm(membership=librarian, request=pending, new_due=new_due)
+    # A claim left by a try that died is taken again after a while.
+    RenewalRequest.objects.filter(pk=pending.pk).update(
+        claimed_at=timezone.now() - timedelta(minutes=6)
+    )
+    done = renewal_queue.renewal_confirm(membership=librarian, request=pending, new_due=new_due)
+    assert done.state == State.RENEWED and done.claimed_at is None
