@@ -28,7 +28,9 @@ from django.utils.translation import gettext as _
 
 from vitrina.catalog.connectors.circulation import Circulation, IlsError, Patron
 from vitrina.catalog.connectors.circulation import Loan as IlsLoan
-from vitrina.channels.providers.errors import Undeliverable
+from vitrina.channels.connect import provider_account
+from vitrina.channels.providers.errors import ProviderError, Undeliverable
+from vitrina.channels.providers.registry import get_provider
 from vitrina.channels.providers.types import Button
 from vitrina.inbox.models import Tag
 from vitrina.inbox.services.threads import thread_tag_add
@@ -495,9 +497,21 @@ def _link_button() -> Button:
         return Button(label=_("Link the card"), payload=dialog.LINK)
 
 
+def _button_answered(channel, event) -> None:
+    """Stop the pressed button's spinner where the network waits for that (VK, Telegram)."""
+    try:
+        with translation.override("ru"):
+            get_provider(channel.network).answer_button(
+                provider_account(channel), event, _("Renewing…")
+            )
+    except ProviderError as error:
+        logger.info("button of channel %s not answered: %s", channel.pk, error.summary)
+
+
 def renewal_pressed(*, channel, event, argument: str = "") -> list[Outcome]:
     """«Продлить» pressed in a dialog (``renew`` or ``renew:<loan id>``)."""
     user_id = event.author_id or event.thread
+    _button_answered(channel, event)
     link = dialog_link(channel_id=channel.pk, user_id=user_id)
     key = f"renew:{event.external_id}"
     with translation.override("ru"):
