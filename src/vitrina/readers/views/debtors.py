@@ -50,7 +50,8 @@ def debtor_list(request):
             loan.renewal_label = choice_label(RenewalRequest.State, loan.renewal_state)
         query = request.GET.copy()
         query.pop("page", None)
-        context.update(page=page, loans=page.object_list, query=query.urlencode())
+        context["page"], context["loans"] = page, page.object_list
+        context["query"] = query.urlencode()
     return render(request, "readers/debtors.html", context)
 
 
