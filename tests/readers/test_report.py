@@ -1,10 +1,12 @@
 """Reader services' section of the period report, and debts counted as returned after a
 reminder."""
 
+import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
+from docx import Document as Docx
 
 from tests.factories import ChannelFactory, UserFactory
 from tests.factories.readers import (
@@ -15,6 +17,9 @@ from tests.factories.readers import (
     ReminderFactory,
     RenewalRequestFactory,
 )
+from vitrina.analytics.export import report_csv, report_docx, report_xlsx
+from vitrina.analytics.report import build_report
+from vitrina.analytics.services.reports import report_save
 from vitrina.core.exports import registry
 from vitrina.core.exports.sections import KeyValues, Meta, Table
 from vitrina.readers.models import Purpose, Reader, Reminder, RenewalRequest
@@ -139,3 +144,22 @@ def test_a_library_report_counts_that_library_only(organisation, library, links)
     assert debts.pairs[0][1] == 0 and debts.pairs[2][1] == "—"
     sent, _renewals, _debts = _section(organisation, library)
     assert sent.rows[-1][-1] == 1
+
+
+def test_the_period_report_writes_the_section_in_every_format(organisation, admin, links):
+    ReminderFactory(link=links["vk"][0], kind="overdue_first", sent_at=IN_PERIOD)
+    report = report_save(
+        organisation=organisation,
+        actor=admin,
+        title="Отчёт за 2026 год",
+        date_from=date(2026, 1, 1),
+        date_to=date(2026, 12, 31),
+    )
+    data = build_report(report)
+    csv_text = report_csv(data).decode("utf-8-sig")
+    assert "Напоминания читателям, 01.01.2026 – 31.12.2026" in csv_text
+    assert "Долги, возвращённые после напоминания" in csv_text
+    assert report_xlsx(data)[:2] == b"PK"
+    document = Docx(io.BytesIO(report_docx(data)))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert any(text.startswith("Продления книг онлайн") for text in headings)
