@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from vitrina.catalog.connectors.circulation import IlsError, Patron
@@ -57,8 +57,9 @@ def renewal_get(*, membership: Membership, pk: int) -> RenewalRequest | None:
 def renewal_counts(membership: Membership) -> dict[str, int]:
     """Requests by state: what an analyst is shown instead of the requests."""
     counts = dict.fromkeys(RenewalRequest.State.values, 0)
-    for row in _requests(membership).order_by().values_list("state"):
-        counts[row[0]] += 1
+    found = _requests(membership).order_by().values_list("state").annotate(number=Count("pk"))
+    for state, number in found:
+        counts[state] = number
     return counts
 
 
