@@ -10,6 +10,7 @@ from vitrina.api import (
     organisations,
     publishing,
     readers,
+    strategy,
 )
 from vitrina.api.auth import PersonalToken
 
@@ -76,3 +77,4 @@ api.add_router("", publishing.router)
 api.add_router("", catalog.router)
 api.add_router("", inbox.router)
 api.add_router("", readers.router)
+api.add_router("", strategy.router)
