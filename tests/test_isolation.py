@@ -34,6 +34,7 @@ from vitrina.content.services.templates import template_save, text_block_save
 from vitrina.core.roles import Role
 from vitrina.core.services import api_token_create, invitation_create
 from vitrina.exhibitions import services as exhibitions
+from vitrina.strategy.models import ShortLink
 from vitrina.strategy.services import strategy_steps_save
 
 # Addresses that are public or personal by design, and why.
@@ -70,6 +71,9 @@ PUBLIC_NAMES = {
     # network's own secret is verified before anything is stored, and the answer is only
     # "ok" (or VK's confirmation code), never another organisation's data.
     "inbox-hook",
+    # A short link: redirects to the address it keeps and shows nothing of its organisation
+    # (an unknown or unconfirmed code answers the same plain 404).
+    "shortlink",
 }
 PLACEHOLDER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
@@ -147,6 +151,9 @@ def world(db):
     )
     LoanFactory(reader=reader, title="Секретный долг Б", due=date(2020, 1, 1))
     renewal = RenewalRequestFactory(reader=reader, title="Секретная заявка Б")
+    short_link = ShortLink.objects.create(
+        organisation=b, code="secretB1", target_url="https://b.example/", title="Секретная ссылка Б"
+    )
     secret_goal = {
         "title": "Секретная цель Б",
         "metric": "posts_per_week",
@@ -193,6 +200,7 @@ def world(db):
             "canned_id": canned.pk,
             "inquiry_id": inquiry.pk,
             "renewal_id": renewal.pk,
+            "link_id": short_link.pk,
         },
         "secrets": [
             "Секретная библиотека Б",
@@ -216,6 +224,7 @@ def world(db):
             "B-SECRET-1",
             "Секретный долг Б",
             "Секретная заявка Б",
+            "Секретная ссылка Б",
             "Секретная цель Б",
             "Секретная аудитория Б",
         ],
@@ -274,6 +283,7 @@ def test_every_route_is_known_to_the_walk():
         "canned_id",
         "inquiry_id",
         "renewal_id",
+        "link_id",
     }
     for route, name in scoped_routes():
         names = {m.group("name") for m in PLACEHOLDER.finditer(route)}
