@@ -147,7 +147,10 @@ def world(db):
         question=reader_message, library=library, topic="Секретная справка Б"
     )
     reader = ReaderFactory(
-        connection__library=library, connection__name="Секретная выдача Б", card="B-SECRET-1"
+        library=library,
+        connection__library=library,
+        connection__name="Секретная выдача Б",
+        card="B-SECRET-1",
     )
     LoanFactory(reader=reader, title="Секретный долг Б", due=date(2020, 1, 1))
     renewal = RenewalRequestFactory(reader=reader, title="Секретная заявка Б")

@@ -51,14 +51,14 @@ def readers(library, channel):
     today = timezone.localdate()
     made = []
     for number in range(12):
-        reader = ReaderFactory(connection__library=library, card=f"F{number:06d}")
+        reader = ReaderFactory(library=library, connection__library=library, card=f"F{number:06d}")
         ReaderLinkFactory(reader=reader, channel=channel)
         ConsentFactory(reader=reader, purpose=Purpose.RENEWALS)
         if number % 2:
             ConsentFactory(reader=reader, purpose=Purpose.REMINDERS)
         LoanFactory(reader=reader, loan_id=f"L{number}", due=today - timedelta(days=3 * number))
         made.append(reader)
-    ReaderFactory(connection__library=library, card="NOT-LINKED")
+    ReaderFactory(library=library, connection__library=library, card="NOT-LINKED")
     return made
 
 

@@ -201,7 +201,7 @@ def test_every_template_that_prints_a_time_shows_the_place_hour(client, place, s
     page("inbox:inquiries", [f"{DAY}"])
 
     # Reader services: requests and reminders on their library's clock.
-    reader = ReaderFactory(connection__library=library)
+    reader = ReaderFactory(library=library, connection__library=library)
     LoanFactory(reader=reader, loan_id="late", due=MOMENT.date() - timedelta(days=3))
     RenewalRequestFactory(reader=reader, loan_id="late", requested_at=MOMENT)
     page("readers:renewals", [LIBRARY_TIME])

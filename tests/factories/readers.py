@@ -1,8 +1,9 @@
+from datetime import date, timedelta
+
 import factory
 from django.utils import timezone
 
-from tests.factories.channels import ChannelFactory
-from tests.factories.core import LibraryFactory
+from vitrina.core import crypto
 from vitrina.readers.models import (
     Consent,
     FileLoan,
@@ -17,17 +18,32 @@ from vitrina.readers.models import (
     RenewalRequest,
 )
 
+from .channels import ChannelFactory
+from .core import LibraryFactory, OrganisationFactory
+
 
 class IlsConnectionFactory(factory.django.DjangoModelFactory):
-    """A file of loans by default (no server needed)."""
-
     class Meta:
         model = IlsConnection
 
-    organisation = factory.SelfAttribute("library.organisation")
-    library = factory.SubFactory(LibraryFactory)
-    name = factory.Sequence(lambda n: f"Выдача {n}")
+    library = None
+    # A connection of a library belongs to the library's organisation.
+    organisation = factory.LazyAttribute(
+        lambda connection: (
+            connection.library.organisation
+            if connection.library is not None
+            else OrganisationFactory()
+        )
+    )
+    name = factory.Sequence(lambda n: f"Библиотечная система {n}")
     kind = IlsKind.FILE
+
+    class Params:
+        secret = None
+
+    secret_ciphertext = factory.LazyAttribute(
+        lambda connection: crypto.encrypt(connection.secret) if connection.secret else ""
+    )
 
 
 class FileLoanFactory(factory.django.DjangoModelFactory):
@@ -35,21 +51,24 @@ class FileLoanFactory(factory.django.DjangoModelFactory):
         model = FileLoan
 
     connection = factory.SubFactory(IlsConnectionFactory)
-    card = factory.Sequence(lambda n: f"F{n:06d}")
+    card = factory.Sequence(lambda n: f"Ф{n:06d}")
     surname = "Иванова"
-    loan_id = factory.Sequence(lambda n: f"inv{n}")
-    title = factory.Sequence(lambda n: f"Книга {n}")
-    due = factory.LazyFunction(timezone.localdate)
+    birth_year = 1980
+    loan_id = factory.Sequence(lambda n: f"{100000 + n}")
+    title = "Толстой Л. Н. Война и мир"
+    due = factory.LazyFunction(lambda: date.today() + timedelta(days=5))
 
 
 class ReaderFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Reader
 
-    connection = factory.SubFactory(IlsConnectionFactory)
-    library = factory.SelfAttribute("connection.library")
+    library = factory.SubFactory(LibraryFactory)
     organisation = factory.SelfAttribute("library.organisation")
-    card = factory.Sequence(lambda n: f"R{n:06d}")
+    connection = factory.SubFactory(
+        IlsConnectionFactory, organisation=factory.SelfAttribute("..organisation")
+    )
+    card = factory.Sequence(lambda n: f"Ф{n:06d}")
     ils_id = factory.SelfAttribute("card")
 
 
@@ -67,8 +86,8 @@ class ConsentFactory(factory.django.DjangoModelFactory):
         model = Consent
 
     reader = factory.SubFactory(ReaderFactory)
-    purpose = Purpose.RENEWALS
-    text_version = "2025-09"
+    purpose = Purpose.REMINDERS
+    text_version = "1"
     text_hash = "0" * 64
     network = "vk"
 

@@ -22,7 +22,7 @@ def file_world(library, channel):
     renewals, with two loans (one due in two days, one in three weeks)."""
     today = timezone.localdate()
     connection = IlsConnectionFactory(library=library)
-    reader = ReaderFactory(connection=connection, card="F000123")
+    reader = ReaderFactory(library=connection.library, connection=connection, card="F000123")
     link = ReaderLinkFactory(reader=reader, channel=channel, network_user_id="700001")
     ConsentFactory(reader=reader, purpose=Purpose.RENEWALS)
     soon = FileLoanFactory(

@@ -28,7 +28,9 @@ READER = 881234
 
 
 def _linked(channel, connection, card, ils_id, loans):
-    reader = ReaderFactory(connection=connection, card=card, ils_id=ils_id)
+    reader = ReaderFactory(
+        library=connection.library, connection=connection, card=card, ils_id=ils_id
+    )
     link = ReaderLinkFactory(reader=reader, channel=channel, network_user_id=str(READER))
     ConsentFactory(reader=reader, purpose=Purpose.RENEWALS)
     for loan_id, title, due in loans:

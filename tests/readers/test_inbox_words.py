@@ -29,7 +29,7 @@ def vk_reader(networks, connect, library):
     channel = connect(Network.VK)
     channel_poll(channel=channel)
     connection = IlsConnectionFactory(library=library)
-    reader = ReaderFactory(connection=connection, card="F777")
+    reader = ReaderFactory(library=connection.library, connection=connection, card="F777")
     link = ReaderLinkFactory(reader=reader, channel=channel, network_user_id=str(READER))
     ConsentFactory(reader=reader, purpose=Purpose.RENEWALS)
     due = timezone.localdate() + timedelta(days=1)

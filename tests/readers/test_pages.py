@@ -45,7 +45,7 @@ def queue(library, channel):
     today = timezone.localdate()
     made = []
     for number in range(8):
-        reader = ReaderFactory(connection__library=library, card=f"Q{number:04d}")
+        reader = ReaderFactory(library=library, connection__library=library, card=f"Q{number:04d}")
         link = ReaderLinkFactory(reader=reader, channel=channel)
         made.append(
             RenewalRequestFactory(
@@ -149,7 +149,7 @@ def debts(library, channel):
     today = timezone.localdate()
     made = {}
     for days in (1, 5, 8, 30, 31, 90):
-        reader = ReaderFactory(connection__library=library, card=f"D{days:04d}")
+        reader = ReaderFactory(library=library, connection__library=library, card=f"D{days:04d}")
         link = ReaderLinkFactory(reader=reader, channel=channel)
         made[days] = LoanFactory(
             reader=reader, loan_id=f"d{days}", title=f"=Долг {days}", due=today - timedelta(days)
@@ -298,7 +298,9 @@ def test_no_consent_no_renewal_buttons(client, signed_in, asking):
 def test_consent_to_reminders_only_is_not_consent_to_renewals(file_world):
     from vitrina.readers.selectors.renewals import consents_to
 
-    reader = ReaderFactory(connection=file_world["connection"])
+    reader = ReaderFactory(
+        library=file_world["connection"].library, connection=file_world["connection"]
+    )
     ConsentFactory(reader=reader, purpose=Purpose.REMINDERS)
     assert not consents_to(reader)
 

@@ -37,7 +37,10 @@ def koha(sandbox, library, channel):
     def link_of(patron: dict):
         """The emulated Koha's reader linked to a dialog, consenting, their loans read."""
         reader = ReaderFactory(
-            connection=connection, card=patron["card"], ils_id=str(patron["patron_id"])
+            library=library,
+            connection=connection,
+            card=patron["card"],
+            ils_id=str(patron["patron_id"]),
         )
         link = ReaderLinkFactory(reader=reader, channel=channel)
         ConsentFactory(reader=reader, purpose=Purpose.RENEWALS)

@@ -32,7 +32,7 @@ IN_PERIOD = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 def links(library):
     vk = ChannelFactory(library=library, network="vk")
     max_channel = ChannelFactory(library=library, network="max", kind="bot")
-    readers = [ReaderFactory(connection__library=library) for _ in range(3)]
+    readers = [ReaderFactory(library=library, connection__library=library) for _ in range(3)]
     for reader in readers:
         ConsentFactory(reader=reader, purpose=Purpose.REMINDERS)
     return {

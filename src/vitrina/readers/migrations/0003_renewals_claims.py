@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('readers', '0001_initial'),
+        ('readers', '0002_reminders_message_key'),
     ]
 
     operations = [
