@@ -47,6 +47,7 @@ from vitrina.content.states import VariantState
 from vitrina.core.models import ApiToken, AuditEntry, JobRun
 from vitrina.core.roles import Role
 from vitrina.inbox.models import ReferenceInquiry
+from vitrina.strategy.models import HealthRun
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "vitrina"
 # Yesterday at 09:00 UTC: 14:00 in Yekaterinburg (UTC+5), 19:00 in Vladivostok (UTC+10),
@@ -217,6 +218,8 @@ def test_every_template_that_prints_a_time_shows_the_place_hour(client, place, s
     page("catalog:import-detail", [VIEWER_TIME], run_id=run.pk)
     page("member-list", [])
     page("settings-home", ["Владивосток"], absent=(">Asia/Vladivostok",))
+    HealthRun.objects.create(organisation=organisation, week=MOMENT.date(), checked_at=MOMENT)
+    page("strategy:health", [VIEWER_TIME], absent=(MOSCOW, "по Владивостоку"))
     page("library-list", ["Екатеринбург"], absent=(">Asia/Yekaterinburg",))
 
     # Analytics: posts on their channel's clock, the round on the viewer's.
