@@ -25,6 +25,7 @@ from tests.factories.inbox import (
     ReferenceInquiryFactory,
     ThreadFactory,
 )
+from tests.factories.readers import LoanFactory, ReaderFactory, RenewalRequestFactory
 from tests.images import image_bytes
 from vitrina.analytics.services.reports import report_save
 from vitrina.catalog.bibrecord import BibRecord
@@ -145,6 +146,14 @@ def world(db):
     inquiry = ReferenceInquiryFactory(
         question=reader_message, library=library, topic="Секретная справка Б"
     )
+    reader = ReaderFactory(
+        library=library,
+        connection__library=library,
+        connection__name="Секретная выдача Б",
+        card="B-SECRET-1",
+    )
+    LoanFactory(reader=reader, title="Секретный долг Б", due=date(2020, 1, 1))
+    renewal = RenewalRequestFactory(reader=reader, title="Секретная заявка Б")
     short_link = ShortLink.objects.create(
         organisation=b, code="secretB1", target_url="https://b.example/", title="Секретная ссылка Б"
     )
@@ -193,6 +202,7 @@ def world(db):
             "message_id": reader_message.pk,
             "canned_id": canned.pk,
             "inquiry_id": inquiry.pk,
+            "renewal_id": renewal.pk,
             "link_id": short_link.pk,
         },
         "secrets": [
@@ -214,6 +224,9 @@ def world(db):
             "Секретное сообщение Б",
             "Секретный ответ Б",
             "Секретная справка Б",
+            "B-SECRET-1",
+            "Секретный долг Б",
+            "Секретная заявка Б",
             "Секретная ссылка Б",
             "Секретная цель Б",
             "Секретная аудитория Б",
@@ -272,6 +285,7 @@ def test_every_route_is_known_to_the_walk():
         "message_id",
         "canned_id",
         "inquiry_id",
+        "renewal_id",
         "link_id",
     }
     for route, name in scoped_routes():

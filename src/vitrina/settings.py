@@ -215,6 +215,13 @@ SHORTLINK_REPEAT_SECONDS = max(1, int(env("SHORTLINK_REPEAT_SECONDS", "1800")))
 SHORTLINK_FLUSH_SECONDS = max(0.0, float(env("SHORTLINK_FLUSH_SECONDS", "10")))
 # A channel whose last poll failed is tried again after this long, not every round.
 INBOX_POLL_RETRY_SECONDS = max(0, int(env("INBOX_POLL_RETRY_SECONDS", "300")))
+# Renewals: the loan period a librarian's confirmation adds by default; requests the
+# library system did not answer are tried again this often, for a day.
+READERS_RENEWAL_DAYS = max(1, int(env("READERS_RENEWAL_DAYS", "14")))
+READERS_RENEWAL_RETRY_MINUTES = max(0.0, float(env("READERS_RENEWAL_RETRY_MINUTES", "15")))
+# A debt reminded of counts as returned after the reminder within this many days.
+READERS_RETURNED_AFTER_DAYS = max(1, int(env("READERS_RETURNED_AFTER_DAYS", "14")))
+READERS_RETURNS_MARK_MINUTES = max(0.0, float(env("READERS_RETURNS_MARK_MINUTES", "60")))
 # Renewing VK ID and OK user tokens that expire soon.
 TOKEN_REFRESH_MINUTES = max(0.0, float(env("TOKEN_REFRESH_MINUTES", "5")))
 # Reader services' reminders: reading the linked readers' loans from the library systems,

@@ -429,7 +429,9 @@ def test_every_module_registers_its_documents_and_the_inbox_its_part_of_the_repo
         "catalog.booklist",
     } <= keys
     assert [item.key for item in registry.contributions("analytics.report")] == [
-        "inbox.inquiries_answered"
+        "inbox.inquiries_answered",
+        "readers.services",
+        "strategy.shortlink_clicks",
     ]
 
 

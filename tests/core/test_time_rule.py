@@ -37,6 +37,7 @@ from tests.factories.inbox import (
     ThreadFactory,
 )
 from tests.factories.publishing import PublishAttemptFactory
+from tests.factories.readers import LoanFactory, ReaderFactory, RenewalRequestFactory
 from vitrina.analytics.models import ChannelCollection, PostLatest
 from vitrina.analytics.rounds import ROUND
 from vitrina.catalog.models import ImportRun
@@ -46,6 +47,7 @@ from vitrina.content.states import VariantState
 from vitrina.core.models import ApiToken, AuditEntry, JobRun
 from vitrina.core.roles import Role
 from vitrina.inbox.models import ReferenceInquiry
+from vitrina.strategy.models import HealthRun
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "vitrina"
 # Yesterday at 09:00 UTC: 14:00 in Yekaterinburg (UTC+5), 19:00 in Vladivostok (UTC+10),
@@ -199,6 +201,13 @@ def test_every_template_that_prints_a_time_shows_the_place_hour(client, place, s
     page("inbox:inquiry", [LIBRARY_TIME], inquiry_id=inquiry.pk)
     page("inbox:inquiries", [f"{DAY}"])
 
+    # Reader services: requests and reminders on their library's clock.
+    reader = ReaderFactory(library=library, connection__library=library)
+    LoanFactory(reader=reader, loan_id="late", due=MOMENT.date() - timedelta(days=3))
+    RenewalRequestFactory(reader=reader, loan_id="late", requested_at=MOMENT)
+    page("readers:renewals", [LIBRARY_TIME])
+    page("readers:debtors", [LIBRARY_TIME])
+
     # The organisation's own things: on the viewer's clock, no label.
     entry = AuditEntryFactory(organisation=organisation)
     AuditEntry.objects.filter(pk=entry.pk).update(created_at=MOMENT)
@@ -209,6 +218,8 @@ def test_every_template_that_prints_a_time_shows_the_place_hour(client, place, s
     page("catalog:import-detail", [VIEWER_TIME], run_id=run.pk)
     page("member-list", [])
     page("settings-home", ["Владивосток"], absent=(">Asia/Vladivostok",))
+    HealthRun.objects.create(organisation=organisation, week=MOMENT.date(), checked_at=MOMENT)
+    page("strategy:health", [VIEWER_TIME], absent=(MOSCOW, "по Владивостоку"))
     page("library-list", ["Екатеринбург"], absent=(">Asia/Yekaterinburg",))
 
     # Analytics: posts on their channel's clock, the round on the viewer's.

@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 import factory
+from django.utils import timezone
 
 from vitrina.core import crypto
 from vitrina.readers.models import (
@@ -8,9 +9,13 @@ from vitrina.readers.models import (
     FileLoan,
     IlsConnection,
     IlsKind,
+    Loan,
     Purpose,
     Reader,
     ReaderLink,
+    Reminder,
+    ReminderKind,
+    RenewalRequest,
 )
 
 from .channels import ChannelFactory
@@ -21,7 +26,15 @@ class IlsConnectionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = IlsConnection
 
-    organisation = factory.SubFactory(OrganisationFactory)
+    library = None
+    # A connection of a library belongs to the library's organisation.
+    organisation = factory.LazyAttribute(
+        lambda connection: (
+            connection.library.organisation
+            if connection.library is not None
+            else OrganisationFactory()
+        )
+    )
     name = factory.Sequence(lambda n: f"Библиотечная система {n}")
     kind = IlsKind.FILE
 
@@ -77,3 +90,40 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     text_version = "1"
     text_hash = "0" * 64
     network = "vk"
+
+
+class LoanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Loan
+
+    reader = factory.SubFactory(ReaderFactory)
+    loan_id = factory.Sequence(lambda n: f"inv{n}")
+    title = factory.Sequence(lambda n: f"Книга {n}")
+    due = factory.LazyFunction(timezone.localdate)
+
+
+class ReminderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reminder
+
+    link = factory.SubFactory(ReaderLinkFactory)
+    reader = factory.SelfAttribute("link.reader")
+    loan_id = factory.Sequence(lambda n: f"inv{n}")
+    due = factory.LazyFunction(timezone.localdate)
+    kind = ReminderKind.OVERDUE_FIRST
+    state = Reminder.State.SENT
+    not_before = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyFunction(timezone.now)
+    sent_at = factory.LazyFunction(timezone.now)
+
+
+class RenewalRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RenewalRequest
+
+    reader = factory.SubFactory(ReaderFactory)
+    organisation = factory.SelfAttribute("reader.organisation")
+    loan_id = factory.Sequence(lambda n: f"inv{n}")
+    title = factory.Sequence(lambda n: f"Книга {n}")
+    due = factory.LazyFunction(timezone.localdate)
+    source = RenewalRequest.Source.BUTTON

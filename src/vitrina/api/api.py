@@ -9,6 +9,7 @@ from vitrina.api import (
     inbox,
     organisations,
     publishing,
+    readers,
     strategy,
 )
 from vitrina.api.auth import PersonalToken
@@ -75,4 +76,5 @@ api.add_router("", content.router)
 api.add_router("", publishing.router)
 api.add_router("", catalog.router)
 api.add_router("", inbox.router)
+api.add_router("", readers.router)
 api.add_router("", strategy.router)

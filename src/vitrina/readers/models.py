@@ -391,6 +391,11 @@ class RenewalRequest(models.Model):
     # The inbox message the request was recognised in, where it came as free text.
     inbox_message_id = models.BigIntegerField(null=True, blank=True)
     reader_told_at = models.DateTimeField(null=True, blank=True)
+    # Taken by whoever is asking the library system now (a press, the retry job, a
+    # librarian's confirmation): one at a time, so a loan is never renewed twice.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # Tries that found the library system down; retried for a day, then a librarian's.
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-requested_at"]

@@ -72,6 +72,15 @@ def thread_update(
     return thread
 
 
+def thread_tag_add(*, thread: Thread, tag: str) -> bool:
+    """Tag a conversation on what its messages ask (a renewal request recognised in a
+    reader's words); True when the tag is new. No person acts, so no audit entry."""
+    if tag not in Tag.values:
+        raise ServiceError(_("Unknown tag."), field="tags")
+    _tag, created = ThreadTag.objects.get_or_create(thread=thread, tag=tag)
+    return created
+
+
 def thread_mark_read(*, thread: Thread) -> None:
     if thread.unread:
         Thread.objects.filter(pk=thread.pk).update(unread=0)
