@@ -7,6 +7,8 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories.readers import (
@@ -380,4 +382,21 @@ def test_my_books_lists_titles_with_a_renew_button_each(world):
         author_id=str(READER),
     )
     dialog.handle(channel=world.channel, event=words)
+    assert len(world.outgoing()) == 2
+
+
+def test_a_readers_messages_in_one_batch_read_the_loans_once(world):
+    world.lend(2)  # due soon
+    world.lend(0)  # due today
+    [returned] = world.lend(-1)  # overdue, returned at the desk after planning
+    loans_sync_connection(connection=world.connection)
+    reminders_plan_round()
+    FileLoan.objects.filter(pk=returned.pk).delete()
+    with CaptureQueriesContext(connection) as queries:
+        reminders_send_due(threads=1)
+    reads = [q for q in queries.captured_queries if 'FROM "readers_fileloan"' in q["sql"]]
+    assert len(reads) == 1
+    # The one reading is taken before the first message: the returned loan is still skipped.
+    assert Reminder.objects.get(loan_id=returned.loan_id).state == State.SKIPPED
+    assert Reminder.objects.filter(state=State.SENT).count() == 2
     assert len(world.outgoing()) == 2
