@@ -7,6 +7,7 @@ not its own, so a claim that was swept and handed out again is never sent twice.
 of one dialog, due day and kind are claimed together: they travel in one message.
 """
 
+import time
 import uuid
 from datetime import timedelta
 
@@ -24,7 +25,20 @@ CLAIMABLE = (State.PLANNED, State.UNKNOWN)
 
 
 def reminders_claim(*, now=None, limit: int = 500, claimer: str = "") -> list[tuple[list, str]]:
-    """Claim up to ``limit`` due messages; returns ``(reminder ids, claim)`` per message."""
+    """Claim up to ``limit`` due messages; returns ``(reminder ids, claim)`` per message.
+
+    An empty answer means nothing is due: when another sender locked every row this one
+    picked (both looked at the same moment), it looks again, and sees past those rows once
+    the other's claim is committed."""
+    for again in range(5):
+        claimed, contended = _claim(now=now, limit=limit, claimer=claimer)
+        if claimed or not contended:
+            return claimed
+        time.sleep(0.02 * (again + 1))  # the other claim commits in a few milliseconds
+    return []
+
+
+def _claim(*, now, limit: int, claimer: str) -> tuple[list[tuple[list, str]], bool]:
     now = now or timezone.now()
     due = (Q(state=State.PLANNED, expires_at__gt=now) | Q(state=State.UNKNOWN)) & Q(
         not_before__lte=now, claim=""
@@ -48,7 +62,7 @@ def reminders_claim(*, now=None, limit: int = 500, claimer: str = "") -> list[tu
                 .values_list("id", flat=True)
             )
         if not ids:
-            return []
+            return [], bool(groups)
         claim = f"{(claimer or 'reminders')[-20:]}:{uuid.uuid4().hex[:12]}"
         # The state and claim conditions make this safe where rows cannot be locked.
         Reminder.objects.filter(pk__in=ids, state__in=CLAIMABLE, claim="").update(
@@ -60,7 +74,7 @@ def reminders_claim(*, now=None, limit: int = 500, claimer: str = "") -> list[tu
         members = [reminder_id for reminder_id in members if reminder_id in taken]
         if members:
             result.append((members, claim))
-    return result
+    return result, not result
 
 
 def reminders_sweep_stale(*, now=None) -> int:
