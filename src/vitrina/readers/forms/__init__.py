@@ -1,0 +1,1 @@
+"""Forms of reader services, one module per area."""
