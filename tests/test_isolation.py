@@ -25,6 +25,7 @@ from tests.factories.inbox import (
     ReferenceInquiryFactory,
     ThreadFactory,
 )
+from tests.factories.readers import IlsConnectionFactory
 from tests.images import image_bytes
 from vitrina.analytics.services.reports import report_save
 from vitrina.catalog.bibrecord import BibRecord
@@ -68,6 +69,12 @@ PUBLIC_NAMES = {
     # network's own secret is verified before anything is stored, and the answer is only
     # "ok" (or VK's confirmation code), never another organisation's data.
     "inbox-hook",
+    # A reader's pages opened from the library's dialog: reachable only with the secret
+    # one-time token sent into that dialog (tests/readers/test_linking.py, test_consent.py).
+    "link",
+    "data",
+    "data-export",
+    "data-delete",
 }
 PLACEHOLDER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
@@ -140,6 +147,7 @@ def world(db):
     inquiry = ReferenceInquiryFactory(
         question=reader_message, library=library, topic="Секретная справка Б"
     )
+    connection = IlsConnectionFactory(library=library, name="Секретное подключение Б")
     return {
         "attacker": attacker,
         "attacker_token": attacker_raw,
@@ -170,6 +178,7 @@ def world(db):
             "message_id": reader_message.pk,
             "canned_id": canned.pk,
             "inquiry_id": inquiry.pk,
+            "connection_id": connection.pk,
         },
         "secrets": [
             "Секретная библиотека Б",
@@ -190,6 +199,7 @@ def world(db):
             "Секретное сообщение Б",
             "Секретный ответ Б",
             "Секретная справка Б",
+            "Секретное подключение Б",
         ],
     }
 
@@ -245,6 +255,7 @@ def test_every_route_is_known_to_the_walk():
         "message_id",
         "canned_id",
         "inquiry_id",
+        "connection_id",
     }
     for route, name in scoped_routes():
         names = {m.group("name") for m in PLACEHOLDER.finditer(route)}

@@ -132,7 +132,7 @@ def data_delete(request, token):
         return _gone(request, problem, title=_("My data"))
     if reader is None:
         return redirect("readers_public:data", token=token)
-    form = DeleteForm(request.POST or None)
+    form = DeleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         consent_services.reader_delete(reader=reader)
         return render(request, "readers/data_deleted.html")

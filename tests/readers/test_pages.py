@@ -1,0 +1,165 @@
+"""The librarians' pages: connections and readers, their permissions and isolation."""
+
+import pytest
+
+from tests.factories import LibraryFactory, MembershipFactory
+from tests.factories.readers import (
+    ConsentFactory,
+    FileLoanFactory,
+    IlsConnectionFactory,
+    ReaderLinkFactory,
+)
+from vitrina.core import crypto
+from vitrina.core.roles import Role
+from vitrina.readers.models import IlsConnection
+
+KOHA = {
+    "name": "Koha ЦБС",
+    "library": "",
+    "kind": "koha",
+    "base_url": "https://koha.example.ru",
+    "auth": "basic",
+    "username": "api",
+    "secret": "очень-секретно-42",
+    "port": "",
+}
+
+
+def test_a_koha_connection_keeps_its_secret(admin_client, organisation):
+    url = f"/o/{organisation.slug}/readers/connections/"
+    response = admin_client.post(url + "new/", KOHA)
+    assert response.status_code == 302, response.content.decode()
+    connection = IlsConnection.objects.get()
+    assert connection.library is None and connection.kind == "koha"
+    assert crypto.decrypt(connection.secret_ciphertext) == "очень-секретно-42"
+    for page in (url, url + f"{connection.pk}/"):
+        body = admin_client.get(page).content.decode()
+        assert "очень-секретно-42" not in body and connection.secret_ciphertext not in body
+    # Editing without a new secret keeps it; a new one replaces it.
+    admin_client.post(url + f"{connection.pk}/", {**KOHA, "secret": "", "name": "Koha"})
+    connection.refresh_from_db()
+    assert connection.name == "Koha"
+    assert crypto.decrypt(connection.secret_ciphertext) == "очень-секретно-42"
+    admin_client.post(url + f"{connection.pk}/", {**KOHA, "secret": "новый"})
+    connection.refresh_from_db()
+    assert crypto.decrypt(connection.secret_ciphertext) == "новый"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"base_url": "koha"}, "адрес сервера Koha"),
+        ({"secret": ""}, "пароль или секрет"),
+        ({"kind": "irbis", "host": ""}, "адрес сервера ИРБИС64"),
+        ({"kind": "irbis", "host": "10.0.0.5", "port": "70000"}, "65535"),
+    ],
+)
+def test_bad_connections_are_refused(admin_client, organisation, change, message):
+    response = admin_client.post(
+        f"/o/{organisation.slug}/readers/connections/new/", {**KOHA, **change}
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not IlsConnection.objects.exists()
+
+
+def test_check_stores_state_and_problems(admin_client, organisation, library):
+    connection = IlsConnectionFactory(library=library)
+    url = f"/o/{organisation.slug}/readers/connections/{connection.pk}/check/"
+    assert admin_client.post(url).status_code == 302
+    connection.refresh_from_db()
+    assert connection.checked_at is not None
+    assert connection.state in {"ok", "failed"}
+    assert (connection.state == "failed") == bool(connection.check_problems)
+    body = admin_client.get(f"/o/{organisation.slug}/readers/connections/").content.decode()
+    for problem in connection.check_problems:
+        assert problem in body
+
+
+def test_harvest_of_a_file_connection_is_refused_plainly(admin_client, organisation, library):
+    connection = IlsConnectionFactory(library=library)
+    url = f"/o/{organisation.slug}/readers/connections/{connection.pk}/harvest/"
+    response = admin_client.post(url, follow=True)
+    assert "нет каталога" in response.content.decode()
+
+
+def test_archive(admin_client, organisation, library):
+    connection = IlsConnectionFactory(library=library)
+    admin_client.post(f"/o/{organisation.slug}/readers/connections/{connection.pk}/archive/")
+    connection.refresh_from_db()
+    assert connection.archived_at is not None
+
+
+def test_who_may_change_connections(client, organisation, library, member_factory):
+    connection = IlsConnectionFactory(library=library)
+    circulation = member_factory(role=Role.CIRCULATION)
+    client.force_login(circulation.user)
+    base = f"/o/{organisation.slug}/readers/connections/"
+    assert client.get(base).status_code == 200
+    assert client.get(base + "new/").status_code == 403
+    assert client.post(base + f"{connection.pk}/check/").status_code == 403
+    author = member_factory(role=Role.AUTHOR)
+    client.force_login(author.user)
+    assert client.get(base).status_code == 403
+
+
+@pytest.fixture
+def readers(library):
+    connection = IlsConnectionFactory(library=library)
+    links = []
+    for number in range(6):
+        link = ReaderLinkFactory(reader__connection=connection, reader__card=f"Ч-{number:03}")
+        ConsentFactory(reader=link.reader, purpose="reminders")
+        if number % 2:
+            ConsentFactory(reader=link.reader, purpose="renewals")
+        links.append(link)
+    FileLoanFactory(connection=connection)
+    return links
+
+
+def test_readers_page_lists_cards_consents_and_states(
+    admin_client, organisation, readers, django_assert_max_num_queries
+):
+    url = f"/o/{organisation.slug}/readers/"
+    admin_client.get(url)
+    with django_assert_max_num_queries(14):
+        response = admin_client.get(url)
+    body = response.content.decode()
+    assert all(link.reader.card in body for link in readers)
+    filtered = admin_client.get(url, {"consent": "renewals"}).content.decode()
+    assert "Ч-001" in filtered and "Ч-000" not in filtered
+    assert "Ч-000" not in admin_client.get(url, {"state": "stopped"}).content.decode()
+
+
+def test_readers_query_count_does_not_grow(
+    admin_client, organisation, readers, library, django_assert_max_num_queries
+):
+    connection = readers[0].reader.connection
+    for number in range(20):
+        link = ReaderLinkFactory(reader__connection=connection, reader__card=f"Д-{number:03}")
+        ConsentFactory(reader=link.reader)
+    with django_assert_max_num_queries(14):
+        admin_client.get(f"/o/{organisation.slug}/readers/")
+
+
+def test_analysts_see_only_counts(client, organisation, readers, member_factory):
+    analyst = member_factory(role=Role.ANALYST)
+    client.force_login(analyst.user)
+    response = client.get(f"/o/{organisation.slug}/readers/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert not any(link.reader.card in body for link in readers)
+    assert "6" in body
+
+
+def test_readers_of_another_organisation_are_not_seen(client, readers):
+    stranger = MembershipFactory(role=Role.ADMIN)
+    LibraryFactory(organisation=stranger.organisation)
+    client.force_login(stranger.user)
+    body = client.get(f"/o/{stranger.organisation.slug}/readers/").content.decode()
+    assert not any(link.reader.card in body for link in readers)
+    connection = readers[0].reader.connection
+    base = f"/o/{stranger.organisation.slug}/readers/connections/{connection.pk}/"
+    for path in ("", "check/", "upload/", "harvest/", "archive/"):
+        assert client.post(base + path).status_code == 404
+    assert client.get(f"/o/{readers[0].reader.organisation.slug}/readers/").status_code == 404
