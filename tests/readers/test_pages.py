@@ -163,3 +163,50 @@ def test_readers_of_another_organisation_are_not_seen(client, readers):
     for path in ("", "check/", "upload/", "harvest/", "archive/"):
         assert client.post(base + path).status_code == 404
     assert client.get(f"/o/{readers[0].reader.organisation.slug}/readers/").status_code == 404
+
+
+def test_upload_a_file_of_loans_then_link_with_it(admin_client, client, organisation, library):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import ChannelFactory
+    from tests.readers.test_linking import READER
+    from vitrina.readers.services.linking import link_request_create
+
+    connection = IlsConnectionFactory(library=library, second_factor="birth_year")
+    url = f"/o/{organisation.slug}/readers/connections/{connection.pk}/upload/"
+    assert admin_client.get(url).status_code == 200
+    data = (
+        "Читательский билет;Фамилия;Год рождения;Инвентарный номер;Название;Срок возврата\n"
+        "Ф-77;Орлова;1984;И-1;Евгений Онегин;01.01.2030\n"
+        "Ф-78;Павлов;1990;И-2;Мёртвые души;не дата\n"
+    ).encode()
+    response = admin_client.post(url, {"file": SimpleUploadedFile("loans.csv", data)})
+    assert "Строка 3" in response.content.decode() or response.status_code == 302
+    assert connection.file_loans.count() == 1
+    empty = admin_client.post(url, {})
+    assert empty.status_code == 400 and "Выберите файл" in empty.content.decode()
+    channel = ChannelFactory(library=library)
+    _request, token = link_request_create(channel=channel, user_id=READER)
+    response = client.post(
+        f"/r/link/{token}/", {"card": "Ф-77", "secret": "1984", "purposes": ["reminders"]}
+    )
+    assert response.status_code == 200
+    assert connection.readers.get().card == "Ф-77"
+
+
+def test_upload_is_for_file_connections_only(admin_client, organisation, library):
+    connection = IlsConnectionFactory(library=library, kind="koha", base_url="https://k.example")
+    url = f"/o/{organisation.slug}/readers/connections/{connection.pk}/upload/"
+    assert admin_client.get(url).status_code == 400
+
+
+def test_harvest_command_says_what_is_wrong(library):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="No connection"):
+        call_command("readers", "harvest", "--connection", "999999")
+    connection = IlsConnectionFactory(library=library)
+    with pytest.raises(CommandError, match="нет каталога"):
+        call_command("readers", "harvest", "--connection", str(connection.pk), stdout=StringIO())

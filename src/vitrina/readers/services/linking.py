@@ -257,7 +257,38 @@ def _link_store(*, request, connection, card, ils_id, purposes, ip_address, user
     request = LinkRequest.objects.select_for_update().get(pk=request.pk)
     if request.used_at is not None:
         raise link_request_problem(request)
-    channel = request.channel
+    link = reader_link_record(
+        channel=request.channel,
+        network_user_id=request.network_user_id,
+        connection=connection,
+        card=card,
+        ils_id=ils_id,
+        purposes=purposes,
+        ip_address=ip_address,
+        user_agent=user_agent,
+        inbound_at=request.created_at,
+    )
+    request.used_at = link.linked_at
+    request.save(update_fields=["used_at"])
+    return link
+
+
+@transaction.atomic
+def reader_link_record(
+    *,
+    channel: Channel,
+    network_user_id: str,
+    connection,
+    card: str,
+    ils_id: str = "",
+    purposes: list[str],
+    ip_address: str | None = None,
+    user_agent: str = "",
+    via: str = "web",
+    inbound_at=None,
+) -> ReaderLink:
+    """Record a verified card linked to a dialog with the consents given (the linking
+    page, after the library system confirmed the card; the demo's readers)."""
     library = channel.library
     reader, _created = Reader.objects.get_or_create(
         connection=connection,
@@ -270,7 +301,7 @@ def _link_store(*, request, connection, card, ils_id, purposes, ip_address, user
     )
     link = (
         ReaderLink.objects.select_for_update()
-        .filter(channel=channel, network_user_id=request.network_user_id)
+        .filter(channel=channel, network_user_id=network_user_id)
         .first()
     )
     live = (
@@ -293,9 +324,9 @@ def _link_store(*, request, connection, card, ils_id, purposes, ip_address, user
         link = ReaderLink.objects.create(
             reader=reader,
             channel=channel,
-            network_user_id=request.network_user_id,
+            network_user_id=network_user_id,
             linked_at=now,
-            last_inbound_at=request.created_at,
+            last_inbound_at=inbound_at or now,
         )
     else:
         link.reader = reader
@@ -305,27 +336,29 @@ def _link_store(*, request, connection, card, ils_id, purposes, ip_address, user
         link.save(update_fields=["reader", "state", "state_reason", "linked_at"])
     operator = operator_of(library)
     network = _network_title(channel)
-    for purpose in purposes:
-        text = consent_text(purpose, operator=operator, network=network)
-        Consent.objects.create(
-            reader=reader,
-            purpose=purpose,
-            text_version=text.version,
-            text_hash=text.hash,
-            given_at=now,
-            network=channel.network,
-            given_via="web",
-            ip_address=ip_address or None,
-            user_agent=(user_agent or "")[:300],
-        )
-    request.used_at = now
-    request.save(update_fields=["used_at"])
+    Consent.objects.bulk_create(
+        [
+            Consent(
+                reader=reader,
+                purpose=purpose,
+                text_version=text.version,
+                text_hash=text.hash,
+                given_at=now,
+                network=channel.network,
+                given_via=via,
+                ip_address=ip_address or None,
+                user_agent=(user_agent or "")[:300],
+            )
+            for purpose in purposes
+            for text in [consent_text(purpose, operator=operator, network=network)]
+        ]
+    )
     # No card number nor network id in the log: it outlives a reader's deletion.
     audit_record(
         action="reader.linked",
         organisation=library.organisation,
         actor=None,
-        changes={"reader": reader.pk, "network": channel.network, "purposes": purposes},
+        changes={"reader": reader.pk, "network": channel.network, "purposes": list(purposes)},
         ip_address=ip_address,
     )
     return link

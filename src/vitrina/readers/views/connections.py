@@ -96,27 +96,32 @@ def connection_check(request, connection_id):
 @require(rules.can_manage_libraries)
 def connection_upload(request, connection_id):
     connection = connection_get(membership=request.membership, connection_id=connection_id)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
+    report = None
     if connection.kind != IlsKind.FILE:
         form = None
     elif request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            file_loans.file_loans_replace(
-                connection=connection,
-                actor=request.user,
-                filename=upload.name,
-                data=upload.read(),
+            report = file_loans.file_loans_replace(
+                connection=connection, uploaded_file=form.cleaned_data["file"], actor=request.user
             )
         except ServiceError as error:
             apply_service_error(form, error)
         else:
-            messages.success(request, _("The file of loans is loaded."))
-            return redirect(_list_url(request))
+            if report.loaded:
+                messages.success(
+                    request,
+                    _("The file of loans is loaded: %(loaded)s loans of %(rows)s rows.")
+                    % {"loaded": report.loaded, "rows": report.rows},
+                )
+                if not report.errors:
+                    return redirect(_list_url(request))
+            else:
+                form.add_error("file", _("No row of the file could be read; nothing changed."))
     return render(
         request,
         "readers/connection_upload.html",
-        {"form": form, "connection": connection},
+        {"form": form, "connection": connection, "report": report},
         status=400 if form is None or form.errors else 200,
     )
 

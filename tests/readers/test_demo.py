@@ -1,0 +1,30 @@
+"""The demo's reader services: a file of loans loaded, readers linked on VK and MAX."""
+
+import time
+
+import pytest
+
+from vitrina.demo.build import build_demo
+from vitrina.readers.models import Consent, FileLoan, IlsConnection, ReaderLink
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_links_readers_with_consents(settings):
+    settings.DEMO_MODE = True
+    started = time.perf_counter()
+    build_demo()
+    print(f"demo built in {time.perf_counter() - started:.1f} s")
+    connection = IlsConnection.objects.get(organisation__slug="mednogorsk", kind="file")
+    assert connection.library.name == "Центральная городская библиотека"
+    assert FileLoan.objects.filter(connection=connection).count() == 9
+    assert connection.loans_synced_at is not None
+    links = ReaderLink.objects.filter(reader__connection=connection, state="active")
+    assert links.count() == 8
+    assert {link.channel.network for link in links} == {"vk", "max"}
+    assert all(
+        Consent.objects.filter(reader=link.reader, purpose="reminders").exists() for link in links
+    )
+    # Reset rebuilds it without tripping over the readers.
+    assert build_demo(reset=True) is not None
+    assert ReaderLink.objects.filter(reader__connection__kind="file").count() == 8
