@@ -335,7 +335,7 @@ def reader_link_record(
         link.linked_at = now
         link.save(update_fields=["reader", "state", "state_reason", "linked_at"])
     operator = operator_of(library)
-    network = _network_title(channel)
+    network = network_title(channel)
     Consent.objects.bulk_create(
         [
             Consent(
@@ -364,7 +364,7 @@ def reader_link_record(
     return link
 
 
-def _network_title(channel: Channel) -> str:
+def network_title(channel: Channel) -> str:
     cls = provider_class(channel.network)
     return cls.title if cls is not None else channel.network
 

@@ -40,7 +40,7 @@ def link_page(request, token):
     page = linking.link_page(link_request)
     library = page.library
     texts = consent_texts(
-        operator=operator_of(library), network=linking._network_title(link_request.channel)
+        operator=operator_of(library), network=linking.network_title(link_request.channel)
     )
     form = LinkForm(
         request.POST or None,
@@ -69,7 +69,7 @@ def link_page(request, token):
                 return render(
                     request,
                     "readers/link_done.html",
-                    {"library": library, "network": linking._network_title(link_request.channel)},
+                    {"library": library, "network": linking.network_title(link_request.channel)},
                 )
         if status == 200:
             status = 400
@@ -83,7 +83,7 @@ def link_page(request, token):
             "connection": page.connection,
             "texts": texts,
             "chosen": chosen,
-            "network": linking._network_title(link_request.channel),
+            "network": linking.network_title(link_request.channel),
             "expires_at": link_request.expires_at,
         },
         status=status,
