@@ -14,6 +14,7 @@ from starlette.routing import Route
 from . import control, oauth, pages
 from .delivery import Delivery
 from .faults import Fault, Faults
+from .library_systems import koha, koha_control, koha_page
 from .networks import emulators
 from .state import Settings, World
 
@@ -55,6 +56,9 @@ def create_app(
         *(route for network in emulators() for route in network.routes),
         *oauth.routes,
         *control.routes,
+        *koha.routes,
+        *koha_control.routes,
+        *koha_page.routes,
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.world = world

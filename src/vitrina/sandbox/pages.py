@@ -35,6 +35,9 @@ article{border-top:1px solid #e5e7eb;padding:8px 0}
 .consent{background:#fff;max-width:480px;margin:64px auto;padding:24px;border-radius:8px}
 button{padding:8px 16px;margin-right:8px}
 form.zone{margin-top:8px}form.zone button{padding:2px 10px}
+table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:4px 6px;
+border-top:1px solid #e5e7eb;vertical-align:top}form.inline{display:inline}
+form.inline button{padding:2px 8px;margin:2px}.notice{background:#ecfdf5;padding:8px 12px}
 """
 
 
@@ -137,7 +140,9 @@ async def index(request: Request):
         "<header><h1>Песочница соцсетей</h1><p>Здесь видно, что «опубликовалось» во ВКонтакте, "
         "Одноклассниках, Telegram и MAX. Это учебная копия: настоящие соцсети не затрагиваются. "
         f"Время песочницы: {when(world.now(), zone)}.</p>"
-        f'<nav><a href="/sandbox/?zone={zone}">Все</a> {nav}</nav>{zone_form(zone, network)}'
+        f'<nav><a href="/sandbox/?zone={zone}">Все</a> {nav} '
+        '<a href="/sandbox/koha/">Koha: читатели и выдачи</a></nav>'
+        f"{zone_form(zone, network)}"
         f"</header><main>{body}</main></body></html>"
     )
     return HTMLResponse(page)

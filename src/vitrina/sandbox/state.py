@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import dynamics
 from .accounts import DEFAULT_ACCOUNTS
+from .library_systems.koha_data import KohaData
 from .networks import emulator
 
 # Admins of the default VK and OK accounts log in as these users.
@@ -152,6 +153,8 @@ class World:
         self.waiters: dict[str, asyncio.Event] = {}
         self.outbox: asyncio.Queue | None = None
         self.started = self.now()
+        # The emulated Koha; its data is generated from the seed on first use.
+        self.koha = KohaData(seed, self.now)
         for spec in DEFAULT_ACCOUNTS:
             self.add_account(spec, history=True)
 
@@ -406,6 +409,7 @@ class World:
             "tokens": [asdict(t) for t in self.tokens.values()],
             "photos": self.photos,
             "polls": {str(k): v for k, v in self.polls.items()},
+            "koha": self.koha.dump(),
         }
 
     @classmethod
@@ -421,6 +425,8 @@ class World:
         world.tokens = {t["value"]: Token(**t) for t in data["tokens"]}
         world.photos = data.get("photos", {})
         world.polls = {int(k): v for k, v in data.get("polls", {}).items()}
+        if data.get("koha"):
+            world.koha = KohaData.load(data["koha"], world.now)
         return world
 
     def save(self, path: Path):

@@ -58,6 +58,50 @@ class SandboxClient:
         response.raise_for_status()
         return response.json()["posts"]
 
+    # The emulated Koha (``library_systems/koha.py``)
+
+    def koha_generate(self, patrons: int = 300, loans: int | None = None, **options) -> dict:
+        body = {"patrons": patrons, "loans": patrons * 3 if loans is None else loans, **options}
+        response = self.http.post("/sandbox/control/koha/generate", json=body)
+        response.raise_for_status()
+        return response.json()
+
+    def koha_credentials(self) -> dict:
+        """``{"url", "username", "password", "client_id", "client_secret", "limited"}``."""
+        response = self.http.get("/sandbox/control/koha/credentials")
+        response.raise_for_status()
+        return response.json()
+
+    def koha_patrons(self, card: str | None = None, kind: str | None = None, limit: int = 50):
+        """Patrons with their loans and passwords; ``kind`` picks ``debarred``, ``locked``,
+        ``password_expired``, ``overdue``, ``on_hold``, ``too_many`` or ``renewable``."""
+        params = {
+            "limit": limit,
+            **({"card": card} if card else {}),
+            **({"kind": kind} if kind else {}),
+        }
+        response = self.http.get("/sandbox/control/koha/patrons", params=params)
+        response.raise_for_status()
+        return response.json()["patrons"]
+
+    def koha_patron(self, card: str) -> dict | None:
+        found = self.koha_patrons(card=card)
+        return found[0] if found else None
+
+    def koha_return(self, checkout_id) -> dict:
+        response = self.http.post("/sandbox/control/koha/return", json={"checkout_id": checkout_id})
+        response.raise_for_status()
+        return response.json()
+
+    def koha_renew(self, checkout_id) -> httpx.Response:
+        """A renewal at the desk; 200 with the checkout, or 409 with Koha's refusal code."""
+        return self.http.post("/sandbox/control/koha/renew", json={"checkout_id": checkout_id})
+
+    def koha_settings(self, **values) -> dict:
+        response = self.http.post("/sandbox/control/koha/settings", json=values)
+        response.raise_for_status()
+        return response.json()
+
     def api_url(self, network: str) -> str:
         return self.url + emulator(network).path
 
