@@ -160,11 +160,7 @@ def load(context) -> None:
             username=koha["username"],
             secret=koha["password"],
         )
-        patrons = (
-            sandbox.http.get("/sandbox/control/koha/patrons", params={"limit": KOHA_READERS})
-            .json()
-            .get("patrons", [])
-        )
+        patrons = sandbox.koha_patrons(kind="renewable", limit=KOHA_READERS)
         koha_cards = [(p["card"], str(p.get("patron_id", ""))) for p in patrons]
         half = len(koha_cards) // 2
         for channel, readers, first_id in (

@@ -225,6 +225,9 @@ def reader_link(
         verified = circulation.verify(card, secret)
     except IlsError as error:
         logger.warning("linking on connection %s: %s", connection.pk, error.reason)
+        if error.reason == "not_found" and error.message:
+            # The system's own reason written for the reader (a locked or expired login).
+            raise LinkRefused(error.message, code="blocked", field="secret") from error
         raise LinkRefused(
             _("The library system does not answer right now. Try again in a few minutes."),
             code="unavailable",
