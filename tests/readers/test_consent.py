@@ -118,3 +118,15 @@ def test_expired_data_link(client, linked):
     assert client.get(f"/r/data/{token}/export.json").status_code == 410
     assert client.post(f"/r/data/{token}/delete/", {"confirm": "on"}).status_code == 410
     assert Reader.objects.exists()
+
+
+def test_a_linked_reader_is_not_offered_linking_again(linked):
+    dialog.handle(channel=linked.channel, event=event("button", "l-9", text="link"))
+    dialog.handle(channel=linked.channel, event=event("message", "m-9", text="мои книги"))
+    dialog.handle(channel=linked.channel, event=event("dialog_allowed", "a-9"))
+    assert not LinkRequest.objects.exists()
+
+
+def test_mydata_without_a_card_makes_no_request(linked):
+    dialog.handle(channel=linked.channel, event=event("button", "d-9", text="mydata", user="5"))
+    assert not LinkRequest.objects.exists()

@@ -210,3 +210,23 @@ def test_harvest_command_says_what_is_wrong(library):
     connection = IlsConnectionFactory(library=library)
     with pytest.raises(CommandError, match="нет каталога"):
         call_command("readers", "harvest", "--connection", str(connection.pk), stdout=StringIO())
+
+
+def test_a_limited_librarian_sees_only_their_libraries_readers(
+    client, organisation, library, readers, member_factory
+):
+    other = LibraryFactory(organisation=organisation, name="Филиал")
+    connection = IlsConnectionFactory(library=other)
+    stranger = ReaderLinkFactory(reader__connection=connection, reader__card="Ч-ФИЛИАЛ")
+    ConsentFactory(reader=stranger.reader)
+    limited = member_factory(role=Role.CIRCULATION, libraries=[library])
+    client.force_login(limited.user)
+    body = client.get(f"/o/{organisation.slug}/readers/").content.decode()
+    assert "Ч-000" in body and "Ч-ФИЛИАЛ" not in body
+    body = client.get(f"/o/{organisation.slug}/readers/connections/").content.decode()
+    assert connection.name not in body
+    everyone = member_factory(role=Role.CIRCULATION)
+    client.force_login(everyone.user)
+    url = f"/o/{organisation.slug}/readers/"
+    assert "Ч-ФИЛИАЛ" in client.get(url).content.decode()
+    assert "Ч-ФИЛИАЛ" not in client.get(url, {"library": library.pk}).content.decode()

@@ -85,9 +85,7 @@ def _account_key(sandbox, channel) -> str:
 def _open_dialogs(sandbox, channel, user_ids) -> None:
     key = _account_key(sandbox, channel)
     if key:
-        sandbox.http.post(
-            "/sandbox/control/dialogs/open", json={"account": key, "reader_ids": list(user_ids)}
-        ).raise_for_status()
+        sandbox.dialogs_open(key, [int(user_id) for user_id in user_ids])
 
 
 def _link(channel, connection, readers, first_id) -> list[str]:
