@@ -127,9 +127,10 @@ def dialog_link(channel: Channel, user_id: str) -> ReaderLink | None:
 
 
 def linked_reader(channel: Channel, user_id: str) -> Reader | None:
-    """The reader of an active link with at least one consent not withdrawn."""
+    """The reader of a link not stopped with at least one consent not withdrawn (a dialog
+    that messages cannot reach for now is still linked)."""
     link = dialog_link(channel, user_id)
-    if link is None or link.state != ReaderLink.State.ACTIVE:
+    if link is None or link.state == ReaderLink.State.STOPPED:
         return None
     if not link.reader.consents.filter(withdrawn_at__isnull=True).exists():
         return None
@@ -309,7 +310,7 @@ def reader_link_record(
     )
     live = (
         link is not None
-        and link.state == ReaderLink.State.ACTIVE
+        and link.state != ReaderLink.State.STOPPED
         and link.reader.consents.filter(withdrawn_at__isnull=True).exists()
     )
     if live:
