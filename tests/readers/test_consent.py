@@ -130,3 +130,11 @@ def test_a_linked_reader_is_not_offered_linking_again(linked):
 def test_mydata_without_a_card_makes_no_request(linked):
     dialog.handle(channel=linked.channel, event=event("button", "d-9", text="mydata", user="5"))
     assert not LinkRequest.objects.exists()
+
+
+def test_a_dialog_opened_again_is_deliverable_again(linked):
+    ReaderLink.objects.filter(pk=linked.pk).update(state="undeliverable", state_reason="901")
+    dialog.handle(channel=linked.channel, event=event("dialog_allowed", "a-10"))
+    linked.refresh_from_db()
+    assert (linked.state, linked.state_reason) == ("active", "")
+    assert not LinkRequest.objects.exists()

@@ -441,9 +441,15 @@ def event_key(event, prefix: str) -> str:
 
 
 def on_dialog_opened(*, channel, event, **_ignored) -> None:
-    """``dialog_started`` / ``dialog_allowed``: an unlinked reader gets the address."""
+    """``dialog_started`` / ``dialog_allowed``: an unlinked reader gets the address; a
+    linked dialog messages could not reach is open again."""
     user_id = reader_user_id(event)
-    if not user_id or linked_reader(channel, user_id) is not None:
+    if not user_id:
+        return
+    if linked_reader(channel, user_id) is not None:
+        ReaderLink.objects.filter(
+            channel=channel, network_user_id=user_id, state=ReaderLink.State.UNDELIVERABLE
+        ).update(state=ReaderLink.State.ACTIVE, state_reason="")
         return
     link_offer(channel=channel, user_id=user_id, key=event_key(event, "link"))
 
