@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from tests.factories import ChannelFactory
 from tests.factories.content import PostFactory, VariantFactory
-from vitrina.channels.connect import post_link
+from vitrina.channels.connect import dialog_link, post_link
 from vitrina.channels.networks import Network
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +70,11 @@ def test_the_sandbox_page_names_accounts_and_posts_as_the_links_do(networks, con
     page = httpx.get(f"{networks.url}/sandbox/").text
     assert f'id="{channel.sandbox_key}"' in page
     assert f'id="{channel.sandbox_key}-' in page
+
+
+def test_dialog_links_open_the_sandbox_in_the_demo(library, settings):
+    channel = ChannelFactory(library=library, network=Network.VK, url="https://vk.com/vinilius")
+    settings.DEMO_MODE = False
+    assert dialog_link(channel, "k1") == "https://vk.me/vinilius?ref=k1"
+    settings.DEMO_MODE, settings.SANDBOX_URL = True, SANDBOX
+    assert dialog_link(channel, "k1") == f"{SANDBOX}/sandbox/start?account=vk%3Avinilius&start=k1"

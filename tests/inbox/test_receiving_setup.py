@@ -119,7 +119,14 @@ def test_vk_callback_server_is_added_confirmed_and_removed(networks, connect, pa
     assert wait_for(lambda: hook_of(networks, channel)["status"] == "ok")
     hook = hook_of(networks, channel)
     assert hook["secret"] == stored_secret(channel)
-    assert hook["events"] == ["message_new", "wall_reply_new"]
+    # Messages and comments for the inbox, and the dialog events of reader services.
+    assert hook["events"] == [
+        "message_allow",
+        "message_deny",
+        "message_event",
+        "message_new",
+        "wall_reply_new",
+    ]
     networks.reader_writes(channel.sandbox_key, "Через Callback API")
     assert wait_for(lambda: Message.objects.filter(channel=channel).exists())
     assert page(channel, mode="poll").status_code == 302

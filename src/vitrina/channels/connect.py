@@ -101,6 +101,18 @@ def post_link(channel: Channel, external_id: str) -> str:
     )
 
 
+def dialog_link(channel: Channel, payload: str) -> str:
+    """The address that opens the channel's private dialog with ``payload`` handed to it
+    (a bot's deep link, ``vk.me`` with ``ref``), the sandbox's page in the demo; "" where
+    the network has none."""
+    network = provider_class(channel.network)
+    if network is None:
+        return ""
+    return sandbox_links.dialog_address(
+        channel, payload, network.dialog_link(public_account(channel), payload)
+    )
+
+
 def oauth_flow(network: str) -> OAuthFlow | None:
     """The network's authorisation flow, answering at Vitrina's fixed callback address
     (the one registered with the network), or None where a token is pasted instead."""

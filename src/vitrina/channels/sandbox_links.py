@@ -5,9 +5,10 @@ but what Vitrina publishes there lands in the local sandbox. So while the demo r
 the sandbox, a channel's link opens its wall on the sandbox's page, and a post's link the
 post on it (the page names each account ``network:screen name`` and each post
 ``network:screen name-post id``). Networks the sandbox does not emulate keep their address.
+A dialog's deep link opens the sandbox's page where one opens the dialog as a reader.
 """
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from vitrina.channels.providers.registry import connectable_networks
 from vitrina.core.sandbox_page import sandbox_page
@@ -29,4 +30,13 @@ def post_address(channel, external_id: str, url: str) -> str:
     page, account = sandbox_page(), _account(channel)
     if page and account and external_id:
         return f"{page}#{account}-{external_id}"
+    return url
+
+
+def dialog_address(channel, payload: str, url: str) -> str:
+    """The channel's dialog opened with ``payload``: the sandbox's page where one opens it
+    as a reader while the demo runs, else ``url`` (the network's deep link)."""
+    page, account = sandbox_page(), _account(channel)
+    if page and account:
+        return f"{page}start?{urlencode({'account': account, 'start': payload})}"
     return url

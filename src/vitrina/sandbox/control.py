@@ -161,6 +161,155 @@ async def posts(request: Request):
     return Json({"posts": [{"id": post.id, "date": post.date} for post in made]}, 201)
 
 
+DIALOG_ACTIONS = ("start", "write", "press", "allow", "deny", "stop")
+
+
+def _reader_id(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+def _decoded(payload: str):
+    try:
+        return json.loads(payload)
+    except (TypeError, ValueError):
+        return None
+
+
+def button_matches(button: dict, wanted: str) -> bool:
+    """A callback button the reader means: its payload as sent, or the one value it wraps
+    (VK payloads are JSON objects)."""
+    if button.get("url") or not button.get("payload"):
+        return False
+    if button["payload"] == wanted:
+        return True
+    decoded = _decoded(button["payload"])
+    if isinstance(decoded, dict) and len(decoded) == 1:
+        decoded = next(iter(decoded.values()))
+    return decoded == wanted
+
+
+def find_button(account, reader: str, wanted: str, message_id=None):
+    for message in reversed(account.dialogs.get(reader, [])[-50:]):
+        if message.get("incoming") or (message_id and message["id"] != int(message_id)):
+            continue
+        for button in message.get("buttons") or []:
+            if button_matches(button, wanted):
+                return message, button
+    return None, None
+
+
+def dialog_json(world, account, reader: str) -> dict:
+    state = account.dialog_state.get(reader) or {}
+    return {
+        "account": account.key,
+        "reader_id": int(reader),
+        "allowed": bool(state.get("allowed")),
+        "stopped": bool(state.get("stopped")),
+        "first_name": state.get("first_name", ""),
+        "last_name": state.get("last_name", ""),
+        "messages": [
+            {
+                "id": message["id"],
+                "date": message["date"],
+                "incoming": bool(message.get("incoming")),
+                "text": message["text"],
+                "buttons": [
+                    {k: button[k] for k in ("label", "payload", "url")}
+                    for button in message.get("buttons") or []
+                ],
+            }
+            for message in account.dialogs.get(reader, [])
+        ],
+    }
+
+
+def dialog_act(world, account, reader_id: int, data: dict) -> tuple[dict, int]:
+    """One act of a reader in the account's dialog; the answer and its status."""
+    action = data.get("action")
+    if action not in DIALOG_ACTIONS:
+        return {"error": f"action must be one of {', '.join(DIALOG_ACTIONS)}"}, 400
+    reader = str(reader_id)
+    names = {k: data[k] for k in ("first_name", "last_name") if data.get(k)}
+    state = world.dialog_open(account, reader_id, names)
+    state.update(names)
+    payload = str(data.get("payload") or "")
+    if action == "start":
+        emulator(account.network).reader_starts(world, account, reader_id, payload)
+    elif action == "write":
+        text = str(data.get("text") or "").strip()
+        if not text:
+            return {"error": "text is required to write"}, 400
+        author = {"reader_id": reader_id, **{k: state[k] for k in ("first_name", "last_name")}}
+        world.receive_message(account, author, text)
+    elif action == "press":
+        message_id = data.get("message_id")
+        if message_id not in (None, "") and not str(message_id).isdigit():
+            return {"error": "message_id must be a number"}, 400
+        message, button = find_button(account, reader, payload, message_id)
+        if button is None:
+            return {"error": "the reader's dialog has no button with this payload"}, 400
+        pressed = world.dialog_event(
+            account, reader_id, "press", payload=button["payload"], message_id=message["id"]
+        )
+        return dict(dialog_json(world, account, reader), callback_id=pressed["callback_id"]), 201
+    else:
+        world.dialog_event(account, reader_id, action, payload=payload)
+    return dialog_json(world, account, reader), 201
+
+
+async def dialog(request: Request):
+    """``POST {"account", "reader_id", "action", "payload"|"text"}``: a reader acts in the
+    dialog with the account (start through the deep link, write, press a button, allow or
+    deny messages, stop the bot); ``GET ?account=&reader_id=``: the dialog's messages."""
+    world = world_of(request)
+    data = await _json(request) if request.method == "POST" else dict(request.query_params)
+    if not isinstance(data, dict):
+        return Json({"error": "a JSON object is expected"}, 400)
+    account = world.accounts.get(data.get("account", ""))
+    if account is None:
+        return Json({"error": "account not found"}, 404)
+    reader_id = _reader_id(data.get("reader_id"))
+    if reader_id is None:
+        return Json({"error": "reader_id must be a positive number"}, 400)
+    if request.method == "GET":
+        if str(reader_id) not in account.dialog_state and str(reader_id) not in account.dialogs:
+            return Json({"error": "no dialog with this reader"}, 404)
+        return Json(dialog_json(world, account, str(reader_id)))
+    answer, status = dialog_act(world, account, reader_id, data)
+    return Json(answer, status)
+
+
+async def dialogs_open(request: Request):
+    """``{"account", "reader_ids": [...], "events": false}``: many readers allow the account
+    to write at once (benchmarks); with ``events`` each allowing is also an event."""
+    world = world_of(request)
+    data = await _json(request)
+    account = world.accounts.get(data.get("account", "")) if isinstance(data, dict) else None
+    if account is None:
+        return Json({"error": "account not found"}, 404)
+    ids = data.get("reader_ids")
+    if not isinstance(ids, list) or len(ids) > 100000:
+        return Json({"error": "reader_ids must be a list of up to 100000 ids"}, 400)
+    numbers = [_reader_id(value) for value in ids]
+    if None in numbers:
+        return Json({"error": "every reader id must be a positive number"}, 400)
+    for number in numbers:
+        state = world.dialog_open(account, number)
+        state["allowed"], state["stopped"] = True, False
+        if data.get("events"):
+            world.dialog_event(account, number, "allow")
+    return Json({"opened": len(numbers), "dialogs": len(account.dialog_state)}, 201)
+
+
+async def limits(request: Request):
+    world = world_of(request)
+    return Json({"refusals": {name: world.refusals.get(name, 0) for name in network_names()}})
+
+
 async def reset(request: Request):
     state = request.app.state
     world = World(seed=state.world.seed, settings=replace(state.initial_settings))
@@ -182,6 +331,9 @@ routes = [
     Route("/sandbox/control/faults", faults, methods=["GET", "POST", "DELETE"]),
     Route("/sandbox/control/events", events, methods=["POST"]),
     Route("/sandbox/control/posts", posts, methods=["POST"]),
+    Route("/sandbox/control/dialog", dialog, methods=["GET", "POST"]),
+    Route("/sandbox/control/dialogs/open", dialogs_open, methods=["POST"]),
+    Route("/sandbox/control/limits", limits, methods=["GET"]),
     Route("/sandbox/control/reset", reset, methods=["POST"]),
     Route("/sandbox/control/deliveries", deliveries, methods=["GET"]),
 ]

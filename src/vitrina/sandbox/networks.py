@@ -45,6 +45,12 @@ class Emulator:
     def history_post(self, world, account, post) -> None:
         """Register what a past post made at start needs besides itself (VK's polls)."""
 
+    # Readers' dialogs
+
+    def reader_starts(self, world, account, reader_id, payload: str) -> None:
+        """The reader opens the dialog through the account's deep link with ``payload``."""
+        world.dialog_event(account, reader_id, "start", payload=payload)
+
     # Webhooks
 
     def webhook_request(self, world, account, event: dict) -> tuple[dict, dict] | None:

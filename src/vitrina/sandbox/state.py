@@ -88,6 +88,10 @@ class Account:
     tokens: dict = field(default_factory=dict)
     posts: list = field(default_factory=list)
     dialogs: dict = field(default_factory=dict)  # peer id (str) -> list of messages
+    # peer id (str) -> {"allowed", "stopped", "first_name", "last_name"}: whether the
+    # community or bot may write to the reader (see ``World.dialog_*``).
+    dialog_state: dict = field(default_factory=dict)
+    callbacks: dict = field(default_factory=dict)  # a pressed button's id -> answered or not
     events: list = field(default_factory=list)  # {"seq", "time", "kind", ...}
     event_seq: int = 0
     reader_count: int = 0
@@ -153,6 +157,7 @@ class World:
         self.waiters: dict[str, asyncio.Event] = {}
         self.outbox: asyncio.Queue | None = None
         self.started = self.now()
+        self.refusals: dict[str, int] = {}  # rate-limit refusals returned, per network
         # The emulated Koha; its data is generated from the seed on first use.
         self.koha = KohaData(seed, self.now)
         for spec in DEFAULT_ACCOUNTS:
@@ -262,6 +267,10 @@ class World:
             bucket = self.buckets[scope] = Bucket(rate, burst or max(1.0, rate))
         return bucket.take()
 
+    def refused(self, network: str) -> None:
+        """Count a rate-limit refusal the network answered (``/sandbox/control/limits``)."""
+        self.refusals[network] = self.refusals.get(network, 0) + 1
+
     # Posts and figures
 
     def add_post(self, account: Account, **values) -> Post:
@@ -356,6 +365,9 @@ class World:
     def reader(self, reader_id: int) -> dict | None:
         """The name a reader wrote under anywhere in the world (``users.get``)."""
         for account in self.accounts.values():
+            state = account.dialog_state.get(str(reader_id))
+            if state is not None:
+                return {"first_name": state["first_name"], "last_name": state["last_name"]}
             for message in account.dialogs.get(str(reader_id), []):
                 if message.get("first_name") is not None:
                     return {"first_name": message["first_name"], "last_name": message["last_name"]}
@@ -369,9 +381,70 @@ class World:
         moment = self.now() if moment is None else moment
         account.message_seq += 1
         message = dict(author, id=account.message_seq, date=moment, text=text, incoming=True)
+        if extra.get("ref"):
+            message["ref"] = extra["ref"]
         account.dialogs.setdefault(str(author["reader_id"]), []).append(message)
+        # A reader who writes lets the community or bot answer (VK counts it as allowing).
+        state = self.dialog_open(account, author["reader_id"], author)
+        state["allowed"], state["stopped"] = True, False
         self.push(account, "message", moment, message=message, **extra)
         return message
+
+    # Readers' dialogs with the community or bot
+
+    def dialog_open(self, account: Account, reader_id, author: dict | None = None) -> dict:
+        """The reader's dialog state, made (not yet allowed) where there was none."""
+        key = str(reader_id)
+        state = account.dialog_state.get(key)
+        if state is None:
+            names = author or {}
+            state = account.dialog_state[key] = {
+                "allowed": False,
+                "stopped": False,
+                "first_name": names.get("first_name") or "Читатель",
+                "last_name": names.get("last_name") or key,
+            }
+            account.dialogs.setdefault(key, [])
+        return state
+
+    def may_write(self, account: Account, reader_id) -> bool:
+        state = account.dialog_state.get(str(reader_id))
+        return bool(state and state["allowed"] and not state["stopped"])
+
+    def send_to_reader(self, account: Account, reader_id, text: str, buttons=(), **extra) -> dict:
+        """An outgoing message in the reader's dialog, with its keyboard."""
+        account.message_seq += 1
+        message = {
+            "id": account.message_seq,
+            "date": self.now(),
+            "text": text,
+            "incoming": False,
+            "buttons": [dict(button) for button in buttons],
+            **extra,
+        }
+        account.dialogs.setdefault(str(reader_id), []).append(message)
+        return message
+
+    def dialog_event(self, account: Account, reader_id, action: str, **data) -> dict:
+        """A reader's act in the dialog other than a message (start, allow, deny, stop,
+        press), pushed to polling and webhooks as the network's own event."""
+        state = self.dialog_open(account, reader_id)
+        if action in ("start", "allow"):
+            state["allowed"], state["stopped"] = True, False
+        elif action in ("deny", "stop"):
+            state["allowed"], state["stopped"] = False, True
+        reader = {
+            "reader_id": int(reader_id),
+            "first_name": state["first_name"],
+            "last_name": state["last_name"],
+        }
+        if action == "press":
+            data.setdefault("callback_id", derive(self.seed, "cb", account.key, self.next_id()))
+            account.callbacks[data["callback_id"]] = False
+            for old in list(account.callbacks)[:-5000]:  # keep the recent ones only
+                del account.callbacks[old]
+        self.push(account, "dialog", self.now(), action=action, reader=reader, **data)
+        return data
 
     def push(self, account: Account, kind: str, moment: float, **data):
         account.event_seq += 1
@@ -422,6 +495,12 @@ class World:
             account = Account(**raw)
             account.posts = posts
             world.accounts[account.key] = account
+            # A state saved before dialogs kept their state: whoever wrote may be answered.
+            for key, messages in account.dialogs.items():
+                wrote = [m for m in messages if m.get("incoming")]
+                if key not in account.dialog_state and wrote:
+                    state = world.dialog_open(account, key, wrote[-1])
+                    state["allowed"] = True
         world.tokens = {t["value"]: Token(**t) for t in data["tokens"]}
         world.photos = data.get("photos", {})
         world.polls = {int(k): v for k, v in data.get("polls", {}).items()}

@@ -58,6 +58,31 @@ class SandboxClient:
         response.raise_for_status()
         return response.json()["posts"]
 
+    def dialog_action(self, account_key: str, reader_id: int, action: str, **data) -> dict:
+        """A reader acts in the account's dialog: ``start`` (``payload``), ``write``
+        (``text``), ``press`` (``payload``), ``allow`` (``payload``: VK's key), ``deny``,
+        ``stop``; the dialog as it is afterwards."""
+        body = {"account": account_key, "reader_id": reader_id, "action": action, **data}
+        response = self.http.post("/sandbox/control/dialog", json=body)
+        response.raise_for_status()
+        return response.json()
+
+    def dialogs_open(self, account_key: str, reader_ids, events: bool = False) -> dict:
+        body = {"account": account_key, "reader_ids": list(reader_ids), "events": events}
+        response = self.http.post("/sandbox/control/dialogs/open", json=body)
+        response.raise_for_status()
+        return response.json()
+
+    def dialog(self, account_key: str, reader_id: int) -> dict:
+        params = {"account": account_key, "reader_id": reader_id}
+        response = self.http.get("/sandbox/control/dialog", params=params)
+        response.raise_for_status()
+        return response.json()
+
+    def limits(self) -> dict[str, int]:
+        """Rate-limit refusals the sandbox answered, per network."""
+        return self.http.get("/sandbox/control/limits").json()["refusals"]
+
     # The emulated Koha (``library_systems/koha.py``)
 
     def koha_generate(self, patrons: int = 300, loans: int | None = None, **options) -> dict:

@@ -39,22 +39,32 @@ def moment(value, *, per_second: int = 1) -> datetime:
         raise Malformed(f"not a time: {value!r}") from error
 
 
-def read_event(parse: Callable[[dict], InboundEvent | None], update) -> InboundEvent | None:
-    """One event read by ``parse``; ``Malformed`` when its shape or values are wrong."""
+def read_all(parse: Callable, update) -> list[InboundEvent]:
+    """The events one update carries, read by ``parse`` (which returns an event, a list of
+    them — a VK message that also opens a dialog — or None); ``Malformed`` when its shape or
+    values are wrong."""
     if not isinstance(update, dict):
         raise Malformed("the event is not an object")
     try:
-        event = parse(update)
+        found = parse(update)
     except Malformed:
         raise
     except (KeyError, IndexError, TypeError, AttributeError, ValueError) as error:
         raise Malformed(f"the event lacks or mistypes {error}") from error
-    if event is not None and not all(
-        isinstance(value, str)
-        for value in (event.external_id, event.thread, event.text, event.author_id)
-    ):
-        raise Malformed("the event's ids or text are not strings")
-    return event
+    events = found if isinstance(found, list) else [found] if found is not None else []
+    for event in events:
+        if not all(
+            isinstance(value, str)
+            for value in (event.external_id, event.thread, event.text, event.author_id)
+        ):
+            raise Malformed("the event's ids or text are not strings")
+    return events
+
+
+def read_event(parse: Callable, update) -> InboundEvent | None:
+    """One event read by ``parse``; ``Malformed`` when its shape or values are wrong."""
+    events = read_all(parse, update)
+    return events[0] if events else None
 
 
 def read_events(
@@ -65,10 +75,8 @@ def read_events(
     events = []
     for update in updates if isinstance(updates, list) else []:
         try:
-            event = read_event(parse, update)
+            events.extend(read_all(parse, update))
         except Malformed as error:
             logger.warning("%s: an event skipped: %s", network, error)
             continue
-        if event is not None:
-            events.append(event)
     return events

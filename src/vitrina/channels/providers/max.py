@@ -4,7 +4,8 @@ moment; until then sending answers ``attachment.not.ready`` and the message is r
 
 import hmac
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlencode
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,24 +13,40 @@ from django.utils.translation import gettext_lazy as _
 from vitrina.channels.networks import Kind, SecretKind
 
 from .base import Provider, loads, same_text
-from .errors import AuthExpired, ProviderError, RateLimited, Rejected, Transient
-from .inbound import Malformed, json_object, moment, read_event, read_events
+from .errors import (
+    AuthExpired,
+    ProviderError,
+    RateLimited,
+    Rejected,
+    Transient,
+    Undeliverable,
+    Unverifiable,
+)
+from .inbound import Malformed, json_object, moment, read_all, read_events
 from .registry import register
 from .types import (
     AccountPost,
     Address,
     ConnectionReport,
     DayStats,
+    DirectMessage,
     InboundEvent,
     Limits,
+    Messaging,
     Payload,
     PostStats,
     Published,
     Receiving,
     ReplyTarget,
     SecretSpec,
+    SentMessage,
     WebhookResult,
 )
+
+# The update types Vitrina asks for: readers' messages for the inbox, and the dialog events
+# of reader services (the bot started through a link, stopped, a button pressed).
+UPDATE_TYPES = ("message_created", "bot_started", "bot_stopped", "message_callback")
+NOT_DELIVERABLE = "Читатель остановил бота MAX или ещё не открывал диалог с ним."
 
 CODES = {
     "chat.denied": "MAX запретил действие: бот не администратор канала или читатель закрыл диалог.",
@@ -107,6 +124,16 @@ class MaxProvider(Provider):
             "polling, Vitrina removes the subscription."
         ),
     )
+    messaging = Messaging(
+        can_write_first=True,
+        reader_default=True,
+        buttons=True,
+        findable=True,
+        text=4000,
+        dialog_rate=2.0,
+        note="Бот MAX пишет только читателю, который сам открыл диалог с ботом (кнопкой "
+        "«Начать» или по ссылке); остановив бота, читатель запрещает ему писать.",
+    )
     pace_rate = "chat_rps"
     learns_external_id = True
     attachment_retries = 20
@@ -116,6 +143,15 @@ class MaxProvider(Provider):
     def default_rates(cls) -> dict:
         # 2 messages a second into one chat; about 30 requests a second overall (unverified).
         return {"chat_rps": 1.8, "bot_rps": 27.0}
+
+    @classmethod
+    def dialog_link(cls, account, payload: str) -> str:
+        """``max.ru/<bot>?start=<payload>``: the payload comes back in ``bot_started``."""
+        name = account.extra.get("bot") or account.extra.get("username")
+        if not name:
+            return ""
+        query = f"?{urlencode({'start': payload})}" if payload else ""
+        return f"https://max.ru/{name}{query}"
 
     def call(self, account, method: str, path: str, *, write=False, chat=None, **kwargs):
         token = account.tokens.get("bot")
@@ -265,7 +301,7 @@ class MaxProvider(Provider):
         return stats
 
     def fetch_updates(self, account, cursor, timeout: float = 0):
-        params = {"timeout": int(timeout), "types": "message_created"}
+        params = {"timeout": int(timeout), "types": ",".join(UPDATE_TYPES)}
         if cursor:
             params["marker"] = cursor
         result = self.call(account, "GET", "/updates", params=params, timeout=timeout + 10)
@@ -275,7 +311,37 @@ class MaxProvider(Provider):
 
     @staticmethod
     def event(update: dict) -> InboundEvent | None:
-        if update.get("update_type") != "message_created":
+        kind = update.get("update_type")
+        if kind in ("bot_started", "bot_stopped"):
+            user = str(update["user"]["user_id"])
+            started = kind == "bot_started"
+            raw = {"dialog": str(update.get("chat_id", "")), "event": update}
+            if started:
+                raw["start"] = str(update.get("payload") or "")
+            return InboundEvent(
+                kind="dialog_started" if started else "dialog_stopped",
+                external_id=f"{'s' if started else 'x'}{user}_{update['timestamp']}",
+                thread=user,
+                text="",
+                author_id=user,
+                author_name=update["user"].get("name", ""),
+                created_at=moment(update["timestamp"], per_second=1000),
+                raw=raw,
+            )
+        if kind == "message_callback":
+            callback = update["callback"]
+            user = str(callback["user"]["user_id"])
+            return InboundEvent(
+                kind="button",
+                external_id=f"b{callback['callback_id']}",
+                thread=user,
+                text=str(callback.get("payload") or ""),
+                author_id=user,
+                author_name=callback["user"].get("name", ""),
+                created_at=moment(update["timestamp"], per_second=1000),
+                raw={"event_id": str(callback["callback_id"]), "event": update},
+            )
+        if kind != "message_created":
             return None
         message = update["message"]
         sender = message.get("sender", {})
@@ -300,13 +366,13 @@ class MaxProvider(Provider):
         if update is None:
             return WebhookResult([], 400, "bad request")
         try:
-            event = read_event(self.event, update)
+            events = read_all(self.event, update)
         except Malformed:
             return WebhookResult([], 400, "bad request")
-        return WebhookResult([event] if event else [], 200, "ok")
+        return WebhookResult(events, 200, "ok")
 
     def webhook_register(self, account, url: str, secret: str) -> None:
-        body = {"url": url, "secret": secret, "update_types": ["message_created"]}
+        body = {"url": url, "secret": secret, "update_types": list(UPDATE_TYPES)}
         self.call(account, "POST", "/subscriptions", json=body)
 
     def webhook_unregister(self, account, url: str) -> None:
@@ -326,6 +392,95 @@ class MaxProvider(Provider):
         )
         return result["message"]["body"]["mid"]
 
+    # Private dialogs with readers
+
+    @staticmethod
+    def keyboard(buttons) -> dict:
+        rows = []
+        for button in buttons:
+            if button.kind == "link":
+                rows.append([{"type": "link", "text": button.label[:128], "url": button.url}])
+            else:
+                cell = {"type": "callback", "text": button.label[:128], "payload": button.payload}
+                rows.append([cell])
+        return {"type": "inline_keyboard", "payload": {"buttons": rows}}
+
+    def send_direct(self, account, message: DirectMessage) -> SentMessage:
+        """``POST /messages?user_id=`` with an ``inline_keyboard`` attachment; at most two
+        messages a second go into one dialog."""
+        if len(message.text) > self.messaging.text:
+            raise Rejected("text_too_long", "Текст длиннее 4000 знаков — MAX его не примет.")
+        body = {"text": message.text, "notify": True}
+        if message.buttons:
+            body["attachments"] = [self.keyboard(message.buttons)]
+        try:
+            result = self.call(
+                account,
+                "POST",
+                "/messages",
+                write=True,
+                chat=message.user_id,
+                params={"user_id": message.user_id},
+                json=body,
+            )
+        except Rejected as error:
+            if error.code == "chat.denied" or error.code == 403:
+                raise Undeliverable(
+                    error.code, NOT_DELIVERABLE, network="max", detail=error.detail
+                ) from error
+            raise
+        sent = result["message"]
+        return SentMessage(sent["body"]["mid"], moment(sent["timestamp"], per_second=1000))
+
+    def dialog_chat(self, account, user_id: str, pages: int = 20) -> str | None:
+        """The chat id of the bot's dialog with the reader (not the reader's id): MAX lists
+        the bot's dialogs in ``GET /chats``, latest activity first."""
+        marker = None
+        for _page in range(pages):
+            params = {"count": 100, **({"marker": marker} if marker is not None else {})}
+            result = self.call(account, "GET", "/chats", params=params)
+            for chat in result.get("chats", []):
+                person = chat.get("dialog_with_user") or {}
+                if chat.get("type") == "dialog" and str(person.get("user_id")) == str(user_id):
+                    return str(chat["chat_id"])
+            marker = result.get("marker")
+            if marker is None:
+                return None
+        return None
+
+    def find_direct(self, account, message: DirectMessage) -> SentMessage | None:
+        """The dialog's messages of the last day: one from the bot with the same text and
+        buttons is the one whose answer was lost. Where the dialog itself cannot be found,
+        nothing can be told (``Unverifiable``) rather than risk a second message."""
+        chat = self.dialog_chat(account, message.user_id)
+        if chat is None:
+            raise Unverifiable(
+                "MAX не показал диалог с читателем: нельзя проверить, ушло ли сообщение.",
+                network="max",
+            )
+        since = int((datetime.now(UTC) - timedelta(days=1)).timestamp() * 1000)
+        params = {"chat_id": chat, "count": 100, "from": since}
+        found = self.call(account, "GET", "/messages", params=params).get("messages", [])
+        wanted = [(b.label[:128], b.payload, b.url) for b in message.buttons]
+        for item in found:
+            if not (item.get("sender") or {}).get("is_bot"):
+                continue
+            body = item.get("body") or {}
+            if same_text(body.get("text", ""), message.text) and _buttons(body) == wanted:
+                return SentMessage(body["mid"], moment(item["timestamp"], per_second=1000))
+        return None
+
+    def answer_button(self, account, event: InboundEvent, text: str = "") -> None:
+        """``POST /answers?callback_id=``: the button stops waiting; ``text`` shows as a
+        notification."""
+        self.call(
+            account,
+            "POST",
+            "/answers",
+            params={"callback_id": event.raw.get("event_id", "")},
+            json={"notification": text},
+        )
+
     def check_connection(self, account) -> ConnectionReport:
         report = ConnectionReport()
         try:
@@ -341,3 +496,17 @@ class MaxProvider(Provider):
         except Rejected as exc:
             report.problems.append(exc.message)
         return report
+
+
+def _buttons(body: dict) -> list[tuple]:
+    """A message's buttons as (label, payload, address), to compare with what was sent."""
+    found = []
+    for attachment in body.get("attachments") or []:
+        if attachment.get("type") != "inline_keyboard":
+            continue
+        for row in (attachment.get("payload") or {}).get("buttons") or []:
+            for button in row:
+                found.append(
+                    (button.get("text", ""), button.get("payload", ""), button.get("url", ""))
+                )
+    return found

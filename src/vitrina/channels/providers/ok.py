@@ -23,6 +23,7 @@ from .types import (
     DayStats,
     InboundEvent,
     Limits,
+    Messaging,
     Payload,
     PostStats,
     ProviderAccount,
@@ -122,6 +123,12 @@ class OkProvider(Provider):
             "Odnoklassniki's API."
         ),
         no_webhooks="Одноклассники не присылают события группам: входящие получают только опросом.",
+    )
+    # Groups' messages answer readers only: a group cannot write first (a reminder).
+    messaging = Messaging(
+        can_write_first=False,
+        note="В Одноклассниках группа может только отвечать читателям, которые написали ей "
+        "сами: написать первой — например, напомнить о сроке возврата книги — она не может.",
     )
     pace_rate = "rps"
     oauth_label = _("Connect with Odnoklassniki")

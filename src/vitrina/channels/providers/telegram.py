@@ -8,6 +8,8 @@ checked — ``find_published`` says so instead of guessing.
 
 import hmac
 import json
+import re
+from datetime import UTC, datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -16,23 +18,41 @@ from django.utils.translation import gettext_lazy as _
 from vitrina.channels.networks import Kind, SecretKind
 
 from .base import Provider, loads
-from .errors import AuthExpired, ProviderError, RateLimited, Rejected, Transient, Unverifiable
-from .inbound import Malformed, json_object, moment, read_event, read_events
+from .errors import (
+    AuthExpired,
+    ProviderError,
+    RateLimited,
+    Rejected,
+    Transient,
+    Undeliverable,
+    Unverifiable,
+)
+from .inbound import Malformed, json_object, moment, read_all, read_events
 from .registry import register
 from .types import (
     Address,
     ConnectionReport,
     DayStats,
+    DirectMessage,
     InboundEvent,
     Limits,
+    Messaging,
     Payload,
     ProviderAccount,
     Published,
     Receiving,
     ReplyTarget,
     SecretSpec,
+    SentMessage,
     WebhookResult,
 )
+
+# The updates Vitrina asks for: readers' messages and comments for the inbox, and the
+# dialog events of reader services (buttons pressed, the bot blocked or unblocked).
+ALLOWED_UPDATES = ["message", "channel_post", "callback_query", "my_chat_member"]
+# A deep link's payload: up to 64 of these characters (Telegram's own rule).
+START_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+NOT_DELIVERABLE = "Читатель заблокировал бота Telegram или ещё не начинал с ним диалог."
 
 DESCRIPTIONS = {
     "message is too long": "Текст длиннее 4096 знаков — Telegram его не примет.",
@@ -132,7 +152,30 @@ class TelegramProvider(Provider):
             "next poll."
         ),
     )
+    messaging = Messaging(
+        can_write_first=True,
+        reader_default=False,
+        foreign=True,
+        buttons=True,
+        findable=False,
+        text=4096,
+        dialog_rate=1.0,
+        note="Telegram — иностранный мессенджер: государственным и муниципальным библиотекам "
+        "закон (41-ФЗ) не позволяет переписываться в нём с читателями, поэтому напоминания "
+        "через Telegram выключены, пока библиотека сама их не включит. Бот пишет только "
+        "читателю, который сам начал с ним диалог; если ответ Telegram потерялся, проверить "
+        "доставку нельзя.",
+    )
     pace_rate = "chat_rps"
+
+    @classmethod
+    def dialog_link(cls, account, payload: str) -> str:
+        """``t.me/<bot>?start=<payload>``: the bot gets «/start PAYLOAD». A payload other
+        than 1–64 of ``A-Z a-z 0-9 _ -`` has no link."""
+        name = account.extra.get("bot") or account.extra.get("username")
+        if not name or (payload and not START_PAYLOAD.match(payload)):
+            return ""
+        return f"https://t.me/{name}?start={payload}" if payload else f"https://t.me/{name}"
 
     @classmethod
     def default_rates(cls) -> dict:
@@ -304,14 +347,52 @@ class TelegramProvider(Provider):
             "getUpdates",
             offset=offset,
             timeout=int(timeout),
-            allowed_updates=["message", "channel_post"],
+            allowed_updates=ALLOWED_UPDATES,
         )
         events = read_events(self.event, updates, network=self.network)
         new_cursor = str(updates[-1]["update_id"] + 1) if updates else (cursor or "")
         return events, new_cursor
 
     @staticmethod
+    def dialog_event(update: dict) -> InboundEvent | None:
+        """A pressed button (``callback_query``), or the bot blocked or unblocked in a
+        private chat (``my_chat_member``)."""
+        query = update.get("callback_query")
+        if query is not None:
+            user = str(query["from"]["id"])
+            author = query["from"]
+            name = " ".join(filter(None, [author.get("first_name"), author.get("last_name")]))
+            return InboundEvent(
+                kind="button",
+                external_id=f"b{query['id']}",
+                thread=user,
+                text=str(query.get("data") or ""),
+                author_id=user,
+                author_name=name,
+                raw={"event_id": str(query["id"]), "event": update},
+            )
+        member = update.get("my_chat_member")
+        if member is None or member["chat"]["type"] != "private":
+            return None
+        user = str(member["chat"]["id"])
+        status = member["new_chat_member"]["status"]
+        if status not in ("kicked", "member"):
+            return None
+        blocked = status == "kicked"
+        return InboundEvent(
+            kind="dialog_stopped" if blocked else "dialog_allowed",
+            external_id=f"{'k' if blocked else 'u'}{user}_{update['update_id']}",
+            thread=user,
+            text="",
+            author_id=user,
+            created_at=moment(member["date"]),
+            raw={"event": update} if blocked else {"key": "", "event": update},
+        )
+
+    @staticmethod
     def event(update: dict) -> InboundEvent | None:
+        if "callback_query" in update or "my_chat_member" in update:
+            return TelegramProvider.dialog_event(update)
         message = update.get("message")
         if message is not None and not isinstance(message, dict):
             raise Malformed("the message is not an object")
@@ -326,6 +407,16 @@ class TelegramProvider(Provider):
             "created_at": moment(message["date"]),
         }
         origin = (message.get("reply_to_message") or {}).get("forward_origin") or {}
+        command, _, payload = message["text"].partition(" ")
+        if message["chat"]["type"] == "private" and command == "/start":
+            # A deep link (t.me/<bot>?start=…) or the Start button opens the dialog.
+            return InboundEvent(
+                kind="dialog_started",
+                external_id=f"s{message['chat']['id']}_{message['message_id']}",
+                thread=str(message["chat"]["id"]),
+                raw={"start": payload.strip(), "event": update},
+                **dict(common, text=""),
+            )
         if message["chat"]["type"] == "private":
             return InboundEvent(
                 kind="message",
@@ -358,10 +449,10 @@ class TelegramProvider(Provider):
         if update is None:
             return WebhookResult([], 400, "bad request")
         try:
-            event = read_event(self.event, update)
+            events = read_all(self.event, update)
         except Malformed:
             return WebhookResult([], 400, "bad request")
-        return WebhookResult([event] if event else [], 200, "ok")
+        return WebhookResult(events, 200, "ok")
 
     def reply(self, account, target: ReplyTarget, text: str) -> str:
         if len(text) > self.limits.text:
@@ -381,8 +472,71 @@ class TelegramProvider(Provider):
         )
         return str(message["message_id"])
 
+    # Private dialogs with readers
+
+    @staticmethod
+    def keyboard(buttons) -> dict | None:
+        if not buttons:
+            return None
+        rows = []
+        for button in buttons:
+            if button.kind == "link":
+                rows.append([{"text": button.label, "url": button.url}])
+                continue
+            if not 1 <= len(button.payload.encode()) <= 64:
+                raise Rejected(
+                    "button_payload",
+                    "Данные кнопки длиннее 64 байт — Telegram их не примет.",
+                    network="telegram",
+                )
+            rows.append([{"text": button.label, "callback_data": button.payload}])
+        return {"inline_keyboard": rows}
+
+    def send_direct(self, account, message: DirectMessage) -> SentMessage:
+        """``sendMessage`` into the reader's private chat (its id is the reader's), with an
+        inline keyboard. Telegram has no idempotency key and no way to read a chat back: a
+        lost answer stays unknown (``find_direct`` says so)."""
+        if len(message.text) > self.limits.text:
+            raise Rejected("text_too_long", DESCRIPTIONS["message is too long"], network="telegram")
+        try:
+            sent = self.call(
+                account,
+                "sendMessage",
+                write=True,
+                chat=message.user_id,
+                chat_id=message.user_id,
+                text=message.text,
+                reply_markup=self.keyboard(message.buttons),
+            )
+        except (AuthExpired, Rejected) as error:
+            # 403 in a private chat: blocked by the reader, never started, or deactivated.
+            if error.code == 403:
+                raise Undeliverable(
+                    403, NOT_DELIVERABLE, network="telegram", detail=error.detail
+                ) from error
+            raise
+        return SentMessage(str(sent["message_id"]), datetime.fromtimestamp(sent["date"], UTC))
+
+    def find_direct(self, account, message: DirectMessage) -> SentMessage | None:
+        raise Unverifiable(
+            "Telegram не позволяет проверить, дошло ли сообщение читателю, если ответ "
+            "потерялся: повторная отправка может его задвоить.",
+            network="telegram",
+        )
+
+    def answer_button(self, account, event: InboundEvent, text: str = "") -> None:
+        """``answerCallbackQuery``: the button stops spinning; ``text`` shows on top."""
+        self.call(
+            account,
+            "answerCallbackQuery",
+            callback_query_id=event.raw.get("event_id", ""),
+            text=text[:200] or None,
+        )
+
     def webhook_register(self, account, url: str, secret: str) -> None:
-        self.call(account, "setWebhook", url=url, secret_token=secret, allowed_updates=["message"])
+        self.call(
+            account, "setWebhook", url=url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
+        )
 
     def webhook_unregister(self, account, url: str) -> None:
         # Updates not delivered yet stay with Telegram and come to getUpdates instead.

@@ -4,8 +4,9 @@ Posting, photo upload, polls and statistics need a *user* token of a community a
 OAuth); messages, comments and Bots Long Poll need the *community* token. ``guid`` makes a
 repeated ``wall.post`` return the first post instead of a second one.
 
-The module is longer than most (about 640 lines) because VK's API is the widest Vitrina uses —
-two kinds of token, uploads and polls, statistics, Long Poll and the Callback API; it stays
+The module is longer than most (about 840 lines) because VK's API is the widest Vitrina uses —
+two kinds of token, uploads and polls, statistics, Long Poll and the Callback API, and the
+community's private dialogs with readers (keyboards, callback events, consent); it stays
 one module, as every network's provider is, so that the network's facts and its calls are
 read in one place.
 """
@@ -16,7 +17,7 @@ import logging
 import re
 import time
 from datetime import UTC, date, datetime, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -25,8 +26,8 @@ from django.utils.translation import gettext_lazy as _
 from vitrina.channels.networks import Kind, SecretKind
 
 from .base import Provider, loads, same_text, stable_id
-from .errors import AuthExpired, ProviderError, RateLimited, Rejected, Transient
-from .inbound import Malformed, json_object, moment, read_event, read_events
+from .errors import AuthExpired, ProviderError, RateLimited, Rejected, Transient, Undeliverable
+from .inbound import Malformed, json_object, moment, read_all, read_events
 from .oauth import VkIdOAuth
 from .registry import register
 from .types import (
@@ -34,8 +35,10 @@ from .types import (
     Address,
     ConnectionReport,
     DayStats,
+    DirectMessage,
     InboundEvent,
     Limits,
+    Messaging,
     Payload,
     PostStats,
     ProviderAccount,
@@ -43,6 +46,7 @@ from .types import (
     Receiving,
     ReplyTarget,
     SecretSpec,
+    SentMessage,
     WebhookResult,
 )
 
@@ -64,10 +68,18 @@ REJECTIONS = {
     222: "В этом сообществе запрещены ссылки в записях.",
     250: "Нет доступа к опросу.",
     251: "Опрос не найден.",
+    900: "Читатель добавил сообщество в чёрный список: писать ему нельзя.",
     901: "Читатель не разрешил сообществу писать ему сообщения.",
     902: "Читатель ограничил круг тех, кто может писать ему сообщения.",
+    911: "ВКонтакте не принял кнопки сообщения.",
     914: "Сообщение слишком длинное: ВКонтакте принимает до 9000 знаков.",
+    950: "Читатель давно не писал сообществу: ВКонтакте не даёт написать ему первым.",
+    985: "В настройках сообщества ВКонтакте выключены сообщения от сообщества.",
+    987: "Читатель ещё не принял запрос на переписку с сообществом.",
+    988: "Запрос на переписку с читателем ещё не принят.",
 }
+# A reader who cannot be written to: permanent for this reader, never retried.
+UNDELIVERABLE = {900, 901, 902, 950, 987, 988}
 # stats.get counts a community's days from Moscow midnight, as VK's own statistics show
 # them; the days asked for and the days answered are both read in that zone, so that a
 # day's figures land on the day Vitrina stores (its days are Moscow's too).
@@ -80,6 +92,17 @@ AUTH = {
     27: "Ключ сообщества не подходит для этого действия: нужен ключ администратора (VK ID).",
 }
 RATE = {6: 1.0, 9: 60.0, 29: 3600.0}
+# The Callback API events Vitrina asks for: messages and comments for the inbox, and the
+# dialog events of reader services (messages allowed or denied, callback buttons).
+CALLBACK_EVENTS = (
+    "message_new",
+    "wall_reply_new",
+    "message_allow",
+    "message_deny",
+    "message_event",
+)
+# Inline keyboards hold 6 rows of buttons at most; a label takes 40 characters.
+KEYBOARD_ROWS, LABEL = 6, 40
 TRANSIENT = {1: "Неизвестная ошибка ВКонтакте", 10: "Внутренняя ошибка сервера ВКонтакте"}
 
 logger = logging.getLogger(__name__)
@@ -96,6 +119,8 @@ def vk_error(error: dict) -> ProviderError:
         return AuthExpired(AUTH[code], **known)
     if code in TRANSIENT:
         return Transient(TRANSIENT[code], **known)
+    if code in UNDELIVERABLE:
+        return Undeliverable(code, REJECTIONS[code], network="vk", detail=text)
     if code == 214 and "50 posts" in text:
         return Rejected(code, DAILY_CAP, network="vk", detail=text)
     summary = REJECTIONS.get(code, f"ВКонтакте отказал (код {code}).")
@@ -168,9 +193,20 @@ class VkProvider(Provider):
             "here after saving and press Confirm in VK."
         ),
         manual_setup="Добавьте адрес и секрет в настройках сообщества ВКонтакте: «Управление» → "
-        "«Работа с API» → «Callback API», включите события «Входящее сообщение» и "
-        "«Новый комментарий на стене» и нажмите «Подтвердить».",
+        "«Работа с API» → «Callback API», включите события «Входящее сообщение», "
+        "«Новый комментарий на стене», «Разрешение на получение сообщений», «Запрет на "
+        "получение сообщений» и «Действие с сообщением» и нажмите «Подтвердить».",
         manual_removal="Удалите сервер в настройках сообщества («Callback API»).",
+    )
+    messaging = Messaging(
+        can_write_first=True,
+        reader_default=True,
+        buttons=True,
+        findable=True,
+        text=9000,
+        dialog_rate=1.0,
+        note="Сообщество может написать только читателю, который сам написал ему или "
+        "разрешил сообщения от сообщества; запрет сообщений читатель может дать в любой момент.",
     )
     pace_rate = "user_rps"  # wall.post goes with the administrator's token
     learns_external_id = True
@@ -191,6 +227,18 @@ class VkProvider(Provider):
         if not account.external_id.lstrip("-").isdigit():
             return ""
         return f"https://vk.com/wall{cls.owner_id(account)}_{external_id}"
+
+    @classmethod
+    def dialog_link(cls, account: ProviderAccount, payload: str) -> str:
+        """``vk.me/<screen name>?ref=<payload>``: the reader's first message in the dialog
+        carries the ``ref`` back (``dialog_started``)."""
+        name = account.extra.get("username") or (
+            f"club{account.external_id}" if account.external_id.isdigit() else ""
+        )
+        if not name:
+            return ""
+        query = f"?{urlencode({'ref': payload})}" if payload else ""
+        return f"https://vk.me/{name}{query}"
 
     @classmethod
     def oauth_flow(cls, redirect_uri: str) -> VkIdOAuth:
@@ -447,15 +495,30 @@ class VkProvider(Provider):
         raise Transient("Long Poll ВКонтакте не отдаёт события", network="vk")
 
     def long_poll_server(self, account) -> dict:
+        """A Long Poll server, once the community's Long Poll gives the events Vitrina reads
+        (the same as the Callback API's); a key without the right to change the settings
+        keeps those the community has."""
+        try:
+            self.community(
+                account,
+                "groups.setLongPollSettings",
+                group_id=account.external_id,
+                enabled=1,
+                api_version=VERSION,
+                **dict.fromkeys(CALLBACK_EVENTS, 1),
+            )
+        except Rejected as error:
+            logger.warning("vk: Long Poll settings of %s unchanged: %s", account.external_id, error)
         server = self.community(account, "groups.getLongPollServer", group_id=account.external_id)
         return {"server": server["server"], "key": server["key"], "ts": server["ts"]}
 
     @staticmethod
-    def event(update: dict) -> InboundEvent | None:
+    def event(update: dict) -> InboundEvent | list[InboundEvent] | None:
         obj = update.get("object", {})
-        if update.get("type") == "message_new":
+        kind = update.get("type")
+        if kind == "message_new":
             message = obj.get("message", obj)
-            return InboundEvent(
+            event = InboundEvent(
                 kind="message",
                 external_id=f"m{message['id']}",
                 thread=str(message["peer_id"]),
@@ -463,6 +526,44 @@ class VkProvider(Provider):
                 author_id=str(message["from_id"]),
                 created_at=moment(message["date"]),
                 raw=update,
+            )
+            if not message.get("ref"):
+                return event
+            # The first message after vk.me/…?ref=… opens the dialog with that payload.
+            started = InboundEvent(
+                kind="dialog_started",
+                external_id=f"s{message['id']}",
+                thread=event.thread,
+                text="",
+                author_id=event.author_id,
+                created_at=event.created_at,
+                raw={"start": str(message["ref"]), "event": update},
+            )
+            return [started, event]
+        if kind in ("message_allow", "message_deny"):
+            user = str(obj["user_id"])
+            allowed = kind == "message_allow"
+            return InboundEvent(
+                kind="dialog_allowed" if allowed else "dialog_stopped",
+                external_id=f"{'a' if allowed else 'd'}{user}_{update.get('event_id', '')}",
+                thread=user,
+                text="",
+                author_id=user,
+                raw={"key": str(obj.get("key") or ""), "event": update}
+                if allowed
+                else {"event": update},
+            )
+        if kind == "message_event":
+            payload = obj.get("payload")
+            if isinstance(payload, dict):
+                payload = payload.get("cmd", json.dumps(payload, ensure_ascii=False))
+            return InboundEvent(
+                kind="button",
+                external_id=f"b{obj['event_id']}",
+                thread=str(obj.get("peer_id") or obj["user_id"]),
+                text="" if payload is None else str(payload),
+                author_id=str(obj["user_id"]),
+                raw={"event_id": str(obj["event_id"]), "event": update},
             )
         if update.get("type") == "wall_reply_new":
             return InboundEvent(
@@ -492,12 +593,12 @@ class VkProvider(Provider):
         if not secret or not hmac.compare_digest(secret, given):
             return WebhookResult([], 403, "bad secret")
         try:
-            event = read_event(self.event, data)
+            events = read_all(self.event, data)
         except Malformed as error:
             # VK repeats every event not answered "ok": a broken one would come forever.
             logger.warning("vk: a webhook event skipped: %s", error)
             return WebhookResult([], 200, "ok")
-        return WebhookResult([event] if event else [], 200, "ok")
+        return WebhookResult(events, 200, "ok")
 
     def reply(self, account, target: ReplyTarget, text: str) -> str:
         if target.kind == "message":
@@ -524,6 +625,78 @@ class VkProvider(Provider):
             reply_to_comment=reply_to,
         )
         return str(result["comment_id"])
+
+    # Private dialogs with readers
+
+    @staticmethod
+    def keyboard(buttons) -> str | None:
+        """An inline keyboard: callback buttons send ``{"cmd": payload}`` back in
+        ``message_event``; link buttons open their address."""
+        if not buttons:
+            return None
+        per_row = 1 if len(buttons) <= KEYBOARD_ROWS else 2
+        if len(buttons) > KEYBOARD_ROWS * per_row:
+            raise Rejected(
+                "too_many_buttons", "Не больше 12 кнопок под сообщением ВКонтакте.", network="vk"
+            )
+        cells = []
+        for button in buttons:
+            label = button.label if len(button.label) <= LABEL else button.label[: LABEL - 1] + "…"
+            if button.kind == "link":
+                action = {"type": "open_link", "link": button.url, "label": label}
+            else:
+                payload = json.dumps({"cmd": button.payload}, ensure_ascii=False)
+                if len(payload) > 255:
+                    raise Rejected(
+                        "button_payload",
+                        "Данные кнопки длиннее, чем принимает ВКонтакте.",
+                        network="vk",
+                    )
+                action = {"type": "callback", "label": label, "payload": payload}
+            cells.append({"action": action})
+        rows = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
+        return json.dumps({"inline": True, "buttons": rows}, ensure_ascii=False)
+
+    def send_direct(self, account, message: DirectMessage) -> SentMessage:
+        """``messages.send`` with ``random_id`` from the key: VK keeps the first message sent
+        with a random_id and answers a repeat with its id instead of sending a second one, so
+        a retry after a lost answer never doubles the message."""
+        if len(message.text) > self.messaging.text:
+            raise Rejected(914, REJECTIONS[914], network="vk")
+        message_id = self.community(
+            account,
+            "messages.send",
+            write=True,
+            peer_id=message.user_id,
+            random_id=stable_id(message.key),
+            message=message.text,
+            keyboard=self.keyboard(message.buttons),
+            dont_parse_links=1,
+        )
+        return SentMessage(str(message_id), datetime.now(UTC))
+
+    def find_direct(self, account, message: DirectMessage) -> SentMessage | None:
+        """The dialog's recent messages (``messages.getHistory``) hold the outgoing one with
+        the key's ``random_id`` if it went out."""
+        wanted = stable_id(message.key)
+        history = self.community(account, "messages.getHistory", peer_id=message.user_id, count=100)
+        for item in history.get("items", []):
+            if item.get("out") and item.get("random_id") == wanted:
+                return SentMessage(str(item["id"]), datetime.fromtimestamp(item["date"], UTC))
+        return None
+
+    def answer_button(self, account, event: InboundEvent, text: str = "") -> None:
+        """``messages.sendMessageEventAnswer``: the button stops spinning; ``text`` shows as
+        a snackbar (90 characters at most)."""
+        data = {"type": "show_snackbar", "text": text[:90]} if text else None
+        self.community(
+            account,
+            "messages.sendMessageEventAnswer",
+            event_id=event.raw.get("event_id", ""),
+            user_id=event.author_id,
+            peer_id=event.thread,
+            event_data=json.dumps(data, ensure_ascii=False) if data else None,
+        )
 
     def user_names(self, account, user_ids) -> dict[str, str]:
         """``users.get`` for up to 1000 ids a call. Communities' ids (negative) and deleted or
@@ -573,8 +746,7 @@ class VkProvider(Provider):
             group_id=account.external_id,
             server_id=server["server_id"],
             api_version=VERSION,
-            message_new=1,
-            wall_reply_new=1,
+            **dict.fromkeys(CALLBACK_EVENTS, 1),
         )
 
     def webhook_unregister(self, account, url: str) -> None:

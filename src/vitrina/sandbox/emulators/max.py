@@ -1,6 +1,11 @@
 """MAX Bot API emulation under ``/max``: ``Authorization: <token>`` (no Bearer), millisecond
 timestamps, errors as ``{"code", "message"}`` with an HTTP status, and uploads that stay
-"not ready" for a moment after they arrive."""
+"not ready" for a moment after they arrive.
+
+The module is longer than most (about 660 lines) because it emulates both sides of a MAX
+bot: the channel it posts to, and its private dialogs with readers (keyboards, callbacks and
+their answers, ``bot_started``/``bot_stopped``, the dialogs in ``GET /chats``); it stays one
+module, as every emulated network is, so that the network's rules are read in one place."""
 
 import json
 import time
@@ -73,7 +78,112 @@ def message_json(world, account, post) -> dict:
     }
 
 
-def update_json(world, account, event: dict) -> dict:
+def dialog_chat(reader_id) -> int:
+    """The chat id of a reader's dialog with the bot (not the reader's user id)."""
+    return int(reader_id) * 10 + 1
+
+
+def reader_of(chat_id) -> str | None:
+    value = int(chat_id)
+    return str(value // 10) if value > 0 and value % 10 == 1 else None
+
+
+def user_json(reader: dict) -> dict:
+    return {
+        "user_id": reader["reader_id"],
+        "first_name": reader["first_name"],
+        "last_name": reader["last_name"],
+        "name": f"{reader['first_name']} {reader['last_name']}",
+        "is_bot": False,
+    }
+
+
+def keyboard_json(buttons: list) -> dict:
+    rows = []
+    for button in buttons:
+        if button.get("url"):
+            rows.append([{"type": "link", "text": button["label"], "url": button["url"]}])
+        else:
+            rows.append(
+                [{"type": "callback", "text": button["label"], "payload": button["payload"]}]
+            )
+    return {"type": "inline_keyboard", "payload": {"buttons": rows}}
+
+
+def dialog_message_json(world, account, reader_id: str, message: dict) -> dict:
+    """A message of a reader's dialog, as ``GET /messages`` and callbacks show it."""
+    state = account.dialog_state.get(reader_id, {})
+    bot = {"user_id": account.flags["bot_id"], "name": account.name, "is_bot": True}
+    reader = {
+        "user_id": int(reader_id),
+        "first_name": state.get("first_name", ""),
+        "last_name": state.get("last_name", ""),
+        "name": f"{state.get('first_name', '')} {state.get('last_name', '')}".strip(),
+        "is_bot": False,
+    }
+    incoming = bool(message.get("incoming"))
+    body = {
+        "mid": f"mid.dialog{int(reader_id):012x}{message['id']:08x}",
+        "seq": message["id"],
+        "text": message["text"],
+    }
+    if message.get("buttons"):
+        body["attachments"] = [keyboard_json(message["buttons"])]
+    return {
+        "sender": reader if incoming else bot,
+        "recipient": {
+            "chat_id": dialog_chat(reader_id),
+            "chat_type": "dialog",
+            "user_id": account.flags["bot_id"] if incoming else int(reader_id),
+        },
+        "timestamp": ms(message["date"]),
+        "body": body,
+    }
+
+
+def dialog_update_json(world, account, event: dict) -> dict | None:
+    reader = event["reader"]
+    action = event["action"]
+    common = {"timestamp": ms(event["time"]), "user_locale": "ru"}
+    if action in ("start", "allow"):
+        return dict(
+            common,
+            update_type="bot_started",
+            chat_id=dialog_chat(reader["reader_id"]),
+            user=user_json(reader),
+            payload=event.get("payload") or None,
+        )
+    if action in ("stop", "deny"):
+        return dict(
+            common,
+            update_type="bot_stopped",
+            chat_id=dialog_chat(reader["reader_id"]),
+            user=user_json(reader),
+        )
+    if action == "press":
+        key = str(reader["reader_id"])
+        message = next(
+            (m for m in account.dialogs.get(key, []) if m["id"] == event.get("message_id")), None
+        )
+        return dict(
+            common,
+            update_type="message_callback",
+            callback={
+                "timestamp": ms(event["time"]),
+                "callback_id": event["callback_id"],
+                "payload": event.get("payload", ""),
+                "user": user_json(reader),
+            },
+            message=dialog_message_json(world, account, key, message) if message else None,
+        )
+    return None
+
+
+def update_json(world, account, event: dict) -> dict | None:
+    if event["kind"] == "dialog":
+        return dialog_update_json(world, account, event)
+    if event["kind"] != "message":
+        return None
     item = event["message"]
     name = f"{item['first_name']} {item['last_name']}"
     return {
@@ -131,13 +241,47 @@ class Call:
         if world.throttle(("max", token, chat), settings.max_chat_rps, 2) or world.throttle(
             ("max", token), settings.max_rps
         ):
+            world.refused("max")
             raise MaxError(429, "too.many.requests", "Too many requests")
 
 
-def attachments_of(call: Call, body: dict) -> list:
+def keyboard_of(attachment: dict) -> list:
+    """The buttons of an ``inline_keyboard`` attachment, checked as MAX checks them."""
+    rows = (attachment.get("payload") or {}).get("buttons")
+    if not isinstance(rows, list) or not 1 <= len(rows) <= 30:
+        raise MaxError(400, "proto.payload", "inline_keyboard: 1 to 30 rows of buttons")
+    buttons = []
+    for row in rows:
+        if not isinstance(row, list) or not 1 <= len(row) <= 7:
+            raise MaxError(400, "proto.payload", "inline_keyboard: 1 to 7 buttons a row")
+        if sum(1 for b in row if b.get("type") == "link") > 3:
+            raise MaxError(400, "proto.payload", "inline_keyboard: at most 3 link buttons a row")
+        for button in row:
+            text = button.get("text") or ""
+            if not 1 <= len(text) <= 128:
+                raise MaxError(400, "proto.payload", "button.text: size must be between 1 and 128")
+            if button.get("type") == "callback":
+                payload = button.get("payload") or ""
+                if not 1 <= len(payload) <= 1024:
+                    raise MaxError(400, "proto.payload", "button.payload: 1 to 1024 characters")
+                buttons.append({"label": text, "payload": payload, "url": ""})
+            elif button.get("type") == "link":
+                url = button.get("url") or ""
+                if not url.startswith(("http://", "https://")):
+                    raise MaxError(400, "proto.payload", "button.url: must be an HTTP(S) URL")
+                buttons.append({"label": text, "payload": "", "url": url})
+            else:
+                raise MaxError(400, "proto.payload", f"button type {button.get('type')!r}")
+    return buttons
+
+
+def attachments_of(call: Call, body: dict, buttons: list | None = None) -> list:
     photos = []
     for attachment in body.get("attachments") or []:
         payload = attachment.get("payload") or {}
+        if attachment.get("type") == "inline_keyboard" and buttons is not None:
+            buttons.extend(keyboard_of(attachment))
+            continue
         if attachment.get("type") != "image":
             raise MaxError(
                 400, "proto.payload", f"Unsupported attachment type: {attachment.get('type')}"
@@ -166,34 +310,22 @@ def send(call: Call):
     text = body.get("text") or ""
     if len(text) > 4000:
         raise MaxError(400, "proto.payload", "text: size must be between 0 and 4000")
-    photos = attachments_of(call, body)
+    buttons: list = []
+    photos = attachments_of(call, body, buttons)
     if not text and not photos:
         raise MaxError(400, "proto.payload", "Message must have text or attachments")
     account, world = call.account, call.world
     chat_id, user_id = call.params.get("chat_id"), call.params.get("user_id")
+    if chat_id and reader_of(chat_id) and not user_id:
+        user_id = reader_of(chat_id)  # a dialog addressed by its chat id
     if user_id:
-        if user_id not in account.dialogs:
+        if not world.may_write(account, user_id):
+            if account.dialog_state.get(str(user_id), {}).get("stopped"):
+                raise MaxError(403, "chat.denied", "The user has stopped the bot")
             raise MaxError(403, "chat.denied", "The user has not started a dialog with the bot")
-        call.throttle(user_id)
-        account.message_seq += 1
-        account.dialogs[user_id].append(
-            {"id": account.message_seq, "date": world.now(), "text": text, "incoming": False}
-        )
-        return {
-            "message": {
-                "recipient": {
-                    "chat_id": int(user_id) * 10 + 1,
-                    "chat_type": "dialog",
-                    "user_id": int(user_id),
-                },
-                "timestamp": ms(world.now()),
-                "body": {
-                    "mid": f"mid.dialog{int(user_id):012x}{account.message_seq:08x}",
-                    "seq": account.message_seq,
-                    "text": text,
-                },
-            }
-        }
+        call.throttle(str(user_id))
+        message = world.send_to_reader(account, user_id, text, buttons)
+        return {"message": dialog_message_json(world, account, str(user_id), message)}
     if str(chat_id) != str(account.external_id):
         if world.by_external_id("max", chat_id) is not None:
             raise MaxError(403, "chat.denied", "Bot is not an administrator of the chat")
@@ -208,9 +340,29 @@ def send(call: Call):
     return {"message": message_json(world, account, post)}
 
 
+def list_dialog(call: Call, reader_id: str):
+    """A reader's dialog with the bot, newest first (``from``/``to`` bound the time)."""
+    account, world = call.account, call.world
+    if reader_id not in account.dialog_state:
+        raise MaxError(404, "chat.not.found", "Chat not found")
+    count = max(1, min(int(call.params.get("count", 50) or 50), 100))
+    messages = list(reversed(account.dialogs.get(reader_id, [])))
+    low = int(call.params.get("from") or 0)
+    high = int(call.params.get("to") or 0) or None
+    messages = [
+        m for m in messages if ms(m["date"]) >= low and (high is None or ms(m["date"]) <= high)
+    ]
+    return {
+        "messages": [dialog_message_json(world, account, reader_id, m) for m in messages[:count]]
+    }
+
+
 def list_messages(call: Call):
     account, world = call.account, call.world
-    if str(call.params.get("chat_id")) != str(account.external_id):
+    chat_id = str(call.params.get("chat_id"))
+    if chat_id.lstrip("-").isdigit() and reader_of(chat_id):
+        return list_dialog(call, reader_of(chat_id))
+    if chat_id != str(account.external_id):
         raise MaxError(404, "chat.not.found", "Chat not found")
     count = max(1, min(int(call.params.get("count", 50) or 50), 100))
     posts = list(reversed(account.live_posts()))
@@ -260,8 +412,53 @@ def chat(call: Call):
     return chat_json(call.world, account)
 
 
+def dialog_json(world, account, reader_id: str) -> dict:
+    state = account.dialog_state[reader_id]
+    messages = account.dialogs.get(reader_id) or []
+    return {
+        "chat_id": dialog_chat(reader_id),
+        "type": "dialog",
+        "status": "active" if not state["stopped"] else "closed",
+        "title": None,
+        "last_event_time": ms(messages[-1]["date"] if messages else world.started),
+        "participants_count": 2,
+        "is_public": False,
+        "dialog_with_user": user_json({"reader_id": int(reader_id), **state}),
+    }
+
+
 def chats(call: Call):
-    return {"chats": [chat_json(call.world, call.account)], "marker": None}
+    """The bot's channel, then its dialogs with readers, latest activity first, a page of
+    ``count`` (≤ 100) at a time; ``marker`` continues."""
+    account, world = call.account, call.world
+    count = max(1, min(int(call.params.get("count", 50) or 50), 100))
+    start = int(call.params.get("marker") or 0)
+    order = sorted(
+        account.dialog_state,
+        key=lambda key: -(account.dialogs.get(key) or [{"date": 0}])[-1]["date"],
+    )
+    total = len(order) + 1  # the channel comes first
+    page = [
+        chat_json(world, account) if index == 0 else dialog_json(world, account, order[index - 1])
+        for index in range(start, min(start + count, total))
+    ]
+    marker = start + count if start + count < total else None
+    return {"chats": page, "marker": marker}
+
+
+def answer(call: Call):
+    """``POST /answers?callback_id=``: the answer to a pressed button."""
+    callback_id = call.params.get("callback_id", "")
+    if callback_id not in call.account.callbacks:
+        raise MaxError(404, "not.found", "Callback not found")
+    try:
+        body = json.loads(call.params.pop("_body", "") or "{}")
+    except ValueError:
+        raise MaxError(400, "proto.payload", "Invalid JSON body") from None
+    if not body.get("message") and body.get("notification") is None:
+        raise MaxError(400, "proto.payload", "Either message or notification is required")
+    call.account.callbacks[callback_id] = True
+    return {"success": True}
 
 
 def new_upload(call: Call):
@@ -283,10 +480,16 @@ async def updates(call: Call):
     account.flags["max_marker"] = after
     timeout = min(float(call.params.get("timeout", 30) or 0), 90)
     limit = max(1, min(int(call.params.get("limit", 100) or 100), 1000))
+    types = {t for t in str(call.params.get("types") or "").split(",") if t}
     events = await call.world.wait_events(account, after, timeout)
-    events = [e for e in events if e["kind"] == "message"][:limit]
-    last = events[-1]["seq"] if events else max(after, account.event_seq)
-    return {"updates": [update_json(call.world, account, e) for e in events], "marker": last}
+    found = []
+    for event in events:
+        update = update_json(call.world, account, event)
+        if update is not None and (not types or update["update_type"] in types):
+            found.append((event, update))
+    found = found[:limit]
+    last = found[-1][0]["seq"] if found else max(after, account.event_seq)
+    return {"updates": [update for _, update in found], "marker": last}
 
 
 def subscribe(call: Call):
@@ -327,7 +530,11 @@ def unsubscribe(call: Call):
 
 
 def webhook_body(world, account, event: dict) -> dict | None:
-    return update_json(world, account, event) if event["kind"] == "message" else None
+    update = update_json(world, account, event)
+    types = account.webhook.get("update_types") or []
+    if update is None or (types and update["update_type"] not in types):
+        return None
+    return update
 
 
 FAULTS = {
@@ -428,6 +635,7 @@ routes = [
     Route("/max/upload/{key}", upload, methods=["POST"]),
     Route("/max/updates", endpoint(updates, "updates"), methods=["GET"]),
     Route("/max/subscriptions", subscriptions_view, methods=["GET", "POST", "DELETE"]),
+    Route("/max/answers", endpoint(answer, "answers"), methods=["POST"]),
 ]
 
 

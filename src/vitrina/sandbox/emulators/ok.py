@@ -377,6 +377,7 @@ async def method(request: Request):
     if handler is None:
         return fail(3)
     if world.throttle(("ok", token.value), world.settings.ok_rps):
+        world.refused("ok")
         return fail(8)
     try:
         result = handler(Call(request, world, token, params, files))

@@ -2,10 +2,16 @@
 
 Each emulated channel has its own bot (an administrator of the channel) and a linked
 discussion group where readers comment; readers also write to the bot privately.
+
+The module is longer than most (about 690 lines) because the Bot API serves three places at
+once — the channel, its discussion group and the bot's private chats with readers (inline
+keyboards, callback queries, blocking the bot, the update types a bot asks for); it stays one
+module, as every emulated network is, so that the network's rules are read in one place.
 """
 
 import json
 import math
+import time
 
 from starlette.requests import Request
 from starlette.routing import Route
@@ -105,7 +111,99 @@ def reader_json(author: dict) -> dict:
     }
 
 
-def update_json(account, event: dict) -> dict:
+# The update types a bot gets when it names none (Telegram leaves these three out).
+NOT_BY_DEFAULT = {"chat_member", "message_reaction", "message_reaction_count"}
+
+
+def private_chat(reader: dict) -> dict:
+    return {
+        "id": reader["reader_id"],
+        "first_name": reader["first_name"],
+        "last_name": reader["last_name"],
+        "type": "private",
+    }
+
+
+def reply_markup(buttons: list) -> dict:
+    rows = []
+    for button in buttons:
+        if button.get("url"):
+            rows.append([{"text": button["label"], "url": button["url"]}])
+        else:
+            rows.append([{"text": button["label"], "callback_data": button["payload"]}])
+    return {"inline_keyboard": rows}
+
+
+def bot_message_json(account, reader_id, message: dict) -> dict:
+    item = {
+        "message_id": message["id"],
+        "from": {"id": account.flags["bot_id"], "is_bot": True, "first_name": account.name},
+        "chat": {"id": int(reader_id), "type": "private"},
+        "date": int(message["date"]),
+        "text": message["text"],
+    }
+    if message.get("buttons"):
+        item["reply_markup"] = reply_markup(message["buttons"])
+    return item
+
+
+def member_json(account, status: str) -> dict:
+    return {
+        "user": {
+            "id": account.flags["bot_id"],
+            "is_bot": True,
+            "first_name": f"{account.name} (бот)",
+            "username": f"{account.screen_name}_bot",
+        },
+        "status": status,
+    }
+
+
+def dialog_update(account, event: dict) -> dict | None:
+    reader = event["reader"]
+    action = event["action"]
+    if action == "press":
+        key = str(reader["reader_id"])
+        message = next(
+            (m for m in account.dialogs.get(key, []) if m["id"] == event.get("message_id")), None
+        )
+        query = {
+            "id": event["callback_id"],
+            "from": reader_json(reader),
+            "chat_instance": derive(account.key, key, length=19),
+            "data": event.get("payload", ""),
+        }
+        if message is not None:
+            query["message"] = bot_message_json(account, key, message)
+        return {"callback_query": query}
+    if action in ("stop", "deny", "allow", "start"):
+        blocked = action in ("stop", "deny")
+        old, new = ("member", "kicked") if blocked else ("kicked", "member")
+        return {
+            "my_chat_member": {
+                "chat": private_chat(reader),
+                "from": reader_json(reader),
+                "date": int(event["time"]),
+                "old_chat_member": member_json(account, old),
+                "new_chat_member": member_json(account, new),
+            }
+        }
+    return None
+
+
+def update_type(update: dict) -> str:
+    return next(key for key in update if key != "update_id")
+
+
+def wanted(allowed, update: dict) -> bool:
+    kind = update_type(update)
+    return kind in allowed if allowed else kind not in NOT_BY_DEFAULT
+
+
+def update_json(account, event: dict) -> dict | None:
+    if event["kind"] == "dialog":
+        update = dialog_update(account, event)
+        return None if update is None else {"update_id": UPDATE_BASE + event["seq"], **update}
     if event["kind"] == "message":
         item = event["message"]
         chat = dict(reader_json(item), type="private")
@@ -164,7 +262,12 @@ class Call:
             return "channel", account
         if raw == str(account.flags["discussion_id"]):
             return "discussion", account
-        if raw in account.dialogs:
+        if raw in account.dialog_state:
+            state = account.dialog_state[raw]
+            if state["stopped"]:
+                raise TgError(403, "Forbidden: bot was blocked by the user")
+            if not state["allowed"]:
+                raise TgError(403, "Forbidden: bot can't initiate conversation with a user")
             return "private", raw
         other = self.world.by_external_id("telegram", raw.lstrip("@"))
         if other is not None:
@@ -180,6 +283,7 @@ class Call:
             ("tg", token, chat), settings.telegram_chat_rps, settings.telegram_chat_burst
         ) or world.throttle(("tg", token), settings.telegram_bot_rps)
         if wait:
+            world.refused("telegram")
             retry = max(1, math.ceil(wait))
             raise TgError(429, f"Too Many Requests: retry after {retry}", retry_after=retry)
 
@@ -213,25 +317,55 @@ class Call:
 def _channel_post(call: Call, **values):
     kind, target = call.chat()
     if kind == "private":
+        buttons = inline_keyboard(call.params.get("reply_markup"))
         call.throttle(target)
-        account = call.account
-        account.message_seq += 1
-        text = values.get("text", "")
-        account.dialogs[target].append(
-            {"id": account.message_seq, "date": call.world.now(), "text": text, "incoming": False}
-        )
-        return {
-            "message_id": account.message_seq,
-            "from": {"id": account.flags["bot_id"], "is_bot": True, "first_name": account.name},
-            "chat": {"id": int(target), "type": "private"},
-            "date": int(call.world.now()),
-            "text": text,
-        }
+        message = call.world.send_to_reader(call.account, target, values.get("text", ""), buttons)
+        return bot_message_json(call.account, target, message)
     if kind == "discussion":
         return _discussion_reply(call, values.get("text", ""))
     call.throttle(str(call.account.external_id))
     post = call.world.add_post(call.account, **values)
     return message_json(call.account, post)
+
+
+def inline_keyboard(raw) -> list:
+    """The buttons of ``reply_markup``, checked as Telegram checks them."""
+    if not raw:
+        return []
+    try:
+        markup = json.loads(raw) if isinstance(raw, str) else raw
+        rows = markup["inline_keyboard"]
+    except (ValueError, KeyError, TypeError):
+        raise TgError(400, "Bad Request: can't parse reply keyboard markup JSON object") from None
+    buttons = []
+    for row in rows if isinstance(rows, list) else []:
+        for button in row if isinstance(row, list) else []:
+            text = (button or {}).get("text") or ""
+            if not text:
+                raise TgError(400, "Bad Request: text buttons are unallowed in the inline keyboard")
+            if "callback_data" in button:
+                data = str(button["callback_data"])
+                if not 1 <= len(data.encode()) <= 64:
+                    raise TgError(400, "Bad Request: BUTTON_DATA_INVALID")
+                buttons.append({"label": text, "payload": data, "url": ""})
+            elif str(button.get("url", "")).startswith(("http://", "https://", "tg://")):
+                buttons.append({"label": text, "payload": "", "url": button["url"]})
+            else:
+                raise TgError(400, "Bad Request: BUTTON_TYPE_INVALID")
+    return buttons
+
+
+def answer_callback_query(call: Call):
+    query = str(call.params.get("callback_query_id", ""))
+    if query not in call.account.callbacks or call.account.callbacks[query]:
+        raise TgError(
+            400,
+            "Bad Request: query is too old and response timeout expired or query ID is invalid",
+        )
+    if len(call.params.get("text", "") or "") > 200:
+        raise TgError(400, "Bad Request: MESSAGE_TOO_LONG")
+    call.account.callbacks[query] = True
+    return True
 
 
 def _discussion_reply(call: Call, text: str):
@@ -401,8 +535,22 @@ async def get_updates(call: Call):
         account.flags["tg_confirmed"] = confirmed
     limit = max(1, min(int(call.params.get("limit", 100) or 100), 100))
     timeout = float(call.params.get("timeout", 0) or 0)
-    events = await world.wait_events(account, confirmed, timeout)
-    return [update_json(account, e) for e in events[:limit]]
+    if call.params.get("allowed_updates") is not None:
+        try:
+            allowed = json.loads(call.params["allowed_updates"])
+        except ValueError:
+            raise TgError(400, "Bad Request: can't parse allowed updates") from None
+        account.flags["tg_allowed"] = list(allowed) if isinstance(allowed, list) else []
+    allowed = account.flags.get("tg_allowed") or []
+    deadline = time.monotonic() + timeout
+    while True:
+        events = await world.wait_events(account, confirmed, max(0.0, deadline - time.monotonic()))
+        updates = [u for u in (update_json(account, e) for e in events) if u and wanted(allowed, u)]
+        if updates or not events or time.monotonic() >= deadline:
+            return updates[:limit]
+        # Updates of types the bot did not ask for are dropped, as Telegram drops them.
+        confirmed = events[-1]["seq"]
+        account.flags["tg_confirmed"] = confirmed
 
 
 def set_webhook(call: Call):
@@ -418,6 +566,12 @@ def set_webhook(call: Call):
     if call.flag("drop_pending_updates"):
         call.account.flags["tg_confirmed"] = call.account.event_seq
     call.account.webhook = {"url": url, "secret": secret}
+    if call.params.get("allowed_updates") is not None:
+        try:
+            allowed = json.loads(call.params["allowed_updates"])
+        except ValueError:
+            raise TgError(400, "Bad Request: can't parse allowed updates") from None
+        call.account.flags["tg_allowed"] = list(allowed) if isinstance(allowed, list) else []
     return True
 
 
@@ -451,6 +605,7 @@ METHODS = {
     "setwebhook": set_webhook,
     "deletewebhook": delete_webhook,
     "getwebhookinfo": get_webhook_info,
+    "answercallbackquery": answer_callback_query,
 }
 
 # Telegram's usual answers to server trouble, by code, for injected faults.
@@ -520,6 +675,15 @@ class TelegramEmulator(Emulator):
         account.flags.setdefault("discussion_id", account.external_id - 1)
 
     def webhook_request(self, world, account, event: dict) -> tuple[dict, dict] | None:
+        update = update_json(account, event)
+        if update is None or not wanted(account.flags.get("tg_allowed") or [], update):
+            return None
         secret = account.webhook.get("secret")
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
-        return update_json(account, event), headers
+        return update, headers
+
+    def reader_starts(self, world, account, reader_id, payload: str) -> None:
+        # t.me/<bot>?start=… sends the bot «/start PAYLOAD» from the reader.
+        state = world.dialog_open(account, reader_id)
+        author = {"reader_id": int(reader_id), **{k: state[k] for k in ("first_name", "last_name")}}
+        world.receive_message(account, author, f"/start {payload}".strip())

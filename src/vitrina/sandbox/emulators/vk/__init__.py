@@ -15,6 +15,7 @@ from ...networks import Emulator, register
 from ...state import Token, derive
 from .calls import COMMUNITY_ONLY, MESSAGES, USER_ONLY, VERSION, Call, VkError, owner_of
 from .community import (
+    LONG_POLL_DEFAULT,
     groups_add_callback_server,
     groups_delete_callback_server,
     groups_get_by_id,
@@ -22,7 +23,11 @@ from .community import (
     groups_get_callback_servers,
     groups_get_long_poll_server,
     groups_set_callback_settings,
+    groups_set_long_poll_settings,
+    messages_get_history,
+    messages_is_messages_from_group_allowed,
     messages_send,
+    messages_send_message_event_answer,
     stats_get,
     stats_get_post_reach,
     users_get,
@@ -53,8 +58,12 @@ METHODS = {
     "stats.getPostReach": stats_get_post_reach,
     "groups.getById": groups_get_by_id,
     "messages.send": messages_send,
+    "messages.getHistory": messages_get_history,
+    "messages.sendMessageEventAnswer": messages_send_message_event_answer,
+    "messages.isMessagesFromGroupAllowed": messages_is_messages_from_group_allowed,
     "users.get": users_get,
     "groups.getLongPollServer": groups_get_long_poll_server,
+    "groups.setLongPollSettings": groups_set_long_poll_settings,
     "groups.getCallbackConfirmationCode": groups_get_callback_confirmation_code,
     "groups.addCallbackServer": groups_add_callback_server,
     "groups.setCallbackSettings": groups_set_callback_settings,
@@ -121,6 +130,7 @@ async def method(request: Request):
         )
     rate = world.settings.vk_user_rps if token.kind == "user" else world.settings.vk_community_rps
     if world.throttle(("vk", token.value), rate):
+        world.refused("vk")
         return error(6, MESSAGES[6], params, name)
     try:
         result = handler(Call(request, world, token, params, files))
@@ -183,31 +193,64 @@ async def longpoll(request: Request):
     return Json(
         {
             "ts": str(account.event_seq),
-            "updates": [event_json(world, account, e) for e in events],
+            "updates": [
+                u
+                for u in (event_json(world, account, e) for e in events)
+                if u and u["type"] in account.flags.get("lp_events", LONG_POLL_DEFAULT)
+            ],
         }
     )
 
 
-def event_json(world, account, event: dict) -> dict:
+def dialog_json(account, event: dict) -> tuple[str, dict] | None:
+    """A reader's act in the dialog as the Callback API and Long Poll carry it."""
+    reader = event["reader"]["reader_id"]
+    action = event["action"]
+    if action == "allow":
+        return "message_allow", {"user_id": reader, "key": event.get("payload") or ""}
+    if action in ("deny", "stop"):
+        return "message_deny", {"user_id": reader}
+    if action == "press":
+        return "message_event", {
+            "user_id": reader,
+            "peer_id": reader,
+            "event_id": event["callback_id"],
+            "payload": json.loads(event["payload"]) if event.get("payload") else None,
+            "conversation_message_id": event.get("message_id", 0),
+        }
+    return None
+
+
+def event_json(world, account, event: dict) -> dict | None:
     group_id = account.external_id
-    if event["kind"] == "message":
+    if event["kind"] == "dialog":
+        found = dialog_json(account, event)
+        if found is None:
+            return None
+        kind, obj = found
+    elif event["kind"] == "message":
         message = event["message"]
+        item = {
+            "id": message["id"],
+            "date": int(message["date"]),
+            "peer_id": message["reader_id"],
+            "from_id": message["reader_id"],
+            "text": message["text"],
+            "attachments": [],
+            "conversation_message_id": message["id"],
+            "out": 0,
+            "important": False,
+            "is_hidden": False,
+            "fwd_messages": [],
+        }
+        if message.get("ref"):
+            item.update(ref=message["ref"], ref_source="vk.me")
+        if message.get("button_payload"):
+            item["payload"] = message["button_payload"]
         obj = {
-            "message": {
-                "id": message["id"],
-                "date": int(message["date"]),
-                "peer_id": message["reader_id"],
-                "from_id": message["reader_id"],
-                "text": message["text"],
-                "attachments": [],
-                "conversation_message_id": message["id"],
-                "out": 0,
-                "important": False,
-                "is_hidden": False,
-                "fwd_messages": [],
-            },
+            "message": item,
             "client_info": {
-                "button_actions": ["text"],
+                "button_actions": ["text", "callback", "open_link"],
                 "keyboard": True,
                 "inline_keyboard": True,
                 "carousel": True,
@@ -237,8 +280,10 @@ def event_json(world, account, event: dict) -> dict:
     }
 
 
-def callback_body(world, account, event: dict) -> dict:
+def callback_body(world, account, event: dict) -> dict | None:
     body = event_json(world, account, event)
+    if body is None:
+        return None
     if account.webhook.get("secret"):
         body["secret"] = account.webhook["secret"]
     return body
@@ -269,6 +314,12 @@ class VkEmulator(Emulator):
 
     def new_external_id(self, number: int) -> int:
         return 230000000 + number * 7919
+
+    def reader_starts(self, world, account, reader_id, payload: str) -> None:
+        # vk.me/<name>?ref=… opens the dialog; the reader's first message carries the ref.
+        state = world.dialog_open(account, reader_id)
+        author = {"reader_id": int(reader_id), **{k: state[k] for k in ("first_name", "last_name")}}
+        world.receive_message(account, author, "Начать", ref=payload or None)
 
     def admin_user_id(self, seed: int, account) -> int | None:
         if account.kind != "community":
@@ -310,6 +361,8 @@ class VkEmulator(Emulator):
         if hook.get("status") != "ok":
             return None  # an address VK could not confirm receives nothing
         body = callback_body(world, account, event)
+        if body is None:
+            return None
         # Once setCallbackSettings chose the event types, only those are sent.
         if "events" in hook and body["type"] not in hook["events"]:
             return None

@@ -30,6 +30,7 @@ MESSAGES = {
     251: "Invalid poll id",
     901: "Can't send messages for users without permission",
     902: "Can't send messages to this user due to their privacy settings",
+    911: "Keyboard format is invalid",
     914: "Message is too long",
 }
 
@@ -43,7 +44,11 @@ USER_ONLY = {
 }
 COMMUNITY_ONLY = {
     "messages.send",
+    "messages.getHistory",
+    "messages.sendMessageEventAnswer",
+    "messages.isMessagesFromGroupAllowed",
     "groups.getLongPollServer",
+    "groups.setLongPollSettings",
     "groups.getCallbackConfirmationCode",
     "groups.addCallbackServer",
     "groups.setCallbackSettings",

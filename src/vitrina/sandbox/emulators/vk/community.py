@@ -1,9 +1,23 @@
 """Emulated VK methods of a community: statistics, the community itself, readers' names,
 messages, Bots Long Poll and the Callback API servers."""
 
+import json
+
 from ...dynamics import DAY
 from ...state import derive
 from .calls import Call, VkError
+
+# The Callback API event types the sandbox sends, as setCallbackSettings names them.
+CALLBACK_EVENTS = (
+    "message_new",
+    "wall_reply_new",
+    "message_allow",
+    "message_deny",
+    "message_event",
+)
+
+# What Bots Long Poll gives before the application chooses (``setLongPollSettings``).
+LONG_POLL_DEFAULT = ("message_new", "wall_reply_new")
 
 # VK's statistics count days from Moscow midnight (UTC+3, no daylight saving).
 MOSCOW_OFFSET = 3 * 3600
@@ -161,8 +175,51 @@ def users_get(call: Call):
     return people
 
 
+def keyboard_buttons(raw: str | None) -> list[dict]:
+    """The buttons of a ``keyboard`` parameter, checked as VK checks them (error 911)."""
+    if not raw:
+        return []
+    try:
+        keyboard = json.loads(raw)
+        rows = keyboard["buttons"]
+    except (ValueError, KeyError, TypeError):
+        raise VkError(911, "keyboard is not a JSON object with buttons") from None
+    inline = bool(keyboard.get("inline"))
+    if not isinstance(rows, list) or len(rows) > (6 if inline else 10):
+        raise VkError(911, "too many rows")
+    buttons = []
+    for row in rows:
+        if not isinstance(row, list) or not 1 <= len(row) <= (5 if inline else 4):
+            raise VkError(911, "a row must hold 1 to 4 buttons")
+        for button in row:
+            action = (button or {}).get("action") or {}
+            label = action.get("label", "")
+            if not label or len(label) > 40:
+                raise VkError(911, "label must be 1 to 40 characters")
+            payload = action.get("payload", "")
+            if payload:
+                if len(payload) > 255:
+                    raise VkError(911, "payload is longer than 255")
+                try:
+                    json.loads(payload)
+                except ValueError:
+                    raise VkError(911, "payload must be JSON") from None
+            if action.get("type") == "callback":
+                buttons.append({"label": label, "payload": payload, "url": ""})
+            elif action.get("type") == "open_link":
+                if not str(action.get("link", "")).startswith(("http://", "https://")):
+                    raise VkError(911, "link must be an address")
+                buttons.append({"label": label, "payload": "", "url": action["link"]})
+            elif action.get("type") == "text":
+                buttons.append({"label": label, "payload": payload, "url": "", "text": True})
+            else:
+                raise VkError(911, f"action type {action.get('type')!r} is not emulated")
+    return buttons
+
+
 def messages_send(call: Call):
-    account = call.world.accounts[call.token.subject]
+    world = call.world
+    account = world.accounts[call.token.subject]
     random_id = call.int("random_id")
     if random_id is None:
         raise VkError(100, "random_id is a required parameter")
@@ -174,19 +231,86 @@ def messages_send(call: Call):
         raise VkError(100, "message is empty")
     if len(message) > 9000:
         raise VkError(914)
+    buttons = keyboard_buttons(call.params.get("keyboard"))
     dedup = f"{peer}:{random_id}"
     if random_id and dedup in account.sent:
         return account.sent[dedup]
-    dialog = account.dialogs.get(str(peer))
-    if not dialog:
+    if not world.may_write(account, peer):
         raise VkError(901)
-    account.message_seq += 1
-    dialog.append(
-        {"id": account.message_seq, "date": call.world.now(), "text": message, "incoming": False}
-    )
+    sent = world.send_to_reader(account, peer, message, buttons, random_id=random_id)
     if random_id:
-        account.sent[dedup] = account.message_seq
-    return account.message_seq
+        account.sent[dedup] = sent["id"]
+    return sent["id"]
+
+
+def message_json(account, peer: str, message: dict) -> dict:
+    incoming = bool(message.get("incoming"))
+    item = {
+        "id": message["id"],
+        "date": int(message["date"]),
+        "peer_id": int(peer),
+        "from_id": int(peer) if incoming else -account.external_id,
+        "out": 0 if incoming else 1,
+        "text": message["text"],
+        "conversation_message_id": message["id"],
+        "attachments": [],
+        "fwd_messages": [],
+        "important": False,
+        "is_hidden": False,
+    }
+    if not incoming:
+        item["random_id"] = message.get("random_id", 0)
+    if message.get("buttons"):
+        item["keyboard"] = {
+            "inline": True,
+            "buttons": [[button_json(button)] for button in message["buttons"]],
+        }
+    return item
+
+
+def button_json(button: dict) -> dict:
+    if button.get("url"):
+        return {"action": {"type": "open_link", "link": button["url"], "label": button["label"]}}
+    kind = "text" if button.get("text") else "callback"
+    return {"action": {"type": kind, "label": button["label"], "payload": button["payload"]}}
+
+
+def messages_get_history(call: Call):
+    """The dialog with one reader, newest first, as a community token reads it."""
+    account = call.world.accounts[call.token.subject]
+    peer = call.int("peer_id") or call.int("user_id")
+    if not peer:
+        raise VkError(100, "peer_id is undefined")
+    count = max(0, min(call.int("count", 20), 200))
+    offset = max(0, call.int("offset", 0))
+    messages = account.dialogs.get(str(peer), [])
+    newest = list(reversed(messages))[offset : offset + count]
+    return {
+        "count": len(messages),
+        "items": [message_json(account, str(peer), message) for message in newest],
+    }
+
+
+def messages_send_message_event_answer(call: Call):
+    account = call.world.accounts[call.token.subject]
+    event_id = call.params.get("event_id", "")
+    call.int("user_id", required=True)
+    call.int("peer_id", required=True)
+    if event_id not in account.callbacks:
+        raise VkError(100, "event_id is invalid")
+    if call.params.get("event_data"):
+        try:
+            json.loads(call.params["event_data"])
+        except ValueError:
+            raise VkError(100, "event_data must be JSON") from None
+    account.callbacks[event_id] = True
+    return 1
+
+
+def messages_is_messages_from_group_allowed(call: Call):
+    account = call.account_for_group(call.params.get("group_id"))
+    user = call.int("user_id", required=True)
+    return {"is_allowed": int(call.world.may_write(account, user))}
 
 
 def groups_get_long_poll_server(call: Call):
@@ -198,6 +322,21 @@ def groups_get_long_poll_server(call: Call):
         "server": f"{call.base()}vk/longpoll/{account.external_id}",
         "ts": str(account.event_seq),
     }
+
+
+def groups_set_long_poll_settings(call: Call):
+    """Which events Bots Long Poll gives: the sandbox, like a fresh community, gives only
+    new messages and comments until the application asks for more."""
+    account = call.account_for_group(call.params.get("group_id"))
+    if call.params.get("enabled") == "0":
+        account.flags["lp_events"] = []
+        return 1
+    chosen = [name for name in CALLBACK_EVENTS if call.params.get(name) in ("0", "1")]
+    events = set(account.flags.get("lp_events") or LONG_POLL_DEFAULT)
+    for name in chosen:
+        (events.add if call.params[name] == "1" else events.discard)(name)
+    account.flags["lp_events"] = sorted(events)
+    return 1
 
 
 def groups_get_callback_confirmation_code(call: Call):
@@ -226,7 +365,7 @@ def groups_set_callback_settings(call: Call):
     if not account.webhook or call.int("server_id", required=True) != account.webhook["server_id"]:
         raise VkError(100, "server_id is invalid")
     account.webhook["events"] = sorted(
-        name for name in ("message_new", "wall_reply_new") if call.params.get(name) == "1"
+        name for name in CALLBACK_EVENTS if call.params.get(name) == "1"
     )
     return 1
 
