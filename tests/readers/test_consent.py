@@ -15,8 +15,9 @@ from vitrina.readers.services.linking import link_request_create
 
 
 @pytest.fixture
-def linked(connect):
+def linked(connect, sandbox):
     channel = connect("vk")
+    sandbox.dialogs_open(channel.sandbox_key, [int(READER)])  # the reader allowed messages
     link = ReaderLinkFactory(
         channel=channel, network_user_id=READER, reader__library=channel.library
     )

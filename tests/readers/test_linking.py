@@ -23,8 +23,10 @@ def event(kind, external_id, text="", user=READER, **raw):
 
 
 @pytest.fixture
-def vk(connect):
-    return connect("vk")
+def vk(connect, sandbox):
+    channel = connect("vk")
+    sandbox.dialogs_open(channel.sandbox_key, [int(READER)])  # the reader allowed messages
+    return channel
 
 
 @pytest.fixture
