@@ -4,13 +4,14 @@ import time
 
 import pytest
 
+from vitrina.core.models import User
 from vitrina.demo.build import build_demo
 from vitrina.readers.models import Consent, FileLoan, IlsConnection, ReaderLink
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_links_readers_with_consents(settings):
+def test_demo_links_readers_with_consents(settings, client):
     settings.DEMO_MODE = True
     started = time.perf_counter()
     build_demo()
@@ -24,6 +25,13 @@ def test_demo_links_readers_with_consents(settings):
     assert {link.channel.network for link in links} == {"vk", "max"}
     assert all(
         Consent.objects.filter(reader=link.reader, purpose="reminders").exists() for link in links
+    )
+    client.force_login(User.objects.get(username="demo"))
+    page = client.get("/o/mednogorsk/readers/").content.decode()
+    assert "Ф000101" in page and "Ф000108" in page
+    assert (
+        "Выдачи центральной библиотеки"
+        in client.get("/o/mednogorsk/readers/connections/").content.decode()
     )
     # Reset rebuilds it without tripping over the readers.
     assert build_demo(reset=True) is not None
