@@ -34,6 +34,7 @@ from vitrina.content.services.templates import template_save, text_block_save
 from vitrina.core.roles import Role
 from vitrina.core.services import api_token_create, invitation_create
 from vitrina.exhibitions import services as exhibitions
+from vitrina.strategy.services import strategy_steps_save
 
 # Addresses that are public or personal by design, and why.
 PUBLIC_PREFIXES = (
@@ -148,6 +149,21 @@ def world(db):
         question=reader_message, library=library, topic="Секретная справка Б"
     )
     connection = IlsConnectionFactory(library=library, name="Секретное подключение Б")
+    secret_goal = {
+        "title": "Секретная цель Б",
+        "metric": "posts_per_week",
+        "target": 3,
+        "deadline": date.today().replace(year=date.today().year + 1).isoformat(),
+    }
+    for strategy_library in (None, library):
+        strategy_steps_save(
+            membership=victim,
+            library=strategy_library,
+            steps={
+                "goals": {"goals": [secret_goal]},
+                "audience": {"geography": "Секретная аудитория Б"},
+            },
+        )
     return {
         "attacker": attacker,
         "attacker_token": attacker_raw,
@@ -200,6 +216,8 @@ def world(db):
             "Секретный ответ Б",
             "Секретная справка Б",
             "Секретное подключение Б",
+            "Секретная цель Б",
+            "Секретная аудитория Б",
         ],
     }
 

@@ -349,6 +349,8 @@ INSTALLED_APPS += ["vitrina.exhibitions"]
 INSTALLED_APPS += ["vitrina.inbox"]
 # Reader services: library-system connections, linked readers, reminders, renewals.
 INSTALLED_APPS += ["vitrina.readers"]
+# The seven-step social-media strategy and its document.
+INSTALLED_APPS += ["vitrina.strategy"]
 # Readers should have an answer within this many working days (Monday to Friday); threads
 # waiting longer are highlighted.
 INBOX_ANSWER_WORKING_DAYS = int(env("INBOX_ANSWER_WORKING_DAYS", "1"))

@@ -16,6 +16,7 @@ organisation_patterns = [
     path("analytics/", include("vitrina.analytics.urls")),
     path("inbox/", include("vitrina.inbox.urls")),
     path("readers/", include("vitrina.readers.urls")),
+    path("strategy/", include("vitrina.strategy.urls")),
     path("", include("vitrina.publishing.urls")),
     path("", include("vitrina.content.urls")),
 ]

@@ -1,7 +1,16 @@
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from vitrina.api import catalog, channels, content, errors, inbox, organisations, publishing
+from vitrina.api import (
+    catalog,
+    channels,
+    content,
+    errors,
+    inbox,
+    organisations,
+    publishing,
+    strategy,
+)
 from vitrina.api.auth import PersonalToken
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
@@ -66,3 +75,4 @@ api.add_router("", content.router)
 api.add_router("", publishing.router)
 api.add_router("", catalog.router)
 api.add_router("", inbox.router)
+api.add_router("", strategy.router)

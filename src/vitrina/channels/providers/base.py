@@ -62,6 +62,14 @@ class Provider:
     kinds: tuple[str, ...] = ()
     # What the provider calls an account that is not a person's profile.
     community_kind = "channel"
+    # What each account kind means on this network, for a library choosing one (the
+    # strategy's last step); kinds left out fall back to the general explanation.
+    kind_notes: dict[str, str] = {}
+    # The kind a library's official page should be on this network ("" when none is meant
+    # for it), and whether state and municipal institutions must keep one there
+    # (распоряжение Правительства РФ № 2523-р: VK and OK since 1 December 2022).
+    recommended_kind = ""
+    official_page_required = False
     secrets: tuple[SecretSpec, ...] = ()
     address: Address | None = None
     receiving = Receiving()

@@ -103,6 +103,17 @@ class MaxProvider(Provider):
         notes=("В MAX нет опросов.", "Статистика: подписчики и просмотры сообщений канала."),
     )
     kinds = (Kind.CHANNEL, Kind.GROUP, Kind.BOT)
+    recommended_kind = Kind.CHANNEL
+    kind_notes = {
+        Kind.CHANNEL: _(
+            "A MAX channel is a feed of news: only the library writes, readers subscribe. "
+            "An organisation needs a verified profile on business.max.ru first."
+        ),
+        Kind.GROUP: _("A MAX group is a chat where every member writes."),
+        Kind.BOT: _(
+            "A MAX bot answers readers in private messages: renewals, reminders, questions."
+        ),
+    }
     secrets = (
         SecretSpec(
             SecretKind.BOT_TOKEN,

@@ -102,6 +102,19 @@ class OkProvider(Provider):
     )
     kinds = (Kind.PROFILE, Kind.GROUP)
     community_kind = "group"
+    recommended_kind = Kind.GROUP
+    official_page_required = True
+    kind_notes = {
+        Kind.PROFILE: _(
+            "A personal profile in Odnoklassniki belongs to a person: friends, not "
+            "subscribers, and no statistics. An institution should not be kept as one."
+        ),
+        Kind.GROUP: _(
+            "Odnoklassniki now has two kinds of communities: «Страницы» (an institution, a "
+            "company, a place) and «Группы по интересам». For the library's official page "
+            "choose a page of an institution; Vitrina connects either as a group."
+        ),
+    }
     secrets = (
         SecretSpec(
             SecretKind.USER_TOKEN,

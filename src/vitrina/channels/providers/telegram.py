@@ -133,6 +133,16 @@ class TelegramProvider(Provider):
     )
 
     kinds = (Kind.CHANNEL, Kind.GROUP, Kind.BOT)
+    recommended_kind = Kind.CHANNEL
+    kind_notes = {
+        Kind.CHANNEL: _(
+            "A Telegram channel is a feed of news: only the library writes, readers "
+            "subscribe. Keep it for public news: since 1 June 2025 state and municipal "
+            "institutions may not use foreign messengers to talk with citizens."
+        ),
+        Kind.GROUP: _("A Telegram group is a chat where every member writes."),
+        Kind.BOT: _("A Telegram bot answers readers one by one in private messages."),
+    }
     secrets = (
         SecretSpec(
             SecretKind.BOT_TOKEN,

@@ -153,6 +153,23 @@ class VkProvider(Provider):
     )
     kinds = (Kind.PROFILE, Kind.GROUP, Kind.PUBLIC_PAGE)
     community_kind = "community"
+    recommended_kind = Kind.PUBLIC_PAGE
+    official_page_required = True
+    kind_notes = {
+        Kind.PROFILE: _(
+            "A personal profile in VK belongs to a person: friends instead of subscribers, "
+            "a limit of 10,000 friends, no statistics and no community messages. VK's rules "
+            "forbid keeping an institution as a person's profile."
+        ),
+        Kind.GROUP: _(
+            "A VK group suits a club or a circle: members may post on its wall, it may be "
+            "closed. Today it differs little from a public page."
+        ),
+        Kind.PUBLIC_PAGE: _(
+            "A VK public page suits the library's official page: open to everyone, the "
+            "library speaks, readers subscribe, comment and write messages."
+        ),
+    }
     secrets = (
         SecretSpec(
             SecretKind.COMMUNITY_TOKEN,
