@@ -4,7 +4,8 @@ import factory
 from django.utils import timezone
 
 from tests.factories.channels import ChannelFactory
-from tests.factories.core import LibraryFactory
+from tests.factories.core import LibraryFactory, OrganisationFactory
+from vitrina.core import crypto
 from vitrina.readers.consent_texts import VERSION
 from vitrina.readers.models import (
     Consent,
@@ -18,15 +19,28 @@ from vitrina.readers.models import (
 
 
 class IlsConnectionFactory(factory.django.DjangoModelFactory):
-    """A file of loans by default: it needs no server."""
+    """A file of loans by default: it needs no server. Of one library when ``library`` is
+    given, else of the whole organisation."""
 
     class Meta:
         model = IlsConnection
 
-    library = factory.SubFactory(LibraryFactory)
-    organisation = factory.SelfAttribute("library.organisation")
-    name = factory.Sequence(lambda n: f"Выдачи {n}")
+    class Params:
+        secret = None
+
+    library = None
+    organisation = factory.LazyAttribute(
+        lambda connection: (
+            connection.library.organisation
+            if connection.library is not None
+            else OrganisationFactory()
+        )
+    )
+    name = factory.Sequence(lambda n: f"Библиотечная система {n}")
     kind = IlsKind.FILE
+    secret_ciphertext = factory.LazyAttribute(
+        lambda connection: crypto.encrypt(connection.secret) if connection.secret else ""
+    )
 
 
 class FileLoanFactory(factory.django.DjangoModelFactory):
@@ -34,20 +48,26 @@ class FileLoanFactory(factory.django.DjangoModelFactory):
         model = FileLoan
 
     connection = factory.SubFactory(IlsConnectionFactory)
-    card = factory.Sequence(lambda n: f"Ф{100000 + n}")
+    card = factory.Sequence(lambda n: f"Ф{n:06d}")
     surname = "Иванова"
-    birth_year = 1990
-    loan_id = factory.Sequence(lambda n: f"loan-{n}")
-    title = "Пушкин А. С. Евгений Онегин"
-    due = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
+    birth_year = 1980
+    loan_id = factory.Sequence(lambda n: f"{100000 + n}")
+    title = "Толстой Л. Н. Война и мир"
+    due = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=5))
 
 
 class ReaderFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Reader
 
-    connection = factory.SubFactory(IlsConnectionFactory)
-    library = factory.SelfAttribute("connection.library")
+    connection = factory.SubFactory(
+        IlsConnectionFactory, library=factory.SubFactory(LibraryFactory)
+    )
+    library = factory.LazyAttribute(
+        lambda reader: (
+            reader.connection.library or LibraryFactory(organisation=reader.connection.organisation)
+        )
+    )
     organisation = factory.SelfAttribute("library.organisation")
     card = factory.Sequence(lambda n: f"Ч{200000 + n}")
 
