@@ -34,6 +34,7 @@ from vitrina.content.services.templates import template_save, text_block_save
 from vitrina.core.roles import Role
 from vitrina.core.services import api_token_create, invitation_create
 from vitrina.exhibitions import services as exhibitions
+from vitrina.strategy.models import ShortLink
 from vitrina.strategy.services import strategy_steps_save
 
 # Addresses that are public or personal by design, and why.
@@ -72,10 +73,13 @@ PUBLIC_NAMES = {
     "inbox-hook",
     # A reader's pages opened from the library's dialog: reachable only with the secret
     # one-time token sent into that dialog (tests/readers/test_linking.py, test_consent.py).
-    "link",
-    "data",
-    "data-export",
-    "data-delete",
+    "reader-link",
+    "reader-data",
+    "reader-data-export",
+    "reader-data-delete",
+    # A short link: redirects to the address it keeps and shows nothing of its organisation
+    # (an unknown or unconfirmed code answers the same plain 404).
+    "shortlink",
 }
 PLACEHOLDER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
@@ -149,6 +153,9 @@ def world(db):
         question=reader_message, library=library, topic="Секретная справка Б"
     )
     connection = IlsConnectionFactory(library=library, name="Секретное подключение Б")
+    short_link = ShortLink.objects.create(
+        organisation=b, code="secretB1", target_url="https://b.example/", title="Секретная ссылка Б"
+    )
     secret_goal = {
         "title": "Секретная цель Б",
         "metric": "posts_per_week",
@@ -195,6 +202,7 @@ def world(db):
             "canned_id": canned.pk,
             "inquiry_id": inquiry.pk,
             "connection_id": connection.pk,
+            "link_id": short_link.pk,
         },
         "secrets": [
             "Секретная библиотека Б",
@@ -216,6 +224,7 @@ def world(db):
             "Секретный ответ Б",
             "Секретная справка Б",
             "Секретное подключение Б",
+            "Секретная ссылка Б",
             "Секретная цель Б",
             "Секретная аудитория Б",
         ],
@@ -274,6 +283,7 @@ def test_every_route_is_known_to_the_walk():
         "canned_id",
         "inquiry_id",
         "connection_id",
+        "link_id",
     }
     for route, name in scoped_routes():
         names = {m.group("name") for m in PLACEHOLDER.finditer(route)}

@@ -209,6 +209,10 @@ COLLECT_INTERVAL_MINUTES = max(0, int(env("COLLECT_INTERVAL_MINUTES", "60")))
 COLLECT_NOW_MINUTES = max(1, int(env("COLLECT_NOW_MINUTES", "5")))
 # Polling the channels that are not on webhooks for readers' messages and comments.
 INBOX_POLL_SECONDS = max(0.0, float(env("INBOX_POLL_SECONDS", "10")))
+# Short links (strategy): a click repeating one counted within this window is not counted;
+# clicks buffered in Redis reach the database every SHORTLINK_FLUSH_SECONDS.
+SHORTLINK_REPEAT_SECONDS = max(1, int(env("SHORTLINK_REPEAT_SECONDS", "1800")))
+SHORTLINK_FLUSH_SECONDS = max(0.0, float(env("SHORTLINK_FLUSH_SECONDS", "10")))
 # A channel whose last poll failed is tried again after this long, not every round.
 INBOX_POLL_RETRY_SECONDS = max(0, int(env("INBOX_POLL_RETRY_SECONDS", "300")))
 # Renewing VK ID and OK user tokens that expire soon.

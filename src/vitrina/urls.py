@@ -7,6 +7,7 @@ from vitrina.content.views import tools as content_tools
 from vitrina.core.urls import account_urls, organisation_urls
 from vitrina.exhibitions import views as exhibitions
 from vitrina.inbox import webhooks as inbox_webhooks
+from vitrina.strategy import views_links as shortlinks
 
 organisation_patterns = [
     *organisation_urls,
@@ -16,6 +17,7 @@ organisation_patterns = [
     path("analytics/", include("vitrina.analytics.urls")),
     path("inbox/", include("vitrina.inbox.urls")),
     path("readers/", include("vitrina.readers.urls")),
+    path("strategy/links/", include("vitrina.strategy.urls_links")),
     path("strategy/", include("vitrina.strategy.urls")),
     path("", include("vitrina.publishing.urls")),
     path("", include("vitrina.content.urls")),
@@ -41,5 +43,7 @@ urlpatterns = [
     # Networks post readers' events here; the token finds the channel, the network's secret
     # is verified before anything is stored.
     path("hooks/<slug:network>/<str:token>/", inbox_webhooks.receive, name="inbox-hook"),
+    # A short link to the library's site, e-catalogue or e-library, open to everyone.
+    path("s/<str:code>", shortlinks.follow, name="shortlink"),
     *account_urls,
 ]

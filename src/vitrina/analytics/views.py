@@ -46,11 +46,13 @@ from vitrina.core.exceptions import ServiceError
 from vitrina.core.exports import registry
 from vitrina.core.exports.formats import response
 from vitrina.core.exports.html import page_sections
+from vitrina.core.exports.sections import Meta
 from vitrina.core.selectors import library_list
 from vitrina.core.views.decorators import apply_service_error, require
 from vitrina.exhibitions.selectors import exhibition_list
 
 EXPORTS = REPORT.formats
+DASHBOARD = "analytics.dashboard"  # the key other modules contribute dashboard blocks to
 
 
 def _report_or_404(request, report_id):
@@ -343,6 +345,20 @@ def _linker(request, name: str, query: QueryDict):
 def dashboard(request):
     form, scope, query = _dashboard_scope(request)
     board = build_dashboard(request.membership, scope)
+    # Blocks other modules add (the strategy's clicks of short links), through the export
+    # registry: this module imports none of them.
+    chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    added = page_sections(
+        registry.contributed(
+            DASHBOARD,
+            Meta(
+                organisation=request.organisation,
+                library=chosen.get("library"),
+                date_from=scope.date_from,
+                date_to=scope.date_to,
+            ),
+        )
+    )
 
     posts = _linker(request, "analytics:posts", query)
     narrower = _linker(request, "analytics:dashboard", query)
@@ -392,6 +408,7 @@ def dashboard(request):
         {
             "form": form,
             "board": board,
+            "added": added,
             "chart": chart,
             "metrics": metrics,
             "posts_url": posts(),

@@ -5,8 +5,8 @@ from django.urls import path
 from vitrina.readers.views import linking
 
 urlpatterns = [
-    path("link/<str:token>/", linking.link_page, name="link"),
-    path("data/<str:token>/", linking.data_page, name="data"),
-    path("data/<str:token>/export.json", linking.data_export, name="data-export"),
-    path("data/<str:token>/delete/", linking.data_delete, name="data-delete"),
+    path("link/<str:token>/", linking.link_page, name="reader-link"),
+    path("data/<str:token>/", linking.data_page, name="reader-data"),
+    path("data/<str:token>/export.json", linking.data_export, name="reader-data-export"),
+    path("data/<str:token>/delete/", linking.data_delete, name="reader-data-delete"),
 ]

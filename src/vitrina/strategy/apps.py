@@ -10,8 +10,24 @@ class StrategyConfig(AppConfig):
 
     def ready(self):
         # These modules read models, which exist only once the apps are loaded.
-        import vitrina.strategy.export  # noqa: F401  (registers the strategy document)
-        from vitrina.core import navigation
+        # export registers the strategy document; exports_links adds the clicks of short
+        # links to the period report and the dashboard.
+        from vitrina.core import navigation, periodic
+        from vitrina.publishing.payloads import register_rewrite
+        from vitrina.strategy import export, exports_links  # noqa: F401
+        from vitrina.strategy.links import shorten_payload
+
+        # Links to the library's resources go out as the variant's short links.
+        register_rewrite(shorten_payload)
+        # Clicks buffered in Redis reach the database (nothing to do in the embedded mode).
+        periodic.register(
+            periodic.PeriodicJob(
+                name="strategy.shortlinks",
+                interval=periodic.seconds("SHORTLINK_FLUSH_SECONDS"),
+                run="vitrina.strategy.clicks.clicks_flush",
+                once_per_deployment=True,
+            )
+        )
 
         navigation.register(
             navigation.NavItem(

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from vitrina.core.models import Membership
 from vitrina.inbox.models import CannedAnswer
+from vitrina.strategy import demo_links
 from vitrina.strategy.services import strategy_steps_save
 
 # After the rubrics (content) and the canned answers (inbox) the strategy refers to.
@@ -289,3 +290,5 @@ def load(context: dict) -> None:
     children = mednogorsk.libraries.filter(short_name="Детская библиотека").first()
     if children is not None:
         strategy_steps_save(membership=membership, library=children, steps=_children(context))
+    # Short links behind the posts' links to the library's site, with their clicks.
+    demo_links.load(context)

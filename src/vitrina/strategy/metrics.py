@@ -54,7 +54,8 @@ METRICS: dict[str, GoalMetric] = {
             "catalogue_visits",
             _("Visits from the networks to the site and the e-catalogue a month"),
             COUNT,
-            measured=False,
+            # Counted by the short links: strategy.links.clicks_total(organisation_id=…,
+            # library_id=…, start=…, end=…).
             source=_("clicks of the library's short links"),
         ),
         GoalMetric(

@@ -182,3 +182,106 @@ class Duty(models.Model):
 
     def __str__(self) -> str:
         return self.work
+
+
+# ---------------------------------------------------------------------------------------
+# Short links to the library's own resources (the goal "traffic to the site, e-catalogue
+# and e-library"). Clicks are kept as counts per link and hour, nothing about who clicked.
+# ---------------------------------------------------------------------------------------
+
+
+class Resource(models.TextChoices):
+    SITE = "site", _("Website")
+    CATALOGUE = "catalogue", _("E-catalogue")
+    ELIBRARY = "elibrary", _("E-library")
+    OTHER = "other", _("Other address")
+
+
+class ShortLink(models.Model):
+    """``/s/<code>`` at Vitrina's address, redirecting to ``target_url``.
+
+    A link made for a variant (the composer's) keeps the variant, its channel and rubric,
+    so clicks are counted by post, channel and rubric. A link to an address outside the
+    library's own sites redirects only once an editor has confirmed it.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="short_links"
+    )
+    library = models.ForeignKey(
+        Library, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    code = models.CharField(max_length=16, unique=True)
+    target_url = models.URLField(_("address"), max_length=1000)
+    resource = models.CharField(
+        _("resource"), max_length=20, choices=Resource.choices, default=Resource.OTHER
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    variant = models.ForeignKey(
+        "content.Variant", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    post = models.ForeignKey(
+        "content.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    channel = models.ForeignKey(
+        "channels.Channel", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rubric = models.ForeignKey(
+        Rubric, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # An address outside the library's sites: None until an editor confirms it.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("short link")
+        verbose_name_plural = _("short links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["variant", "target_url"],
+                condition=models.Q(variant__isnull=False),
+                name="shortlink_once_per_variant_address",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def active(self) -> bool:
+        return self.resource != Resource.OTHER or self.confirmed_at is not None
+
+
+class ShortLinkClicks(models.Model):
+    """How many counted clicks a link had in one hour (UTC, the hour's start)."""
+
+    link = models.ForeignKey(ShortLink, on_delete=models.CASCADE, related_name="clicks")
+    hour = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["link", "hour"], name="shortlink_clicks_hour_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.link_id} {self.hour:%Y-%m-%d %H}:00 {self.count}"
+
+
+class ClickFlush(models.Model):
+    """A batch of clicks moved from Redis to the database: written in the same transaction
+    as the counts, so a batch retried after a crash is recognised and not counted twice."""
+
+    batch = models.CharField(max_length=40, unique=True)
+    clicks = models.PositiveIntegerField(default=0)
+    flushed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.batch

@@ -74,7 +74,11 @@ def link_request_create(
 
 
 def public_url(token: str, kind: str = LinkRequest.Kind.LINK) -> str:
-    name = "readers_public:link" if kind == LinkRequest.Kind.LINK else "readers_public:data"
+    name = (
+        "readers_public:reader-link"
+        if kind == LinkRequest.Kind.LINK
+        else "readers_public:reader-data"
+    )
     return settings.SITE_URL + reverse(name, kwargs={"token": token})
 
 

@@ -114,7 +114,7 @@ def data_export(request, token):
     if problem is not None:
         return _gone(request, problem, title=_("My data"))
     if reader is None:
-        return redirect("readers_public:data", token=token)
+        return redirect("readers_public:reader-data", token=token)
     data = consent_services.reader_data(reader)
     data["exported_at"] = timezone.now().isoformat()
     response = HttpResponse(
@@ -131,7 +131,7 @@ def data_delete(request, token):
     if problem is not None:
         return _gone(request, problem, title=_("My data"))
     if reader is None:
-        return redirect("readers_public:data", token=token)
+        return redirect("readers_public:reader-data", token=token)
     form = DeleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         consent_services.reader_delete(reader=reader)
