@@ -358,3 +358,7 @@ INSTALLED_APPS += ["vitrina.strategy"]
 # Readers should have an answer within this many working days (Monday to Friday); threads
 # waiting longer are highlighted.
 INBOX_ANSWER_WORKING_DAYS = int(env("INBOX_ANSWER_WORKING_DAYS", "1"))
+# The strategy's health checks run this often (hours) for every organisation; the week's
+# results are stored and the weekly digest goes out on the week's first run. 0 switches
+# the weekly checks off (the page still checks on demand).
+STRATEGY_HEALTH_HOURS = max(0.0, float(env("STRATEGY_HEALTH_HOURS", "6")))

@@ -5,8 +5,9 @@ a refused goal (no measurable figure, no deadline) saves none of the steps sent.
 """
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from pydantic import BeforeValidator
@@ -20,6 +21,7 @@ from vitrina.channels.providers.registry import connectable_networks
 from vitrina.core.exceptions import ServiceError
 from vitrina.core.models import Membership
 from vitrina.strategy import selectors
+from vitrina.strategy.health.report import health_report, overall
 from vitrina.strategy.metrics import METRICS
 from vitrina.strategy.models import STEPS, AgeGroup, Purpose, Tone
 from vitrina.strategy.services import MAX_ROWS, strategy_steps_save
@@ -279,3 +281,49 @@ def strategy_write(request, org_slug: str, payload: StrategyIn, library_id: Id |
         raise
     strategy = selectors.strategy_get(membership=membership, library=library)
     return strategy_out(strategy, library)
+
+
+class HealthRowOut(Schema):
+    subject: str
+    status: Literal["good", "attention", "bad", "unknown"]
+    text: str
+    advice: str
+    confirmed_by_hand: bool = Field(
+        ..., description="A fact the network does not tell was confirmed by a librarian"
+    )
+    figures: dict[str, Any]
+
+
+class HealthCheckOut(Schema):
+    key: str
+    title: str
+    status: Literal["good", "attention", "bad", "unknown"]
+    note: str
+    rows: list[HealthRowOut]
+
+
+class HealthOut(Schema):
+    checked_at: datetime
+    status: Literal["good", "attention", "bad", "unknown"]
+    checks: list[HealthCheckOut]
+
+
+@router.get(
+    "/organisations/{org_slug}/strategy/health",
+    response={200: HealthOut, 404: ErrorOut},
+    summary="The strategy's health checks, checked now",
+    description=(
+        "Each check (`regularity`, `rubrics`, `timing`, `formats`, `answers`, `goals`, "
+        "`pages`) with its verdict and a row per channel, rubric, goal or page: its "
+        "figures, their meaning in words and what to do. Over the last four weeks."
+    ),
+)
+def strategy_health(request, org_slug: str):
+    membership = membership_or_404(request, org_slug)
+    now = timezone.now()
+    checks = health_report(organisation=membership.organisation, now=now)
+    return {
+        "checked_at": now,
+        "status": overall(checks),
+        "checks": [check.as_dict() for check in checks],
+    }

@@ -34,3 +34,11 @@ class StrategyConfig(AppConfig):
                 key="strategy", label=_("Strategy"), url_name="strategy:overview", order=640
             )
         )
+        periodic.register(
+            periodic.PeriodicJob(
+                name="strategy.health",
+                interval=periodic.SettingInterval("STRATEGY_HEALTH_HOURS", 3600.0),
+                run="vitrina.strategy.health.runs.weekly_round",
+                once_per_deployment=True,
+            )
+        )

@@ -8,13 +8,18 @@ and obligation, alive with photos, plain words and polls; its children's library
 works with borrowers in debt, has a strategy of its own.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.db.models import Max
 from django.utils import timezone
 
+from vitrina.content.models import Variant
+from vitrina.content.states import VariantState
 from vitrina.core.models import Membership
 from vitrina.inbox.models import CannedAnswer
 from vitrina.strategy import demo_links
+from vitrina.strategy.health.base import PERIOD_DAYS
+from vitrina.strategy.health.runs import health_digest_send, health_run_save
 from vitrina.strategy.services import strategy_steps_save
 
 # After the rubrics (content) and the canned answers (inbox) the strategy refers to.
@@ -292,3 +297,16 @@ def load(context: dict) -> None:
         strategy_steps_save(membership=membership, library=children, steps=_children(context))
     # Short links behind the posts' links to the library's site, with their clicks.
     demo_links.load(context)
+    # The health checks of the demo's real posting history, and that week's digest. The
+    # seeds' posts are of past years: the checks are taken at the end of that history (a
+    # later «Проверить сейчас» checks the present weeks).
+    for slug in ("knmb", "mednogorsk"):
+        organisation = context["organisations"][slug]
+        last = Variant.objects.filter(
+            post__organisation=organisation, state=VariantState.PUBLISHED
+        ).aggregate(last=Max("published_at"))["last"]
+        now = timezone.now()
+        if last is not None and last < now - timedelta(days=PERIOD_DAYS):
+            now = last + timedelta(hours=1)
+        run = health_run_save(organisation=organisation, now=now)
+        health_digest_send(run=run, now=now)

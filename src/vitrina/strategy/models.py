@@ -285,3 +285,49 @@ class ClickFlush(models.Model):
 
     def __str__(self) -> str:
         return self.batch
+
+
+class HealthRun(models.Model):
+    """The health checks of one week for an organisation, as the weekly run found them;
+    ``digest_sent_at`` marks the week's digest as sent, so it goes out once."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="strategy_health_runs"
+    )
+    week = models.DateField()  # the Monday of the week, in the organisation's zone
+    checked_at = models.DateTimeField()
+    results = models.JSONField(default=list)
+    digest_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-week"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "week"], name="strategy_health_week_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.week}"
+
+
+class PageFact(models.Model):
+    """A fact of an official page a network does not tell Vitrina, confirmed by a
+    librarian (the description holds the address, the official mark is given …)."""
+
+    channel = models.ForeignKey(
+        "channels.Channel", on_delete=models.CASCADE, related_name="strategy_page_facts"
+    )
+    fact = models.CharField(max_length=20)
+    confirmed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "fact"], name="strategy_page_fact_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id} {self.fact}"

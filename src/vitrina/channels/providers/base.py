@@ -70,6 +70,12 @@ class Provider:
     # (распоряжение Правительства РФ № 2523-р: VK and OK since 1 December 2022).
     recommended_kind = ""
     official_page_required = False
+    # The network's mark for an official organisation's page («Госорганизация» on VK), ""
+    # where the network has none; and the facts of a page's description Vitrina reads from
+    # the network itself (``strategy.health.pages.FACTS`` keys) — the others a librarian
+    # confirms by hand.
+    official_mark = ""
+    page_facts_read: tuple[str, ...] = ()
     secrets: tuple[SecretSpec, ...] = ()
     address: Address | None = None
     receiving = Receiving()

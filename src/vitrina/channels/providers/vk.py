@@ -155,6 +155,7 @@ class VkProvider(Provider):
     community_kind = "community"
     recommended_kind = Kind.PUBLIC_PAGE
     official_page_required = True
+    official_mark = "«Госорганизация»"
     kind_notes = {
         Kind.PROFILE: _(
             "A personal profile in VK belongs to a person: friends instead of subscribers, "
