@@ -217,6 +217,19 @@ SHORTLINK_FLUSH_SECONDS = max(0.0, float(env("SHORTLINK_FLUSH_SECONDS", "10")))
 INBOX_POLL_RETRY_SECONDS = max(0, int(env("INBOX_POLL_RETRY_SECONDS", "300")))
 # Renewing VK ID and OK user tokens that expire soon.
 TOKEN_REFRESH_MINUTES = max(0.0, float(env("TOKEN_REFRESH_MINUTES", "5")))
+# Reader services' reminders: reading the linked readers' loans from the library systems,
+# planning the reminders they need, and sending those due.
+READERS_LOANS_SYNC_MINUTES = max(0.0, float(env("READERS_LOANS_SYNC_MINUTES", "60")))
+READERS_REMINDERS_PLAN_MINUTES = max(0.0, float(env("READERS_REMINDERS_PLAN_MINUTES", "15")))
+READERS_REMINDERS_SEND_SECONDS = max(0.0, float(env("READERS_REMINDERS_SEND_SECONDS", "60")))
+# A reminder claim not finished within the lease is given back (and looked up first).
+READERS_REMINDER_LEASE_SECONDS = int(env("READERS_REMINDER_LEASE_SECONDS", "300"))
+READERS_REMINDER_BATCH = int(env("READERS_REMINDER_BATCH", "200"))
+READERS_REMINDER_THREADS = int(env("READERS_REMINDER_THREADS", "8"))
+# A sending round stops claiming after this long; the next round goes on.
+READERS_REMINDER_ROUND_SECONDS = float(env("READERS_REMINDER_ROUND_SECONDS", "600"))
+READERS_REMINDER_BACKOFF_SECONDS = float(env("READERS_REMINDER_BACKOFF_SECONDS", "60"))
+READERS_REMINDER_RECHECK_SECONDS = float(env("READERS_REMINDER_RECHECK_SECONDS", "30"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

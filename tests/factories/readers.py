@@ -1,12 +1,8 @@
-import datetime
+from datetime import date, timedelta
 
 import factory
-from django.utils import timezone
 
-from tests.factories.channels import ChannelFactory
-from tests.factories.core import LibraryFactory, OrganisationFactory
 from vitrina.core import crypto
-from vitrina.readers.consent_texts import VERSION
 from vitrina.readers.models import (
     Consent,
     FileLoan,
@@ -16,6 +12,9 @@ from vitrina.readers.models import (
     Reader,
     ReaderLink,
 )
+
+from .channels import ChannelFactory
+from .core import LibraryFactory, OrganisationFactory
 
 
 class IlsConnectionFactory(factory.django.DjangoModelFactory):
@@ -53,23 +52,20 @@ class FileLoanFactory(factory.django.DjangoModelFactory):
     birth_year = 1980
     loan_id = factory.Sequence(lambda n: f"{100000 + n}")
     title = "Толстой Л. Н. Война и мир"
-    due = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=5))
+    due = factory.LazyFunction(lambda: date.today() + timedelta(days=5))
 
 
 class ReaderFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Reader
 
-    connection = factory.SubFactory(
-        IlsConnectionFactory, library=factory.SubFactory(LibraryFactory)
-    )
-    library = factory.LazyAttribute(
-        lambda reader: (
-            reader.connection.library or LibraryFactory(organisation=reader.connection.organisation)
-        )
-    )
+    library = factory.SubFactory(LibraryFactory)
     organisation = factory.SelfAttribute("library.organisation")
-    card = factory.Sequence(lambda n: f"Ч{200000 + n}")
+    connection = factory.SubFactory(
+        IlsConnectionFactory, organisation=factory.SelfAttribute("..organisation")
+    )
+    card = factory.Sequence(lambda n: f"Ф{n:06d}")
+    ils_id = factory.SelfAttribute("card")
 
 
 class ReaderLinkFactory(factory.django.DjangoModelFactory):
@@ -87,6 +83,6 @@ class ConsentFactory(factory.django.DjangoModelFactory):
 
     reader = factory.SubFactory(ReaderFactory)
     purpose = Purpose.REMINDERS
-    text_version = VERSION
+    text_version = "1"
     text_hash = "0" * 64
     network = "vk"

@@ -108,7 +108,11 @@ def readers(library):
     connection = IlsConnectionFactory(library=library)
     links = []
     for number in range(6):
-        link = ReaderLinkFactory(reader__connection=connection, reader__card=f"Ч-{number:03}")
+        link = ReaderLinkFactory(
+            reader__connection=connection,
+            reader__library=connection.library,
+            reader__card=f"Ч-{number:03}",
+        )
         ConsentFactory(reader=link.reader, purpose="reminders")
         if number % 2:
             ConsentFactory(reader=link.reader, purpose="renewals")
@@ -136,7 +140,11 @@ def test_readers_query_count_does_not_grow(
 ):
     connection = readers[0].reader.connection
     for number in range(20):
-        link = ReaderLinkFactory(reader__connection=connection, reader__card=f"Д-{number:03}")
+        link = ReaderLinkFactory(
+            reader__connection=connection,
+            reader__library=connection.library,
+            reader__card=f"Д-{number:03}",
+        )
         ConsentFactory(reader=link.reader)
     with django_assert_max_num_queries(14):
         admin_client.get(f"/o/{organisation.slug}/readers/")
@@ -217,7 +225,9 @@ def test_a_limited_librarian_sees_only_their_libraries_readers(
 ):
     other = LibraryFactory(organisation=organisation, name="Филиал")
     connection = IlsConnectionFactory(library=other)
-    stranger = ReaderLinkFactory(reader__connection=connection, reader__card="Ч-ФИЛИАЛ")
+    stranger = ReaderLinkFactory(
+        reader__connection=connection, reader__library=connection.library, reader__card="Ч-ФИЛИАЛ"
+    )
     ConsentFactory(reader=stranger.reader)
     limited = member_factory(role=Role.CIRCULATION, libraries=[library])
     client.force_login(limited.user)

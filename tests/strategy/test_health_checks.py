@@ -9,6 +9,7 @@ from tests.factories.analytics import AccountSnapshotFactory
 from tests.factories.content import RubricFactory
 from tests.factories.inbox import MessageFactory, ThreadFactory
 from tests.strategy.health_history import NOW, days_ago, load, publish, row_of, vk
+from vitrina.analytics.models import PostLatest
 from vitrina.channels.networks import ConnectionState, Kind, Network
 from vitrina.channels.providers.registry import provider_class
 from vitrina.core.exceptions import ServiceError
@@ -77,6 +78,19 @@ def test_without_a_channel_target_the_strategys_rubrics_set_it(organisation, lib
     row = row_of(regularity.check(load(organisation)))
     assert row.figures["target_per_week"] == 4.0
     assert row.status == ATTENTION
+
+
+def test_posts_made_on_the_network_directly_keep_the_page_regular(organisation, library):
+    channel = vk(library, posts_per_week=Decimal(2))
+    publish(channel, days_ago(20))
+    for day in (1, 5, 9, 13, 17, 24, 27):  # read back by analytics, made outside Vitrina
+        PostLatest.objects.create(
+            channel=channel, external_id=f"wall{day}", published_at=days_ago(day), taken_at=NOW
+        )
+    row = row_of(regularity.check(load(organisation)))
+    assert row.figures["posts"] == 8
+    assert row.figures["longest_gap_days"] <= 4.1
+    assert row.status != BAD
 
 
 def test_the_categories_go_from_flagship_to_business_card():

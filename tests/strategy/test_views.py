@@ -68,6 +68,8 @@ def test_the_wizard_saves_each_step_as_it_is_left_and_resumes(admin_client):
     # The step shows what was saved.
     page = admin_client.get(url("goals"))
     assert "200 новых подписчиков ВКонтакте" in page.content.decode()
+    # The date field holds the saved deadline in the form a browser's date field reads.
+    assert f'value="{ahead()}"' in page.content.decode()
     # Saving the goals again with the row unchanged keeps the goal.
     admin_client.post(
         url("goals"),

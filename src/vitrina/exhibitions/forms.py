@@ -86,10 +86,10 @@ class PostsForm(forms.Form):
 
 class ArrivalsForm(forms.Form):
     received_from = forms.DateField(
-        label=_("Received from"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     received_to = forms.DateField(
-        label=_("Received to"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received to"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def clean(self):

@@ -8,12 +8,15 @@ class ReadersConfig(AppConfig):
     verbose_name = _("Reader services")
 
     def ready(self):
-        from vitrina.core import navigation
+        # These modules read models, which exist only once the apps are loaded.
+        from vitrina.core import navigation, periodic
         from vitrina.inbox import dialog_hooks
         from vitrina.readers import dialog, rules
-        from vitrina.readers.services import consent, linking
+        from vitrina.readers.services import consent, linking, my_books
 
         dialog_hooks.register(dialog.handle)
+        dialog.on_button(dialog.BOOKS, my_books.books_button)
+        dialog.on_words(my_books.WORDS, my_books.books_words)
         # Linking, withdrawal and a reader's data answer their buttons, words and events.
         linking.register()
         consent.register()
@@ -24,5 +27,28 @@ class ReadersConfig(AppConfig):
                 url_name="readers:list",
                 order=160,
                 visible=rules.can_see_readers_menu,
+            )
+        )
+        periodic.register(
+            periodic.PeriodicJob(
+                name="readers.loans_sync",
+                interval=periodic.minutes("READERS_LOANS_SYNC_MINUTES"),
+                run="vitrina.readers.services.loans.loans_sync_round",
+                once_per_deployment=True,
+            )
+        )
+        periodic.register(
+            periodic.PeriodicJob(
+                name="readers.reminders_plan",
+                interval=periodic.minutes("READERS_REMINDERS_PLAN_MINUTES"),
+                run="vitrina.readers.services.reminders.reminders_plan_round",
+                once_per_deployment=True,
+            )
+        )
+        periodic.register(
+            periodic.PeriodicJob(
+                name="readers.reminders_send",
+                interval=periodic.seconds("READERS_REMINDERS_SEND_SECONDS"),
+                run="vitrina.readers.services.reminder_sending.reminders_send_round",
             )
         )

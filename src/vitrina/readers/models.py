@@ -308,6 +308,10 @@ class Reminder(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     failures = models.PositiveSmallIntegerField(default=0)
     external_id = models.CharField(max_length=100, blank=True)
+    # The idempotency key of the message this reminder went, or may have gone, in (several
+    # loans due the same day travel in one): set before the network is called, so a lost
+    # answer is looked up under the same key before anything is sent again.
+    message_key = models.CharField(max_length=64, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     result = models.CharField(max_length=300, blank=True)
     # The loan came back or was renewed after a reminder: counted for the report.

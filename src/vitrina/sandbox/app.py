@@ -14,7 +14,7 @@ from starlette.routing import Route
 from . import control, oauth, pages
 from .delivery import Delivery
 from .faults import Fault, Faults
-from .library_systems import koha, koha_control, koha_page
+from .library_systems import irbis, koha, koha_control, koha_page
 from .networks import emulators
 from .state import Settings, World
 
@@ -26,7 +26,11 @@ def create_app(
     faults: list[Fault] | None = None,
     settings: Settings | None = None,
     state_file: str | Path | None = None,
+    irbis_port: int | None = 0,
+    irbis_host: str = "127.0.0.1",
 ) -> Starlette:
+    """``irbis_port``: where the IRBIS64 emulator listens (0: a free port; None: it does
+    not listen, its control still answers)."""
     state_path = Path(state_file) if state_file else None
     if state_path and state_path.exists():
         world = World.load(json.loads(state_path.read_text()))
@@ -39,12 +43,15 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app):
         app.state.delivery.start()
+        if irbis_port is not None:
+            app.state.irbis.start()
         saver = asyncio.create_task(_keep_saved(app, state_path)) if state_path else None
         yield
         if saver:
             saver.cancel()
             app.state.world.save(state_path)
         await app.state.delivery.stop()
+        app.state.irbis.stop()
 
     async def home(request):
         return RedirectResponse("/sandbox/")
@@ -59,6 +66,7 @@ def create_app(
         *(route for network in emulators() for route in network.routes),
         *oauth.routes,
         *control.routes,
+        *irbis.routes,
         *koha.routes,
         *koha_control.routes,
         *koha_page.routes,
@@ -68,6 +76,9 @@ def create_app(
     app.state.faults = registry
     app.state.initial_settings = replace(settings) if settings else Settings()
     app.state.delivery = Delivery(world)
+    app.state.irbis = irbis.IrbisEmulator(
+        seed=world.seed, host=irbis_host, port=irbis_port or 0, clock=lambda: app.state.world.now()
+    )
     return app
 
 

@@ -316,6 +316,7 @@ async def reset(request: Request):
     state.delivery.attach(world)
     state.world = world
     state.faults.reset()
+    state.irbis.reset()
     return Json({"reset": True, "accounts": len(world.accounts)})
 
 

@@ -9,8 +9,9 @@ from django.conf import settings
 from vitrina.channels import services
 from vitrina.channels.networks import ConnectionState
 
+from .library_systems.irbis import DEFAULT_PORT as IRBIS_PORT
 from .networks import emulator
-from .server import SandboxServer
+from .server import SandboxServer, port_free
 from .state import World
 from .testing import SandboxClient
 
@@ -59,8 +60,12 @@ def start_for_demo(seed: int = 42) -> SandboxServer | None:
     if parts.hostname not in ("127.0.0.1", "localhost") or not parts.port:
         return None
     state_file = settings.DATA_DIR / "sandbox.json"
+    # IRBIS64 on its own port where it is free, so a stored connection keeps working.
+    irbis_port = IRBIS_PORT if port_free("127.0.0.1", IRBIS_PORT) else 0
     try:
-        return SandboxServer(seed=seed, port=parts.port, state_file=state_file).start()
+        return SandboxServer(
+            seed=seed, port=parts.port, state_file=state_file, irbis_port=irbis_port
+        ).start()
     except RuntimeError:
         return None
 

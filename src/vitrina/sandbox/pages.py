@@ -159,6 +159,7 @@ async def index(request: Request):
         "Одноклассниках, Telegram и MAX. Это учебная копия: настоящие соцсети не затрагиваются. "
         f"Время песочницы: {when(world.now(), zone)}.</p>"
         f'<nav><a href="/sandbox/?zone={zone}">Все</a> {nav} '
+        '<a href="/sandbox/irbis/">ИРБИС64</a> '
         '<a href="/sandbox/koha/">Koha: читатели и выдачи</a></nav>'
         f"{zone_form(zone, network)}"
         f"</header><main>{body}</main></body></html>"

@@ -38,6 +38,7 @@ def serve(
     settings: Settings | None = None,
     log_level: str = "warning",
     expired_tokens: list[str] = (),
+    irbis_port: int | None = 0,
 ):
     """Serve the sandbox until interrupted; ``expired_tokens`` lists networks whose tokens
     start out expired (to rehearse reconnecting)."""
@@ -46,6 +47,8 @@ def serve(
         faults=[parse_fault(f) for f in faults or []],
         settings=settings,
         state_file=state_file,
+        irbis_port=irbis_port,
+        irbis_host=host,
     )
     for network in expired_tokens:
         app.state.world.expire(network)
@@ -58,6 +61,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def port_free(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 class SandboxServer:
     """The sandbox on a free local port in a background thread."""
 
@@ -67,10 +80,14 @@ class SandboxServer:
         settings: Settings | None = None,
         port: int | None = None,
         state_file=None,
+        irbis_port: int | None = 0,
     ):
+        """``irbis_port``: the IRBIS64 emulator's port, 0 for a free one."""
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.app = create_app(seed=seed, settings=settings, state_file=state_file)
+        self.app = create_app(
+            seed=seed, settings=settings, state_file=state_file, irbis_port=irbis_port
+        )
         config = uvicorn.Config(
             self.app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False
         )
@@ -96,3 +113,8 @@ class SandboxServer:
     @property
     def world(self):
         return self.app.state.world
+
+    @property
+    def irbis(self):
+        """The IRBIS64 emulator (``irbis.port`` once started)."""
+        return self.app.state.irbis

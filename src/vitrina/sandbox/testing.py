@@ -2,6 +2,7 @@
 
 import httpx
 
+from vitrina.catalog.connectors.irbis import IrbisCirculation
 from vitrina.channels.providers.ratelimit import Limiter
 from vitrina.channels.providers.registry import provider_class
 from vitrina.channels.providers.types import ProviderAccount
@@ -57,6 +58,59 @@ class SandboxClient:
         response = self.http.post("/sandbox/control/posts", json={"account": account_key, **spec})
         response.raise_for_status()
         return response.json()["posts"]
+
+    # --- the IRBIS64 emulator ---
+
+    def irbis_info(self) -> dict:
+        """``{"host", "port", "username", "password", ...}`` of the IRBIS64 emulator."""
+        response = self.http.get("/sandbox/control/irbis")
+        response.raise_for_status()
+        return response.json()
+
+    def irbis_generate(self, readers: int, loans: int, seed: int | None = None) -> dict:
+        body = {"readers": readers, "loans": loans, "seed": seed}
+        response = self.http.post("/sandbox/control/irbis/generate", json=body)
+        response.raise_for_status()
+        return response.json()
+
+    def irbis_readers(self, limit: int = 20, with_loans: bool = False) -> list[dict]:
+        params = {"limit": limit, "with_loans": "1" if with_loans else "0"}
+        response = self.http.get("/sandbox/control/irbis/readers", params=params)
+        response.raise_for_status()
+        return response.json()
+
+    def irbis_reader(self, card: str) -> dict | None:
+        """The reader with the card: surname, birth year, loans and returned ones."""
+        response = self.http.get("/sandbox/control/irbis/readers", params={"card": card})
+        if response.status_code == 404:
+            return None
+        response.raise_for_status()
+        return response.json()
+
+    def irbis_return(self, loan_id: str) -> dict:
+        response = self.http.post("/sandbox/control/irbis/return", json={"loan_id": loan_id})
+        response.raise_for_status()
+        return response.json()
+
+    def irbis_renew(self, loan_id: str, days: int = 14) -> dict:
+        """Renew at the desk, as a librarian confirming a request does in IRBIS64."""
+        body = {"loan_id": loan_id, "days": days}
+        response = self.http.post("/sandbox/control/irbis/renew", json=body)
+        response.raise_for_status()
+        return response.json()
+
+    def irbis_mode(self, mode: str) -> dict:
+        """``ok``, ``garbage`` (no IRBIS64 answer), ``silent``, ``endless``, ``down``."""
+        response = self.http.post("/sandbox/control/irbis", json={"mode": mode})
+        response.raise_for_status()
+        return response.json()
+
+    def irbis_circulation(self, **overrides) -> IrbisCirculation:
+        """A circulation connector wired to the emulator, as a stored connection makes."""
+        info = self.irbis_info()
+        options = {"username": info["username"], "secret": info["password"], "timeout": 5.0}
+        options.update(overrides)
+        return IrbisCirculation(info["host"], info["port"], **options)
 
     def dialog_action(self, account_key: str, reader_id: int, action: str, **data) -> dict:
         """A reader acts in the account's dialog: ``start`` (``payload``), ``write``

@@ -72,13 +72,15 @@ class GoalRowForm(RowForm):
     metric = forms.ChoiceField(label=_("Figure"), required=False)
     network = forms.ChoiceField(label=_("Network"), required=False)
     baseline = forms.DecimalField(
-        label=_("Now"), required=False, min_value=0, max_digits=10, decimal_places=1
+        label=_("Baseline"), required=False, min_value=0, max_digits=10, decimal_places=1
     )
     target = forms.DecimalField(
         label=_("Target"), required=False, min_value=0, max_digits=10, decimal_places=1
     )
     deadline = forms.DateField(
-        label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Deadline"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, **kwargs):

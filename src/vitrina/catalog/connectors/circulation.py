@@ -2,8 +2,8 @@
 
 Every library-system connector that can serve readers implements ``Circulation`` — Koha's
 REST API (``koha.KohaCirculation``), IRBIS64's reader database RDR (``irbis.IrbisCirculation``)
-and a file of loans for libraries with neither (``loans_file.FileCirculation``) — so reader
-services never ask which system a library runs. A connector knows nothing of Django models:
+and a file of loans for libraries with neither (``readers/file_circulation.py``) — so
+reader services never ask which system a library runs. A connector knows nothing of Django models:
 a reader is a ``Patron``, a loan a ``Loan``; every failure leaves as an ``IlsError``.
 
 Where a system cannot do something (IRBIS64 and a file cannot renew by themselves), the

@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vitrina.analytics.models import PostLatest
 from vitrina.channels.models import Channel
 from vitrina.content.models import Variant
 from vitrina.content.states import VariantState
@@ -88,6 +89,9 @@ class Context:
     start: datetime
     channels: list[Channel]
     variants: list[Variant]  # published in the period, oldest first
+    # Posts made on the networks directly (read back by analytics), by channel: they keep
+    # a page regular as much as Vitrina's own.
+    network_posts: dict[int, list[datetime]] = field(default_factory=dict)
 
     @property
     def weeks(self) -> float:
@@ -118,6 +122,18 @@ def context_load(*, organisation: Organisation, now: datetime, days: int = PERIO
         .annotate(pictures=Count("post__media_items", distinct=True))
         .order_by("published_at")
     )
+    network_posts: dict[int, list[datetime]] = {}
+    for channel_id, moment in (
+        PostLatest.objects.filter(
+            channel__in=[channel.pk for channel in channels],
+            variant__isnull=True,
+            published_at__gte=start,
+            published_at__lte=now,
+        )
+        .order_by("published_at")
+        .values_list("channel_id", "published_at")
+    ):
+        network_posts.setdefault(channel_id, []).append(moment)
     return Context(
         organisation=organisation,
         strategy=strategy,
@@ -125,6 +141,7 @@ def context_load(*, organisation: Organisation, now: datetime, days: int = PERIO
         start=start,
         channels=channels,
         variants=variants,
+        network_posts=network_posts,
     )
 
 

@@ -59,7 +59,8 @@ def check(context: Context) -> Check:
         key="regularity",
         title=_("Regularity"),
         note=_(
-            "Over the last four weeks. The target a week is the library's own (the channel's "
+            "Over the last four weeks, posts made on the network directly included. The "
+            "target a week is the library's own (the channel's "
             "posts a week, or the strategy's). The categories of an official page are set by "
             "each region; Vitrina counts %(flagship)d posts a week for a flagship page, "
             "%(active)d for an active one and %(card)d for a business card — check the "
@@ -75,7 +76,7 @@ def check(context: Context) -> Check:
         cls = provider_class(channel.network)
         if cls is None:
             continue
-        moments = by_channel.get(channel.pk, [])
+        moments = sorted(by_channel.get(channel.pk, []) + context.network_posts.get(channel.pk, []))
         per_week = len(moments) / context.weeks
         edges = [context.start, *moments, context.now]
         gap = max(b - a for a, b in pairwise(edges))

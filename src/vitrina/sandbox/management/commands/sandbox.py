@@ -2,8 +2,9 @@
 
 from django.core.management.base import BaseCommand
 
+from vitrina.sandbox.library_systems.irbis import DEFAULT_PORT as IRBIS_PORT
 from vitrina.sandbox.networks import network_names
-from vitrina.sandbox.server import serve
+from vitrina.sandbox.server import port_free, serve
 from vitrina.sandbox.state import Settings
 
 
@@ -13,6 +14,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8765)
+        parser.add_argument(
+            "--irbis-port",
+            type=int,
+            default=IRBIS_PORT,
+            help=f"the IRBIS64 emulator's TCP port (default {IRBIS_PORT}, IRBIS64's own; "
+            "0 for any free port; taken: a free one)",
+        )
         parser.add_argument("--seed", type=int, default=42, help="same seed, same world")
         parser.add_argument(
             "--fault",
@@ -52,6 +60,15 @@ class Command(BaseCommand):
             settings.ok_daily_topics = options["ok_daily_topics"]
         address = f"http://{options['host']}:{options['port']}"
         self.stdout.write(f"Sandbox at {address}/sandbox/ (seed {options['seed']})")
+        irbis_port = options["irbis_port"]
+        if irbis_port and not port_free(options["host"], irbis_port):
+            self.stdout.write(f"Port {irbis_port} is taken: IRBIS64 gets a free one")
+            irbis_port = 0
+        self.stdout.write(
+            "IRBIS64 at "
+            + (f"{options['host']}:{irbis_port}" if irbis_port else "a free port")
+            + f" (login and port: {address}/sandbox/control/irbis)"
+        )
         serve(
             host=options["host"],
             port=options["port"],
@@ -61,4 +78,5 @@ class Command(BaseCommand):
             settings=settings,
             log_level="info",
             expired_tokens=options["expired_tokens"],
+            irbis_port=irbis_port,
         )

@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("readers", "0001_initial")]
+    dependencies = [("readers", "0002_reminders_message_key")]
 
     operations = [
         migrations.AddField(
