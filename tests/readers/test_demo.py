@@ -6,7 +6,7 @@ import pytest
 
 from vitrina.core.models import User
 from vitrina.demo.build import build_demo
-from vitrina.readers.models import Consent, FileLoan, IlsConnection, ReaderLink
+from vitrina.readers.models import Consent, FileLoan, IlsConnection, Loan, ReaderLink, Reminder
 from vitrina.readers.services import connections
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +49,9 @@ def test_demo_with_the_sandbox_connects_koha_and_irbis(settings, networks):
     koha_links = ReaderLink.objects.filter(reader__connection__kind="koha")
     assert koha_links.count() == 6
     assert ReaderLink.objects.count() == 14
+    # The linked readers' loans are read and their first reminders planned at once.
+    assert Loan.objects.filter(reader__connection__kind="koha").exists()
+    assert Reminder.objects.filter(reader__connection__kind="koha").exists()
     for connection in IlsConnection.objects.all():
         connections.connection_check(connection=connection, actor=None)
         assert connection.state == "ok", (connection.kind, connection.check_problems)

@@ -19,7 +19,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from vitrina.readers.models import IlsConnection, IlsKind, Purpose
-from vitrina.readers.services import connections, file_loans
+from vitrina.readers.services import connections, file_loans, loans, reminders
 from vitrina.readers.services.linking import reader_link_record
 
 logger = logging.getLogger(__name__)
@@ -173,3 +173,8 @@ def load(context) -> None:
             except httpx.HTTPError:  # the demo goes on without the sandbox's dialogs
                 logger.warning("the sandbox did not open the demo's dialogs on %s", channel)
     context["ils_connections"] = made
+    # The linked readers' loans read and their reminders planned now, so the debtors list
+    # and the first reminders are there when the demo opens, not a round later.
+    for connection in made.values():
+        loans.loans_sync_connection(connection=connection)
+    reminders.reminders_plan_round()
