@@ -25,7 +25,12 @@ from tests.factories.inbox import (
     ReferenceInquiryFactory,
     ThreadFactory,
 )
-from tests.factories.readers import LoanFactory, ReaderFactory, RenewalRequestFactory
+from tests.factories.readers import (
+    IlsConnectionFactory,
+    LoanFactory,
+    ReaderFactory,
+    RenewalRequestFactory,
+)
 from tests.images import image_bytes
 from vitrina.analytics.services.reports import report_save
 from vitrina.catalog.bibrecord import BibRecord
@@ -71,6 +76,12 @@ PUBLIC_NAMES = {
     # network's own secret is verified before anything is stored, and the answer is only
     # "ok" (or VK's confirmation code), never another organisation's data.
     "inbox-hook",
+    # A reader's pages opened from the library's dialog: reachable only with the secret
+    # one-time token sent into that dialog (tests/readers/test_linking.py, test_consent.py).
+    "reader-link",
+    "reader-data",
+    "reader-data-export",
+    "reader-data-delete",
     # A short link: redirects to the address it keeps and shows nothing of its organisation
     # (an unknown or unconfirmed code answers the same plain 404).
     "shortlink",
@@ -154,6 +165,7 @@ def world(db):
     )
     LoanFactory(reader=reader, title="Секретный долг Б", due=date(2020, 1, 1))
     renewal = RenewalRequestFactory(reader=reader, title="Секретная заявка Б")
+    connection = IlsConnectionFactory(library=library, name="Секретное подключение Б")
     short_link = ShortLink.objects.create(
         organisation=b, code="secretB1", target_url="https://b.example/", title="Секретная ссылка Б"
     )
@@ -203,6 +215,7 @@ def world(db):
             "canned_id": canned.pk,
             "inquiry_id": inquiry.pk,
             "renewal_id": renewal.pk,
+            "connection_id": connection.pk,
             "link_id": short_link.pk,
         },
         "secrets": [
@@ -227,6 +240,7 @@ def world(db):
             "B-SECRET-1",
             "Секретный долг Б",
             "Секретная заявка Б",
+            "Секретное подключение Б",
             "Секретная ссылка Б",
             "Секретная цель Б",
             "Секретная аудитория Б",
@@ -286,6 +300,7 @@ def test_every_route_is_known_to_the_walk():
         "canned_id",
         "inquiry_id",
         "renewal_id",
+        "connection_id",
         "link_id",
     }
     for route, name in scoped_routes():

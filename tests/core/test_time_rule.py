@@ -37,7 +37,13 @@ from tests.factories.inbox import (
     ThreadFactory,
 )
 from tests.factories.publishing import PublishAttemptFactory
-from tests.factories.readers import LoanFactory, ReaderFactory, RenewalRequestFactory
+from tests.factories.readers import (
+    ConsentFactory,
+    LoanFactory,
+    ReaderFactory,
+    ReaderLinkFactory,
+    RenewalRequestFactory,
+)
 from vitrina.analytics.models import ChannelCollection, PostLatest
 from vitrina.analytics.rounds import ROUND
 from vitrina.catalog.models import ImportRun
@@ -207,6 +213,14 @@ def test_every_template_that_prints_a_time_shows_the_place_hour(client, place, s
     RenewalRequestFactory(reader=reader, loan_id="late", requested_at=MOMENT)
     page("readers:renewals", [LIBRARY_TIME])
     page("readers:debtors", [LIBRARY_TIME])
+    ReaderLinkFactory(reader=reader, channel=channel, linked_at=MOMENT)
+    ConsentFactory(reader=reader, given_at=MOMENT)
+    page("readers:list", [DAY])
+    connection = reader.connection
+    connection.checked_at = connection.loans_synced_at = MOMENT
+    connection.save()
+    page("readers:connections", [LIBRARY_TIME])
+    page("readers:connection-upload", [LIBRARY_TIME], connection_id=connection.pk)
 
     # The organisation's own things: on the viewer's clock, no label.
     entry = AuditEntryFactory(organisation=organisation)

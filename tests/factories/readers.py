@@ -23,6 +23,9 @@ from .core import LibraryFactory, OrganisationFactory
 
 
 class IlsConnectionFactory(factory.django.DjangoModelFactory):
+    """A file of loans by default: it needs no server. Of one library when ``library`` is
+    given, else of the whole organisation."""
+
     class Meta:
         model = IlsConnection
 

@@ -1,318 +1,242 @@
-"""The renewal queue, the debtors list and its XLSX, and the renewal action on the inbox's
-thread page."""
-
-from datetime import timedelta
-from io import BytesIO
+"""The librarians' pages: connections and readers, their permissions and isolation."""
 
 import pytest
-from django.urls import reverse
-from django.utils import timezone
-from openpyxl import load_workbook
 
-from tests.factories.inbox import MessageFactory, ThreadFactory
+from tests.factories import LibraryFactory, MembershipFactory
 from tests.factories.readers import (
     ConsentFactory,
-    LoanFactory,
-    ReaderFactory,
+    FileLoanFactory,
+    IlsConnectionFactory,
     ReaderLinkFactory,
-    ReminderFactory,
-    RenewalRequestFactory,
 )
-from vitrina.channels.providers.types import InboundEvent
+from vitrina.core import crypto
 from vitrina.core.roles import Role
-from vitrina.readers import dialog
-from vitrina.readers.models import Loan, Purpose, RenewalRequest
+from vitrina.readers.models import IlsConnection
 
-State = RenewalRequest.State
+KOHA = {
+    "name": "Koha ЦБС",
+    "library": "",
+    "kind": "koha",
+    "base_url": "https://koha.example.ru",
+    "auth": "basic",
+    "username": "api",
+    "secret": "очень-секретно-42",
+    "port": "",
+}
+
+
+def test_a_koha_connection_keeps_its_secret(admin_client, organisation):
+    url = f"/o/{organisation.slug}/readers/connections/"
+    response = admin_client.post(url + "new/", KOHA)
+    assert response.status_code == 302, response.content.decode()
+    connection = IlsConnection.objects.get()
+    assert connection.library is None and connection.kind == "koha"
+    assert crypto.decrypt(connection.secret_ciphertext) == "очень-секретно-42"
+    for page in (url, url + f"{connection.pk}/"):
+        body = admin_client.get(page).content.decode()
+        assert "очень-секретно-42" not in body and connection.secret_ciphertext not in body
+    # Editing without a new secret keeps it; a new one replaces it.
+    admin_client.post(url + f"{connection.pk}/", {**KOHA, "secret": "", "name": "Koha"})
+    connection.refresh_from_db()
+    assert connection.name == "Koha"
+    assert crypto.decrypt(connection.secret_ciphertext) == "очень-секретно-42"
+    admin_client.post(url + f"{connection.pk}/", {**KOHA, "secret": "новый"})
+    connection.refresh_from_db()
+    assert crypto.decrypt(connection.secret_ciphertext) == "новый"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"base_url": "koha"}, "адрес сервера Koha"),
+        ({"secret": ""}, "пароль или секрет"),
+        ({"kind": "irbis", "host": ""}, "адрес сервера ИРБИС64"),
+        ({"kind": "irbis", "host": "10.0.0.5", "port": "70000"}, "65535"),
+    ],
+)
+def test_bad_connections_are_refused(admin_client, organisation, change, message):
+    response = admin_client.post(
+        f"/o/{organisation.slug}/readers/connections/new/", {**KOHA, **change}
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not IlsConnection.objects.exists()
+
+
+def test_check_stores_state_and_problems(admin_client, organisation, library):
+    connection = IlsConnectionFactory(library=library)
+    url = f"/o/{organisation.slug}/readers/connections/{connection.pk}/check/"
+    assert admin_client.post(url).status_code == 302
+    connection.refresh_from_db()
+    assert connection.checked_at is not None
+    assert connection.state in {"ok", "failed"}
+    assert (connection.state == "failed") == bool(connection.check_problems)
+    body = admin_client.get(f"/o/{organisation.slug}/readers/connections/").content.decode()
+    for problem in connection.check_problems:
+        assert problem in body
+
+
+def test_harvest_of_a_file_connection_is_refused_plainly(admin_client, organisation, library):
+    connection = IlsConnectionFactory(library=library)
+    url = f"/o/{organisation.slug}/readers/connections/{connection.pk}/harvest/"
+    response = admin_client.post(url, follow=True)
+    assert "нет каталога" in response.content.decode()
+
+
+def test_archive(admin_client, organisation, library):
+    connection = IlsConnectionFactory(library=library)
+    admin_client.post(f"/o/{organisation.slug}/readers/connections/{connection.pk}/archive/")
+    connection.refresh_from_db()
+    assert connection.archived_at is not None
+
+
+def test_who_may_change_connections(client, organisation, library, member_factory):
+    connection = IlsConnectionFactory(library=library)
+    circulation = member_factory(role=Role.CIRCULATION)
+    client.force_login(circulation.user)
+    base = f"/o/{organisation.slug}/readers/connections/"
+    assert client.get(base).status_code == 200
+    assert client.get(base + "new/").status_code == 403
+    assert client.post(base + f"{connection.pk}/check/").status_code == 403
+    author = member_factory(role=Role.AUTHOR)
+    client.force_login(author.user)
+    assert client.get(base).status_code == 403
 
 
 @pytest.fixture
-def signed_in(client, member_factory):
-    def make(role=Role.CIRCULATION, libraries=()):
-        membership = member_factory(role=role, libraries=libraries)
-        client.force_login(membership.user)
-        return membership
-
-    return make
-
-
-def _url(name, **kwargs):
-    return reverse(f"readers:{name}", kwargs={"org": "cbs", **kwargs})
-
-
-@pytest.fixture
-def queue(library, channel):
-    today = timezone.localdate()
-    made = []
-    for number in range(8):
-        reader = ReaderFactory(library=library, connection__library=library, card=f"Q{number:04d}")
-        link = ReaderLinkFactory(reader=reader, channel=channel)
-        made.append(
-            RenewalRequestFactory(
-                reader=reader,
-                link=link,
-                title=f"Книга очереди {number}",
-                due=today + timedelta(days=number - 2),
-                requested_at=timezone.now() - timedelta(hours=10 - number),
-            )
+def readers(library):
+    connection = IlsConnectionFactory(library=library)
+    links = []
+    for number in range(6):
+        link = ReaderLinkFactory(
+            reader__connection=connection,
+            reader__library=connection.library,
+            reader__card=f"Ч-{number:03}",
         )
-    RenewalRequestFactory(reader=made[0].reader, state=State.RENEWED, title="Уже продлена")
-    return made
+        ConsentFactory(reader=link.reader, purpose="reminders")
+        if number % 2:
+            ConsentFactory(reader=link.reader, purpose="renewals")
+        links.append(link)
+    FileLoanFactory(connection=connection)
+    return links
 
 
-def test_the_queue_lists_waiting_requests_oldest_first(client, signed_in, queue):
-    signed_in()
-    page = client.get(_url("renewals"))
-    assert page.status_code == 200
-    body = page.content.decode()
-    positions = [body.index(f"Книга очереди {number}") for number in range(8)]
-    assert positions == sorted(positions)
-    assert "Уже продлена" not in body
-    # Prefilled with the usual loan period from the due day (today for a debt).
-    today = timezone.localdate()
-    assert f'value="{(today + timedelta(days=14)):%Y-%m-%d}"' in body
-    assert f'value="{(today + timedelta(days=19)):%Y-%m-%d}"' in body
-    assert ("Q0000" in body and "2 дня" in body) or "overdue" in body
-
-
-def test_the_queue_is_read_in_a_few_queries(
-    client, signed_in, queue, django_assert_max_num_queries
+def test_readers_page_lists_cards_consents_and_states(
+    admin_client, organisation, readers, django_assert_max_num_queries
 ):
-    signed_in()
-    client.get(_url("renewals"))
+    url = f"/o/{organisation.slug}/readers/"
+    admin_client.get(url)
     with django_assert_max_num_queries(14):
-        assert client.get(_url("renewals")).status_code == 200
+        response = admin_client.get(url)
+    body = response.content.decode()
+    assert all(link.reader.card in body for link in readers)
+    filtered = admin_client.get(url, {"consent": "renewals"}).content.decode()
+    assert "Ч-001" in filtered and "Ч-000" not in filtered
+    assert "Ч-000" not in admin_client.get(url, {"state": "stopped"}).content.decode()
 
 
-def test_confirming_from_the_queue(client, signed_in, queue):
-    signed_in()
-    request = queue[3]
-    day = request.due + timedelta(days=7)
-    answer = client.post(
-        _url("renewal-confirm", renewal_id=request.pk), {f"c{request.pk}-new_due": day}
-    )
-    assert answer.status_code == 302
-    request.refresh_from_db()
-    assert request.state == State.RENEWED and request.new_due == day
-
-
-def test_bad_input_in_the_queue_is_a_message_not_a_failure(client, signed_in, queue):
-    signed_in()
-    request = queue[3]
-    for data in ({f"c{request.pk}-new_due": "вчера"}, {f"c{request.pk}-new_due": "2001-01-01"}):
-        answer = client.post(_url("renewal-confirm", renewal_id=request.pk), data, follow=True)
-        assert answer.status_code == 200
-        assert answer.context["messages"]
-    answer = client.post(
-        _url("renewal-refuse", renewal_id=request.pk), {f"r{request.pk}-code": "x"}, follow=True
-    )
-    assert answer.status_code == 200
-    request.refresh_from_db()
-    assert request.state == State.PENDING
-
-
-def test_refusing_from_the_queue(client, signed_in, queue):
-    signed_in()
-    request = queue[0]
-    client.post(_url("renewal-refuse", renewal_id=request.pk), {f"r{request.pk}-code": "too_many"})
-    request.refresh_from_db()
-    assert request.state == State.REFUSED and request.refusal_code == "too_many"
-
-
-def test_an_analyst_sees_the_counts_and_cannot_decide(client, signed_in, queue):
-    signed_in(Role.ANALYST)
-    page = client.get(_url("renewals"))
-    assert page.status_code == 200
-    assert "Книга очереди" not in page.content.decode() and "Q000" not in page.content.decode()
-    assert page.context["counts"]["pending"] == 8
-    request = queue[0]
-    answer = client.post(
-        _url("renewal-refuse", renewal_id=request.pk), {f"r{request.pk}-code": "too_many"}
-    )
-    assert answer.status_code == 403
-
-
-def test_a_librarian_of_another_library_sees_none_of_them(client, signed_in, queue, organisation):
-    from tests.factories import LibraryFactory
-
-    signed_in(libraries=[LibraryFactory(organisation=organisation)])
-    assert "Книга очереди" not in client.get(_url("renewals")).content.decode()
-    answer = client.post(_url("renewal-refuse", renewal_id=queue[0].pk), {})
-    assert answer.status_code == 404
-
-
-# Debtors
-
-
-@pytest.fixture
-def debts(library, channel):
-    today = timezone.localdate()
-    made = {}
-    for days in (1, 5, 8, 30, 31, 90):
-        reader = ReaderFactory(library=library, connection__library=library, card=f"D{days:04d}")
-        link = ReaderLinkFactory(reader=reader, channel=channel)
-        made[days] = LoanFactory(
-            reader=reader, loan_id=f"d{days}", title=f"=Долг {days}", due=today - timedelta(days)
+def test_readers_query_count_does_not_grow(
+    admin_client, organisation, readers, library, django_assert_max_num_queries
+):
+    connection = readers[0].reader.connection
+    for number in range(20):
+        link = ReaderLinkFactory(
+            reader__connection=connection,
+            reader__library=connection.library,
+            reader__card=f"Д-{number:03}",
         )
-        ReminderFactory(link=link, loan_id=f"d{days}", due=made[days].due, result="")
-    LoanFactory(reader=made[1].reader, loan_id="fresh", title="Не долг", due=today)
-    RenewalRequestFactory(reader=made[5].reader, loan_id="d5", state=State.REFUSED)
-    return made
-
-
-def test_debtors_by_days_overdue(client, signed_in, debts):
-    signed_in()
-    page = client.get(_url("debtors"))
-    assert page.status_code == 200
-    assert page.context["counts"] == {"1-7": 2, "8-30": 2, "30+": 2, "total": 6}
-    body = page.content.decode()
-    assert "Не долг" not in body and "D0090" in body
-    loans = page.context["loans"]
-    assert [loan.days_overdue for loan in loans] == [90, 31, 30, 8, 5, 1]
-    assert loans[4].renewal_label
-    assert loans[0].reminder[0]
-    month = client.get(_url("debtors"), {"group": "8-30"}).context["loans"]
-    assert [loan.days_overdue for loan in month] == [30, 8]
-    assert client.get(_url("debtors"), {"group": "ever", "library": "x"}).status_code == 200
-
-
-def test_debtors_are_read_in_a_few_queries(client, signed_in, debts, django_assert_max_num_queries):
-    signed_in()
-    client.get(_url("debtors"))
+        ConsentFactory(reader=link.reader)
     with django_assert_max_num_queries(14):
-        assert client.get(_url("debtors")).status_code == 200
+        admin_client.get(f"/o/{organisation.slug}/readers/")
 
 
-def test_the_debtors_xlsx_keeps_formulas_out(client, signed_in, debts):
-    signed_in()
-    answer = client.get(_url("debtors-export"), {"group": "30+"})
-    assert answer.status_code == 200
-    sheet = load_workbook(BytesIO(answer.content)).worksheets[0]
-    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    cards = [row[0] for row in rows if row[0] and str(row[0]).startswith("D0")]
-    assert cards == ["D0090", "D0031"]
-    titles = [row[2] for row in rows if row[2] and "Долг" in str(row[2])]
-    assert titles == ["=Долг 90", "=Долг 31"]
-    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == "=Долг 90"]
-    assert cells[0].data_type == "s"
+def test_analysts_see_only_counts(client, organisation, readers, member_factory):
+    analyst = member_factory(role=Role.ANALYST)
+    client.force_login(analyst.user)
+    response = client.get(f"/o/{organisation.slug}/readers/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert not any(link.reader.card in body for link in readers)
+    assert "6" in body
 
 
-def test_an_analyst_sees_only_the_counts_of_debts(client, signed_in, debts):
-    signed_in(Role.ANALYST)
-    page = client.get(_url("debtors"))
-    assert page.context["counts"]["total"] == 6
-    assert "D0090" not in page.content.decode()
-    assert client.get(_url("debtors-export")).status_code == 403
+def test_readers_of_another_organisation_are_not_seen(client, readers):
+    stranger = MembershipFactory(role=Role.ADMIN)
+    LibraryFactory(organisation=stranger.organisation)
+    client.force_login(stranger.user)
+    body = client.get(f"/o/{stranger.organisation.slug}/readers/").content.decode()
+    assert not any(link.reader.card in body for link in readers)
+    connection = readers[0].reader.connection
+    base = f"/o/{stranger.organisation.slug}/readers/connections/{connection.pk}/"
+    for path in ("", "check/", "upload/", "harvest/", "archive/"):
+        assert client.post(base + path).status_code == 404
+    assert client.get(f"/o/{readers[0].reader.organisation.slug}/readers/").status_code == 404
 
 
-# The inbox's thread page
+def test_upload_a_file_of_loans_then_link_with_it(admin_client, client, organisation, library):
+    from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from tests.factories import ChannelFactory
+    from tests.readers.test_linking import READER
+    from vitrina.readers.services.linking import link_request_create
 
-@pytest.fixture
-def asking(file_world):
-    link = file_world["link"]
-    thread = ThreadFactory(
-        channel=link.channel, reader_id=link.network_user_id, external_thread=link.network_user_id
+    connection = IlsConnectionFactory(library=library, second_factor="birth_year")
+    url = f"/o/{organisation.slug}/readers/connections/{connection.pk}/upload/"
+    assert admin_client.get(url).status_code == 200
+    data = (
+        "Читательский билет;Фамилия;Год рождения;Инвентарный номер;Название;Срок возврата\n"
+        "Ф-77;Орлова;1984;И-1;Евгений Онегин;01.01.2030\n"
+        "Ф-78;Павлов;1990;И-2;Мёртвые души;не дата\n"
+    ).encode()
+    response = admin_client.post(url, {"file": SimpleUploadedFile("loans.csv", data)})
+    assert "Строка 3" in response.content.decode() or response.status_code == 302
+    assert connection.file_loans.count() == 1
+    empty = admin_client.post(url, {})
+    assert empty.status_code == 400 and "Выберите файл" in empty.content.decode()
+    channel = ChannelFactory(library=library)
+    _request, token = link_request_create(channel=channel, user_id=READER)
+    response = client.post(
+        f"/r/link/{token}/", {"card": "Ф-77", "secret": "1984", "purposes": ["reminders"]}
     )
-    message = MessageFactory(thread=thread, text="Здравствуйте! Продлите, пожалуйста, книгу")
-    event = InboundEvent(
-        kind="message",
-        external_id=message.external_id,
-        thread=thread.external_thread,
-        text=message.text,
-        author_id=link.network_user_id,
+    assert response.status_code == 200
+    assert connection.readers.get().card == "Ф-77"
+
+
+def test_upload_is_for_file_connections_only(admin_client, organisation, library):
+    connection = IlsConnectionFactory(library=library, kind="koha", base_url="https://k.example")
+    url = f"/o/{organisation.slug}/readers/connections/{connection.pk}/upload/"
+    assert admin_client.get(url).status_code == 400
+
+
+def test_harvest_command_says_what_is_wrong(library):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="No connection"):
+        call_command("readers", "harvest", "--connection", "999999")
+    connection = IlsConnectionFactory(library=library)
+    with pytest.raises(CommandError, match="нет каталога"):
+        call_command("readers", "harvest", "--connection", str(connection.pk), stdout=StringIO())
+
+
+def test_a_limited_librarian_sees_only_their_libraries_readers(
+    client, organisation, library, readers, member_factory
+):
+    other = LibraryFactory(organisation=organisation, name="Филиал")
+    connection = IlsConnectionFactory(library=other)
+    stranger = ReaderLinkFactory(
+        reader__connection=connection, reader__library=connection.library, reader__card="Ч-ФИЛИАЛ"
     )
-    dialog.handle(channel=link.channel, event=event, message=message)
-    return {**file_world, "thread": thread}
-
-
-def test_a_renewal_request_in_words_tags_the_conversation(asking):
-    assert list(asking["thread"].tags.values_list("tag", flat=True)) == ["renewal"]
-
-
-def test_other_words_do_not(file_world):
-    link = file_world["link"]
-    thread = ThreadFactory(channel=link.channel, reader_id=link.network_user_id)
-    message = MessageFactory(thread=thread, text="А продлёнка у вас есть?")
-    event = InboundEvent(
-        kind="message", external_id="x1", thread="t", text=message.text, author_id="1"
-    )
-    dialog.handle(channel=link.channel, event=event, message=message)
-    assert not thread.tags.exists()
-
-
-def _thread_page(client, thread):
-    return client.get(reverse("inbox:thread", kwargs={"org": "cbs", "thread_id": thread.pk}))
-
-
-def test_the_thread_page_offers_the_renewal_with_the_loans_read_now(client, signed_in, asking):
-    signed_in()
-    body = _thread_page(client, asking["thread"]).content.decode()
-    assert "F000123" in body
-    assert "Мастер и Маргарита" in body and "Тихий Дон" in body
-    assert _url("thread-renew", thread_id=asking["thread"].pk) in body
-
-
-def test_renewing_from_the_thread_page(client, signed_in, asking):
-    signed_in()
-    thread = asking["thread"]
-    day = timezone.localdate() + timedelta(days=30)
-    answer = client.post(
-        _url("thread-renew", thread_id=thread.pk), {"loan_id": "inv-2", "new_due": day}
-    )
-    assert answer.status_code == 302
-    request = RenewalRequest.objects.get()
-    assert (request.state, request.new_due, request.source) == (State.RENEWED, day, "inbox")
-    assert request.inbox_message_id == thread.messages.get().pk
-    assert Loan.objects.get(loan_id="inv-2").due == day
-    # A loan not on the card, and bad input: a message, never a failure.
-    for data in ({"loan_id": "nope"}, {"loan_id": "inv-1", "new_due": "x"}, {}):
-        answer = client.post(_url("thread-renew", thread_id=thread.pk), data, follow=True)
-        assert answer.status_code == 200 and answer.context["messages"]
-
-
-def test_an_unlinked_dialog_gets_a_hint(client, signed_in, channel):
-    signed_in()
-    thread = ThreadFactory(channel=channel, reader_id="4242")
-    MessageFactory(thread=thread, text="Можно продлить книгу?")
-    body = _thread_page(client, thread).content.decode()
-    assert 'id="renewal-heading"' in body
-    assert "thread-renew" not in body and "/renew/" not in body
-
-
-def test_no_panel_for_those_who_do_not_serve_readers(client, signed_in, asking):
-    signed_in(Role.EDITOR)
-    body = _thread_page(client, asking["thread"]).content.decode()
-    assert 'id="renewal-heading"' not in body
-
-
-def test_no_consent_no_renewal_buttons(client, signed_in, asking):
-    from vitrina.readers.models import Consent
-
-    Consent.objects.update(withdrawn_at=timezone.now())
-    signed_in()
-    body = _thread_page(client, asking["thread"]).content.decode()
-    assert 'id="renewal-heading"' in body and "/renew/" not in body
-
-
-def test_consent_to_reminders_only_is_not_consent_to_renewals(file_world):
-    from vitrina.readers.selectors.renewals import consents_to
-
-    reader = ReaderFactory(
-        library=file_world["connection"].library, connection=file_world["connection"]
-    )
-    ConsentFactory(reader=reader, purpose=Purpose.REMINDERS)
-    assert not consents_to(reader)
-
-
-def test_the_queue_shows_what_is_being_tried_again(client, signed_in, queue):
-    RenewalRequestFactory(
-        reader=queue[0].reader,
-        state=State.FAILED,
-        title="Повторяемая книга",
-        refusal_text="Сервер Koha не отвечает.",
-    )
-    signed_in()
-    body = client.get(_url("renewals")).content.decode()
-    assert "Повторяются" in body and "Повторяемая книга" in body
-    assert "Сервер Koha не отвечает." in body
+    ConsentFactory(reader=stranger.reader)
+    limited = member_factory(role=Role.CIRCULATION, libraries=[library])
+    client.force_login(limited.user)
+    body = client.get(f"/o/{organisation.slug}/readers/").content.decode()
+    assert "Ч-000" in body and "Ч-ФИЛИАЛ" not in body
+    body = client.get(f"/o/{organisation.slug}/readers/connections/").content.decode()
+    assert connection.name not in body
+    everyone = member_factory(role=Role.CIRCULATION)
+    client.force_login(everyone.user)
+    url = f"/o/{organisation.slug}/readers/"
+    assert "Ч-ФИЛИАЛ" in client.get(url).content.decode()
+    assert "Ч-ФИЛИАЛ" not in client.get(url, {"library": library.pk}).content.decode()

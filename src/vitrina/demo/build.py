@@ -17,6 +17,7 @@ from django.db import transaction
 from vitrina.content.models import Post
 from vitrina.core.models import Organisation, User
 from vitrina.demo import organisations
+from vitrina.readers.models import Reader
 from vitrina.sandbox.for_demo import connect_channels
 
 DEMO_SLUGS = (organisations.KNMB["slug"], organisations.MEDNOGORSK["slug"])
@@ -62,6 +63,8 @@ def build_demo(*, reset: bool = False, sandbox=None) -> dict | None:
         # Posts first: their pictures hold the media library's files, which go with the
         # organisation.
         Post.objects.filter(organisation__slug__in=DEMO_SLUGS).delete()
+        # Readers hold on to their library-system connections (protected).
+        Reader.objects.filter(organisation__slug__in=DEMO_SLUGS).delete()
         Organisation.objects.filter(slug__in=DEMO_SLUGS).delete()
         User.objects.filter(username__in=DEMO_USERNAMES).delete()
     context = organisations.load()

@@ -10,16 +10,28 @@ class ReadersConfig(AppConfig):
     def ready(self):
         # These modules read models, which exist only once the apps are loaded.
         import vitrina.readers.exports  # noqa: F401  (the debtors list, its part of the report)
-        from vitrina.core import periodic
+        from vitrina.core import navigation, periodic
         from vitrina.inbox import dialog_hooks
-        from vitrina.readers import dialog, renewal_words
-        from vitrina.readers.services import my_books, renewals
+        from vitrina.readers import dialog, renewal_words, rules
+        from vitrina.readers.services import consent, linking, my_books, renewals
 
         dialog_hooks.register(dialog.handle)
         dialog.on_button(dialog.BOOKS, my_books.books_button)
         dialog.on_words(my_books.WORDS, my_books.books_words)
         dialog.on_button(dialog.RENEW, renewals.renewal_pressed)
         dialog.on_words(renewal_words.WORD, renewals.renewal_words_seen)
+        # Linking, withdrawal and a reader's data answer their buttons, words and events.
+        linking.register()
+        consent.register()
+        navigation.register(
+            navigation.NavItem(
+                key="readers",
+                label=_("Readers"),
+                url_name="readers:list",
+                order=160,
+                visible=rules.can_see_readers_menu,
+            )
+        )
         periodic.register(
             periodic.PeriodicJob(
                 name="readers.loans_sync",

@@ -67,8 +67,11 @@ def handle(*, channel, event, message=None) -> None:
     """The inbox's hook: route one event or message."""
     if event.kind == "message":
         for pattern, handler in _words:
-            if pattern.search(event.text or ""):
-                handler(channel=channel, event=event, message=message)
+            # A handler that returns False leaves the words to the next one that matches.
+            if (
+                pattern.search(event.text or "")
+                and handler(channel=channel, event=event, message=message) is not False
+            ):
                 return
         return
     if not first_time(channel, event):

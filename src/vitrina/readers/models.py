@@ -171,8 +171,14 @@ class LinkRequest(models.Model):
     """A one-time address sent into a dialog that opens the linking page: it ties the
     network identity of the dialog to the card the reader then proves on the page."""
 
+    class Kind(models.TextChoices):
+        LINK = "link", "Link a card"
+        DATA = "data", "A reader's data"
+
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
     network_user_id = models.CharField(max_length=100)
+    # A card to link, or the page where a linked reader sees, exports and deletes their data.
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.LINK)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()

@@ -1,1 +1,7 @@
-urlpatterns = []
+from django.urls import path
+
+from vitrina.readers.views import readers as views
+
+urlpatterns = [
+    path("", views.reader_list, name="list"),
+]
