@@ -2,13 +2,17 @@
 that are not objects, unknown addresses and failures. Every answer is a JSON error with a
 code and a message in the client's language, never a 500 page; the schema says so."""
 
+import importlib
 import json
+import pkgutil
 import re
 
 import pytest
 from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
+from ninja import Schema
 
+import vitrina.api
 from tests.factories import ChannelFactory, LibraryFactory, PostFactory, VariantFactory
 from tests.images import image_bytes
 from vitrina.api.api import api as vitrina_api
@@ -352,3 +356,19 @@ def test_a_time_past_the_calendar_edge_is_a_clear_400(call, organisation, moment
     error = assert_error(response, 400)
     assert "scheduled_at" in json.dumps(error, ensure_ascii=False)
     assert not Post.objects.filter(text="Пост на краю календаря").exists()
+
+
+def test_every_schema_of_the_api_has_its_own_name():
+    """The OpenAPI components are named after the schema classes: two classes of one name
+    in different routers would publish one's fields for the other's answers."""
+    owners: dict[str, list[str]] = {}
+    for info in pkgutil.iter_modules(vitrina.api.__path__):
+        module = importlib.import_module(f"vitrina.api.{info.name}")
+        for name, value in vars(module).items():
+            if (
+                isinstance(value, type)
+                and issubclass(value, Schema)
+                and value.__module__ == module.__name__
+            ):
+                owners.setdefault(name, []).append(module.__name__)
+    assert {name: mods for name, mods in owners.items() if len(mods) > 1} == {}

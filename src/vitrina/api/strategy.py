@@ -164,7 +164,7 @@ class NetworksOut(Schema):
     networks: list[NetworkOut]
 
 
-class RubricOut(Schema):
+class RubricPlanOut(Schema):
     rubric_id: int
     name: str
     target_per_week: float | None
@@ -177,7 +177,7 @@ class ContentOut(Schema):
     tone_notes: str
     picture_every_post: bool
     photo_report_share: int | None
-    rubrics: list[RubricOut]
+    rubrics: list[RubricPlanOut]
 
 
 class CommunicationOut(Schema):
