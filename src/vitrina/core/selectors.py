@@ -26,6 +26,9 @@ def membership_for(user: User, organisation_slug: str) -> Membership | None:
     """The user's active membership in the organisation, or None: the one tenancy gate."""
     if not user.is_authenticated or not user.is_active:
         return None
+    # No slug holds a NUL (PostgreSQL refuses it in a query) or is longer than its field.
+    if "\x00" in organisation_slug or len(organisation_slug) > 100:
+        return None
     return (
         Membership.objects.filter(user=user, organisation__slug=organisation_slug, is_active=True)
         .select_related("organisation", "user")
