@@ -32,6 +32,9 @@ DATABASE = "vitrina_bench"
 REDIS_DB = 13
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from services import drop_database, flush_redis, recreate_database, start_sandbox  # noqa: E402
 
 os.environ.update(
     {
@@ -62,47 +65,6 @@ PUBLISH_METHODS = {
     "max": "messages.send",
 }
 PROVOKED_CODES = {"6", "9", "29", "8", "429"}
-
-
-def recreate_database():
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as db:
-        db.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        db.execute(f"CREATE DATABASE {DATABASE}")
-
-
-def drop_database():
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as db:
-        db.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-
-
-def flush_redis():
-    import redis
-
-    redis.Redis.from_url(os.environ["VITRINA_REDIS_URL"]).flushdb()
-
-
-def start_sandbox() -> tuple[subprocess.Popen, str]:
-    from vitrina.sandbox.server import free_port
-
-    port = free_port()
-    code = (
-        "from vitrina.sandbox.server import serve; from vitrina.sandbox.state import Settings; "
-        f"serve(port={port}, settings=Settings(readers=False, vk_daily_posts=1000))"
-    )
-    process = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            httpx.get(f"{url}/sandbox/control/clock", timeout=1)
-            return process, url
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    process.kill()
-    raise SystemExit("the sandbox did not start")
 
 
 def vitrina(*args) -> subprocess.Popen:
@@ -421,7 +383,7 @@ def main():
     else:
         channels, per_channel, per_minute, minutes = 1000, 10, 100, 10
 
-    recreate_database()
+    recreate_database(DATABASE)
     flush_redis()
     import django
 
@@ -429,7 +391,7 @@ def main():
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    sandbox, sandbox_url = start_sandbox()
+    sandbox, sandbox_url = start_sandbox("readers=False, vk_daily_posts=1000")
     os.environ["VITRINA_SANDBOX_URL"] = sandbox_url
     for name, path in [("VK", "vk"), ("OK", "ok"), ("TELEGRAM", "telegram"), ("MAX", "max")]:
         os.environ[f"VITRINA_{name}_API_URL"] = f"{sandbox_url}/{path}"
@@ -475,7 +437,7 @@ def main():
         from django.db import connections
 
         connections.close_all()
-        drop_database()
+        drop_database(DATABASE)
 
     fields = {
         "channels": channels,

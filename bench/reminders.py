@@ -42,6 +42,9 @@ DATABASE = "vitrina_bench_reminders"
 REDIS_DB = 12
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from services import drop_database, flush_redis, recreate_database, start_sandbox  # noqa: E402
 
 os.environ.update(
     {
@@ -67,47 +70,6 @@ CHANNEL_KIND = {"vk": "group", "max": "channel"}
 SECRET_KIND = {"community": "community_token", "user": "user_token", "bot": "bot_token"}
 SEND_METHOD = {"vk": "messages.send", "max": "messages.send"}
 FIRST_READER = 100000
-
-
-def recreate_database():
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as db:
-        db.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        db.execute(f"CREATE DATABASE {DATABASE}")
-
-
-def drop_database():
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as db:
-        db.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-
-
-def flush_redis():
-    import redis
-
-    redis.Redis.from_url(os.environ["VITRINA_REDIS_URL"]).flushdb()
-
-
-def start_sandbox() -> tuple[subprocess.Popen, str]:
-    from vitrina.sandbox.server import free_port
-
-    port = free_port()
-    code = (
-        "from vitrina.sandbox.server import serve; from vitrina.sandbox.state import Settings; "
-        f"serve(port={port}, settings=Settings(readers=False))"
-    )
-    process = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            httpx.get(f"{url}/sandbox/control/clock", timeout=1)
-            return process, url
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    process.kill()
-    raise SystemExit("the sandbox did not start")
 
 
 SENDER = """
@@ -345,7 +307,7 @@ def main():
     else:
         readers, loans, channels, senders, threads = 20000, 100000, 20, 3, 16
 
-    recreate_database()
+    recreate_database(DATABASE)
     flush_redis()
     import django
 
@@ -353,7 +315,7 @@ def main():
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    sandbox, sandbox_url = start_sandbox()
+    sandbox, sandbox_url = start_sandbox("readers=False")
     os.environ["VITRINA_SANDBOX_URL"] = sandbox_url
     for name, path in [("VK", "vk"), ("OK", "ok"), ("TELEGRAM", "telegram"), ("MAX", "max")]:
         os.environ[f"VITRINA_{name}_API_URL"] = f"{sandbox_url}/{path}"
@@ -466,7 +428,7 @@ def main():
         from django.db import connections
 
         connections.close_all()
-        drop_database()
+        drop_database(DATABASE)
     print("reminders: " + " ".join(f"{key}={value}" for key, value in figures.items()))
 
 
